@@ -1,0 +1,49 @@
+# Nithet: the two commands are `make run` and `make test`; everything else is set-up they call.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+PORT   ?= 8000
+export PORT
+
+.PHONY: run test lint unit e2e bench system-deps vendor demo clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+# Re-install whenever pyproject.toml changes.
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+run: $(VENV)/.installed
+	$(BIN)/python -m server serve --port $(PORT)
+
+demo: $(VENV)/.installed
+	$(BIN)/python -m server demo
+
+system-deps:
+	bash scripts/system-deps.sh
+
+lint: $(VENV)/.installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+unit: $(VENV)/.installed
+	$(BIN)/pytest -q -m "not e2e"
+
+e2e: $(VENV)/.installed system-deps
+	$(BIN)/pytest -q -m e2e
+
+test: $(VENV)/.installed system-deps lint
+	$(BIN)/pytest -q
+
+bench: $(VENV)/.installed system-deps
+	$(BIN)/python -m bench
+
+vendor: $(VENV)/.installed
+	$(BIN)/python scripts/vendor.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

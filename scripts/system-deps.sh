@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Installs the system packages the tests need, from Debian's archive, only when missing:
+# Chromium for the end-to-end tests, a Thai font for screenshots, poppler for PDF checks.
+set -euo pipefail
+need=()
+[ -x /usr/bin/chromium ] || need+=(chromium)
+fc-list 2>/dev/null | grep -qi 'loma\|garuda\|sarabun' || need+=(fonts-thai-tlwg)
+command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
+if [ ${#need[@]} -gt 0 ]; then
+  echo "installing: ${need[*]}"
+  sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${need[@]}" fontconfig
+fi

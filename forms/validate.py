@@ -1,0 +1,182 @@
+"""Validate an answer set against a form version: the same checks the tablet makes live."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from collections.abc import Mapping
+from typing import Any
+
+import msgspec
+
+from forms.model import CONTAINERS, NO_ANSWER, YES_NO, Field, FormDef
+from forms.rules import compile_rule, truthy
+
+TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
+DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+TEXT_LIMITS = {"text": 500, "textarea": 5000}
+RATING_RANGE = (1, 5)
+
+
+class FieldProblem(msgspec.Struct, frozen=True):
+    """One broken rule: `field` is a path (`pupils[2].score`), `code` a stable name the UI translates."""
+
+    field: str
+    code: str
+    detail: str = ""
+
+
+def is_empty(value: Any) -> bool:
+    return value is None or value == "" or value == [] or value == {}
+
+
+def validate(form: FormDef, answers: Mapping[str, Any], *, today: str | None = None) -> list[FieldProblem]:
+    problems: list[FieldProblem] = []
+    top_fields = tuple(f for s in form.sections for f in s.fields)
+    _check_fields(form, top_fields, answers, answers, None, "", True, problems, today)
+    return problems
+
+
+def allowed_keys(fields: tuple[Field, ...]) -> set[str]:
+    keys: set[str] = set()
+    for field in fields:
+        if field.kind == "group":
+            keys |= allowed_keys(field.fields)
+        elif field.kind not in NO_ANSWER:
+            keys.add(field.name)
+            if field.kind == "rating":
+                keys.add(field.evidence_name)
+    return keys
+
+
+def _check_fields(
+    form: FormDef,
+    fields: tuple[Field, ...],
+    answers: Mapping[str, Any],
+    scope: Mapping[str, Any],
+    item: Mapping[str, Any] | None,
+    prefix: str,
+    parent_relevant: bool,
+    problems: list[FieldProblem],
+    today: str | None,
+) -> None:
+    if prefix == "" or item is not None:
+        for key in sorted(set(scope) - allowed_keys(fields)):
+            problems.append(FieldProblem(prefix + key, "unknown_field"))
+    for field in fields:
+        path = prefix + field.name
+        relevant = parent_relevant and (
+            field.relevant is None or truthy(compile_rule(field.relevant).evaluate(answers, item=item, today=today))
+        )
+        if field.kind == "group":
+            _check_fields(form, field.fields, answers, scope, item, prefix, relevant, problems, today)
+            continue
+        if field.kind == "note":
+            continue
+        value = scope.get(field.name)
+        if not relevant:
+            if not is_empty(value) or (field.kind == "rating" and not is_empty(scope.get(field.evidence_name))):
+                problems.append(FieldProblem(path, "not_relevant"))
+            continue
+        if field.kind == "repeat":
+            _check_repeat(form, field, answers, value, path, problems, today)
+            continue
+        required = field.required or (
+            field.required_if is not None
+            and truthy(compile_rule(field.required_if).evaluate(answers, item=item, today=today))
+        )
+        if is_empty(value):
+            if required:
+                problems.append(FieldProblem(path, "required"))
+            continue
+        problem = _check_value(form, field, value)
+        if problem:
+            problems.append(FieldProblem(path, problem))
+            continue
+        if field.kind == "calculate" and field.calculate:
+            expected = compile_rule(field.calculate).evaluate(answers, item=item, today=today)
+            if not _same(value, expected):
+                problems.append(FieldProblem(path, "calculation", f"expected {expected!r}"))
+        if field.constraint and not truthy(
+            compile_rule(field.constraint).evaluate(answers, current=value, item=item, today=today)
+        ):
+            problems.append(FieldProblem(path, "constraint"))
+        if field.kind == "rating":
+            evidence = scope.get(field.evidence_name)
+            rule = field.evidence_if
+            if rule and truthy(compile_rule(rule).evaluate(answers, current=value, item=item, today=today)):
+                if not isinstance(evidence, str) or not evidence.strip():
+                    problems.append(FieldProblem(prefix + field.evidence_name, "evidence_required"))
+            if evidence is not None and not isinstance(evidence, str):
+                problems.append(FieldProblem(prefix + field.evidence_name, "type"))
+
+
+def _check_repeat(
+    form: FormDef,
+    field: Field,
+    answers: Mapping[str, Any],
+    value: Any,
+    path: str,
+    problems: list[FieldProblem],
+    today: str | None,
+) -> None:
+    items = [] if value is None else value
+    if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
+        problems.append(FieldProblem(path, "type"))
+        return
+    if len(items) < field.min_items or (field.max_items is not None and len(items) > field.max_items):
+        problems.append(FieldProblem(path, "items"))
+    for index, entry in enumerate(items):
+        _check_fields(form, field.fields, answers, entry, entry, f"{path}[{index}].", True, problems, today)
+
+
+def _check_value(form: FormDef, field: Field, value: Any) -> str | None:
+    """The type and range of one non-empty answer; the code of what is wrong, or None."""
+    kind = field.kind
+    if kind in ("text", "textarea", "school", "teacher"):
+        if not isinstance(value, str):
+            return "type"
+        limit = field.max_length or TEXT_LIMITS.get(kind, 200)
+        return "too_long" if len(value) > limit else None
+    if kind in ("integer", "rating"):
+        if isinstance(value, bool) or not isinstance(value, int):
+            return "type"
+        low, high = (field.minimum, field.maximum) if kind == "integer" else RATING_RANGE
+        return _range(value, low, high)
+    if kind == "decimal":
+        if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+            return "type"
+        return _range(value, field.minimum, field.maximum)
+    if kind == "date":
+        if not isinstance(value, str) or not DATE.match(value):
+            return "type"
+        try:
+            dt.date.fromisoformat(value)
+        except ValueError:
+            return "type"
+        return None
+    if kind == "time":
+        return None if isinstance(value, str) and TIME.match(value) else "type"
+    if kind in ("select_one", "yes_no"):
+        values = YES_NO if kind == "yes_no" else {c.value for c in form.choice_list(field)}
+        return None if isinstance(value, str) and value in values else "choice"
+    if kind == "select_many":
+        values = {c.value for c in form.choice_list(field)}
+        ok = isinstance(value, list) and all(isinstance(v, str) and v in values for v in value)
+        return None if ok and len(set(value)) == len(value) else "choice"
+    if kind == "calculate":
+        return None if isinstance(value, str | int | float) and not isinstance(value, bool) else "type"
+    return None if kind not in CONTAINERS else "type"
+
+
+def _range(value: float, low: float | None, high: float | None) -> str | None:
+    if (low is not None and value < low) or (high is not None and value > high):
+        return "range"
+    return None
+
+
+def _same(value: Any, expected: Any) -> bool:
+    if isinstance(value, int | float) and isinstance(expected, int | float):
+        return abs(value - expected) <= 1e-6
+    return bool(value == expected) or (is_empty(value) and is_empty(expected))

@@ -1,0 +1,107 @@
+// IndexedDB only: one DB_VERSION and an upgrade ladder. Records (drafts and finals, keyed by the client
+// UUID), reference data pulled from the server, attachment blobs, and meta (device id, pull cursor).
+
+export const DB_NAME = 'nithet';
+export const DB_VERSION = 1;
+
+/** Each step upgrades from version i to i + 1; never edit a step once released, add one. */
+const UPGRADES = [
+  (/** @type {IDBDatabase} */ db) => {
+    const records = db.createObjectStore('records', { keyPath: 'id' });
+    records.createIndex('state', 'state');
+    records.createIndex('updated_at', 'updated_at');
+    const reference = db.createObjectStore('reference', { keyPath: 'key' });
+    reference.createIndex('kind', 'kind');
+    db.createObjectStore('blobs', { keyPath: 'sha256' });
+    db.createObjectStore('meta', { keyPath: 'key' });
+  },
+];
+
+/** @type {Promise<IDBDatabase> | null} */
+let opening = null;
+
+/** @returns {Promise<IDBDatabase>} */
+export function open() {
+  if (!opening) {
+    opening = new Promise((resolve, reject) => {
+      const req = indexedDB.open(DB_NAME, DB_VERSION);
+      req.onupgradeneeded = (event) => {
+        for (let v = event.oldVersion; v < DB_VERSION; v++) UPGRADES[v](req.result);
+      };
+      req.onsuccess = () => {
+        const db = req.result;
+        db.onversionchange = () => { db.close(); opening = null; };
+        resolve(db);
+      };
+      req.onerror = () => { opening = null; reject(req.error); };
+      req.onblocked = () => console.warn('nithet: close other tabs to upgrade the local database');
+    });
+  }
+  return opening;
+}
+
+/** Run `fn` in one transaction; resolves with its result once the transaction has committed. */
+async function tx(stores, mode, fn) {
+  const db = await open();
+  return new Promise((resolve, reject) => {
+    const t = db.transaction(stores, mode, { durability: 'strict' });
+    let result;
+    t.oncomplete = () => resolve(result);
+    t.onerror = () => reject(t.error);
+    t.onabort = () => reject(t.error || new Error('transaction aborted'));
+    Promise.resolve(fn(t)).then((r) => { result = r; }, (e) => { t.abort(); reject(e); });
+  });
+}
+
+/** @param {IDBRequest} req */
+const done = (req) => new Promise((resolve, reject) => {
+  req.onsuccess = () => resolve(req.result);
+  req.onerror = () => reject(req.error);
+});
+
+export const getRecord = (id) => tx(['records'], 'readonly', (t) => done(t.objectStore('records').get(id)));
+export const putRecord = (record) => tx(['records'], 'readwrite', (t) => done(t.objectStore('records').put(record)));
+export const allRecords = () => tx(['records'], 'readonly', (t) => done(t.objectStore('records').getAll()));
+export const recordsByState = (state) =>
+  tx(['records'], 'readonly', (t) => done(t.objectStore('records').index('state').getAll(state)));
+
+/** Update a record inside one transaction: `change` gets the stored record (or undefined) and returns
+ * the record to store, or null to leave it. */
+export function updateRecord(id, change) {
+  return tx(['records'], 'readwrite', async (t) => {
+    const s = t.objectStore('records');
+    const next = change(await done(s.get(id)));
+    if (next) await done(s.put(next));
+    return next;
+  });
+}
+
+/** Replace reference rows of several kinds at once: `{schools: [{key, ...}], ...}`. */
+export function putReference(rowsByKind) {
+  return tx(['reference'], 'readwrite', async (t) => {
+    const s = t.objectStore('reference');
+    for (const [kind, rows] of Object.entries(rowsByKind)) {
+      for (const row of rows) s.put({ ...row, kind, key: `${kind}:${row.key}` });
+    }
+  });
+}
+
+export const getReference = (kind) =>
+  tx(['reference'], 'readonly', (t) => done(t.objectStore('reference').index('kind').getAll(kind)));
+
+export async function getMeta(key, fallback = null) {
+  const row = await tx(['meta'], 'readonly', (t) => done(t.objectStore('meta').get(key)));
+  return row ? row.value : fallback;
+}
+
+export const setMeta = (key, value) => tx(['meta'], 'readwrite', (t) => done(t.objectStore('meta').put({ key, value })));
+
+/** This tablet's id, made once. */
+export async function deviceId() {
+  let id = await getMeta('device_id');
+  if (!id) {
+    id = crypto.randomUUID();
+    await setMeta('device_id', id);
+  }
+  return id;
+}

@@ -1,0 +1,118 @@
+"""The app factory: every route in one list, the middleware, and start-up."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import jinja2
+from litestar import Litestar, Request, Response
+from litestar.config.csrf import CSRFConfig
+from litestar.contrib.jinja import JinjaTemplateEngine
+from litestar.datastructures import State
+from litestar.middleware import DefineMiddleware
+from litestar.openapi import OpenAPIConfig
+from litestar.static_files import create_static_files_router
+from litestar.template import TemplateConfig
+
+from forms.loader import builtin_forms
+from server import errors, i18n, thaidate
+from server.auth import LoginLimiter
+from server.config import PWA, Settings
+from server.db import Database
+from server.middleware import SessionAuth
+from server.migrations import apply as migrate
+from server.reference import load_forms, publish_form
+from server.routes import secretary, session, sync_api, tablet
+from server.shell import build_version, precache
+
+ROUTES = [
+    # Accounts
+    session.login_page,
+    session.login,
+    session.logout,
+    session.set_language,
+    # The installable tablet app
+    tablet.home,
+    tablet.form_page,
+    tablet.service_worker,
+    tablet.manifest,
+    tablet.health,
+    # Sync protocol
+    sync_api.me,
+    sync_api.push,
+    sync_api.pull,
+    # Compiling results (online)
+    secretary.observations,
+    secretary.record_detail,
+]
+
+PUBLIC = ["^/login", "^/lang/", "^/static/", "^/sw.js", "^/manifest.webmanifest", "^/healthz", "^/schema"]
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; font-src 'self'; "
+    "connect-src 'self'; manifest-src 'self'; worker-src 'self'; frame-ancestors 'none'; base-uri 'self'; "
+    "form-action 'self'; object-src 'none'"
+)
+
+
+def templates() -> TemplateConfig[JinjaTemplateEngine]:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(PWA / "templates"),
+        autoescape=True,
+        extensions=["jinja2.ext.i18n"],
+        undefined=jinja2.StrictUndefined,
+    )
+    env.install_gettext_callables(i18n.gettext_, i18n.ngettext_, newstyle=True)  # type: ignore[attr-defined]
+    env.filters["be_date"] = thaidate.format_date
+    return TemplateConfig(instance=JinjaTemplateEngine.from_environment(env))
+
+
+def set_locale(request: Request[Any, Any, Any]) -> None:
+    i18n.current_locale.set(i18n.pick(request.cookies.get("lang")))
+
+
+async def security_headers(response: Response[Any]) -> Response[Any]:
+    response.headers.setdefault("Content-Security-Policy", CSP)
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    response.headers.setdefault("Permissions-Policy", "geolocation=(), microphone=()")
+    return response
+
+
+def create_app(settings: Settings | None = None) -> Litestar:
+    settings = settings or Settings.from_env()
+    db = Database(settings.db_path)
+
+    def startup(app: Litestar) -> None:
+        db.write_sync(migrate)
+        for form in builtin_forms():
+            db.write_sync(publish_form, form)
+        forms = load_forms(db.reader())
+        app.state.forms = forms
+        app.state.build = build_version(list(forms.values()))
+        app.state.precache = precache(list(forms.values()))
+
+    def shutdown(app: Litestar) -> None:
+        db.close()
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    return Litestar(
+        route_handlers=[*ROUTES, create_static_files_router(path="/static", directories=[PWA / "static"])],
+        state=State({"db": db, "settings": settings, "limiter": LoginLimiter()}),
+        on_startup=[startup],
+        on_shutdown=[shutdown],
+        before_request=set_locale,
+        after_request=security_headers,
+        middleware=[DefineMiddleware(SessionAuth, exclude=PUBLIC)],
+        csrf_config=CSRFConfig(
+            secret=settings.secret_key,
+            cookie_secure=settings.secure_cookies,
+            exclude=["^/static/", "^/sw.js", "^/manifest.webmanifest"],
+        ),
+        exception_handlers={Exception: errors.handle},
+        template_config=templates(),
+        openapi_config=OpenAPIConfig(title="Nithet sync API", version="1", path="/schema"),
+        request_max_body_size=settings.max_body_bytes,
+        debug=False,
+    )

@@ -1,0 +1,106 @@
+"""Accounts and sessions: argon2 password hashes, random session tokens stored hashed."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+import time
+from collections import defaultdict, deque
+
+import sqlite_utils
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from sync.scope import Actor
+
+SESSION_COOKIE = "nithet_session"
+_hasher = PasswordHasher()
+#: A hash to verify against when the user does not exist, so timing does not tell who exists.
+_DUMMY_HASH = _hasher.hash("not a real password")
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def verify_password(stored: str, password: str) -> bool:
+    try:
+        return _hasher.verify(stored, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def check_credentials(db: sqlite_utils.Database, username: str, password: str) -> int | None:
+    row = db.execute(
+        "SELECT id, password_hash FROM users WHERE username = ? AND active = 1", [username.strip().lower()]
+    ).fetchone()
+    if row is None:
+        verify_password(_DUMMY_HASH, password)
+        return None
+    return int(row[0]) if verify_password(row[1], password) else None
+
+
+def create_session(db: sqlite_utils.Database, user_id: int, hours: int) -> str:
+    token = secrets.token_urlsafe(32)
+    now = utcnow()
+    db["sessions"].insert(
+        {
+            "token_hash": _token_hash(token),
+            "user_id": user_id,
+            "created_at": now.isoformat(),
+            "expires_at": (now + dt.timedelta(hours=hours)).isoformat(),
+        }
+    )
+    return token
+
+
+def end_session(db: sqlite_utils.Database, token: str) -> None:
+    db.execute("DELETE FROM sessions WHERE token_hash = ?", [_token_hash(token)])
+
+
+def actor_for_token(db: sqlite_utils.Database, token: str) -> Actor | None:
+    row = db.execute(
+        "SELECT u.id, u.username, u.display_name, u.role FROM sessions s JOIN users u ON u.id = s.user_id "
+        "WHERE s.token_hash = ? AND s.expires_at > ? AND u.active = 1",
+        [_token_hash(token), utcnow().isoformat()],
+    ).fetchone()
+    if row is None:
+        return None
+    return actor_for_user(db, row)
+
+
+def actor_for_user(db: sqlite_utils.Database, row: tuple[int, str, str, str]) -> Actor:
+    user_id, username, display_name, role = row
+    networks = frozenset(
+        r[0] for r in db.execute("SELECT network_id FROM user_networks WHERE user_id = ?", [user_id])
+    )
+    return Actor(id=user_id, username=username, display_name=display_name, role=role, network_ids=networks)
+
+
+class LoginLimiter:
+    """At most `attempts` failed logins per key (username, address) in a sliding `window` of seconds."""
+
+    def __init__(self, attempts: int = 8, window: float = 60.0):
+        self.attempts, self.window = attempts, window
+        self._failures: dict[str, deque[float]] = defaultdict(deque)
+
+    def blocked(self, key: str) -> bool:
+        q = self._failures[key]
+        while q and q[0] < time.monotonic() - self.window:
+            q.popleft()
+        return len(q) >= self.attempts
+
+    def failed(self, key: str) -> None:
+        self._failures[key].append(time.monotonic())
+
+    def succeeded(self, key: str) -> None:
+        self._failures.pop(key, None)

@@ -1,0 +1,64 @@
+"""Command line: `python -m server serve | init | demo`."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+
+from server.config import Settings
+from server.db import Database
+from server.migrations import apply as migrate
+
+
+def init_database(settings: Settings, *, demo: bool) -> bool:
+    """Migrate; with `demo`, fill an empty database with the demo data. True when demo data was added."""
+    from server import demo as demo_data
+
+    db = Database(settings.db_path)
+    try:
+        db.write_sync(migrate)
+        if demo and db.write_sync(demo_data.is_empty):
+            db.write_sync(demo_data.seed, dt.date.today())
+            return True
+        return False
+    finally:
+        db.close()
+
+
+def print_logins(out: object = sys.stdout) -> None:
+    from server.demo import DEMO_PASSWORD, USERS
+
+    print("Demo logins (password for all: %s):" % DEMO_PASSWORD, file=out)  # type: ignore[arg-type]  # noqa: UP031
+    for username, display, role, nets in USERS:
+        print(f"  {username:<12} {role:<12} {display}  {' '.join(nets)}", file=out)  # type: ignore[arg-type]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m server", description="Nithet server")
+    sub = parser.add_subparsers(dest="command", required=True)
+    serve = sub.add_parser("serve", help="migrate, add demo data to an empty database, and serve")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=None)
+    serve.add_argument("--no-demo", action="store_true", help="do not add demo data to an empty database")
+    sub.add_parser("init", help="create or migrate the database")
+    sub.add_parser("demo", help="add the demo data to an empty database")
+    args = parser.parse_args(argv)
+    settings = Settings.from_env()
+
+    if args.command == "init":
+        init_database(settings, demo=False)
+        print(f"database ready: {settings.db_path}")
+    elif args.command == "demo":
+        added = init_database(settings, demo=True)
+        print("demo data added" if added else "the database already has data; nothing added")
+        print_logins()
+    elif args.command == "serve":
+        import uvicorn
+
+        init_database(settings, demo=not args.no_demo)
+        port = args.port or settings.port
+        print_logins()
+        print(f"Nithet is serving on http://{args.host}:{port}", flush=True)
+        uvicorn.run("server.app:create_app", factory=True, host=args.host, port=port, log_level="warning")
+    return 0

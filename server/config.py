@@ -1,0 +1,45 @@
+"""Settings, read once from the environment."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+import msgspec
+
+ROOT = Path(__file__).resolve().parent.parent
+PWA = ROOT / "pwa"
+
+
+class Settings(msgspec.Struct, frozen=True, kw_only=True):
+    db_path: Path
+    secret_key: str
+    port: int = 8000
+    secure_cookies: bool = False
+    session_hours: int = 24 * 14
+    max_batch_records: int = 200
+    max_body_bytes: int = 8 * 1024 * 1024
+    max_record_bytes: int = 256 * 1024
+
+    @classmethod
+    def from_env(cls, env: dict[str, str] | None = None) -> Settings:
+        env = dict(os.environ if env is None else env)
+        db_path = Path(env.get("NITHET_DB", str(ROOT / "data" / "nithet.db")))
+        return cls(
+            db_path=db_path,
+            secret_key=env.get("NITHET_SECRET") or _stored_secret(db_path.parent),
+            port=int(env.get("PORT", "8000")),
+            secure_cookies=env.get("NITHET_SECURE_COOKIES", "") == "1",
+            session_hours=int(env.get("NITHET_SESSION_HOURS", str(24 * 14))),
+        )
+
+
+def _stored_secret(folder: Path) -> str:
+    """A secret generated on first start and kept beside the database, so sessions survive restarts."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "secret.key"
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(48))
+        path.chmod(0o600)
+    return path.read_text().strip()

@@ -1,0 +1,135 @@
+"""Demo data: the manual's 19 networks and 243 schools, with invented school, teacher and user names."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from typing import Any
+
+import sqlite_utils
+
+from server.auth import hash_password
+from server.reference import upsert
+
+#: The networks of the manual's area office and their school counts (shared/DOMAIN.md).
+NETWORKS = [
+    ("แก้วมุกดาหาร", 15), ("เมืองน้ำทิพย์", 17), ("คำอาฮวนดงเย็นศึกษา", 17), ("สะพานมิตรภาพ", 12),
+    ("ไตรมิตรนวนพัฒน์", 17), ("ร่มกษัยพัฒนา", 13), ("คำสร้อยนาอุดม", 10), ("ธารบังอี", 10),
+    ("ดอนตาล", 10), ("ภูสระดอกบัว", 11), ("ภูผาเทิบพัฒนา", 15), ("คำชะอีคำบก", 11),
+    ("คำชะอีก้าวหน้า", 10), ("คำชะอีศึกษาพัฒนา", 12), ("ดงหลวง", 14), ("ดงหลวงตอนบน", 15),
+    ("หนองสูง", 8), ("ศิรีวงศึกษา", 11), ("ห้วยน้ำใหญ่", 15),
+]  # fmt: skip
+DISTRICTS = ["เมืองมุกดาหาร", "ดอนตาล", "คำชะอี", "ดงหลวง", "หนองสูง", "นิคมคำสร้อย", "หว้านใหญ่"]
+# Invented place-name parts: combined, they make village names that are not a list of real schools.
+PLACE_A = ["โนน", "หนอง", "ห้วย", "ดอน", "นา", "โคก", "คำ", "บุ่ง", "ป่า", "ทุ่ง", "หัว", "กุด"]
+PLACE_B = ["สว่าง", "แสงทอง", "ม่วงใหม่", "ยางงาม", "บัวขาว", "ไผ่ล้อม", "สามัคคี", "ศรีสุข", "ทองคำ",
+           "เจริญ", "สะอาด", "ตาลเดี่ยว", "มะนาว", "กอก", "แคนน้อย", "งิ้วงาม", "พัฒนา", "ค้อใหญ่"]  # fmt: skip
+FIRST = ["สมชาย", "สมศรี", "วิไล", "ประภา", "อนันต์", "กนกวรรณ", "ธีระ", "สุภาพร", "มาลัย", "ปรีชา",
+         "นภา", "จิราพร", "วีระ", "ศิริพร", "พรทิพย์", "ชัยวัฒน์", "รัตนา", "อรุณี", "สุดารัตน์", "บุญมี"]  # fmt: skip
+LAST = ["ใจดี", "มีสุข", "ทองมา", "แก้วกล้า", "ศรีงาม", "บุญเรือง", "พรมมา", "สายทอง", "คำแสน",
+        "จันทร์เพ็ญ", "ภูมิใจ", "วงศ์ไทย", "สีดา", "ดวงแก้ว"]  # fmt: skip
+GRADES = ["k", "p1", "p2", "p3", "p4", "p5", "p6"]
+AREAS = ["thai", "math", "science", "social", "health", "arts", "career", "foreign", "activities"]
+
+DEMO_PASSWORD = "nithet2568"
+#: (username, display name, role, network ids); printed by `make run`.
+USERS = [
+    ("admin", "ผู้ดูแลระบบ", "admin", []),
+    ("director", "รองผู้อำนวยการ สพป. (สาธิต)", "director", []),
+    ("supervisor1", "ศน.วิภาวรรณ สาธิต", "supervisor", ["N01", "N02"]),
+    ("supervisor2", "ศน.ธนากร ตัวอย่าง", "supervisor", ["N03", "N04"]),
+    ("team1", "ผอ.ประเสริฐ ทดลอง", "team_member", ["N01"]),
+    ("secretary1", "เลขาฯ กาญจนา สมมุติ", "secretary", ["N01"]),
+]
+
+
+def is_empty(db: sqlite_utils.Database) -> bool:
+    return db.execute("SELECT count(*) FROM networks").fetchone()[0] == 0
+
+
+def seed(db: sqlite_utils.Database, today: dt.date, rng_seed: int = 2568) -> None:
+    rng = random.Random(rng_seed)
+    networks, schools, teachers = [], [], []
+    used: set[str] = set()
+    for n, (name, count) in enumerate(NETWORKS, start=1):
+        network_id = f"N{n:02d}"
+        networks.append({"id": network_id, "name": name})
+        for s in range(1, count + 1):
+            village = _unique(rng, used)
+            code = f"49{n:02d}{s:04d}"
+            grades = GRADES if rng.random() < 0.8 else GRADES[1:]
+            schools.append(
+                {
+                    "code": code,
+                    "name": f"โรงเรียนบ้าน{village}",
+                    "network_id": network_id,
+                    "district": rng.choice(DISTRICTS),
+                    "grades": grades,
+                }
+            )
+            for t in range(1, rng.randint(4, 8) + 1):
+                teachers.append(
+                    {
+                        "id": f"{code}-{t:02d}",
+                        "school_code": code,
+                        "name": f"{rng.choice(['นาย', 'นาง', 'นางสาว'])}{rng.choice(FIRST)} {rng.choice(LAST)}",
+                        "grades": sorted(rng.sample(grades, k=min(len(grades), rng.randint(1, 2)))),
+                        "learning_areas": sorted(rng.sample(AREAS, k=rng.randint(1, 3))),
+                    }
+                )
+    upsert(db, "networks", networks, pk="id")
+    upsert(db, "schools", schools, pk="code")
+    upsert(db, "teachers", teachers, pk="id")
+    ids = create_users(db)
+    plan_week(db, today, team=[ids["supervisor1"], ids["team1"]], network_id="N01")
+
+
+def _unique(rng: random.Random, used: set[str]) -> str:
+    while True:
+        name = rng.choice(PLACE_A) + rng.choice(PLACE_B)
+        if name not in used:
+            used.add(name)
+            return name
+
+
+def create_users(db: sqlite_utils.Database) -> dict[str, int]:
+    ids = {}
+    password_hash = hash_password(DEMO_PASSWORD)
+    now = dt.datetime.now(dt.UTC).isoformat()
+    for username, display, role, nets in USERS:
+        user_id = db["users"].insert(
+            {
+                "username": username,
+                "display_name": display,
+                "password_hash": password_hash,
+                "role": role,
+                "active": 1,
+                "created_at": now,
+            }
+        ).last_pk
+        ids[username] = int(user_id)  # type: ignore[arg-type]
+        db["user_networks"].insert_all([{"user_id": user_id, "network_id": n} for n in nets])
+    return ids
+
+
+def plan_week(db: sqlite_utils.Database, today: dt.date, team: list[int], network_id: str) -> None:
+    """Visits for today and the rest of this school week: a school in the morning, one in the afternoon."""
+    codes = [r[0] for r in db.execute("SELECT code FROM schools WHERE network_id = ? ORDER BY code", [network_id])]
+    visits: list[dict[str, Any]] = []
+    day, i = today, 0
+    while len(visits) < 8 and i + 1 < len(codes):
+        if day.weekday() < 5 or day == today:
+            for session in ("morning", "afternoon"):
+                visits.append(
+                    {
+                        "id": f"v-{day.isoformat()}-{session}",
+                        "date": day.isoformat(),
+                        "session": session,
+                        "school_code": codes[i],
+                        "network_id": network_id,
+                        "team": team,
+                    }
+                )
+                i += 1
+        day += dt.timedelta(days=1)
+    upsert(db, "visits", visits, pk="id")

@@ -1,0 +1,68 @@
+"""Errors become problem JSON (RFC 9457) in this one place, with a stable code from sync/problems.py."""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from typing import Any
+
+import msgspec
+from litestar import Request, Response
+from litestar.exceptions import (
+    HTTPException,
+    NotAuthorizedException,
+    NotFoundException,
+    PermissionDeniedException,
+    ValidationException,
+)
+from litestar.response import Redirect
+
+from server.i18n import _
+from sync.problems import problem
+
+log = logging.getLogger("nithet")
+
+
+class ApiError(Exception):
+    def __init__(self, code: str, detail: str = "", **extra: Any):
+        self.code, self.detail, self.extra = code, detail, extra
+        super().__init__(f"{code}: {detail}")
+
+
+def problem_response(code: str, detail: str = "", headers: dict[str, str] | None = None, **extra: Any) -> Response[bytes]:
+    p = problem(code)
+    body = {"type": f"/docs/problems#{code}", "code": code, "title": _(p.title), "status": p.status}
+    if detail:
+        body["detail"] = detail
+    body.update(extra)
+    return Response(
+        msgspec.json.encode(body), status_code=p.status, media_type="application/problem+json", headers=headers
+    )
+
+
+def _wants_html(request: Request[Any, Any, Any]) -> bool:
+    return not request.url.path.startswith("/api/") and "text/html" in request.headers.get("accept", "")
+
+
+def handle(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    if isinstance(exc, ApiError):
+        return problem_response(exc.code, exc.detail, **exc.extra)
+    if isinstance(exc, NotAuthorizedException):
+        if _wants_html(request) and request.method == "GET":
+            return Redirect(path=f"/login?next={request.url.path}")
+        return problem_response("not_authenticated")
+    if isinstance(exc, PermissionDeniedException):
+        return problem_response("csrf_failed" if "CSRF" in str(exc.detail) else "forbidden")
+    if isinstance(exc, NotFoundException):
+        return problem_response("not_found")
+    if isinstance(exc, ValidationException):
+        return problem_response("invalid_request", str(exc.detail), errors=exc.extra or [])
+    if isinstance(exc, sqlite3.OperationalError):
+        log.warning("database unavailable: %s", exc)
+        return problem_response("server_busy", headers={"Retry-After": "30"})
+    if isinstance(exc, HTTPException) and exc.status_code == 413:
+        return problem_response("batch_too_large")
+    if isinstance(exc, HTTPException) and exc.status_code < 500:
+        return problem_response("invalid_request", str(exc.detail))
+    log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+    return problem_response("server_error")

@@ -1,0 +1,131 @@
+"""The one schema ledger: each change is a decorated function, applied once, in its own transaction."""
+
+from __future__ import annotations
+
+import sqlite_utils
+from sqlite_utils import Migrations
+
+migrations = Migrations("nithet")
+
+
+@migrations()
+def m001_reference_data(db: sqlite_utils.Database) -> None:
+    # `seq` on every synced table: a global, ever-growing change number (see sync/feed.py).
+    db["counters"].create({"name": str, "value": int}, pk="name")
+    db["counters"].insert({"name": "seq", "value": 0})
+    db["networks"].create({"id": str, "name": str, "seq": int}, pk="id", not_null=["name"])
+    db["schools"].create(
+        {"code": str, "name": str, "network_id": str, "district": str, "grades": str, "seq": int},
+        pk="code",
+        not_null=["name", "network_id"],
+        foreign_keys=[("network_id", "networks", "id")],
+    )
+    db["teachers"].create(
+        {"id": str, "school_code": str, "name": str, "grades": str, "learning_areas": str, "seq": int},
+        pk="id",
+        not_null=["school_code", "name"],
+        foreign_keys=[("school_code", "schools", "code")],
+    )
+    db["users"].create(
+        {
+            "id": int,
+            "username": str,
+            "display_name": str,
+            "password_hash": str,
+            "role": str,
+            "active": int,
+            "created_at": str,
+        },
+        pk="id",
+        not_null=["username", "display_name", "password_hash", "role"],
+        defaults={"active": 1},
+    )
+    db["users"].create_index(["username"], unique=True)
+    db["user_networks"].create(
+        {"user_id": int, "network_id": str},
+        pk=("user_id", "network_id"),
+        foreign_keys=[("user_id", "users", "id"), ("network_id", "networks", "id")],
+    )
+    db["sessions"].create(
+        {"token_hash": str, "user_id": int, "created_at": str, "expires_at": str},
+        pk="token_hash",
+        foreign_keys=[("user_id", "users", "id")],
+    )
+    db["visits"].create(
+        {
+            "id": str,
+            "date": str,
+            "session": str,
+            "school_code": str,
+            "network_id": str,
+            "team": str,
+            "created_by": int,
+            "seq": int,
+        },
+        pk="id",
+        not_null=["date", "session", "school_code", "network_id"],
+        foreign_keys=[("school_code", "schools", "code"), ("network_id", "networks", "id")],
+    )
+    db["form_versions"].create(
+        {"form_id": str, "version": int, "title": str, "definition": str, "published_at": str, "seq": int},
+        pk=("form_id", "version"),
+    )
+    for table in ("networks", "schools", "teachers", "visits", "form_versions"):
+        db[table].create_index(["seq"])
+    db["schools"].create_index(["network_id", "seq"])
+    db["teachers"].create_index(["school_code"])
+    db["visits"].create_index(["network_id", "date"])
+
+
+@migrations()
+def m002_records(db: sqlite_utils.Database) -> None:
+    # The current revision of each record; every revision (and every conflicting one) is in `revisions`.
+    db["records"].create(
+        {
+            "id": str,
+            "form_id": str,
+            "form_version": int,
+            "network_id": str,
+            "school_code": str,
+            "visit_id": str,
+            "author_id": int,
+            "rev": str,
+            "content_hash": str,
+            "answers": str,
+            "device_time": str,
+            "created_at": str,
+            "updated_at": str,
+            "conflicts": int,
+            "seq": int,
+        },
+        pk="id",
+        not_null=["form_id", "form_version", "network_id", "school_code", "rev", "answers"],
+        defaults={"conflicts": 0},
+    )
+    db["records"].create_index(["network_id", "seq"])
+    db["records"].create_index(["network_id", "form_id", "school_code"])
+    db["records"].create_index(["seq"])
+    db["revisions"].create(
+        {
+            "record_id": str,
+            "rev": str,
+            "base_rev": str,
+            "content_hash": str,
+            "form_version": int,
+            "answers": str,
+            "author_id": int,
+            "device_id": str,
+            "received_at": str,
+            "state": str,  # current | superseded | conflict | resolved
+        },
+        pk=("record_id", "rev"),
+        not_null=["content_hash", "answers", "state"],
+    )
+    db["devices"].create(
+        {"id": str, "user_id": int, "app_version": str, "pending": int, "last_sync_at": str},
+        pk="id",
+    )
+
+
+def apply(db: sqlite_utils.Database) -> None:
+    migrations.apply(db)

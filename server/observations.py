@@ -1,0 +1,101 @@
+"""Queries over synced observation records for the people who compile them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import msgspec
+import sqlite_utils
+
+from sync.scope import Actor
+
+
+def _scope(actor: Actor, column: str = "r.network_id") -> tuple[str, list[Any]]:
+    if actor.sees_all:
+        return "1 = 1", []
+    nets = sorted(actor.network_ids)
+    return f"{column} IN ({','.join('?' for _ in nets) or 'NULL'})", nets
+
+
+def list_records(
+    db: sqlite_utils.Database, actor: Actor, *, school: str | None = None, form_id: str | None = None, limit: int = 200
+) -> list[dict[str, Any]]:
+    where, params = _scope(actor)
+    if school:
+        where += " AND r.school_code = ?"
+        params.append(school)
+    if form_id:
+        where += " AND r.form_id = ?"
+        params.append(form_id)
+    sql = (
+        "SELECT r.id, r.form_id, r.form_version, r.school_code, s.name, r.answers, r.updated_at, r.conflicts, "
+        "u.display_name, (SELECT count(*) FROM revisions v WHERE v.record_id = r.id) "
+        "FROM records r JOIN schools s ON s.code = r.school_code LEFT JOIN users u ON u.id = r.author_id "
+        f"WHERE {where} ORDER BY r.updated_at DESC LIMIT ?"  # noqa: S608 - `where` holds placeholders only
+    )
+    out = []
+    for rid, form_id_, version, code, school_name, answers, updated, conflicts, author, revisions in db.execute(
+        sql, [*params, limit]
+    ):
+        out.append(
+            {
+                "id": rid,
+                "form_id": form_id_,
+                "form_version": version,
+                "school_code": code,
+                "school_name": school_name,
+                "answers": msgspec.json.decode(answers),
+                "updated_at": updated,
+                "conflicts": conflicts,
+                "author": author,
+                "revisions": revisions,
+            }
+        )
+    return out
+
+
+def schools_in_scope(db: sqlite_utils.Database, actor: Actor) -> list[dict[str, Any]]:
+    where, params = _scope(actor, "network_id")
+    rows = db.execute(f"SELECT code, name, network_id FROM schools WHERE {where} ORDER BY network_id, name", params)  # noqa: S608
+    return [{"code": c, "name": n, "network_id": net} for c, n, net in rows]
+
+
+def record_with_revisions(db: sqlite_utils.Database, actor: Actor, record_id: str) -> dict[str, Any] | None:
+    """A record and every revision, conflicts included; None when missing or outside the actor's networks."""
+    where, params = _scope(actor)
+    row = db.execute(
+        "SELECT r.id, r.form_id, r.form_version, r.school_code, s.name, r.rev, r.conflicts, r.created_at, r.updated_at "
+        f"FROM records r JOIN schools s ON s.code = r.school_code WHERE r.id = ? AND {where}",  # noqa: S608
+        [record_id, *params],
+    ).fetchone()
+    if row is None:
+        return None
+    rid, form_id, version, code, school_name, rev, conflicts, created, updated = row
+    revisions = [
+        {
+            "rev": r,
+            "base_rev": b,
+            "state": st,
+            "answers": msgspec.json.decode(a),
+            "author": au,
+            "device_id": d,
+            "received_at": t,
+        }
+        for r, b, st, a, au, d, t in db.execute(
+            "SELECT v.rev, v.base_rev, v.state, v.answers, u.display_name, v.device_id, v.received_at "
+            "FROM revisions v LEFT JOIN users u ON u.id = v.author_id WHERE v.record_id = ? ORDER BY v.received_at",
+            [rid],
+        )
+    ]
+    return {
+        "id": rid,
+        "form_id": form_id,
+        "form_version": version,
+        "school_code": code,
+        "school_name": school_name,
+        "rev": rev,
+        "conflicts": conflicts,
+        "created_at": created,
+        "updated_at": updated,
+        "revisions": revisions,
+    }

@@ -1,0 +1,97 @@
+"""What every page is rendered with: the user, the language, and the strings the tablet's JS needs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import msgspec
+from litestar import Request
+from litestar.response import Template
+from markupsafe import Markup
+
+from server.i18n import _, current_locale
+from sync.problems import CATALOG, N_
+
+#: Strings the JavaScript shows, looked up through the same catalog as the templates.
+JS_MESSAGES = {
+    "state.draft": N_("Draft"),
+    "state.pending": N_("Waiting to sync"),
+    "state.synced": N_("Synced"),
+    "state.rejected": N_("Rejected"),
+    "state.conflict": N_("Conflict"),
+    "sync.now": N_("Sync now"),
+    "sync.running": N_("Syncing…"),
+    "sync.done": N_("All records synced"),
+    "sync.offline": N_("Offline: records are kept on this tablet"),
+    "sync.failed": N_("Sync failed; will retry"),
+    "sync.login": N_("Session expired: log in to sync. Your records are safe on this tablet."),
+    "sync.unsynced": N_("Unsynced records"),
+    "sync.last": N_("Last sync"),
+    "storage.persisted": N_("Storage is persistent"),
+    "storage.not_persisted": N_("Storage may be cleared by the browser: sync soon"),
+    "storage.used": N_("Storage used"),
+    "storage.low": N_("Storage is nearly full: sync or export unsent records now"),
+    "form.saved": N_("Saved on this tablet"),
+    "form.finalize": N_("Finalize"),
+    "form.finalized": N_("Finalized; it will sync when online"),
+    "form.has_errors": N_("Please fix the highlighted answers"),
+    "form.edit": N_("Edit"),
+    "form.new": N_("New observation"),
+    "form.choose": N_("Choose…"),
+    "form.choose_school_first": N_("Choose the school first"),
+    "form.readonly": N_("This record is waiting to sync. Edit it to make a new revision."),
+    "list.empty": N_("No records on this tablet yet"),
+    "list.untitled": N_("Untitled record"),
+    "conflict.title": N_("Someone else changed this record"),
+    "conflict.server": N_("Version on the server"),
+    "conflict.mine": N_("My version"),
+    "conflict.keep_mine": N_("Keep my version"),
+    "conflict.take_server": N_("Use the server's version"),
+    "update.available": N_("A new version of the app is ready"),
+    "update.apply": N_("Update now"),
+    "update.later": N_("Later"),
+    "update.finish_form": N_("Finish or leave the open form first; the update will wait."),
+    "export.unsent": N_("Export unsent records"),
+    "err.required": N_("This answer is required"),
+    "err.constraint": N_("This answer is not allowed"),
+    "err.type": N_("This answer has the wrong type"),
+    "err.range": N_("This answer is out of range"),
+    "err.choice": N_("Choose one of the options"),
+    "err.too_long": N_("This answer is too long"),
+    "err.evidence_required": N_("Evidence is required for this score"),
+    "err.not_relevant": N_("This answer should be empty"),
+    "err.unknown_field": N_("Unknown answer"),
+    "err.calculation": N_("The calculated value does not match"),
+    "err.items": N_("Wrong number of items"),
+    "visit.morning": N_("Morning"),
+    "visit.afternoon": N_("Afternoon"),
+    "visit.today": N_("Today's visits"),
+    "visit.none": N_("No visits planned for today"),
+    "visit.observe": N_("Observe a class"),
+}
+
+
+def island(value: Any) -> Markup:
+    """JSON safe to place inside <script type="application/json">: no `<` can close the element."""
+    return Markup(msgspec.json.encode(value).decode().replace("<", "\\u003c"))  # noqa: S704 - escaped above
+
+
+def js_messages() -> Markup:
+    strings = {key: _(msg) for key, msg in JS_MESSAGES.items()}
+    strings |= {f"problem.{code}": _(p.title) for code, p in CATALOG.items()}
+    return island(strings)
+
+
+def page(request: Request[Any, Any, Any], template: str, **context: Any) -> Template:
+    user = request.scope.get("user")
+    return Template(
+        template_name=template,
+        context={
+            "user": user,
+            "lang": current_locale.get(),
+            "js_messages": js_messages(),
+            "build": request.app.state.build,
+            "request_path": request.url.path,
+            **context,
+        },
+    )

@@ -1,0 +1,32 @@
+"""Online pages for the people who compile visits (htmx: a fragment is the same template the page includes)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Request, get
+from litestar.exceptions import NotFoundException
+from litestar.response import Template
+
+from server.observations import list_records, record_with_revisions, schools_in_scope
+from server.pages import page
+from sync.scope import Actor
+
+
+@get("/observations")
+async def observations(request: Request[Actor, Any, Any], school: str | None = None) -> Template:
+    db = request.app.state.db
+    records = await db.read(list_records, request.user, school=school or None, form_id="observation")
+    if request.headers.get("hx-request") == "true":
+        return page(request, "observations/_rows.html", records=records)
+    schools = await db.read(schools_in_scope, request.user)
+    return page(request, "observations/index.html", records=records, schools=schools, school=school)
+
+
+@get("/records/{record_id:str}")
+async def record_detail(request: Request[Actor, Any, Any], record_id: str) -> Template:
+    record = await request.app.state.db.read(record_with_revisions, request.user, record_id)
+    if record is None:
+        raise NotFoundException()
+    form = request.app.state.forms.get((record["form_id"], record["form_version"]))
+    return page(request, "observations/record.html", record=record, form=form)

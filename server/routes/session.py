@@ -1,0 +1,77 @@
+"""Logging in and out, and the language switch."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import msgspec
+from litestar import Request, get, post
+from litestar.enums import RequestEncodingType
+from litestar.params import Body
+from litestar.response import Redirect, Response, Template
+
+from server.auth import SESSION_COOKIE, check_credentials, create_session, end_session
+from server.i18n import _, pick
+from server.pages import page
+
+
+class LoginForm(msgspec.Struct):
+    username: Annotated[str, msgspec.Meta(max_length=100)]
+    password: Annotated[str, msgspec.Meta(max_length=200)]
+    next: str = "/"
+
+
+def _safe_next(target: str) -> str:
+    return target if target.startswith("/") and not target.startswith("//") else "/"
+
+
+@get("/login", exclude_from_auth=True, sync_to_thread=False)
+def login_page(request: Request[Any, Any, Any], next: str = "/") -> Template:  # noqa: A002
+    return page(request, "login.html", next=_safe_next(next), error=None)
+
+
+@post("/login", exclude_from_auth=True)
+async def login(
+    request: Request[Any, Any, Any],
+    data: Annotated[LoginForm, Body(media_type=RequestEncodingType.URL_ENCODED)],
+) -> Response[Any]:
+    state = request.app.state
+    key = f"{data.username.strip().lower()}|{request.client.host if request.client else ''}"
+    if state.limiter.blocked(key):
+        error = _("Too many attempts; wait a minute and try again")
+        return page(request, "login.html", next=_safe_next(data.next), error=error).to_response(request)  # type: ignore[return-value]
+    user_id = await state.db.read(check_credentials, data.username, data.password)
+    if user_id is None:
+        state.limiter.failed(key)
+        tpl = page(request, "login.html", next=_safe_next(data.next), error=_("Wrong username or password"))
+        tpl.status_code = 401
+        return tpl  # type: ignore[return-value]
+    state.limiter.succeeded(key)
+    token = await state.db.write(create_session, user_id, state.settings.session_hours)
+    response: Response[Any] = Redirect(path=_safe_next(data.next), status_code=303)
+    response.set_cookie(
+        SESSION_COOKIE,
+        token,
+        httponly=True,
+        samesite="lax",
+        secure=state.settings.secure_cookies,
+        max_age=state.settings.session_hours * 3600,
+    )
+    return response
+
+
+@post("/logout")
+async def logout(request: Request[Any, Any, Any]) -> Response[Any]:
+    token = request.cookies.get(SESSION_COOKIE)
+    if token:
+        await request.app.state.db.write(end_session, token)
+    response: Response[Any] = Redirect(path="/login", status_code=303)
+    response.delete_cookie(SESSION_COOKIE)
+    return response
+
+
+@get("/lang/{code:str}", exclude_from_auth=True, sync_to_thread=False)
+def set_language(code: str, next: str = "/") -> Response[Any]:  # noqa: A002
+    response: Response[Any] = Redirect(path=_safe_next(next))
+    response.set_cookie("lang", pick(code), max_age=3600 * 24 * 365, samesite="lax")
+    return response

@@ -1,0 +1,69 @@
+"""The sync protocol over HTTP (docs/sync-protocol.md): thin handlers over sync/."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import msgspec
+from litestar import Request, get, post
+from litestar.params import Parameter
+
+from server.errors import ApiError
+from server.i18n import _
+from sync.apply import apply_batch
+from sync.feed import pull as pull_changes
+from sync.problems import problem
+from sync.scope import Actor
+from sync.wire import PullResult, PushBatch, PushResult
+
+
+class Me(msgspec.Struct):
+    id: int
+    username: str
+    display_name: str
+    role: str
+    network_ids: list[str]
+
+
+@get("/api/me", sync_to_thread=False)
+def me(request: Request[Actor, Any, Any]) -> Me:
+    u = request.user
+    return Me(u.id, u.username, u.display_name, u.role, sorted(u.network_ids))
+
+
+@post("/api/sync/push", status_code=200)
+async def push(request: Request[Actor, Any, Any]) -> PushResult:
+    """Push finalized records; one receipt per record, answered only after the transaction commits."""
+    state = request.app.state
+    body = await request.body()
+    if len(body) > state.settings.max_body_bytes:
+        raise ApiError("batch_too_large", f"at most {state.settings.max_body_bytes} bytes")
+    try:
+        batch = msgspec.json.decode(body, type=PushBatch)
+    except (msgspec.ValidationError, msgspec.DecodeError) as exc:
+        raise ApiError("malformed_batch", str(exc)) from None
+    if len(batch.records) > state.settings.max_batch_records:
+        raise ApiError("batch_too_large", f"at most {state.settings.max_batch_records} records")
+    now = dt.datetime.now(dt.UTC).isoformat()
+    receipts = await state.db.write(
+        apply_batch,
+        request.user,
+        batch,
+        lambda form_id, version: state.forms.get((form_id, version)),
+        now=now,
+        max_record_bytes=state.settings.max_record_bytes,
+    )
+    for receipt in receipts:
+        if receipt.code:
+            receipt.message = _(problem(receipt.code).title)
+    return PushResult(receipts=receipts)
+
+
+@get("/api/sync/pull")
+async def pull(
+    request: Request[Actor, Any, Any], cursor: int = Parameter(default=0, ge=0)
+) -> PullResult:
+    """Reference data and records changed since `cursor`; call again while `more` is true."""
+    result: PullResult = await request.app.state.db.read(pull_changes, request.user, cursor)
+    return result

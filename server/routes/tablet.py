@@ -1,0 +1,75 @@
+"""The app shell the tablet installs: home, form pages, the service worker and the manifest."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import msgspec
+from litestar import Request, get
+from litestar.exceptions import NotFoundException
+from litestar.response import Response, Template
+
+from server.i18n import _
+from server.pages import island, page
+from server.shell import SERVICE_WORKER
+
+
+@get("/", sync_to_thread=False)
+def home(request: Request[Any, Any, Any]) -> Template:
+    forms = request.app.state.forms
+    latest = {}
+    for (form_id, version), form in sorted(forms.items()):
+        latest[form_id] = form
+    return page(request, "home.html", forms=list(latest.values()))
+
+
+@get("/forms/{form_id:str}/{version:int}", sync_to_thread=False)
+def form_page(request: Request[Any, Any, Any], form_id: str, version: int) -> Template:
+    form = request.app.state.forms.get((form_id, version))
+    if form is None:
+        raise NotFoundException()
+    return page(request, "form.html", form=form, form_json=island(form))
+
+
+@get("/sw.js", exclude_from_auth=True, sync_to_thread=False)
+def service_worker(request: Request[Any, Any, Any]) -> Response[bytes]:
+    state = request.app.state
+    build = msgspec.json.encode({"version": state.build, "precache": state.precache})
+    body = b"self.BUILD = " + build + b";\n" + SERVICE_WORKER.read_bytes()
+    return Response(
+        body,
+        media_type="application/javascript",
+        headers={"Cache-Control": "no-cache", "Service-Worker-Allowed": "/"},
+    )
+
+
+@get("/manifest.webmanifest", exclude_from_auth=True, sync_to_thread=False)
+def manifest() -> Response[bytes]:
+    icons = [
+        {"src": "/static/icons/icon-192.png", "sizes": "192x192", "type": "image/png"},
+        {"src": "/static/icons/icon-512.png", "sizes": "512x512", "type": "image/png"},
+        {
+            "src": "/static/icons/icon-maskable-512.png",
+            "sizes": "512x512",
+            "type": "image/png",
+            "purpose": "maskable",
+        },
+    ]
+    body = {
+        "name": _("Nithet: classroom observation visits"),
+        "short_name": "นิเทศ",
+        "lang": "th",
+        "start_url": "/",
+        "scope": "/",
+        "display": "standalone",
+        "orientation": "any",
+        "background_color": "#ffffff",
+        "theme_color": "#0f5e68",
+        "icons": icons,
+    }
+    return Response(msgspec.json.encode(body), media_type="application/manifest+json")
+
+
+@get("/healthz", exclude_from_auth=True, sync_to_thread=False)
+def health() -> dict[str, str]:
+    return {"status": "ok"}

@@ -1,0 +1,40 @@
+"""The installable app shell: what the service worker precaches, and the build version that names its cache."""
+
+from __future__ import annotations
+
+import hashlib
+from functools import cache
+
+from forms.model import FormDef
+from server.config import PWA
+
+STATIC = PWA / "static"
+SERVICE_WORKER = STATIC / "js" / "sw.js"
+#: Pages every tablet needs offline, besides one page per published form version.
+SHELL_PAGES = ("/",)
+
+
+def form_url(form_id: str, version: int) -> str:
+    return f"/forms/{form_id}/{version}"
+
+
+@cache
+def static_urls() -> tuple[str, ...]:
+    files = sorted(p for p in STATIC.rglob("*") if p.is_file() and p != SERVICE_WORKER and not p.name.endswith(".txt"))
+    return tuple("/static/" + p.relative_to(STATIC).as_posix() for p in files)
+
+
+def precache(forms: list[FormDef]) -> list[str]:
+    return [*SHELL_PAGES, *(form_url(f.id, f.version) for f in forms), *static_urls()]
+
+
+def build_version(forms: list[FormDef]) -> str:
+    """A content hash of everything the tablet caches: any change makes a new cache and an update offer."""
+    digest = hashlib.sha256()
+    for path in sorted([*STATIC.rglob("*"), *(PWA / "templates").rglob("*")]):
+        if path.is_file():
+            digest.update(path.relative_to(PWA).as_posix().encode())
+            digest.update(path.read_bytes())
+    for form in sorted(forms, key=lambda f: (f.id, f.version)):
+        digest.update(f"{form.id}:{form.version}".encode())
+    return digest.hexdigest()[:12]

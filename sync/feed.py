@@ -1,0 +1,61 @@
+"""The pull side: what changed since a cursor, scoped to what the user may see."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import sqlite_utils
+
+from sync.apply import RECORD_COLUMNS, record_view
+from sync.scope import Actor
+from sync.wire import FormVersionView, NetworkView, PullResult, SchoolView, TeacherView, VisitView
+
+#: How many change numbers one page of pull covers; each number is at most one row, so a page is bounded.
+WINDOW = 5000
+
+
+def pull(db: sqlite_utils.Database, actor: Actor, cursor: int, *, window: int = WINDOW) -> PullResult:
+    with db.atomic():  # one read snapshot for every table
+        top = db.execute("SELECT value FROM counters WHERE name = 'seq'").fetchone()[0]
+        upto = min(top, max(cursor, 0) + window)
+        if actor.sees_all:
+            scope, params = "1 = 1", []
+        else:
+            nets = sorted(actor.network_ids)
+            scope, params = f"network_id IN ({','.join('?' for _ in nets) or 'NULL'})", nets
+
+        def rows(sql: str, extra: list[Any] | None = None) -> list[tuple[Any, ...]]:
+            return db.execute(sql, [cursor, upto, *(extra if extra is not None else params)]).fetchall()
+
+        networks = rows(
+            f"SELECT id, name FROM networks WHERE seq > ? AND seq <= ? AND {scope.replace('network_id', 'id')}"  # noqa: S608
+        )
+        schools = rows(
+            "SELECT code, name, network_id, district, grades FROM schools "  # noqa: S608
+            f"WHERE seq > ? AND seq <= ? AND {scope}"
+        )
+        teachers = rows(
+            "SELECT t.id, t.school_code, t.name, t.grades, t.learning_areas FROM teachers t "  # noqa: S608
+            f"JOIN schools s ON s.code = t.school_code WHERE t.seq > ? AND t.seq <= ? AND s.{scope}"
+        )
+        visits = rows(
+            "SELECT id, date, session, school_code, network_id, team FROM visits "  # noqa: S608
+            f"WHERE seq > ? AND seq <= ? AND {scope}"
+        )
+        forms = rows("SELECT form_id, version, title FROM form_versions WHERE seq > ? AND seq <= ?", [])
+        records = rows(f"SELECT {RECORD_COLUMNS} FROM records WHERE seq > ? AND seq <= ? AND {scope}")  # noqa: S608
+    return PullResult(
+        cursor=upto,
+        more=upto < top,
+        networks=[NetworkView(*r) for r in networks],
+        schools=[SchoolView(c, n, net, d, _list(g)) for c, n, net, d, g in schools],
+        teachers=[TeacherView(i, s, n, _list(g), _list(a)) for i, s, n, g, a in teachers],
+        visits=[VisitView(i, d, s, sc, n, [int(x) for x in _list(t)]) for i, d, s, sc, n, t in visits],
+        forms=[FormVersionView(*r) for r in forms],
+        records=[record_view(r) for r in records],
+    )
+
+
+def _list(text: str | None) -> list[Any]:
+    return list(json.loads(text)) if text else []

@@ -1,0 +1,49 @@
+"""The one error catalog: every stable code the API and the sync receipts can answer with.
+
+Titles are English message ids; the server translates them (Thai first) through the one catalog.
+"""
+
+from __future__ import annotations
+
+import msgspec
+
+
+def N_(message: str) -> str:  # noqa: N802 - the conventional gettext marker for extraction
+    return message
+
+
+class Problem(msgspec.Struct, frozen=True):
+    code: str
+    status: int
+    title: str
+
+
+CATALOG: dict[str, Problem] = {
+    p.code: p
+    for p in (
+        # Whole requests
+        Problem("malformed_batch", 400, N_("The sync batch could not be read")),
+        Problem("batch_too_large", 413, N_("The sync batch has too many records or is too large")),
+        Problem("invalid_request", 400, N_("The request is not valid")),
+        Problem("not_authenticated", 401, N_("Please log in again to sync")),
+        Problem("forbidden", 403, N_("Your role cannot do this")),
+        Problem("not_found", 404, N_("Not found")),
+        Problem("csrf_failed", 403, N_("The page is out of date; reload it and try again")),
+        Problem("bad_credentials", 401, N_("Wrong username or password")),
+        Problem("too_many_attempts", 429, N_("Too many attempts; wait a minute and try again")),
+        Problem("server_busy", 503, N_("The server is busy; your records are kept, try again shortly")),
+        Problem("server_error", 500, N_("Something went wrong on the server; your records are kept")),
+        # One record of a batch (a receipt with status "rejected")
+        Problem("malformed_record", 422, N_("The record could not be read")),
+        Problem("unknown_form", 422, N_("This form or form version is not known to the server")),
+        Problem("school_out_of_scope", 422, N_("This school is not in your networks")),
+        Problem("unknown_teacher", 422, N_("This teacher is not on the school's list")),
+        Problem("invalid_answers", 422, N_("Some answers break the form's rules")),
+        Problem("record_too_large", 422, N_("The record is too large")),
+        Problem("revision_reused", 422, N_("This revision was already sent with other content")),
+    )
+}
+
+
+def problem(code: str) -> Problem:
+    return CATALOG[code]

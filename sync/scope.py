@@ -1,0 +1,28 @@
+"""Who is asking, and what they may see: the one place that decides a user's networks."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import msgspec
+
+Role = Literal["supervisor", "team_member", "secretary", "director", "admin"]
+#: Roles that see every network of the area office.
+AREA_ROLES: frozenset[str] = frozenset({"admin", "director"})
+#: Roles that may push observation records.
+OBSERVER_ROLES: frozenset[str] = frozenset({"supervisor", "team_member", "secretary", "admin"})
+
+
+class Actor(msgspec.Struct, frozen=True):
+    id: int
+    username: str
+    display_name: str
+    role: Role
+    network_ids: frozenset[str] = frozenset()
+
+    @property
+    def sees_all(self) -> bool:
+        return self.role in AREA_ROLES
+
+    def can_see(self, network_id: str | None) -> bool:
+        return self.sees_all or (network_id is not None and network_id in self.network_ids)

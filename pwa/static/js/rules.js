@@ -1,0 +1,394 @@
+// Nithet's rule language on the tablet: relevance, required-if, constraints and calculations.
+// A line-for-line twin of forms/rules.py (server validation); both run forms/vectors/rules.json.
+// XLSForm subset of ODK expressions: ${name}, `.`, and/or/not(), div/mod, hyphenated functions,
+// plus `/`, coalesce(), minutes(), bare true/false. Evaluation never throws on data: bad data is null.
+// regex() matches the whole string, as if wrapped in ^(?:...)$; no `u` flag, so characters beyond
+// U+FFFF (emoji) are two units to `.` here but one in Python: keep patterns to the common subset.
+
+/** Thrown by compileRule; `position` is the 0-based code-point offset in the source. */
+export class RuleSyntaxError extends Error {
+  /** @param {string} message @param {number} position */
+  constructor(message, position) {
+    super(`${message} (at position ${position})`);
+    this.name = 'RuleSyntaxError';
+    this.position = position;
+  }
+}
+
+/** @typedef {{kind: string, text: string, pos: number}} Token  pos is a UTF-16 index */
+/** AST: ['lit', v] | ['ref', name] | ['cur'] | ['neg', n] | ['bin', op, l, r] | ['call', name, args]
+ * @typedef {Array<any>} Node */
+
+const WS = ' \t\r\n\u00a0';
+const NUMBER = /[0-9]+(?:\.[0-9]*)?|\.[0-9]+/y;
+const NAME = /[A-Za-z_][A-Za-z0-9_]*(?:-[A-Za-z][A-Za-z0-9_]*)*/y;
+const REF_NAME = /^[^ \t\r\n\u00a0{}$]+$/;
+const OPERATORS = ['<=', '>=', '!=', '=', '<', '>', '+', '-', '*', '/', '(', ')', ','];
+const WORD_OPERATORS = new Set(['and', 'or', 'div', 'mod']);
+const COMPARISONS = new Set(['=', '!=', '<', '<=', '>', '>=']);
+/** Binary operators, lowest precedence first; all left-associative. */
+const LEVELS = [['or'], ['and'], ['=', '!='], ['<', '<=', '>', '>='], ['+', '-'], ['*', 'div', '/', 'mod']];
+/** @type {Record<string, [number, number|null]>} name -> [min, max or null] arguments */
+const ARITY = {
+  true: [0, 0], false: [0, 0], not: [1, 1], selected: [2, 2], 'count-selected': [1, 1], if: [3, 3],
+  'string-length': [1, 1], round: [1, 2], int: [1, 1], number: [1, 1], concat: [0, null], coalesce: [2, 2],
+  regex: [2, 2], sum: [1, null], count: [1, null], mean: [1, null], min: [1, null], max: [1, null],
+  minutes: [2, 2], today: [0, 0],
+};
+
+/** @param {string} src @returns {Node} */
+function parse(src) {
+  const fail = (/** @type {string} */ msg, /** @type {number} */ i) =>
+    new RuleSyntaxError(msg, [...src.slice(0, i)].length);
+  /** @type {Token[]} */
+  const tokens = [];
+  let i = 0;
+  const sticky = (/** @type {RegExp} */ re) => { re.lastIndex = i; return re.exec(src); };
+  const emit = (/** @type {string} */ kind, /** @type {string} */ text, /** @type {number} */ next) => {
+    tokens.push({ kind, text, pos: i });
+    i = next;
+  };
+  while (i < src.length) {
+    const ch = src[i];
+    let m;
+    if (WS.includes(ch)) i += 1;
+    else if ((m = sticky(NUMBER))) emit('num', m[0], i + m[0].length);
+    else if (ch === "'" || ch === '"') {
+      const end = src.indexOf(ch, i + 1);
+      if (end < 0) throw fail('unterminated string', i);
+      emit('str', src.slice(i + 1, end), end + 1);
+    } else if (src.startsWith('${', i)) {
+      const end = src.indexOf('}', i + 2);
+      if (end < 0) throw fail('unterminated reference', i);
+      if (!REF_NAME.test(src.slice(i + 2, end))) throw fail('invalid reference name', i);
+      emit('ref', src.slice(i + 2, end), end + 1);
+    } else if (ch === '.') emit('dot', '.', i + 1);
+    else if ((m = sticky(NAME))) emit(WORD_OPERATORS.has(m[0]) ? 'op' : 'name', m[0], i + m[0].length);
+    else {
+      const op = OPERATORS.find((o) => src.startsWith(o, i));
+      if (!op) throw fail(`unexpected character '${String.fromCodePoint(src.codePointAt(i) ?? 0)}'`, i);
+      emit('op', op, i + op.length);
+    }
+  }
+  tokens.push({ kind: 'end', text: '', pos: src.length });
+
+  let k = 0;
+  const peek = () => tokens[k];
+  const isOp = (/** @type {string} */ text) => peek().kind === 'op' && peek().text === text;
+  const unexpected = (/** @type {Token} */ tok, detail = '') => {
+    const what = tok.kind === 'end' ? 'end of expression' : `'${tok.text}'`;
+    return fail(`unexpected ${what}${detail ? `, ${detail}` : ''}`, tok.pos);
+  };
+  const expect = (/** @type {string} */ text) => {
+    const tok = tokens[k++];
+    if (tok.kind !== 'op' || tok.text !== text) throw unexpected(tok, `expected '${text}'`);
+  };
+  /** @returns {Node} */
+  const binary = (/** @type {number} */ level) => {
+    if (level === LEVELS.length) return unary();
+    let left = binary(level + 1);
+    while (peek().kind === 'op' && LEVELS[level].includes(peek().text)) {
+      const op = tokens[k++].text;
+      left = ['bin', op, left, binary(level + 1)];
+    }
+    return left;
+  };
+  /** @returns {Node} */
+  const unary = () => {
+    if (isOp('-')) { k += 1; return ['neg', unary()]; }
+    return primary();
+  };
+  /** @returns {Node} */
+  const primary = () => {
+    const tok = tokens[k++];
+    if (tok.kind === 'num') return ['lit', Number(tok.text)];
+    if (tok.kind === 'str') return ['lit', tok.text];
+    if (tok.kind === 'ref') return ['ref', tok.text];
+    if (tok.kind === 'dot') return ['cur'];
+    if (tok.kind === 'op' && tok.text === '(') { const node = binary(0); expect(')'); return node; }
+    if (tok.kind === 'name') {
+      if (isOp('(')) return call(tok);
+      if (tok.text === 'true' || tok.text === 'false') return ['lit', tok.text === 'true'];
+      throw fail(`unknown name '${tok.text}'`, tok.pos);
+    }
+    throw unexpected(tok);
+  };
+  /** @returns {Node} */
+  const call = (/** @type {Token} */ name) => {
+    if (!Object.hasOwn(ARITY, name.text)) throw fail(`unknown function '${name.text}'`, name.pos);
+    expect('(');
+    /** @type {Node[]} */
+    const args = [];
+    if (!isOp(')')) {
+      args.push(binary(0));
+      while (isOp(',')) { k += 1; args.push(binary(0)); }
+    }
+    expect(')');
+    const [lo, hi] = ARITY[name.text];
+    if (args.length < lo || (hi !== null && args.length > hi)) {
+      const want = lo === hi ? `${lo}` : hi === null ? `at least ${lo}` : `${lo} to ${hi}`;
+      throw fail(`${name.text}() takes ${want} argument(s), got ${args.length}`, name.pos);
+    }
+    if (name.text === 'true' || name.text === 'false') return ['lit', name.text === 'true'];
+    return ['call', name.text, args];
+  };
+  const node = binary(0);
+  if (peek().kind !== 'end') throw unexpected(peek());
+  return node;
+}
+
+// ---------------------------------------------------------------- value helpers
+
+const NUMERIC = /^[ \t\r\n]*[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)[ \t\r\n]*$/;
+const SPACES = /[ \t\r\n]+/;
+const TIME = /^([0-9]{1,2}):([0-9]{2})(?::[0-9]{2}(?:\.[0-9]+)?)?(?:Z|[+-][0-9]{2}:?[0-9]{2})?$/;
+
+const isNum = (/** @type {any} */ v) => typeof v === 'number';
+const isObject = (/** @type {any} */ v) => v !== null && typeof v === 'object' && !Array.isArray(v);
+const isEmpty = (/** @type {any} */ v) =>
+  v === null || v === undefined || v === '' || (Array.isArray(v) && v.length === 0);
+const finite = (/** @type {number} */ x) => (Number.isFinite(x) ? x : null);
+
+/** Rule truthiness: null, '', [], 0 and false are false; everything else is true. @param {any} v */
+export function truthy(v) {
+  if (v === null || v === undefined || v === false) return false;
+  if (isNum(v)) return v !== 0;
+  if (typeof v === 'string' || Array.isArray(v)) return v.length > 0;
+  return true;
+}
+
+/** Numbers, booleans (1/0) and numeric strings as a number; otherwise null.
+ * @param {any} v @returns {number|null} */
+function num(v) {
+  if (typeof v === 'boolean') return v ? 1 : 0;
+  if (isNum(v)) return finite(v);
+  if (typeof v === 'string' && NUMERIC.test(v)) return finite(Number(v));
+  return null;
+}
+
+/** null -> '', lists joined by spaces (select_multiple), objects and non-finite numbers -> ''.
+ * @param {any} v @returns {string} */
+function str(v) {
+  if (typeof v === 'string') return v;
+  if (typeof v === 'boolean') return String(v);
+  if (isNum(v)) return Number.isFinite(v) ? String(v) : '';
+  if (Array.isArray(v)) return v.map(str).join(' ');
+  return '';
+}
+
+/** Compare by code points, as Python does (JS `<` compares UTF-16 units).
+ * @param {string} a @param {string} b */
+function cmpStr(a, b) {
+  if (a === b) return 0;
+  const x = [...a], y = [...b];
+  for (let i = 0; i < x.length && i < y.length; i++) {
+    if (x[i] !== y[i]) return (x[i].codePointAt(0) ?? 0) - (y[i].codePointAt(0) ?? 0);
+  }
+  return x.length - y.length;
+}
+
+/** @param {any[]} values @param {any[]} out @returns {any[]} non-empty leaves of nested lists */
+function flatten(values, out = []) {
+  for (const v of values) {
+    if (Array.isArray(v)) flatten(v, out);
+    else if (!isEmpty(v)) out.push(v);
+  }
+  return out;
+}
+
+/** @param {any[]} values @returns {number[]} */
+const numbers = (values) => /** @type {number[]} */ (flatten(values).map(num).filter((n) => n !== null));
+const total = (/** @type {number[]} */ ns) => finite(ns.reduce((t, n) => t + n, 0));
+const words = (/** @type {string} */ s) => s.split(SPACES).filter(Boolean);
+
+/** @param {string} op @param {any} a @param {any} b @returns {boolean} */
+function compare(op, a, b) {
+  const ea = isEmpty(a), eb = isEmpty(b);
+  if (ea || eb) return op === '=' ? ea && eb : op === '!=' && !(ea && eb);
+  let c;
+  if (typeof a === 'boolean' || typeof b === 'boolean') {
+    c = Number(truthy(a)) - Number(truthy(b));
+  } else {
+    const na = isNum(a) || isNum(b) ? num(a) : null, nb = na === null ? null : num(b);
+    c = na !== null && nb !== null ? Math.sign(na - nb) : cmpStr(str(a), str(b));
+  }
+  switch (op) {
+    case '=': return c === 0;
+    case '!=': return c !== 0;
+    case '<': return c < 0;
+    case '<=': return c <= 0;
+    case '>': return c > 0;
+    default: return c >= 0;
+  }
+}
+
+/** @param {string} op @param {any} a @param {any} b @returns {number|null} */
+function arith(op, a, b) {
+  const x = num(a), y = num(b);
+  if (x === null || y === null) return null;
+  if (op === '+') return finite(x + y);
+  if (op === '-') return finite(x - y);
+  if (op === '*') return finite(x * y);
+  if (y === 0) return null;
+  return finite(op === 'mod' ? x % y : x / y);
+}
+
+/** @param {number} x */
+function roundHalfAway(x) {
+  let r = Math.trunc(x);
+  if (Math.abs(x - r) >= 0.5) r += Math.sign(x);
+  return r;
+}
+
+/** @param {any} v @returns {number|null} minutes since midnight of 'HH:MM' */
+function minutesOf(v) {
+  const m = typeof v === 'string' ? TIME.exec(v) : null;
+  if (!m) return null;
+  const h = Number(m[1]), mi = Number(m[2]);
+  return h < 24 && mi < 60 ? h * 60 + mi : null;
+}
+
+/** @type {Map<string, RegExp|null>} */
+const regexCache = new Map();
+/** @param {string} pattern */
+function wholeRegex(pattern) {
+  if (!regexCache.has(pattern)) {
+    let re = null;
+    try { re = new RegExp(`^(?:${pattern})$`); } catch { re = null; }
+    if (regexCache.size > 256) regexCache.clear();
+    regexCache.set(pattern, re);
+  }
+  return /** @type {RegExp|null} */ (regexCache.get(pattern));
+}
+
+function localToday() {
+  const d = new Date();
+  const two = (/** @type {number} */ n) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())}`;
+}
+
+// ---------------------------------------------------------------- evaluation
+
+/** @typedef {Record<string, any>} Answers */
+/** @typedef {{answers: Answers, current: any, item: Answers|null, today: string|null}} Context */
+
+/** @param {Context} ctx @param {string} name */
+function lookup(ctx, name) {
+  if (ctx.item && Object.hasOwn(ctx.item, name)) return ctx.item[name] ?? null;
+  if (Object.hasOwn(ctx.answers, name)) return ctx.answers[name] ?? null;
+  for (const value of Object.values(ctx.answers)) {
+    if (Array.isArray(value) && value.some((it) => isObject(it) && Object.hasOwn(it, name))) {
+      return value.map((it) => (isObject(it) ? it[name] ?? null : null));
+    }
+  }
+  return null;
+}
+
+/** @type {Record<string, (a: any[], ctx: Context) => any>} */
+const FUNCTIONS = {
+  not: (a) => !truthy(a[0]),
+  selected: ([value, choice]) => {
+    const c = str(choice);
+    if (Array.isArray(value)) return value.some((v) => str(v) === c);
+    const text = str(value);
+    return text !== '' && (text === c || words(text).includes(c));
+  },
+  'count-selected': ([v]) => (Array.isArray(v) ? v.filter((x) => !isEmpty(x)).length : words(str(v)).length),
+  'string-length': ([v]) => [...str(v)].length,
+  round: (a) => {
+    const x = num(a[0]), d = a.length > 1 ? num(a[1]) : 0;
+    if (x === null || d === null) return null;
+    const digits = Math.max(-22, Math.min(22, Math.trunc(d)));
+    const p = Number(`1e${Math.abs(digits)}`);
+    const y = digits >= 0 ? x * p : x / p;
+    if (Math.abs(y) >= 2 ** 52) return x;
+    const r = roundHalfAway(y);
+    return finite(digits >= 0 ? r / p : r * p);
+  },
+  int: ([v]) => { const x = num(v); return x === null ? null : Math.trunc(x); },
+  number: ([v]) => num(v),
+  concat: (a) => a.map(str).join(''),
+  regex: ([v, pattern]) => {
+    const re = wholeRegex(str(pattern));
+    return re === null ? null : re.test(str(v));
+  },
+  sum: (a) => total(numbers(a)),
+  count: (a) => flatten(a).length,
+  mean: (a) => {
+    const ns = numbers(a), t = total(ns);
+    return t === null || !ns.length ? null : finite(t / ns.length);
+  },
+  min: (a) => numbers(a).reduce((m, n) => (m === null || n < m ? n : m), /** @type {number|null} */ (null)),
+  max: (a) => numbers(a).reduce((m, n) => (m === null || n > m ? n : m), /** @type {number|null} */ (null)),
+  minutes: ([s, e]) => {
+    const a = minutesOf(s), b = minutesOf(e);
+    return a === null || b === null ? null : b - a;
+  },
+  today: (_a, ctx) => ctx.today ?? localToday(),
+};
+
+/** @param {Node} node @param {Context} ctx @returns {any} */
+function evaluate(node, ctx) {
+  switch (node[0]) {
+    case 'lit': return node[1];
+    case 'ref': return lookup(ctx, node[1]);
+    case 'cur': return ctx.current ?? null;
+    case 'neg': { const x = num(evaluate(node[1], ctx)); return x === null ? null : -x; }
+    case 'bin': {
+      const [, op, l, r] = node;
+      if (op === 'or') return truthy(evaluate(l, ctx)) || truthy(evaluate(r, ctx));
+      if (op === 'and') return truthy(evaluate(l, ctx)) && truthy(evaluate(r, ctx));
+      const a = evaluate(l, ctx), b = evaluate(r, ctx);
+      return COMPARISONS.has(op) ? compare(op, a, b) : arith(op === 'div' ? '/' : op, a, b);
+    }
+    default: {
+      const [, name, args] = node;
+      if (name === 'if') return evaluate(truthy(evaluate(args[0], ctx)) ? args[1] : args[2], ctx);
+      if (name === 'coalesce') {
+        const v = evaluate(args[0], ctx);
+        return isEmpty(v) ? evaluate(args[1], ctx) : v;
+      }
+      return FUNCTIONS[name](args.map((/** @type {Node} */ n) => evaluate(n, ctx)), ctx);
+    }
+  }
+}
+
+/** @param {Node} node @param {Set<string>} out */
+function collectRefs(node, out) {
+  if (node[0] === 'ref') out.add(node[1]);
+  else if (node[0] === 'neg') collectRefs(node[1], out);
+  else if (node[0] === 'bin') { collectRefs(node[2], out); collectRefs(node[3], out); }
+  else if (node[0] === 'call') for (const a of node[2]) collectRefs(a, out);
+}
+
+/** @typedef {{current?: any, item?: Answers|null, today?: string|null}} EvalOptions */
+/**
+ * @typedef {object} Rule
+ * @property {string} source
+ * @property {(answers: Answers, options?: EvalOptions) => any} evaluate
+ * @property {() => Set<string>} references  names used in ${...}
+ */
+
+/** @type {Map<string, Rule>} */
+const cache = new Map();
+
+/** Compile a rule (cached); throws RuleSyntaxError. @param {string} source @returns {Rule} */
+export function compileRule(source) {
+  const hit = cache.get(source);
+  if (hit) return hit;
+  const ast = parse(source);
+  /** @type {Set<string>} */
+  const refs = new Set();
+  collectRefs(ast, refs);
+  const rule = Object.freeze({
+    source,
+    evaluate: (/** @type {Answers} */ answers, /** @type {EvalOptions} */ options = {}) => {
+      const { current = null, item = null, today = null } = options;
+      return evaluate(ast, { answers: answers ?? {}, current, item, today });
+    },
+    references: () => new Set(refs),
+  });
+  if (cache.size >= 1024) cache.clear();
+  cache.set(source, rule);
+  return rule;
+}

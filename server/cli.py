@@ -4,11 +4,18 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import sys
+from zoneinfo import ZoneInfo
 
 from server.config import Settings
 from server.db import Database
 from server.migrations import apply as migrate
+
+
+def local_today() -> dt.date:
+    """The area office's date (Thailand), whatever the server's clock zone."""
+    return dt.datetime.now(ZoneInfo(os.environ.get("NITHET_TZ", "Asia/Bangkok"))).date()
 
 
 def init_database(settings: Settings, *, demo: bool) -> bool:
@@ -19,7 +26,7 @@ def init_database(settings: Settings, *, demo: bool) -> bool:
     try:
         db.write_sync(migrate)
         if demo and db.write_sync(demo_data.is_empty):
-            db.write_sync(demo_data.seed, dt.date.today())
+            db.write_sync(demo_data.seed, local_today())
             return True
         return False
     finally:

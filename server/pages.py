@@ -39,7 +39,7 @@ JS_MESSAGES = {
     "form.new": N_("New observation"),
     "form.choose": N_("Choose…"),
     "form.choose_school_first": N_("Choose the school first"),
-    "form.readonly": N_("This record is waiting to sync. Edit it to make a new revision."),
+    "form.readonly": N_("Read only: press Edit to change it (that makes a new revision)"),
     "list.empty": N_("No records on this tablet yet"),
     "list.untitled": N_("Untitled record"),
     "conflict.title": N_("Someone else changed this record"),

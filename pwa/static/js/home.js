@@ -1,0 +1,112 @@
+// The home screen: today's visits, the records on this tablet with their state, storage, export.
+import { t } from './i18n.js';
+import * as store from './store.js';
+import { beDate, beDateTime, todayIso } from './thaidate.js';
+
+const $ = (id) => document.getElementById(id);
+let filter = 'open';
+
+function el(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (k === 'class') node.className = v;
+    else node.setAttribute(k, v);
+  }
+  node.append(...children.filter((c) => c !== null && c !== undefined));
+  return node;
+}
+
+async function names(kind, keyField, labelField) {
+  const rows = await store.getReference(kind);
+  return new Map(rows.map((r) => [r[keyField], r[labelField]]));
+}
+
+async function renderVisits() {
+  const today = todayIso();
+  $('today-date').textContent = beDate(today);
+  const visits = (await store.getReference('visits')).filter((v) => v.date === today);
+  visits.sort((a, b) => (a.session === 'morning' ? 0 : 1) - (b.session === 'morning' ? 0 : 1));
+  const schools = await names('schools', 'code', 'name');
+  const forms = await store.getReference('forms');
+  const observation = forms.filter((f) => f.form_id === 'observation').sort((a, b) => b.version - a.version)[0];
+  const list = $('today-visits');
+  list.replaceChildren(
+    ...visits.map((v) => {
+      const href = observation ? `/forms/observation/${observation.version}?visit=${encodeURIComponent(v.id)}` : '/';
+      return el(
+        'li',
+        {},
+        el(
+          'div',
+          { class: 'visit' },
+          el('span', { class: 'badge' }, t(`visit.${v.session}`)),
+          el('strong', {}, schools.get(v.school_code) || v.school_code),
+          el('a', { class: 'btn primary', href }, t('visit.observe')),
+        ),
+      );
+    }),
+  );
+  $('today-empty').hidden = visits.length > 0;
+}
+
+function title(record, schools) {
+  const a = record.answers || {};
+  const parts = [schools.get(a.school) || a.school, a.topic, a.visit_date ? beDate(a.visit_date, 'medium') : null];
+  return parts.filter(Boolean).join(' · ') || t('list.untitled');
+}
+
+async function renderRecords() {
+  const schools = await names('schools', 'code', 'name');
+  const me = Number(document.body.dataset.userId);
+  let records = await store.allRecords();
+  records = records.filter((r) => r.origin !== 'server' || r.author_id === me || r.state !== 'synced');
+  if (filter === 'open') records = records.filter((r) => r.state !== 'synced');
+  records.sort((a, b) => String(b.updated_at).localeCompare(String(a.updated_at)));
+  $('record-list').replaceChildren(
+    ...records.map((r) =>
+      el(
+        'li',
+        { 'data-record-id': r.id, 'data-state': r.state },
+        el(
+          'a',
+          { href: `/forms/${r.form_id}/${r.form_version}?record=${r.id}` },
+          el('span', { class: `badge ${r.state}` }, t(`state.${r.state}`)),
+          el('strong', {}, title(r, schools)),
+          el('span', { class: 'muted' }, beDateTime(r.updated_at)),
+          r.receipt?.message ? el('span', { class: 'error' }, r.receipt.message) : null,
+        ),
+      ),
+    ),
+  );
+  $('record-empty').hidden = records.length > 0;
+  const last = await store.getMeta('last_sync');
+  $('last-sync').textContent = last ? beDateTime(last) : '–';
+}
+
+async function exportUnsent() {
+  const unsent = (await store.allRecords()).filter((r) => r.state !== 'synced');
+  const blob = new Blob([JSON.stringify({ exported_at: new Date().toISOString(), records: unsent }, null, 2)], {
+    type: 'application/json',
+  });
+  const a = el('a', { href: URL.createObjectURL(blob), download: `nithet-unsent-${todayIso()}.json` });
+  document.body.append(a);
+  a.click();
+  a.remove();
+}
+
+for (const button of document.querySelectorAll('[data-filter]')) {
+  button.addEventListener('click', () => {
+    filter = button.dataset.filter;
+    for (const b of document.querySelectorAll('[data-filter]')) b.setAttribute('aria-pressed', String(b === button));
+    renderRecords();
+  });
+}
+$('export-unsent').addEventListener('click', exportUnsent);
+window.addEventListener('nithet:records-changed', () => { renderRecords(); renderVisits(); });
+window.addEventListener('nithet:storage', (event) => {
+  const { persisted, usage, quota } = event.detail;
+  const mb = (n) => (n / 1024 / 1024).toFixed(1);
+  $('storage-info').textContent = `${t(persisted ? 'storage.persisted' : 'storage.not_persisted')} · ${t('storage.used')} ${mb(usage)} / ${mb(quota)} MB`;
+});
+renderVisits();
+renderRecords();

@@ -1,0 +1,62 @@
+// The service worker: wiring only. `self.BUILD` (version and precache list) is prepended by the server.
+// A new version installs beside the old one and waits until the user accepts the update.
+import { syncOnce } from '/static/js/sync.js';
+
+const BUILD = self.BUILD;
+const CACHE = `nithet-${BUILD.version}`;
+
+async function precache() {
+  const cache = await caches.open(CACHE);
+  for (const url of BUILD.precache) {
+    const res = await fetch(url, { credentials: 'same-origin', cache: 'no-cache' });
+    // A redirect (e.g. to the login page) must never be cached as the app shell.
+    if (!res.ok || res.redirected) throw new Error(`precache ${url}: ${res.status}`);
+    await cache.put(url, res);
+  }
+}
+
+async function dropOldCaches() {
+  for (const key of await caches.keys()) {
+    if (key !== CACHE) await caches.delete(key);
+  }
+  await self.clients.claim();
+}
+
+/** App pages: the cached shell (query strings carry the record id), then the network, then home. */
+async function page(request, url) {
+  const cache = await caches.open(CACHE);
+  const cached = await cache.match(url.pathname);
+  if (cached) return cached;
+  try {
+    return await fetch(request);
+  } catch {
+    return (await cache.match('/')) || Response.error();
+  }
+}
+
+async function asset(request) {
+  const cache = await caches.open(CACHE);
+  return (await cache.match(request, { ignoreSearch: true })) || fetch(request);
+}
+
+async function backgroundSync() {
+  const result = await syncOnce({ appVersion: BUILD.version });
+  for (const client of await self.clients.matchAll()) client.postMessage({ type: 'synced', result });
+}
+
+self.addEventListener('install', (event) => event.waitUntil(precache()));
+self.addEventListener('activate', (event) => event.waitUntil(dropOldCaches()));
+self.addEventListener('message', (event) => {
+  if (event.data?.type === 'SKIP_WAITING') self.skipWaiting();
+});
+self.addEventListener('sync', (event) => {
+  if (event.tag === 'nithet-push') event.waitUntil(backgroundSync());
+});
+self.addEventListener('fetch', (event) => {
+  const { request } = event;
+  const url = new URL(request.url);
+  if (request.method !== 'GET' || url.origin !== self.location.origin) return;
+  if (url.pathname.startsWith('/api/') || url.pathname === '/sw.js') return;
+  if (request.mode === 'navigate') event.respondWith(page(request, url));
+  else if (url.pathname.startsWith('/static/')) event.respondWith(asset(request));
+});

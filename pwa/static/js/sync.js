@@ -1,0 +1,126 @@
+// The outbox: push finalized records in batches and apply each receipt; pull reference data and team
+// records since the cursor. No DOM here: it runs in pages and in the service worker (Background Sync).
+import { api, HttpError, isOnline } from './connection.js';
+import * as store from './store.js';
+
+export const BATCH = 50;
+
+/** Wire shape of one revision (docs/sync-protocol.md). */
+function toWire(r) {
+  return {
+    id: r.id,
+    rev: r.rev,
+    base_rev: r.base_rev ?? null,
+    form_id: r.form_id,
+    form_version: r.form_version,
+    answers: r.answers,
+    visit_id: r.visit_id ?? null,
+    device_time: r.device_time ?? null,
+    resolves: r.resolves ?? [],
+  };
+}
+
+/** Apply one receipt to the stored record, in its own transaction. The record may have been edited
+ * since it was sent: then only its base moves to the revision the server now holds. */
+export function applyReceipt(receipt) {
+  return store.updateRecord(receipt.id, (r) => {
+    if (!r) return null;
+    if (receipt.status === 'stored' || receipt.status === 'duplicate') {
+      r.synced_rev = receipt.rev;
+      r.base_rev = receipt.rev;
+      if (r.rev === receipt.rev) {
+        r.state = 'synced';
+        r.resolves = [];
+        r.receipt = null;
+        r.conflict = null;
+      }
+    } else if (r.rev === receipt.rev && receipt.status === 'conflict') {
+      r.state = 'conflict';
+      r.conflict = { current: receipt.current, mine: receipt.rev };
+    } else if (r.rev === receipt.rev && receipt.status === 'rejected') {
+      r.state = 'rejected';
+      r.receipt = { code: receipt.code, message: receipt.message, problems: receipt.problems || [], detail: receipt.detail };
+    }
+    r.updated_at = r.updated_at || new Date().toISOString();
+    return r;
+  });
+}
+
+export async function push({ appVersion = '' } = {}) {
+  const pending = await store.recordsByState('pending');
+  const device = await store.deviceId();
+  let left = pending.length;
+  const counts = { stored: 0, duplicate: 0, conflict: 0, rejected: 0 };
+  for (let i = 0; i < pending.length; i += BATCH) {
+    const batch = pending.slice(i, i + BATCH);
+    left -= batch.length;
+    const result = await api('/api/sync/push', {
+      method: 'POST',
+      body: { device_id: device, app_version: appVersion, pending: left, records: batch.map(toWire) },
+    });
+    for (const receipt of result.receipts) {
+      counts[receipt.status] += 1;
+      await applyReceipt(receipt);
+    }
+  }
+  return counts;
+}
+
+/** Merge a server record: never overwrite what this tablet has not synced yet. */
+function mergeRecord(server) {
+  return store.updateRecord(server.id, (local) => {
+    if (local && local.state !== 'synced') return null;
+    if (local && local.rev === server.rev) return null;
+    return {
+      ...(local || {}),
+      id: server.id,
+      form_id: server.form_id,
+      form_version: server.form_version,
+      answers: server.answers,
+      visit_id: server.visit_id,
+      author_id: server.author_id,
+      rev: server.rev,
+      base_rev: server.rev,
+      synced_rev: server.rev,
+      state: 'synced',
+      origin: local?.origin || 'server',
+      created_at: local?.created_at || server.updated_at,
+      updated_at: server.updated_at,
+    };
+  });
+}
+
+export async function pull() {
+  let cursor = await store.getMeta('cursor', 0);
+  for (;;) {
+    const page = await api(`/api/sync/pull?cursor=${cursor}`);
+    await store.putReference({
+      networks: page.networks.map((n) => ({ ...n, key: n.id })),
+      schools: page.schools.map((s) => ({ ...s, key: s.code })),
+      teachers: page.teachers.map((t) => ({ ...t, key: t.id })),
+      visits: page.visits.map((v) => ({ ...v, key: v.id })),
+      forms: page.forms.map((f) => ({ ...f, key: `${f.form_id}:${f.version}` })),
+    });
+    for (const record of page.records) await mergeRecord(record);
+    cursor = page.cursor;
+    await store.setMeta('cursor', cursor);
+    if (!page.more) return cursor;
+  }
+}
+
+/** One full sync. Resolves with a summary; throws HttpError (status 401 = log in again) or a network error. */
+export async function syncOnce({ appVersion = '' } = {}) {
+  if (!isOnline()) throw new Error('offline');
+  const pushed = await push({ appVersion });
+  await pull();
+  const at = new Date().toISOString();
+  await store.setMeta('last_sync', at);
+  return { pushed, at };
+}
+
+export async function unsyncedCount() {
+  const all = await store.allRecords();
+  return all.filter((r) => r.state !== 'synced').length;
+}
+
+export { HttpError };

@@ -1,0 +1,166 @@
+// Validation of an answer set against a form definition: the same checks as forms/validate.py, so what
+// the tablet accepts offline is what the server accepts. Pure functions, no DOM.
+import { compileRule, truthy } from './rules.js';
+
+const TIME = /^([01]\d|2[0-3]):[0-5]\d$/;
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+const TEXT_LIMITS = { text: 500, textarea: 5000 };
+const NO_ANSWER = new Set(['note', 'group']);
+const YES_NO = ['yes', 'no'];
+export const DEFAULT_EVIDENCE_RULE = '. <= 2 or . = 5';
+
+export const isEmpty = (v) =>
+  v === null || v === undefined || v === '' || (Array.isArray(v) && v.length === 0) ||
+  (typeof v === 'object' && !Array.isArray(v) && Object.keys(v).length === 0);
+
+const evaluate = (source, answers, opts) => compileRule(source).evaluate(answers, opts);
+export const evidenceName = (field) => `${field.name}_evidence`;
+
+export function choiceList(form, field) {
+  if (field.kind === 'yes_no') return YES_NO.map((value) => ({ value }));
+  return (form.choices || {})[field.choices || ''] || [];
+}
+
+/** Every field, depth first, containers before their contents. */
+export function walk(form) {
+  const out = [];
+  const visit = (fields) => { for (const f of fields || []) { out.push(f); visit(f.fields); } };
+  for (const s of form.sections) visit(s.fields);
+  return out;
+}
+
+export function allowedKeys(fields) {
+  const keys = new Set();
+  for (const f of fields) {
+    if (f.kind === 'group') for (const k of allowedKeys(f.fields || [])) keys.add(k);
+    else if (!NO_ANSWER.has(f.kind)) {
+      keys.add(f.name);
+      if (f.kind === 'rating') keys.add(evidenceName(f));
+    }
+  }
+  return keys;
+}
+
+/** Is `field` asked, given the answers (and the repeat item it is in)? */
+export function isRelevant(field, answers, item = null, today = undefined) {
+  return !field.relevant || truthy(evaluate(field.relevant, answers, { item, today }));
+}
+
+export function isRequired(field, answers, item = null, today = undefined) {
+  return Boolean(field.required) ||
+    (Boolean(field.required_if) && truthy(evaluate(field.required_if, answers, { item, today })));
+}
+
+export function evidenceRequired(field, answers, value, item = null, today = undefined) {
+  const rule = field.evidence_if === undefined ? DEFAULT_EVIDENCE_RULE : field.evidence_if;
+  return Boolean(rule) && !isEmpty(value) && truthy(evaluate(rule, answers, { current: value, item, today }));
+}
+
+const isInt = (v) => typeof v === 'number' && Number.isInteger(v);
+const range = (v, lo, hi) => ((lo != null && v < lo) || (hi != null && v > hi) ? 'range' : null);
+
+function checkValue(form, field, value) {
+  const k = field.kind;
+  if (['text', 'textarea', 'school', 'teacher'].includes(k)) {
+    if (typeof value !== 'string') return 'type';
+    const limit = field.max_length || TEXT_LIMITS[k] || 200;
+    return [...value].length > limit ? 'too_long' : null;
+  }
+  if (k === 'integer' || k === 'rating') {
+    if (!isInt(value)) return 'type';
+    return k === 'integer' ? range(value, field.minimum, field.maximum) : range(value, 1, 5);
+  }
+  if (k === 'decimal') return typeof value === 'number' && Number.isFinite(value) ? range(value, field.minimum, field.maximum) : 'type';
+  if (k === 'date') {
+    if (typeof value !== 'string' || !DATE.test(value)) return 'type';
+    const d = new Date(`${value}T00:00:00Z`);
+    return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === value ? null : 'type';
+  }
+  if (k === 'time') return typeof value === 'string' && TIME.test(value) ? null : 'type';
+  if (k === 'select_one' || k === 'yes_no') {
+    return typeof value === 'string' && choiceList(form, field).some((c) => c.value === value) ? null : 'choice';
+  }
+  if (k === 'select_many') {
+    const values = new Set(choiceList(form, field).map((c) => c.value));
+    const ok = Array.isArray(value) && value.every((v) => typeof v === 'string' && values.has(v));
+    return ok && new Set(value).size === value.length ? null : 'choice';
+  }
+  if (k === 'calculate') return ['string', 'number'].includes(typeof value) ? null : 'type';
+  return k === 'group' || k === 'repeat' ? 'type' : null;
+}
+
+const same = (a, b) =>
+  typeof a === 'number' && typeof b === 'number' ? Math.abs(a - b) <= 1e-6 : a === b || (isEmpty(a) && isEmpty(b));
+
+/** @returns {{field: string, code: string, detail?: string}[]} */
+export function validate(form, answers, { today } = {}) {
+  const problems = [];
+  const top = form.sections.flatMap((s) => s.fields);
+  checkFields(form, top, answers, answers, null, '', true, problems, today);
+  return problems;
+}
+
+function checkFields(form, fields, answers, scope, item, prefix, parentRelevant, problems, today) {
+  if (prefix === '' || item !== null) {
+    const allowed = allowedKeys(fields);
+    for (const key of Object.keys(scope).sort()) if (!allowed.has(key)) problems.push({ field: prefix + key, code: 'unknown_field' });
+  }
+  for (const field of fields) {
+    const path = prefix + field.name;
+    const relevant = parentRelevant && isRelevant(field, answers, item, today);
+    if (field.kind === 'group') {
+      checkFields(form, field.fields, answers, scope, item, prefix, relevant, problems, today);
+      continue;
+    }
+    if (field.kind === 'note') continue;
+    const value = scope[field.name];
+    if (!relevant) {
+      if (!isEmpty(value) || (field.kind === 'rating' && !isEmpty(scope[evidenceName(field)]))) {
+        problems.push({ field: path, code: 'not_relevant' });
+      }
+      continue;
+    }
+    if (field.kind === 'repeat') {
+      checkRepeat(form, field, answers, value, path, problems, today);
+      continue;
+    }
+    if (isEmpty(value)) {
+      if (isRequired(field, answers, item, today)) problems.push({ field: path, code: 'required' });
+      continue;
+    }
+    const problem = checkValue(form, field, value);
+    if (problem) {
+      problems.push({ field: path, code: problem });
+      continue;
+    }
+    if (field.kind === 'calculate' && field.calculate) {
+      const expected = evaluate(field.calculate, answers, { item, today });
+      if (!same(value, expected)) problems.push({ field: path, code: 'calculation' });
+    }
+    if (field.constraint && !truthy(evaluate(field.constraint, answers, { current: value, item, today }))) {
+      problems.push({ field: path, code: 'constraint' });
+    }
+    if (field.kind === 'rating') {
+      const evidence = scope[evidenceName(field)];
+      if (evidenceRequired(field, answers, value, item, today) && (typeof evidence !== 'string' || !evidence.trim())) {
+        problems.push({ field: prefix + evidenceName(field), code: 'evidence_required' });
+      }
+      if (evidence !== undefined && evidence !== null && typeof evidence !== 'string') {
+        problems.push({ field: prefix + evidenceName(field), code: 'type' });
+      }
+    }
+  }
+}
+
+function checkRepeat(form, field, answers, value, path, problems, today) {
+  const items = value ?? [];
+  if (!Array.isArray(items) || !items.every((i) => i && typeof i === 'object' && !Array.isArray(i))) {
+    problems.push({ field: path, code: 'type' });
+    return;
+  }
+  const min = field.min_items || 0;
+  if (items.length < min || (field.max_items != null && items.length > field.max_items)) {
+    problems.push({ field: path, code: 'items' });
+  }
+  items.forEach((entry, i) => checkFields(form, field.fields, answers, entry, entry, `${path}[${i}].`, true, problems, today));
+}

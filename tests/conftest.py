@@ -1,0 +1,142 @@
+"""Shared fixtures: real servers on 127.0.0.1 over real SQLite files, real Chromium, named personas.
+
+Personas (demo data, password nithet2568), in decreasing rights:
+admin (all networks) · secretary1 (N01) · supervisor1 (N01, N02) · team1 (N01) · supervisor2 (N03, N04: another network).
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+PASSWORD = "nithet2568"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]  # fmt: skip
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class LiveServer:
+    """`python -m server serve` as a child process: start, kill -9, start again on the same database."""
+
+    def __init__(self, db_path: Path):
+        self.db_path = db_path
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.proc: subprocess.Popen[bytes] | None = None
+        self.log = db_path.parent / "server.log"
+
+    def start(self) -> LiveServer:
+        env = {**os.environ, "NITHET_DB": str(self.db_path), "PYTHONPATH": str(ROOT)}
+        with self.log.open("ab") as log:
+            self.proc = subprocess.Popen(
+                [sys.executable, "-m", "server", "serve", "--port", str(self.port)],
+                cwd=ROOT,
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"server exited: {self.log.read_text()[-2000:]}")
+            try:
+                if httpx.get(f"{self.url}/healthz", timeout=1).status_code == 200:
+                    return self
+            except httpx.HTTPError:
+                time.sleep(0.1)
+        raise RuntimeError("server did not start")
+
+    def kill(self) -> None:
+        """SIGKILL: no shutdown hooks, no flush — what a power cut or OOM kill does to the process."""
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGKILL)
+            self.proc.wait(timeout=10)
+
+    def stop(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.kill()
+
+    def client(self, username: str, password: str = PASSWORD) -> httpx.Client:
+        return login(self.url, username, password)
+
+
+def login(url: str, username: str, password: str = PASSWORD) -> httpx.Client:
+    """A logged-in HTTP client that sends the CSRF header on every request, as the tablet does."""
+    client = httpx.Client(base_url=url, timeout=30)
+    client.get("/login")
+    token = client.cookies["csrftoken"]
+    r = client.post("/login", data={"username": username, "password": password, "_csrf_token": token})
+    assert r.status_code == 303, r.text
+    client.headers["x-csrftoken"] = token
+    return client
+
+
+@pytest.fixture
+def live_server(tmp_path: Path) -> Iterator[LiveServer]:
+    server = LiveServer(tmp_path / "nithet.db").start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="module")
+def shared_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """One server for a whole test module, for tests that only add their own records."""
+    server = LiveServer(tmp_path_factory.mktemp("server") / "nithet.db").start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield b
+        finally:
+            b.close()
+
+
+@pytest.fixture
+def tablet(browser: Any) -> Iterator[Any]:
+    """A fresh tablet: portrait 10-inch viewport, Thai locale, Bangkok time, touch."""
+    context = browser.new_context(
+        viewport={"width": 800, "height": 1280},
+        locale="th-TH",
+        timezone_id="Asia/Bangkok",
+        has_touch=True,
+        is_mobile=False,
+        service_workers="allow",
+    )
+    try:
+        yield context
+    finally:
+        context.close()

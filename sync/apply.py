@@ -116,12 +116,15 @@ def _apply_one(
 
     digest = content_hash(record)
     seen = db.execute(
-        "SELECT content_hash FROM revisions WHERE record_id = ? AND rev = ?", [rid, rev]
+        "SELECT content_hash, state FROM revisions WHERE record_id = ? AND rev = ?", [rid, rev]
     ).fetchone()
     if seen is not None:
-        if seen[0] == digest:
-            return Receipt(id=rid, rev=rev, status="duplicate")
-        return rejected(rid, rev, "revision_reused")
+        if seen[0] != digest:
+            return rejected(rid, rev, "revision_reused")
+        if seen[1] == "conflict":
+            # The same answer as the first time: a retry must never turn a conflict into a success.
+            return Receipt(id=rid, rev=rev, status="conflict", current=_current(db, rid))
+        return Receipt(id=rid, rev=rev, status="duplicate")
 
     current = _current(db, rid)
     if current is not None and not actor.can_see(current.network_id):

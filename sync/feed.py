@@ -19,32 +19,33 @@ def pull(db: sqlite_utils.Database, actor: Actor, cursor: int, *, window: int = 
     with db.atomic():  # one read snapshot for every table
         top = db.execute("SELECT value FROM counters WHERE name = 'seq'").fetchone()[0]
         upto = min(top, max(cursor, 0) + window)
-        if actor.sees_all:
-            scope, params = "1 = 1", []
-        else:
-            nets = sorted(actor.network_ids)
-            scope, params = f"network_id IN ({','.join('?' for _ in nets) or 'NULL'})", nets
+        nets = sorted(actor.network_ids)
+
+        def scope(column: str) -> str:
+            return "1 = 1" if actor.sees_all else f"{column} IN ({','.join('?' for _ in nets) or 'NULL'})"
+
+        params: list[Any] = [] if actor.sees_all else nets
 
         def rows(sql: str, extra: list[Any] | None = None) -> list[tuple[Any, ...]]:
             return db.execute(sql, [cursor, upto, *(extra if extra is not None else params)]).fetchall()
 
         networks = rows(
-            f"SELECT id, name FROM networks WHERE seq > ? AND seq <= ? AND {scope.replace('network_id', 'id')}"  # noqa: S608
+            f"SELECT id, name FROM networks WHERE seq > ? AND seq <= ? AND {scope('id')}"  # noqa: S608
         )
         schools = rows(
             "SELECT code, name, network_id, district, grades FROM schools "  # noqa: S608
-            f"WHERE seq > ? AND seq <= ? AND {scope}"
+            f"WHERE seq > ? AND seq <= ? AND {scope('network_id')}"
         )
         teachers = rows(
             "SELECT t.id, t.school_code, t.name, t.grades, t.learning_areas FROM teachers t "  # noqa: S608
-            f"JOIN schools s ON s.code = t.school_code WHERE t.seq > ? AND t.seq <= ? AND s.{scope}"
+            f"JOIN schools s ON s.code = t.school_code WHERE t.seq > ? AND t.seq <= ? AND {scope('s.network_id')}"
         )
         visits = rows(
             "SELECT id, date, session, school_code, network_id, team FROM visits "  # noqa: S608
-            f"WHERE seq > ? AND seq <= ? AND {scope}"
+            f"WHERE seq > ? AND seq <= ? AND {scope('network_id')}"
         )
         forms = rows("SELECT form_id, version, title FROM form_versions WHERE seq > ? AND seq <= ?", [])
-        records = rows(f"SELECT {RECORD_COLUMNS} FROM records WHERE seq > ? AND seq <= ? AND {scope}")  # noqa: S608
+        records = rows(f"SELECT {RECORD_COLUMNS} FROM records WHERE seq > ? AND seq <= ? AND {scope('network_id')}")  # noqa: S608
     return PullResult(
         cursor=upto,
         more=upto < top,

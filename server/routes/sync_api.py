@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
 from typing import Any
 
 import msgspec
@@ -46,14 +47,8 @@ async def push(request: Request[Actor, Any, Any]) -> PushResult:
     if len(batch.records) > state.settings.max_batch_records:
         raise ApiError("batch_too_large", f"at most {state.settings.max_batch_records} records")
     now = dt.datetime.now(dt.UTC).isoformat()
-    receipts = await state.db.write(
-        apply_batch,
-        request.user,
-        batch,
-        lambda form_id, version: state.forms.get((form_id, version)),
-        now=now,
-        max_record_bytes=state.settings.max_record_bytes,
-    )
+    apply = partial(apply_batch, now=now, max_record_bytes=state.settings.max_record_bytes)
+    receipts = await state.db.write(apply, request.user, batch, lambda f, v: state.forms.get((f, v)))
     for receipt in receipts:
         if receipt.code:
             receipt.message = _(problem(receipt.code).title)

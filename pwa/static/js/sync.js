@@ -111,11 +111,16 @@ export async function pull() {
 /** One full sync. Resolves with a summary; throws HttpError (status 401 = log in again) or a network error. */
 export async function syncOnce({ appVersion = '' } = {}) {
   if (!isOnline()) throw new Error('offline');
-  const pushed = await push({ appVersion });
-  await pull();
-  const at = new Date().toISOString();
-  await store.setMeta('last_sync', at);
-  return { pushed, at };
+  const run = async () => {
+    const pushed = await push({ appVersion });
+    await pull();
+    const at = new Date().toISOString();
+    await store.setMeta('last_sync', at);
+    return { pushed, at };
+  };
+  // One sync at a time across every tab and the service worker of this tablet.
+  const locks = globalThis.navigator?.locks;
+  return locks ? locks.request('nithet-sync', run) : run();
 }
 
 export async function unsyncedCount() {

@@ -1,0 +1,52 @@
+"""Pull: reference data and records since a cursor, scoped to the user's networks, paged."""
+
+from __future__ import annotations
+
+from tests.sync.conftest import persona
+from tests.sync.test_apply import push
+from tests.factories import SCHOOL_N03, TEACHER_N03, observation_answers, record
+from sync.feed import pull
+
+
+def test_a_supervisor_pulls_only_their_networks(fresh_db, forms):
+    result = pull(fresh_db, persona(fresh_db, "supervisor1"), 0)
+    assert not result.more
+    assert {n.id for n in result.networks} == {"N01", "N02"}
+    assert {s.network_id for s in result.schools} == {"N01", "N02"}
+    assert len(result.schools) == 15 + 17
+    assert {t.school_code[:4] for t in result.teachers} == {"4901", "4902"}
+    assert {f.form_id for f in result.forms} >= {"observation"}
+    assert all(v.network_id == "N01" for v in result.visits) and result.visits
+
+
+def test_records_of_another_network_never_reach_a_tablet(fresh_db, forms):
+    push(fresh_db, forms, "supervisor1", record())
+    push(fresh_db, forms, "supervisor2", record(observation_answers(school=SCHOOL_N03, teacher=TEACHER_N03)))
+    mine = pull(fresh_db, persona(fresh_db, "supervisor1"), 0).records
+    theirs = pull(fresh_db, persona(fresh_db, "supervisor2"), 0).records
+    assert [r.network_id for r in mine] == ["N01"] and [r.network_id for r in theirs] == ["N03"]
+    assert len(pull(fresh_db, persona(fresh_db, "admin"), 0).records) == 2
+
+
+def test_a_cursor_returns_only_what_changed_since(fresh_db, forms):
+    sup = persona(fresh_db, "supervisor1")
+    first = pull(fresh_db, sup, 0)
+    assert pull(fresh_db, sup, first.cursor).records == []
+    r = record()
+    push(fresh_db, forms, "supervisor1", r)
+    later = pull(fresh_db, sup, first.cursor)
+    assert [x.id for x in later.records] == [r["id"]] and later.schools == []
+
+
+def test_pull_pages_through_a_large_history(fresh_db, forms):
+    sup = persona(fresh_db, "supervisor1")
+    everything = pull(fresh_db, sup, 0)
+    cursor, pages, schools = 0, 0, 0
+    while True:
+        page = pull(fresh_db, sup, cursor, window=100)
+        pages += 1
+        schools += len(page.schools)
+        cursor = page.cursor
+        if not page.more:
+            break
+    assert pages > 5 and schools == len(everything.schools) and cursor == everything.cursor

@@ -10,13 +10,31 @@ from typing import Any
 
 import msgspec
 
-from forms.model import CONTAINERS, NO_ANSWER, YES_NO, Field, FormDef
+from forms.model import (
+    CONTAINERS,
+    NO_ANSWER,
+    OFF_TASK,
+    PHOTO_MAX_BYTES,
+    PHOTO_MAX_SIDE,
+    PHOTO_TYPES,
+    YES_NO,
+    Field,
+    FormDef,
+)
 from forms.rules import compile_rule, truthy
 
 TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 TEXT_LIMITS = {"text": 500, "textarea": 5000}
 RATING_RANGE = (1, 5)
+SHA256 = re.compile(r"^[0-9a-f]{64}$")
+UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T([01]\d|2[0-3]):[0-5]\d$")
+PHOTO_KEYS = frozenset({"sha256", "type", "bytes", "width", "height"})
+CONFIRMATION_KEYS = frozenset({"name", "at"})
+SNAPSHOT_KEYS = frozenset({"at", "activity", "off_task"})
+GRID_KEYS = frozenset({"wrong", "attempted", "seconds", "stopped_early"})
+MAX_LINKED = 50
 
 
 class FieldProblem(msgspec.Struct, frozen=True):
@@ -167,7 +185,73 @@ def _check_value(form: FormDef, field: Field, value: Any) -> str | None:
         return None if ok and len(set(value)) == len(value) else "choice"
     if kind == "calculate":
         return None if isinstance(value, str | int | float) and not isinstance(value, bool) else "type"
+    if kind == "photo":
+        return _check_photo(value)
+    if kind == "confirmation":
+        ok = _is_object(value, CONFIRMATION_KEYS) and isinstance(value["name"], str)
+        ok = ok and 0 < len(value["name"].strip()) and len(value["name"]) <= 200
+        return None if ok and isinstance(value["at"], str) and DATETIME.match(value["at"]) else "confirmation"
+    if kind == "snapshots":
+        return _check_snapshots(field, value)
+    if kind == "reading_grid":
+        return _check_grid(field, value)
+    if kind == "observation":
+        ok = isinstance(value, list) and len(value) <= MAX_LINKED
+        ok = ok and all(isinstance(v, str) and UUID.match(v) for v in value) and len(set(value)) == len(value)
+        return None if ok else "type"
     return None if kind not in CONTAINERS else "type"
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _is_object(value: Any, keys: frozenset[str]) -> bool:
+    return isinstance(value, dict) and set(value) == keys
+
+
+def _check_photo(value: Any) -> str | None:
+    """A photo answer points at a blob by its SHA-256; the blob itself is uploaded separately."""
+    if not _is_object(value, PHOTO_KEYS):
+        return "photo"
+    ok = isinstance(value["sha256"], str) and SHA256.match(value["sha256"]) and value["type"] in PHOTO_TYPES
+    sizes = (value["bytes"], value["width"], value["height"])
+    if not ok or not all(_is_int(v) and v >= 1 for v in sizes):
+        return "photo"
+    too_big = value["bytes"] > PHOTO_MAX_BYTES or max(value["width"], value["height"]) > PHOTO_MAX_SIDE
+    return "photo_too_large" if too_big else None
+
+
+def _check_snapshots(field: Field, value: Any) -> str | None:
+    if not isinstance(value, list) or len(value) > field.count:
+        return "snapshots"
+    times = []
+    for entry in value:
+        if not _is_object(entry, SNAPSHOT_KEYS) or not isinstance(entry["at"], str) or not TIME.match(entry["at"]):
+            return "snapshots"
+        if entry["activity"] not in YES_NO or entry["off_task"] not in OFF_TASK:
+            return "snapshots"
+        times.append(entry["at"])
+    return None if times == sorted(times) else "snapshots"
+
+
+def _check_grid(field: Field, value: Any) -> str | None:
+    """The 60-second grid: words tapped wrong (indices into the words, row by row), how far the pupil
+    read, the seconds used, and whether it stopped early (allowed only when the whole first row is wrong)."""
+    if not _is_object(value, GRID_KEYS):
+        return "grid"
+    total = sum(len(row) for row in field.words)
+    wrong, attempted, seconds = value["wrong"], value["attempted"], value["seconds"]
+    if not (_is_int(attempted) and 0 <= attempted <= total and _is_int(seconds) and 0 <= seconds <= field.seconds):
+        return "grid"
+    if not isinstance(value["stopped_early"], bool) or not isinstance(wrong, list):
+        return "grid"
+    if not all(_is_int(i) and 0 <= i < attempted for i in wrong) or wrong != sorted(set(wrong)):
+        return "grid"
+    first_row = set(range(len(field.words[0]))) if field.words else set()
+    if value["stopped_early"] and not first_row <= set(wrong):
+        return "grid"
+    return None
 
 
 def _range(value: float, low: float | None, high: float | None) -> str | None:

@@ -78,8 +78,9 @@ def _check_fields(
     parent_relevant: bool,
     problems: list[FieldProblem],
     today: str | None,
+    top_of_scope: bool = True,
 ) -> None:
-    if prefix == "" or item is not None:
+    if top_of_scope:  # a group shares its parent's scope: its parent checks the keys
         for key in sorted(set(scope) - allowed_keys(fields)):
             problems.append(FieldProblem(prefix + key, "unknown_field"))
     for field in fields:
@@ -88,7 +89,7 @@ def _check_fields(
             field.relevant is None or truthy(compile_rule(field.relevant).evaluate(answers, item=item, today=today))
         )
         if field.kind == "group":
-            _check_fields(form, field.fields, answers, scope, item, prefix, relevant, problems, today)
+            _check_fields(form, field.fields, answers, scope, item, prefix, relevant, problems, today, False)
             continue
         if field.kind == "note":
             continue

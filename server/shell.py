@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from functools import cache
+from typing import Any
 
 from forms.model import FormDef
 from server.config import PWA
@@ -38,3 +39,15 @@ def build_version(forms: list[FormDef]) -> str:
     for form in sorted(forms, key=lambda f: (f.id, f.version)):
         digest.update(f"{form.id}:{form.version}".encode())
     return digest.hexdigest()[:12]
+
+
+def refresh_forms(state: Any) -> None:
+    """Load every published form version into the app state, with the precache list and the build
+    version built from them: called at start-up and after an admin publishes a version. Every published
+    version stays in the precache list, so a draft of an older version stays fillable offline."""
+    from server.reference import load_forms
+
+    forms = load_forms(state.db.reader())
+    state.forms = forms
+    state.build = build_version(list(forms.values()))
+    state.precache = precache(list(forms.values()))

@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import msgspec
@@ -15,6 +16,7 @@ import sqlite_utils
 
 from forms.model import FormDef
 from forms.validate import validate
+from sync.attachments import link_attachments, missing_attachments
 from sync.problems import problem
 from sync.scope import OBSERVER_ROLES, Actor
 from sync.wire import PushBatch, Receipt, RecordPush, RecordView
@@ -50,12 +52,17 @@ def apply_batch(
     *,
     now: str,
     max_record_bytes: int,
+    attachments: Path | None = None,
 ) -> list[Receipt]:
+    """`attachments`: the folder of uploaded photos; a record whose photos are not all there is answered
+    `attachment_missing` (None skips that check, for callers that hold no photos)."""
     receipts = []
     for raw in batch.records:
         # A savepoint per record: one record's failure never leaves half of it written.
         with db.atomic():
-            receipts.append(_apply_one(db, actor, bytes(raw), forms, batch.device_id, now, max_record_bytes))
+            receipts.append(
+                _apply_one(db, actor, bytes(raw), forms, batch.device_id, now, max_record_bytes, attachments)
+            )
     db["devices"].upsert(
         {
             "id": batch.device_id,
@@ -88,6 +95,7 @@ def _apply_one(
     device_id: str,
     now: str,
     max_record_bytes: int,
+    attachments: Path | None = None,
 ) -> Receipt:
     if len(raw) > max_record_bytes:
         return rejected(*_best_effort_ids(raw), "record_too_large")
@@ -113,6 +121,10 @@ def _apply_one(
     problems = validate(form, record.answers)
     if problems:
         return rejected(rid, rev, "invalid_answers", problems=problems)
+    if attachments is not None:
+        missing = missing_attachments(db, attachments, record.answers)
+        if missing:
+            return rejected(rid, rev, "attachment_missing", detail=", ".join(missing))
 
     digest = content_hash(record)
     seen = db.execute(
@@ -140,6 +152,7 @@ def _apply_one(
     if current is not None and record.base_rev != current.rev:
         # Both versions are kept: this one as a conflict revision, flagged on the record.
         db["revisions"].insert({**revision, "state": "conflict"})
+        link_attachments(db, rid, record.answers)
         db.execute(
             "UPDATE records SET conflicts = conflicts + 1, seq = ?, updated_at = ? WHERE id = ?",
             [next_seq(db), now, rid],
@@ -155,6 +168,7 @@ def _apply_one(
             [rid, *record.resolves],
         )
     db["revisions"].insert({**revision, "state": "current"})
+    link_attachments(db, rid, record.answers)
     open_conflicts = db.execute(
         "SELECT count(*) FROM revisions WHERE record_id = ? AND state = 'conflict'", [rid]
     ).fetchone()[0]

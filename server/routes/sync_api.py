@@ -53,6 +53,7 @@ async def push(request: Request[Actor, Any, Any]) -> PushResult:
         lambda form_id, version: state.forms.get((form_id, version)),
         now=now,
         max_record_bytes=state.settings.max_record_bytes,
+        attachments=state.settings.db_path.parent / "attachments",
     )
     for receipt in receipts:
         if receipt.code:

@@ -168,8 +168,8 @@ export function validate(form, answers, { today } = {}) {
   return problems;
 }
 
-function checkFields(form, fields, answers, scope, item, prefix, parentRelevant, problems, today) {
-  if (prefix === '' || item !== null) {
+function checkFields(form, fields, answers, scope, item, prefix, parentRelevant, problems, today, topOfScope = true) {
+  if (topOfScope) { // a group shares its parent's scope: its parent checks the keys
     const allowed = allowedKeys(fields);
     for (const key of Object.keys(scope).sort()) if (!allowed.has(key)) problems.push({ field: prefix + key, code: 'unknown_field' });
   }
@@ -177,7 +177,7 @@ function checkFields(form, fields, answers, scope, item, prefix, parentRelevant,
     const path = prefix + field.name;
     const relevant = parentRelevant && isRelevant(field, answers, item, today);
     if (field.kind === 'group') {
-      checkFields(form, field.fields, answers, scope, item, prefix, relevant, problems, today);
+      checkFields(form, field.fields, answers, scope, item, prefix, relevant, problems, today, false);
       continue;
     }
     if (field.kind === 'note') continue;

@@ -17,6 +17,7 @@ from typing import Any
 
 from forms.model import Derived, FormDef, Label
 from forms.rules import compile_rule, truthy
+from forms.validate import item_scope
 
 __all__ = ["band_of", "derive", "derive_one"]
 
@@ -77,7 +78,9 @@ def derive(form: FormDef, answers: Mapping[str, Any], *, today: str | None = Non
         if d.per_item is not None:
             items = answers.get(d.per_item)
             entries = [i for i in items if isinstance(i, Mapping)] if isinstance(items, list) else []
-            out[d.name] = [derive_one(form, d, answers, item, today) for item in entries]
+            repeat = form.field(d.per_item)
+            inner = repeat.fields if repeat else ()
+            out[d.name] = [derive_one(form, d, answers, item_scope(inner, item), today) for item in entries]
         else:
             out[d.name] = derive_one(form, d, answers, None, today)
     return out

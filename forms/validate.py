@@ -147,7 +147,14 @@ def _check_repeat(
     if len(items) < field.min_items or (field.max_items is not None and len(items) > field.max_items):
         problems.append(FieldProblem(path, "items"))
     for index, entry in enumerate(items):
-        _check_fields(form, field.fields, answers, entry, entry, f"{path}[{index}].", True, problems, today)
+        scope = item_scope(field.fields, entry)
+        _check_fields(form, field.fields, answers, entry, scope, f"{path}[{index}].", True, problems, today)
+
+
+def item_scope(fields: tuple[Field, ...], entry: Mapping[str, Any]) -> dict[str, Any]:
+    """The scope rules see inside a repeat item: every field of the item, empty ones as None, so that
+    `${x}` in an item never falls through to the list of `x` across the other items."""
+    return {key: None for key in allowed_keys(fields)} | dict(entry)
 
 
 def _check_value(form: FormDef, field: Field, value: Any) -> str | None:

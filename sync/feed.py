@@ -37,7 +37,7 @@ def pull(db: sqlite_utils.Database, actor: Actor, cursor: int, *, window: int = 
         )
         teachers = rows(
             "SELECT t.id, t.school_code, t.name, t.grades, t.learning_areas FROM teachers t "  # noqa: S608
-            f"JOIN schools s ON s.code = t.school_code WHERE t.seq > ? AND t.seq <= ? AND s.{scope}"
+            f"JOIN schools s ON s.code = t.school_code WHERE t.seq > ? AND t.seq <= ? AND {scope.replace('network_id', 's.network_id')}"
         )
         visits = rows(
             "SELECT id, date, session, school_code, network_id, team FROM visits "  # noqa: S608

@@ -35,12 +35,12 @@ async def forms_page(request: Request[Actor, Any, Any]) -> Template:
 @post("/admin/forms/check")
 async def check_definition(
     request: Request[Actor, Any, Any],
-    data: Annotated[dict[str, UploadFile], Body(media_type=RequestEncodingType.MULTI_PART)],
+    data: Annotated[dict[str, Any], Body(media_type=RequestEncodingType.MULTI_PART)],
 ) -> Template:
     """Check an uploaded file and answer the report fragment; nothing is published here."""
     _admin(request)
     upload = data.get("definition")
-    if upload is None:
+    if not isinstance(upload, UploadFile):
         report = Report(filename="", problems=[XLSProblem("file", None, None, "choose a file")])
     else:
         content = await upload.read()

@@ -46,12 +46,14 @@ def wait_until(page: Any, expression: str, timeout: float = 20.0) -> None:
         time.sleep(0.05)
 
 
-def log_in_and_install(page: Any, url: str, username: str = "supervisor1") -> None:
+def log_in_and_install(page: Any, url: str, username: str = "supervisor1", *, install: bool = True) -> None:
     page.goto(f"{url}/login")
     page.fill("#username", username)
     page.fill("#password", PASSWORD)
     page.click("button[type=submit]")
     page.wait_for_url(f"{url}/")
+    if not install:
+        return
     wait_until(page, "navigator.serviceWorker.controller !== null", 60)
     # The first sync pulls the reference data (schools, teachers) into IndexedDB.
     wait_until(page, "document.getElementById('last-sync').textContent.trim() !== '–'", 60)

@@ -1,6 +1,7 @@
 // Derived scores on the tablet: a twin of forms/derive.py (both run the `derive` expectations in
 // forms/vectors/validation.json). Never stored in the record; shown live as the feedback summary.
 import { compileRule, truthy } from './rules.js';
+import { itemScope } from './validate.js';
 
 const round1 = (x) => Math.floor(x * 10 + 0.5) / 10;
 const isInt = (v) => typeof v === 'number' && Number.isInteger(v);
@@ -62,7 +63,8 @@ export function derive(form, answers, { today } = {}) {
   for (const d of form.derived || []) {
     if (d.per_item != null) {
       const items = answers[d.per_item];
-      out[d.name] = (Array.isArray(items) ? items.filter(isMap) : []).map((item) => deriveOne(form, d, answers, item, today));
+      const inner = fieldNamed(form, d.per_item)?.fields || [];
+      out[d.name] = (Array.isArray(items) ? items.filter(isMap) : []).map((item) => deriveOne(form, d, answers, itemScope(inner, item), today));
     } else {
       out[d.name] = deriveOne(form, d, answers, null, today);
     }

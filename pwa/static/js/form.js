@@ -7,7 +7,7 @@ import { t } from './i18n.js';
 import { compileRule, truthy } from './rules.js';
 import * as store from './store.js';
 import { beDate, todayIso } from './thaidate.js';
-import { evidenceName, evidenceRequired, isEmpty, isRelevant, validate, walk } from './validate.js';
+import { evidenceName, evidenceRequired, isEmpty, isRelevant, itemScope, validate, walk } from './validate.js';
 import { setupWidgets } from './widgets.js';
 
 const form = JSON.parse(document.getElementById('form-def').textContent);
@@ -136,7 +136,7 @@ function collect() {
         for (let i = 0; i < itemCount(key); i++) {
           const entry = {};
           entries.push(entry);
-          visit(field.fields, `${key}.${i}.`, entry, entry, true);
+          visit(field.fields, `${key}.${i}.`, itemScope(field.fields, {}), entry, true);
         }
         if (entries.length) target[field.name] = entries;
         continue;
@@ -146,10 +146,16 @@ function collect() {
         value = compileRule(field.calculate).evaluate(answers, { item, today });
         write(key, value);
       } else value = read(key);
-      if (!isEmpty(value)) target[field.name] = value;
+      if (!isEmpty(value)) {
+        target[field.name] = value;
+        if (item) item[field.name] = value;
+      }
       if (field.kind === 'rating') {
         const evidence = read(prefix + evidenceName(field));
-        if (!isEmpty(evidence)) target[evidenceName(field)] = evidence;
+        if (!isEmpty(evidence)) {
+          target[evidenceName(field)] = evidence;
+          if (item) item[evidenceName(field)] = evidence;
+        }
       }
     }
   };

@@ -230,5 +230,13 @@ function checkRepeat(form, field, answers, value, path, problems, today) {
   if (items.length < min || (field.max_items != null && items.length > field.max_items)) {
     problems.push({ field: path, code: 'items' });
   }
-  items.forEach((entry, i) => checkFields(form, field.fields, answers, entry, entry, `${path}[${i}].`, true, problems, today));
+  items.forEach((entry, i) => checkFields(form, field.fields, answers, entry, itemScope(field.fields, entry), `${path}[${i}].`, true, problems, today));
+}
+
+/** The scope rules see inside a repeat item: every field of the item, empty ones as null, so that
+ * `${x}` in an item never falls through to the list of `x` across the other items. */
+export function itemScope(fields, entry) {
+  const scope = {};
+  for (const key of allowedKeys(fields)) scope[key] = null;
+  return Object.assign(scope, entry);
 }

@@ -40,19 +40,29 @@ def _grid(value: Any) -> tuple[int, int, int] | None:
     if not isinstance(value, Mapping):
         return None
     wrong, attempted, seconds = value.get("wrong"), value.get("attempted"), value.get("seconds")
-    if not isinstance(wrong, list) or not all(isinstance(v, int) and not isinstance(v, bool) for v in (attempted, seconds)):
+    if not isinstance(wrong, list) or not isinstance(attempted, int) or not isinstance(seconds, int):
+        return None
+    if isinstance(attempted, bool) or isinstance(seconds, bool):
         return None
     return attempted - len(wrong), attempted, seconds
 
 
 def derive_one(
-    form: FormDef, d: Derived, answers: Mapping[str, Any], item: Mapping[str, Any] | None = None, today: str | None = None
+    form: FormDef,
+    d: Derived,
+    answers: Mapping[str, Any],
+    item: Mapping[str, Any] | None = None,
+    today: str | None = None,
 ) -> Any:
     if d.rule is not None:
         value = compile_rule(d.rule).evaluate(answers, item=item, today=today)
         if d.format == "flag":
             return truthy(value)
-        return value if isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value) else None
+        return (
+            value
+            if isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+            else None
+        )
     target = _lookup(d.field, answers, item)
     if d.function == "share":
         entries = [e for e in target if isinstance(e, Mapping)] if isinstance(target, list) else []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -54,7 +55,9 @@ def load_policies(list_id: str, policies_dir: Path, source: str) -> PolicyList:
     if not NAME.match(list_id) and not re.fullmatch(r"[0-9a-z_-]{1,40}", list_id):
         raise DefinitionError(source, "policies", f"policy list id {list_id!r} is not a plain name")
     if not path.exists():
-        raise DefinitionError(source, "policies", f"policy list {path.name} does not exist in {policies_dir.name}/")
+        raise DefinitionError(
+            source, "policies", f"policy list {path.name} does not exist in {policies_dir.name}/"
+        )
     try:
         policies = msgspec.toml.decode(path.read_bytes(), type=PolicyList)
     except (msgspec.ValidationError, msgspec.DecodeError) as exc:
@@ -107,7 +110,9 @@ def expand_policies(form: FormDef, policies: PolicyList, source: str) -> FormDef
                 msgspec.structs.replace(
                     template,
                     name=policy.code,
-                    label=Label(f"{policy.code.upper()} {policy.name.th}", f"{policy.code.upper()} {policy.name.en}"),
+                    label=Label(
+                        f"{policy.code.upper()} {policy.name.th}", f"{policy.code.upper()} {policy.name.en}"
+                    ),
                     hint=template.label,
                     relevant=rename(template.relevant),
                     for_each_policy=False,
@@ -161,7 +166,7 @@ def check(form: FormDef, *, source: str = "<form>") -> None:
     for field in fields:
         _check_field(form, field, names, fail)
     for scale, steps in form.bands.items():
-        if not steps or any(a.min <= b.min for a, b in zip(steps, steps[1:], strict=False)):
+        if not steps or any(a.min <= b.min for a, b in itertools.pairwise(steps)):
             fail(f"bands {scale!r}", "a band scale needs at least one step, highest `min` first")
     derived_names: set[str] = set()
     for derived in form.derived:
@@ -242,7 +247,11 @@ def _check_derived(form: FormDef, d: Derived, names: set[str], fail: Fail) -> No
         _check_rule(where, "rule", d.rule, names, fail)
     if d.function is not None:
         target = form.field(d.field or "")
-        wanted = {"share": ("snapshots", "repeat"), "cwpm": ("reading_grid",), "grid_percent": ("reading_grid",)}
+        wanted = {
+            "share": ("snapshots", "repeat"),
+            "cwpm": ("reading_grid",),
+            "grid_percent": ("reading_grid",),
+        }
         if target is None or target.kind not in wanted[d.function]:
             fail(where, f"function {d.function} needs `field`: a {' or '.join(wanted[d.function])} field")
         if d.function == "share" and (not d.key or d.equals is None):

@@ -2,7 +2,8 @@
 
 The language is the XLSForm subset of ODK expressions (``${name}`` references, ``.`` for the
 current value, ``and``/``or``/``not()``, ``div``/``mod``, hyphenated function names) plus a few
-extras (``/``, ``coalesce``, ``minutes``, ``get`` for a key of an object answer, bare ``true``/``false``).  It is implemented twice, here
+extras (``/``, ``coalesce``, ``minutes``, ``get`` for a key of an object answer, bare
+``true``/``false``).  It is implemented twice, here
 for server-side validation and in ``pwa/static/js/rules.js`` for the tablet; both run the vectors
 in ``forms/vectors/rules.json`` and must agree on every one of them.
 

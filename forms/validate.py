@@ -86,7 +86,8 @@ def _check_fields(
     for field in fields:
         path = prefix + field.name
         relevant = parent_relevant and (
-            field.relevant is None or truthy(compile_rule(field.relevant).evaluate(answers, item=item, today=today))
+            field.relevant is None
+            or truthy(compile_rule(field.relevant).evaluate(answers, item=item, today=today))
         )
         if field.kind == "group":
             _check_fields(form, field.fields, answers, scope, item, prefix, relevant, problems, today, False)
@@ -95,7 +96,9 @@ def _check_fields(
             continue
         value = scope.get(field.name)
         if not relevant:
-            if not is_empty(value) or (field.kind == "rating" and not is_empty(scope.get(field.evidence_name))):
+            if not is_empty(value) or (
+                field.kind == "rating" and not is_empty(scope.get(field.evidence_name))
+            ):
                 problems.append(FieldProblem(path, "not_relevant"))
             continue
         if field.kind == "repeat":
@@ -124,9 +127,11 @@ def _check_fields(
         if field.kind == "rating":
             evidence = scope.get(field.evidence_name)
             rule = field.evidence_if
-            if rule and truthy(compile_rule(rule).evaluate(answers, current=value, item=item, today=today)):
-                if not isinstance(evidence, str) or not evidence.strip():
-                    problems.append(FieldProblem(prefix + field.evidence_name, "evidence_required"))
+            needed = rule and truthy(
+                compile_rule(rule).evaluate(answers, current=value, item=item, today=today)
+            )
+            if needed and (not isinstance(evidence, str) or not evidence.strip()):
+                problems.append(FieldProblem(prefix + field.evidence_name, "evidence_required"))
             if evidence is not None and not isinstance(evidence, str):
                 problems.append(FieldProblem(prefix + field.evidence_name, "type"))
 
@@ -197,7 +202,7 @@ def _check_value(form: FormDef, field: Field, value: Any) -> str | None:
         return _check_photo(value)
     if kind == "confirmation":
         ok = _is_object(value, CONFIRMATION_KEYS) and isinstance(value["name"], str)
-        ok = ok and 0 < len(value["name"].strip()) and len(value["name"]) <= 200
+        ok = ok and len(value["name"].strip()) > 0 and len(value["name"]) <= 200
         return None if ok and isinstance(value["at"], str) and DATETIME.match(value["at"]) else "confirmation"
     if kind == "snapshots":
         return _check_snapshots(field, value)
@@ -235,7 +240,11 @@ def _check_snapshots(field: Field, value: Any) -> str | None:
         return "snapshots"
     times = []
     for entry in value:
-        if not _is_object(entry, SNAPSHOT_KEYS) or not isinstance(entry["at"], str) or not TIME.match(entry["at"]):
+        if (
+            not _is_object(entry, SNAPSHOT_KEYS)
+            or not isinstance(entry["at"], str)
+            or not TIME.match(entry["at"])
+        ):
             return "snapshots"
         if entry["activity"] not in YES_NO or entry["off_task"] not in OFF_TASK:
             return "snapshots"
@@ -250,7 +259,9 @@ def _check_grid(field: Field, value: Any) -> str | None:
         return "grid"
     total = sum(len(row) for row in field.words)
     wrong, attempted, seconds = value["wrong"], value["attempted"], value["seconds"]
-    if not (_is_int(attempted) and 0 <= attempted <= total and _is_int(seconds) and 0 <= seconds <= field.seconds):
+    if not (
+        _is_int(attempted) and 0 <= attempted <= total and _is_int(seconds) and 0 <= seconds <= field.seconds
+    ):
         return "grid"
     if not isinstance(value["stopped_early"], bool) or not isinstance(wrong, list):
         return "grid"

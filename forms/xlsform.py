@@ -27,10 +27,10 @@ from pyxform.xls2json import workbook_to_json
 from pyxform.xls2json_backends import get_xlsform
 
 from forms.loader import DefinitionError, check
-from forms.model import Choice, Field, FormDef, Label, Section
+from forms.model import Choice, Field, FormDef, Kind, Label, Section
 from forms.rules import RuleSyntaxError, compile_rule
 
-TYPES = {
+TYPES: dict[str, Kind] = {
     "text": "text",
     "integer": "integer",
     "decimal": "decimal",
@@ -39,10 +39,25 @@ TYPES = {
     "note": "note",
     "calculate": "calculate",
 }
-SURVEY_COLUMNS = {"type", "name", "label", "hint", "relevant", "required", "constraint", "constraint_message", "calculation"}
+SURVEY_COLUMNS = {
+    "type",
+    "name",
+    "label",
+    "hint",
+    "relevant",
+    "required",
+    "constraint",
+    "constraint_message",
+    "calculation",
+}
 CHOICE_COLUMNS = {"list_name", "name", "label"}
 SETTINGS_COLUMNS = {"form_id", "form_title", "version"}
-RULE_COLUMNS = {"relevant": "relevant", "required": "required_if", "constraint": "constraint", "calculation": "calculate"}
+RULE_COLUMNS = {
+    "relevant": "relevant",
+    "required": "required_if",
+    "constraint": "constraint",
+    "calculation": "calculate",
+}
 STRUCTURE = re.compile(r"^(begin|end)[ _](group|repeat)$")
 
 
@@ -87,7 +102,10 @@ def _sheet_rows(wb: Any, name: str) -> tuple[list[tuple[str, str]], list[tuple[i
     rows = list(ws.iter_rows(values_only=True))
     if not rows:
         return [], []
-    headers = [(str(h).strip() if h is not None else "", openpyxl.utils.get_column_letter(i + 1)) for i, h in enumerate(rows[0])]
+    headers = [
+        (str(h).strip() if h is not None else "", openpyxl.utils.get_column_letter(i + 1))
+        for i, h in enumerate(rows[0])
+    ]
     out = []
     for number, row in enumerate(rows[1:], start=2):
         values = {headers[i][0]: v for i, v in enumerate(row) if i < len(headers) and v not in (None, "")}
@@ -100,14 +118,25 @@ def _check_sheets(wb: Any) -> tuple[list[XLSProblem], dict[str, int]]:
     """Unsupported columns, types and rule functions, by sheet, row and column; and each name's row."""
     problems: list[XLSProblem] = []
     rows_by_name: dict[str, int] = {}
-    for sheet, allowed in (("survey", SURVEY_COLUMNS), ("choices", CHOICE_COLUMNS), ("settings", SETTINGS_COLUMNS)):
+    for sheet, allowed in (
+        ("survey", SURVEY_COLUMNS),
+        ("choices", CHOICE_COLUMNS),
+        ("settings", SETTINGS_COLUMNS),
+    ):
         headers, rows = _sheet_rows(wb, sheet)
         letters = dict(headers)
         for number, values in rows:
             for header, value in values.items():
                 base = header.split("::")[0].strip()
                 if base not in allowed:
-                    problems.append(XLSProblem(sheet, number, letters.get(header), f"column {header!r} is not supported (value {value!r})"))
+                    problems.append(
+                        XLSProblem(
+                            sheet,
+                            number,
+                            letters.get(header),
+                            f"column {header!r} is not supported (value {value!r})",
+                        )
+                    )
             if sheet != "survey":
                 continue
             kind = str(values.get("type", "")).strip()
@@ -115,11 +144,18 @@ def _check_sheets(wb: Any) -> tuple[list[XLSProblem], dict[str, int]]:
             if name:
                 rows_by_name[name] = number
             first = kind.split(" ")[0] if kind else ""
-            if kind and not (first in TYPES or first in ("select_one", "select_multiple") or STRUCTURE.match(kind)):
-                problems.append(XLSProblem(sheet, number, letters.get("type"), f"type {kind!r} is not supported"))
+            if kind and not (
+                first in TYPES or first in ("select_one", "select_multiple") or STRUCTURE.match(kind)
+            ):
+                problems.append(
+                    XLSProblem(sheet, number, letters.get("type"), f"type {kind!r} is not supported")
+                )
             for column in RULE_COLUMNS:
                 source = values.get(column)
-                if source is None or (column == "required" and str(source).strip().lower() in ("yes", "no", "true", "false", "true()", "false()")):
+                if source is None or (
+                    column == "required"
+                    and str(source).strip().lower() in ("yes", "no", "true", "false", "true()", "false()")
+                ):
                     continue
                 try:
                     compile_rule(str(source))
@@ -152,12 +188,12 @@ def _field(node: dict[str, Any], choices: dict[str, tuple[Choice, ...]]) -> Fiel
     }
     if kind_in in ("group", "repeat"):
         inner = tuple(_field(c, choices) for c in node.get("children", []) if c.get("name") != "meta")
-        return Field(kind=kind_in, fields=inner, **common)
+        return Field(kind="group" if kind_in == "group" else "repeat", fields=inner, **common)
     if kind_in in ("select one", "select all that apply"):
         list_name = node.get("list_name") or node.get("itemset")
         if name == "school":
             return Field(kind="school", **common)
-        kind = "select_one" if kind_in == "select one" else "select_many"
+        kind: Kind = "select_one" if kind_in == "select one" else "select_many"
         return Field(kind=kind, choices=list_name, constraint=bind.get("constraint"), **common)
     if name == "school" and kind_in == "text":
         return Field(kind="school", **common)
@@ -172,14 +208,16 @@ def _field(node: dict[str, Any], choices: dict[str, tuple[Choice, ...]]) -> Fiel
 
 
 def import_xlsform(data: bytes, *, filename: str = "form.xlsx") -> tuple[FormDef, list[str]]:
-    """Parse, check and map a workbook. Returns the form and notices; raises XLSFormError with every problem."""
+    """Parse, check and map a workbook: the form and notices, or XLSFormError with every problem."""
     try:
         wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # any unreadable file: a zip error, not a workbook …
         raise XLSFormError([XLSProblem("workbook", None, None, f"not an .xlsx workbook: {exc}")]) from None
     problems, rows = _check_sheets(wb)
     try:
-        survey = workbook_to_json(get_xlsform(io.BytesIO(data)), form_name=None, fallback_form_name="form", warnings=[])
+        survey = workbook_to_json(
+            get_xlsform(io.BytesIO(data)), form_name=None, fallback_form_name="form", warnings=[]
+        )
     except PyXFormError as exc:
         raise XLSFormError([*problems, XLSProblem("survey", None, None, f"pyxform: {exc}")]) from None
     if problems:
@@ -204,7 +242,9 @@ def import_xlsform(data: bytes, *, filename: str = "form.xlsx") -> tuple[FormDef
         try:
             field = _field(node, choices)
         except KeyError as exc:
-            raise XLSFormError([XLSProblem("survey", rows.get(node.get("name", "")), "type", f"type {exc} is not supported")]) from None
+            raise XLSFormError(
+                [XLSProblem("survey", rows.get(node.get("name", "")), "type", f"type {exc} is not supported")]
+            ) from None
         if field.kind == "group":
             flush()
             sections.append(Section(field.name, field.label, field.fields, field.hint))
@@ -219,14 +259,20 @@ def import_xlsform(data: bytes, *, filename: str = "form.xlsx") -> tuple[FormDef
         notices.append("no question named 'school': a required school field was added at the start")
     version_text = str(survey.get("version") or "1")
     if not version_text.isdigit():
-        raise XLSFormError([XLSProblem("settings", 2, None, f"version {version_text!r} must be a whole number")])
+        raise XLSFormError(
+            [XLSProblem("settings", 2, None, f"version {version_text!r} must be a whole number")]
+        )
     form_id = str(survey.get("id_string") or filename.rsplit(".", 1)[0]).strip().lower().replace("-", "_")
-    form = FormDef(id=form_id, version=int(version_text), title=title, sections=tuple(sections), choices=choices)
+    form = FormDef(
+        id=form_id, version=int(version_text), title=title, sections=tuple(sections), choices=choices
+    )
     try:
         check(form, source=filename)
     except DefinitionError as exc:
         name = re.search(r"'([^']+)'", exc.where)
-        raise XLSFormError([XLSProblem("survey", rows.get(name[1]) if name else None, None, f"{exc.where}: {exc.problem}")]) from None
+        raise XLSFormError(
+            [XLSProblem("survey", rows.get(name[1]) if name else None, None, f"{exc.where}: {exc.problem}")]
+        ) from None
     return form, notices
 
 

@@ -34,7 +34,10 @@ def check_upload(filename: str, data: bytes, published: dict[tuple[str, int], An
         elif name.lower().endswith(".toml"):
             form, notices = load_text(data.decode("utf-8"), source=name), []
         else:
-            return Report(filename=name, problems=[XLSProblem("file", None, None, "upload a .toml definition or an .xlsx XLSForm")])
+            return Report(
+                filename=name,
+                problems=[XLSProblem("file", None, None, "upload a .toml definition or an .xlsx XLSForm")],
+            )
     except XLSFormError as exc:
         return Report(filename=name, problems=exc.problems)
     except DefinitionError as exc:
@@ -58,5 +61,7 @@ def publish_definition(db: sqlite_utils.Database, definition: str) -> FormDef:
         raise DefinitionError("upload", "structure", str(exc)) from None
     check(form, source=f"{form.id} v{form.version}")
     if not publish_form(db, form):
-        raise DefinitionError(f"{form.id} v{form.version}", "version", "this version is already published; raise the version")
+        raise DefinitionError(
+            f"{form.id} v{form.version}", "version", "this version is already published; raise the version"
+        )
     return form

@@ -1,4 +1,4 @@
-"""The installable app shell: what the service worker precaches, and the build version that names its cache."""
+"""The installable app shell: what the service worker precaches, and the build version naming its cache."""
 
 from __future__ import annotations
 
@@ -21,7 +21,9 @@ def form_url(form_id: str, version: int) -> str:
 
 @cache
 def static_urls() -> tuple[str, ...]:
-    files = sorted(p for p in STATIC.rglob("*") if p.is_file() and p != SERVICE_WORKER and not p.name.endswith(".txt"))
+    files = sorted(
+        p for p in STATIC.rglob("*") if p.is_file() and p != SERVICE_WORKER and not p.name.endswith(".txt")
+    )
     return tuple("/static/" + p.relative_to(STATIC).as_posix() for p in files)
 
 

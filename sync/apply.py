@@ -63,7 +63,7 @@ def apply_batch(
             receipts.append(
                 _apply_one(db, actor, bytes(raw), forms, batch.device_id, now, max_record_bytes, attachments)
             )
-    db["devices"].upsert(
+    db.table("devices").upsert(
         {
             "id": batch.device_id,
             "user_id": actor.id,
@@ -151,7 +151,7 @@ def _apply_one(
     }
     if current is not None and record.base_rev != current.rev:
         # Both versions are kept: this one as a conflict revision, flagged on the record.
-        db["revisions"].insert({**revision, "state": "conflict"})
+        db.table("revisions").insert({**revision, "state": "conflict"})
         link_attachments(db, rid, record.answers)
         db.execute(
             "UPDATE records SET conflicts = conflicts + 1, seq = ?, updated_at = ? WHERE id = ?",
@@ -160,14 +160,17 @@ def _apply_one(
         return Receipt(id=rid, rev=rev, status="conflict", current=_current(db, rid))
 
     if current is not None:
-        db.execute("UPDATE revisions SET state = 'superseded' WHERE record_id = ? AND rev = ?", [rid, current.rev])
+        db.execute(
+            "UPDATE revisions SET state = 'superseded' WHERE record_id = ? AND rev = ?", [rid, current.rev]
+        )
     if record.resolves:
         marks = ",".join("?" for _ in record.resolves)
         db.execute(
-            f"UPDATE revisions SET state = 'resolved' WHERE record_id = ? AND state = 'conflict' AND rev IN ({marks})",  # noqa: S608 - placeholders only
+            "UPDATE revisions SET state = 'resolved' WHERE record_id = ? AND state = 'conflict' "  # noqa: S608
+            f"AND rev IN ({marks})",  # placeholders only
             [rid, *record.resolves],
         )
-    db["revisions"].insert({**revision, "state": "current"})
+    db.table("revisions").insert({**revision, "state": "current"})
     link_attachments(db, rid, record.answers)
     open_conflicts = db.execute(
         "SELECT count(*) FROM revisions WHERE record_id = ? AND state = 'conflict'", [rid]
@@ -187,9 +190,9 @@ def _apply_one(
         "seq": next_seq(db),
     }
     if current is None:
-        db["records"].insert({"id": rid, "author_id": actor.id, "created_at": now, **row})
+        db.table("records").insert({"id": rid, "author_id": actor.id, "created_at": now, **row})
     else:
-        db["records"].update(rid, row)
+        db.table("records").update(rid, row)
     return Receipt(id=rid, rev=rev, status="stored")
 
 
@@ -207,7 +210,10 @@ def _teacher_at(db: sqlite_utils.Database, teacher_id: Any, school_code: str) ->
     return row is not None
 
 
-RECORD_COLUMNS = "id, rev, form_id, form_version, school_code, network_id, visit_id, author_id, answers, updated_at, conflicts"
+RECORD_COLUMNS = (
+    "id, rev, form_id, form_version, school_code, network_id, visit_id, author_id, answers, "
+    "updated_at, conflicts"
+)
 
 
 def record_view(row: tuple[Any, ...]) -> RecordView:

@@ -63,7 +63,14 @@ def check_upload(sha256: str, body: bytes, content_type: str) -> str:
 
 
 def store_attachment(
-    db: sqlite_utils.Database, folder: Path, actor: Actor, sha256: str, body: bytes, content_type: str, *, now: str
+    db: sqlite_utils.Database,
+    folder: Path,
+    actor: Actor,
+    sha256: str,
+    body: bytes,
+    content_type: str,
+    *,
+    now: str,
 ) -> AttachmentReceipt:
     """Keep an uploaded photo (inside the one write transaction); the same bytes again are a no-op."""
     if actor.role not in OBSERVER_ROLES:
@@ -80,8 +87,14 @@ def store_attachment(
         f.flush()
         os.fsync(f.fileno())
     os.replace(tmp, path)
-    db["attachments"].upsert(
-        {"sha256": sha256, "type": media_type, "bytes": len(body), "uploaded_by": actor.id, "uploaded_at": now},
+    db.table("attachments").upsert(
+        {
+            "sha256": sha256,
+            "type": media_type,
+            "bytes": len(body),
+            "uploaded_by": actor.id,
+            "uploaded_at": now,
+        },
         pk="sha256",
     )
     return AttachmentReceipt(sha256=sha256, type=media_type, bytes=len(body), status="stored")
@@ -113,11 +126,14 @@ def missing_attachments(db: sqlite_utils.Database, folder: Path, answers: dict[s
 def link_attachments(db: sqlite_utils.Database, record_id: str, answers: dict[str, Any]) -> None:
     rows = [{"record_id": record_id, "sha256": sha} for sha in sorted(set(photos_in(answers)))]
     if rows:
-        db["record_attachments"].insert_all(rows, pk=("record_id", "sha256"), ignore=True)
+        db.table("record_attachments").insert_all(rows, pk=("record_id", "sha256"), ignore=True)
 
 
-def readable_attachment(db: sqlite_utils.Database, folder: Path, actor: Actor, sha256: str) -> tuple[Path, str] | None:
-    """The file and type of a photo this user may see: one they uploaded, or one a record they may see uses."""
+def readable_attachment(
+    db: sqlite_utils.Database, folder: Path, actor: Actor, sha256: str
+) -> tuple[Path, str] | None:
+    """The file and type of a photo this user may see: one they uploaded, or one used by a record they
+    may see."""
     if not SHA256.match(sha256):
         return None
     row = db.execute("SELECT type, uploaded_by FROM attachments WHERE sha256 = ?", [sha256]).fetchone()

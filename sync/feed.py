@@ -29,7 +29,8 @@ def pull(db: sqlite_utils.Database, actor: Actor, cursor: int, *, window: int = 
             return db.execute(sql, [cursor, upto, *(extra if extra is not None else params)]).fetchall()
 
         networks = rows(
-            f"SELECT id, name FROM networks WHERE seq > ? AND seq <= ? AND {scope.replace('network_id', 'id')}"  # noqa: S608
+            "SELECT id, name FROM networks WHERE seq > ? AND seq <= ? "  # noqa: S608
+            f"AND {scope.replace('network_id', 'id')}"
         )
         schools = rows(
             "SELECT code, name, network_id, district, grades FROM schools "  # noqa: S608
@@ -37,7 +38,8 @@ def pull(db: sqlite_utils.Database, actor: Actor, cursor: int, *, window: int = 
         )
         teachers = rows(
             "SELECT t.id, t.school_code, t.name, t.grades, t.learning_areas FROM teachers t "  # noqa: S608
-            f"JOIN schools s ON s.code = t.school_code WHERE t.seq > ? AND t.seq <= ? AND {scope.replace('network_id', 's.network_id')}"
+            "JOIN schools s ON s.code = t.school_code WHERE t.seq > ? AND t.seq <= ? "
+            f"AND {scope.replace('network_id', 's.network_id')}"
         )
         visits = rows(
             "SELECT id, date, session, school_code, network_id, team FROM visits "  # noqa: S608

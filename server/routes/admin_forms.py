@@ -20,17 +20,21 @@ from sync.scope import Actor
 
 MAX_UPLOAD = 2 * 1024 * 1024
 
+
 def _admin(request: Request[Actor, Any, Any]) -> None:
     if request.user.role != "admin":
         raise PermissionDeniedException("admins only")
 
+
 def _versions(request: Request[Any, Any, Any]) -> list[Any]:
     return sorted(request.app.state.forms.values(), key=lambda f: (f.id, -f.version))
+
 
 @get("/admin/forms")
 async def forms_page(request: Request[Actor, Any, Any]) -> Template:
     _admin(request)
     return page(request, "admin/forms.html", versions=_versions(request), report=None, published=None)
+
 
 @post("/admin/forms/check")
 async def check_definition(
@@ -45,12 +49,15 @@ async def check_definition(
     else:
         content = await upload.read()
         if len(content) > MAX_UPLOAD:
-            report = Report(filename=upload.filename, problems=[XLSProblem("file", None, None, "the file is over 2 MB")])
+            report = Report(
+                filename=upload.filename, problems=[XLSProblem("file", None, None, "the file is over 2 MB")]
+            )
         else:
             report = check_upload(upload.filename, content, request.app.state.forms)
     if request.headers.get("hx-request") != "true":
         return page(request, "admin/forms.html", versions=_versions(request), report=report, published=None)
     return page(request, "admin/_report.html", report=report, published=None)
+
 
 @post("/admin/forms/publish")
 async def publish_definition_route(

@@ -35,8 +35,12 @@ async def upload(request: Request[Actor, Any, Any], sha256: str) -> AttachmentRe
 
 @get("/api/attachments/{sha256:str}")
 async def download(request: Request[Actor, Any, Any], sha256: str) -> File:
-    found = await request.app.state.db.read(readable_attachment, attachments_folder(request), request.user, sha256)
+    found = await request.app.state.db.read(
+        readable_attachment, attachments_folder(request), request.user, sha256
+    )
     if found is None:
         raise ApiError("not_found")
     path, media_type = found
-    return File(path=path, media_type=media_type, headers={"Cache-Control": "private, max-age=31536000, immutable"})
+    return File(
+        path=path, media_type=media_type, headers={"Cache-Control": "private, max-age=31536000, immutable"}
+    )

@@ -62,9 +62,7 @@ async def push(request: Request[Actor, Any, Any]) -> PushResult:
 
 
 @get("/api/sync/pull")
-async def pull(
-    request: Request[Actor, Any, Any], cursor: int = Parameter(default=0, ge=0)
-) -> PullResult:
+async def pull(request: Request[Actor, Any, Any], cursor: int = Parameter(default=0, ge=0)) -> PullResult:
     """Reference data and records changed since `cursor`; call again while `more` is true."""
     result: PullResult = await request.app.state.db.read(pull_changes, request.user, cursor)
     return result

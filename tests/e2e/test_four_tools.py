@@ -16,7 +16,7 @@ import pytest
 from forms.loader import builtin_forms
 from forms.validate import validate
 from tests.conftest import LiveServer
-from tests.e2e.helpers import check, tick, log_in_and_install, png, sel, wait_state, wait_until
+from tests.e2e.helpers import check, log_in_and_install, png, sel, tick, wait_state, wait_until
 
 pytestmark = pytest.mark.e2e
 
@@ -49,7 +49,9 @@ def finalize_ok(page: Any) -> None:
     try:
         wait_state(page, "pending")
     except AssertionError:
-        shown = page.evaluate("[...document.querySelectorAll('.error:not([hidden])')].map(e => e.id + ': ' + e.textContent)")
+        shown = page.evaluate(
+            "[...document.querySelectorAll('.error:not([hidden])')].map(e => e.id + ': ' + e.textContent)"
+        )
         raise AssertionError(f"not finalized; errors shown: {shown}") from None
 
 
@@ -140,7 +142,12 @@ def fill_reflection(page: Any, url: str) -> None:
     tick(page.locator("[data-for=recorder] [data-confirm-box]"))
     page.click("#finalize")
     # Problems: the third focus, the disagreement note (required-if), the support text, the notebook photo.
-    for err in (f"err-{t}focuses", f"err-{t}disagreement_note", "err-actions.1.support_text", "err-notebook_photo"):
+    for err in (
+        f"err-{t}focuses",
+        f"err-{t}disagreement_note",
+        "err-actions.1.support_text",
+        "err-notebook_photo",
+    ):
         assert page.is_visible(sel(err)), err
     tick(page.locator(f'input[name="{t}focuses"][value="autonomy"]'), on=False)
     page.fill(sel(f"f-{t}disagreement_note"), "ครูเห็นว่าเวลาไม่พอ")
@@ -157,11 +164,18 @@ def fill_policy(page: Any, url: str) -> None:
     page.fill("#f-visit_date", "2025-06-10")
     check(page, "session", "afternoon")
     page.fill("#f-informant", "ผู้อำนวยการโรงเรียน")
-    statuses = {"p01": "done", "p02": "not_done", "p03": "not_applicable", "p04": "in_progress", "p05": "done", "p06": "done"}
+    statuses = {
+        "p01": "done",
+        "p02": "not_done",
+        "p03": "not_applicable",
+        "p04": "in_progress",
+        "p05": "done",
+        "p06": "done",
+    }
     for code, status in statuses.items():
         check(page, f"{code}_status", status)
-    assert not page.is_visible(f"#f-p03_finding")  # not applicable: nothing more is asked
-    assert page.is_visible(f"#f-p02_obstacle") and not page.is_visible(f"#f-p02_good_practice")
+    assert not page.is_visible("#f-p03_finding")  # not applicable: nothing more is asked
+    assert page.is_visible("#f-p02_obstacle") and not page.is_visible("#f-p02_good_practice")
     page.click("#finalize")
     assert page.is_visible("#err-p01_evidence") and page.is_visible("#err-p02_obstacle")
     for code, status in statuses.items():
@@ -243,9 +257,12 @@ def test_four_tools_offline_then_sync(page: Any, live_server: LiveServer) -> Non
         wait_until(page, "document.getElementById('unsynced-count').textContent === '0'", 60)
     except AssertionError:
         states = page.evaluate(
-            "Array.from(document.querySelectorAll('#record-list li')).map(li => li.dataset.state + ' ' + li.textContent)"
+            "Array.from(document.querySelectorAll('#record-list li'))"
+            ".map(li => li.dataset.state + ' ' + li.textContent)"
         )
-        raise AssertionError(f"{states} {page.inner_text('#status-banner')} {live_server.log.read_text()[-3000:]}") from None
+        raise AssertionError(
+            f"{states} {page.inner_text('#status-banner')} {live_server.log.read_text()[-3000:]}"
+        ) from None
 
     db = sqlite3.connect(live_server.db_path)
     rows = db.execute("SELECT id, form_id, form_version, answers FROM records ORDER BY form_id").fetchall()
@@ -259,7 +276,11 @@ def test_four_tools_offline_then_sync(page: Any, live_server: LiveServer) -> Non
     assert obs["photo"]["width"] == 1600 and obs["photo"]["height"] == 1200
     assert [s["off_task"] for s in obs["time_on_task"]] == ["0-1", "2-5", "6+"]
     assert by_form["reflection"]["linked_observations"] == [next(r[0] for r in rows if r[1] == "observation")]
-    assert by_form["literacy"]["pupils"][1]["word_grid"] == {"wrong": [0, 1, 2, 3, 4], "attempted": 5, "seconds": 1, "stopped_early": True} or by_form["literacy"]["pupils"][1]["word_grid"]["stopped_early"]
+    assert (
+        by_form["literacy"]["pupils"][1]["word_grid"]
+        == {"wrong": [0, 1, 2, 3, 4], "attempted": 5, "seconds": 1, "stopped_early": True}
+        or by_form["literacy"]["pupils"][1]["word_grid"]["stopped_early"]
+    )
     held = {r[0] for r in db.execute("SELECT sha256 FROM attachments")}
     assert {obs["photo"]["sha256"], by_form["reflection"]["notebook_photo"]["sha256"]} <= held
     for sha in held:

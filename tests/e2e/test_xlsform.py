@@ -21,7 +21,18 @@ def workbook(extra_rows: list[list[str]] | None = None) -> bytes:
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.title = "survey"
-    ws.append(["type", "name", "label::Thai (th)", "label::English (en)", "relevant", "required", "constraint", "calculation"])
+    ws.append(
+        [
+            "type",
+            "name",
+            "label::Thai (th)",
+            "label::English (en)",
+            "relevant",
+            "required",
+            "constraint",
+            "calculation",
+        ]
+    )
     rows = [
         ["select_one schools", "school", "โรงเรียน", "School", "", "yes", "", ""],
         ["begin_group", "library", "ห้องสมุด", "Library", "", "", "", ""],
@@ -31,7 +42,16 @@ def workbook(extra_rows: list[list[str]] | None = None) -> bytes:
         ["begin_repeat", "rooms", "ห้องเรียน", "Classroom", "", "", "", ""],
         ["text", "room_name", "ชื่อห้อง", "Room", "", "yes", "", ""],
         ["select_multiple corner", "corners", "มุมการเรียนรู้", "Learning corners", "", "", "", ""],
-        ["text", "corner_note", "หมายเหตุมุมอ่าน", "Reading-corner note", "selected(${corners}, 'reading')", "yes", "", ""],
+        [
+            "text",
+            "corner_note",
+            "หมายเหตุมุมอ่าน",
+            "Reading-corner note",
+            "selected(${corners}, 'reading')",
+            "yes",
+            "",
+            "",
+        ],
         ["end_repeat", "", "", "", "", "", "", ""],
         ["calculate", "room_count", "", "", "", "", "", "count(${room_name})"],
         *(extra_rows or []),
@@ -55,7 +75,13 @@ def test_broken_workbook_is_reported_and_not_published(live_server: LiveServer) 
     admin = live_server.client("admin")
     bad = workbook([["geopoint", "where", "ที่ตั้ง", "Location", "", "", "", ""],
                     ["integer", "n", "n", "n", "", "", "", "pulldata('x', 'y')"]])  # fmt: skip
-    files = {"definition": ("spaces.xlsx", bad, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")}
+    files = {
+        "definition": (
+            "spaces.xlsx",
+            bad,
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    }
     r = admin.post("/admin/forms/check", files=files, headers={"hx-request": "true"})
     assert r.status_code == 200
     assert "geopoint" in r.text and "pulldata" in r.text and 'id="publish"' not in r.text
@@ -80,7 +106,8 @@ def test_xlsform_published_filled_offline_and_synced(browser: Any, live_server: 
         admin.on("console", lambda m: seen.append(f"console {m.text}"))
         log_in_and_install(admin, url, "admin", install=False)
         admin.goto(f"{url}/admin/forms")
-        admin.set_input_files("#definition-file", {"name": "spaces.xlsx", "mimeType": "application/octet-stream",
+        xlsx = "application/octet-stream"
+        admin.set_input_files("#definition-file", {"name": "spaces.xlsx", "mimeType": xlsx,
                                                    "buffer": workbook()})  # fmt: skip
         admin.click("#check-definition")
         try:
@@ -117,7 +144,9 @@ def test_xlsform_published_filled_offline_and_synced(browser: Any, live_server: 
         try:
             wait_state(page, "pending")
         except AssertionError:
-            shown = page.evaluate("[...document.querySelectorAll('.error:not([hidden])')].map(e => e.id + ': ' + e.textContent)")
+            shown = page.evaluate(
+                "[...document.querySelectorAll('.error:not([hidden])')].map(e => e.id + ': ' + e.textContent)"
+            )
             raise AssertionError(f"{shown} {page.inner_text('#error-summary')}") from None
         tablet.set_offline(False)
         page.click("#sync-now")

@@ -1,4 +1,4 @@
-"""validate.js and derive.js in real Chromium against the shared vectors: the tablet accepts what the server does."""
+"""validate.js and derive.js in Chromium against the shared vectors: tablet and server agree."""
 
 from __future__ import annotations
 
@@ -24,12 +24,15 @@ async () => {
     const form = { id: 't', version: 1, title: label, sections: [{ name: 's', label, fields: c.fields }] };
     for (const k of ['choices', 'bands', 'derived']) if (c[k]) form[k] = c[k];
     const got = validate(form, c.answers).map((p) => [p.field, p.code]);
-    if (JSON.stringify(got) !== JSON.stringify(c.expect)) failures.push({ name: c.name, got, want: c.expect });
+    if (JSON.stringify(got) !== JSON.stringify(c.expect)) {
+      failures.push({ name: c.name, got, want: c.expect });
+    }
     if (c.derive) {
       const values = derive(form, c.answers);
       for (const [name, want] of Object.entries(c.derive)) {
         const v = values[name];
-        const ok = Array.isArray(want) ? Array.isArray(v) && v.length === want.length && v.every((x, i) => close(x, want[i]))
+        const ok = Array.isArray(want)
+          ? Array.isArray(v) && v.length === want.length && v.every((x, i) => close(x, want[i]))
           : want === null ? v === null : close(v, want);
         if (!ok) failures.push({ name: c.name, derived: name, got: v ?? null, want });
       }

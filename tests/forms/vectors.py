@@ -17,7 +17,12 @@ def cases() -> list[dict[str, Any]]:
 def form_of(case: dict[str, Any]) -> dict[str, Any]:
     """A case's fields wrapped in a one-section form (the same wrapping the browser runner does)."""
     label = {"th": "t", "en": "t"}
-    form: dict[str, Any] = {"id": "t", "version": 1, "title": label, "sections": [{"name": "s", "label": label, "fields": case["fields"]}]}
+    form: dict[str, Any] = {
+        "id": "t",
+        "version": 1,
+        "title": label,
+        "sections": [{"name": "s", "label": label, "fields": case["fields"]}],
+    }
     for key in ("choices", "bands", "derived"):
         if key in case:
             form[key] = case[key]

@@ -23,15 +23,29 @@ Kind = Literal[
     "teacher",
     "group",
     "repeat",
+    "photo",
+    "confirmation",
+    "snapshots",
+    "reading_grid",
+    "observation",
+    "feedback",
 ]
 
 #: Kinds that hold no answer of their own.
 CONTAINERS = frozenset({"group", "repeat"})
-NO_ANSWER = frozenset({"note", "group"})
+NO_ANSWER = frozenset({"note", "group", "feedback"})
 CHOICE_KINDS = frozenset({"select_one", "select_many"})
 #: The rule that makes a rating's evidence required when no other is given (DOMAIN.md: ≤2 or 5).
 DEFAULT_EVIDENCE_RULE = ". <= 2 or . = 5"
 YES_NO = ("yes", "no")
+#: Time-on-task snapshots: the off-task bands (pupils off task: 0–1, 2–5, 6 or more).
+OFF_TASK = ("0-1", "2-5", "6+")
+#: The largest photo the server accepts, after the tablet has resized it.
+PHOTO_MAX_BYTES = 2 * 1024 * 1024
+PHOTO_MAX_SIDE = 1600
+PHOTO_TYPES = ("image/jpeg",)
+#: The default band cut-offs (DOMAIN.md): a value at or above `min` gets the label.
+DEFAULT_BANDS_NOTE = "ดีมาก ≥ 4.5, ดี ≥ 3.5, พอใช้ ≥ 2.5, ปรับปรุง below"
 
 
 class Label(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
@@ -76,13 +90,58 @@ class Field(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=Tru
     school_field: str | None = None
     #: Group / repeat: the fields inside.
     fields: tuple[Field, ...] = ()
+    #: Group: a template repeated once per policy of the form's policy list (expanded by the loader).
+    for_each_policy: bool = False
     #: Repeat: how many items at least and at most.
     min_items: int = 0
     max_items: int | None = None
+    #: select_many: "checklist" shows each choice as a full-width yes row (ticked = yes, unticked = no).
+    appearance: Literal["checklist"] | None = None
+    #: Snapshots: one prompt every `interval_minutes`, `count` prompts in all.
+    interval_minutes: int = 10
+    count: int = 6
+    #: Reading grid: the words, row by row (Thai has no spaces, so the author sets the boundaries).
+    words: tuple[tuple[str, ...], ...] = ()
+    #: Reading grid: the time limit in seconds.
+    seconds: int = 60
+    #: Observation picker: the form whose records (of the same school) are offered.
+    form_ref: str = "observation"
+    #: Feedback: the names of the form's derived scores shown (all of them when empty).
+    derived: tuple[str, ...] = ()
 
     @property
     def evidence_name(self) -> str:
         return f"{self.name}_evidence"
+
+
+class Band(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    """One step of a band scale: a value at or above `min` (and below the previous step) gets `label`."""
+
+    min: float
+    label: Label
+
+
+class Derived(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    """A derived score, computed (never stored) by forms/derive.py and its twin pwa/static/js/derive.js.
+
+    Exactly one of `rule` (a rule over the answers) or `function` (for what rules cannot express:
+    shares of snapshot entries, reading-grid results) says how; see forms/derive.py.
+    """
+
+    name: str
+    label: Label
+    rule: str | None = None
+    function: Literal["share", "cwpm", "grid_percent"] | None = None
+    #: The answer the function reads.
+    field: str | None = None
+    #: share: the key of each list entry and the value counted.
+    key: str | None = None
+    equals: str | None = None
+    #: Shown as: a number, a percentage, a yes/no flag; `bands` names a scale in the form's [bands].
+    format: Literal["number", "percent", "flag"] = "number"
+    bands: str | None = None
+    #: Computed once per item of this repeat (item scope) instead of once per record.
+    per_item: str | None = None
 
 
 class Section(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
@@ -92,6 +151,24 @@ class Section(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     hint: Label | None = None
 
 
+class Policy(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    """One policy to follow up: a code (a field-name prefix), its name, indicator and expected evidence."""
+
+    code: str
+    name: Label
+    area: str
+    indicator: Label
+    evidence: Label
+
+
+class PolicyList(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    """The policy list of one fiscal year or semester (forms/policies/<id>.toml), set by the area office."""
+
+    id: str
+    label: Label
+    policies: tuple[Policy, ...]
+
+
 class FormDef(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
     id: str
     version: int
@@ -99,6 +176,11 @@ class FormDef(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=T
     sections: tuple[Section, ...]
     description: Label | None = None
     choices: dict[str, tuple[Choice, ...]] = {}
+    #: Named band scales with configurable cut-offs, highest first.
+    bands: dict[str, tuple[Band, ...]] = {}
+    derived: tuple[Derived, ...] = ()
+    #: The policy list (forms/policies/<policies>.toml) a `for_each_policy` group is expanded from.
+    policies: str | None = None
 
     def walk(self) -> list[Field]:
         """Every field, depth first, containers before what they contain."""

@@ -2,7 +2,8 @@
 
 The language is the XLSForm subset of ODK expressions (``${name}`` references, ``.`` for the
 current value, ``and``/``or``/``not()``, ``div``/``mod``, hyphenated function names) plus a few
-extras (``/``, ``coalesce``, ``minutes``, bare ``true``/``false``).  It is implemented twice, here
+extras (``/``, ``coalesce``, ``minutes``, ``get`` for a key of an object answer, bare
+``true``/``false``).  It is implemented twice, here
 for server-side validation and in ``pwa/static/js/rules.js`` for the tablet; both run the vectors
 in ``forms/vectors/rules.json`` and must agree on every one of them.
 
@@ -167,6 +168,7 @@ _ARITY: Final[dict[str, tuple[int, int | None]]] = {
     "max": (1, None),
     "minutes": (2, 2),
     "today": (0, 0),
+    "get": (2, 2),
 }
 
 
@@ -510,6 +512,12 @@ def _fn_minutes(a: list[Any], _: _Context) -> Any:
     return None if start is None or end is None else float(end - start)
 
 
+def _fn_get(a: list[Any], _: _Context) -> Any:
+    """The value at key ``a[1]`` of an object answer (a photo, a reading grid); otherwise None."""
+    obj = a[0]
+    return obj.get(_str(a[1])) if isinstance(obj, Mapping) else None
+
+
 def _fn_today(_a: list[Any], ctx: _Context) -> Any:
     return ctx.today if ctx.today is not None else _dt.date.today().isoformat()
 
@@ -531,6 +539,7 @@ _FUNCTIONS: Final[dict[str, Callable[[list[Any], _Context], Any]]] = {
     "max": lambda a, _: max(_numbers(a), default=None),
     "minutes": _fn_minutes,
     "today": _fn_today,
+    "get": _fn_get,
 }
 
 

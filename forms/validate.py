@@ -10,13 +10,31 @@ from typing import Any
 
 import msgspec
 
-from forms.model import CONTAINERS, NO_ANSWER, YES_NO, Field, FormDef
+from forms.model import (
+    CONTAINERS,
+    NO_ANSWER,
+    OFF_TASK,
+    PHOTO_MAX_BYTES,
+    PHOTO_MAX_SIDE,
+    PHOTO_TYPES,
+    YES_NO,
+    Field,
+    FormDef,
+)
 from forms.rules import compile_rule, truthy
 
 TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 TEXT_LIMITS = {"text": 500, "textarea": 5000}
 RATING_RANGE = (1, 5)
+SHA256 = re.compile(r"^[0-9a-f]{64}$")
+UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T([01]\d|2[0-3]):[0-5]\d$")
+PHOTO_KEYS = frozenset({"sha256", "type", "bytes", "width", "height"})
+CONFIRMATION_KEYS = frozenset({"name", "at"})
+SNAPSHOT_KEYS = frozenset({"at", "activity", "off_task"})
+GRID_KEYS = frozenset({"wrong", "attempted", "seconds", "stopped_early"})
+MAX_LINKED = 50
 
 
 class FieldProblem(msgspec.Struct, frozen=True):
@@ -60,23 +78,27 @@ def _check_fields(
     parent_relevant: bool,
     problems: list[FieldProblem],
     today: str | None,
+    top_of_scope: bool = True,
 ) -> None:
-    if prefix == "" or item is not None:
+    if top_of_scope:  # a group shares its parent's scope: its parent checks the keys
         for key in sorted(set(scope) - allowed_keys(fields)):
             problems.append(FieldProblem(prefix + key, "unknown_field"))
     for field in fields:
         path = prefix + field.name
         relevant = parent_relevant and (
-            field.relevant is None or truthy(compile_rule(field.relevant).evaluate(answers, item=item, today=today))
+            field.relevant is None
+            or truthy(compile_rule(field.relevant).evaluate(answers, item=item, today=today))
         )
         if field.kind == "group":
-            _check_fields(form, field.fields, answers, scope, item, prefix, relevant, problems, today)
+            _check_fields(form, field.fields, answers, scope, item, prefix, relevant, problems, today, False)
             continue
         if field.kind == "note":
             continue
         value = scope.get(field.name)
         if not relevant:
-            if not is_empty(value) or (field.kind == "rating" and not is_empty(scope.get(field.evidence_name))):
+            if not is_empty(value) or (
+                field.kind == "rating" and not is_empty(scope.get(field.evidence_name))
+            ):
                 problems.append(FieldProblem(path, "not_relevant"))
             continue
         if field.kind == "repeat":
@@ -105,9 +127,11 @@ def _check_fields(
         if field.kind == "rating":
             evidence = scope.get(field.evidence_name)
             rule = field.evidence_if
-            if rule and truthy(compile_rule(rule).evaluate(answers, current=value, item=item, today=today)):
-                if not isinstance(evidence, str) or not evidence.strip():
-                    problems.append(FieldProblem(prefix + field.evidence_name, "evidence_required"))
+            needed = rule and truthy(
+                compile_rule(rule).evaluate(answers, current=value, item=item, today=today)
+            )
+            if needed and (not isinstance(evidence, str) or not evidence.strip()):
+                problems.append(FieldProblem(prefix + field.evidence_name, "evidence_required"))
             if evidence is not None and not isinstance(evidence, str):
                 problems.append(FieldProblem(prefix + field.evidence_name, "type"))
 
@@ -128,7 +152,14 @@ def _check_repeat(
     if len(items) < field.min_items or (field.max_items is not None and len(items) > field.max_items):
         problems.append(FieldProblem(path, "items"))
     for index, entry in enumerate(items):
-        _check_fields(form, field.fields, answers, entry, entry, f"{path}[{index}].", True, problems, today)
+        scope = item_scope(field.fields, entry)
+        _check_fields(form, field.fields, answers, entry, scope, f"{path}[{index}].", True, problems, today)
+
+
+def item_scope(fields: tuple[Field, ...], entry: Mapping[str, Any]) -> dict[str, Any]:
+    """The scope rules see inside a repeat item: every field of the item, empty ones as None, so that
+    `${x}` in an item never falls through to the list of `x` across the other items."""
+    return {key: None for key in allowed_keys(fields)} | dict(entry)
 
 
 def _check_value(form: FormDef, field: Field, value: Any) -> str | None:
@@ -167,7 +198,79 @@ def _check_value(form: FormDef, field: Field, value: Any) -> str | None:
         return None if ok and len(set(value)) == len(value) else "choice"
     if kind == "calculate":
         return None if isinstance(value, str | int | float) and not isinstance(value, bool) else "type"
+    if kind == "photo":
+        return _check_photo(value)
+    if kind == "confirmation":
+        ok = _is_object(value, CONFIRMATION_KEYS) and isinstance(value["name"], str)
+        ok = ok and len(value["name"].strip()) > 0 and len(value["name"]) <= 200
+        return None if ok and isinstance(value["at"], str) and DATETIME.match(value["at"]) else "confirmation"
+    if kind == "snapshots":
+        return _check_snapshots(field, value)
+    if kind == "reading_grid":
+        return _check_grid(field, value)
+    if kind == "observation":
+        ok = isinstance(value, list) and len(value) <= MAX_LINKED
+        ok = ok and all(isinstance(v, str) and UUID.match(v) for v in value) and len(set(value)) == len(value)
+        return None if ok else "type"
     return None if kind not in CONTAINERS else "type"
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _is_object(value: Any, keys: frozenset[str]) -> bool:
+    return isinstance(value, dict) and set(value) == keys
+
+
+def _check_photo(value: Any) -> str | None:
+    """A photo answer points at a blob by its SHA-256; the blob itself is uploaded separately."""
+    if not _is_object(value, PHOTO_KEYS):
+        return "photo"
+    ok = isinstance(value["sha256"], str) and SHA256.match(value["sha256"]) and value["type"] in PHOTO_TYPES
+    sizes = (value["bytes"], value["width"], value["height"])
+    if not ok or not all(_is_int(v) and v >= 1 for v in sizes):
+        return "photo"
+    too_big = value["bytes"] > PHOTO_MAX_BYTES or max(value["width"], value["height"]) > PHOTO_MAX_SIDE
+    return "photo_too_large" if too_big else None
+
+
+def _check_snapshots(field: Field, value: Any) -> str | None:
+    if not isinstance(value, list) or len(value) > field.count:
+        return "snapshots"
+    times = []
+    for entry in value:
+        if (
+            not _is_object(entry, SNAPSHOT_KEYS)
+            or not isinstance(entry["at"], str)
+            or not TIME.match(entry["at"])
+        ):
+            return "snapshots"
+        if entry["activity"] not in YES_NO or entry["off_task"] not in OFF_TASK:
+            return "snapshots"
+        times.append(entry["at"])
+    return None if times == sorted(times) else "snapshots"
+
+
+def _check_grid(field: Field, value: Any) -> str | None:
+    """The 60-second grid: words tapped wrong (indices into the words, row by row), how far the pupil
+    read, the seconds used, and whether it stopped early (allowed only when the whole first row is wrong)."""
+    if not _is_object(value, GRID_KEYS):
+        return "grid"
+    total = sum(len(row) for row in field.words)
+    wrong, attempted, seconds = value["wrong"], value["attempted"], value["seconds"]
+    if not (
+        _is_int(attempted) and 0 <= attempted <= total and _is_int(seconds) and 0 <= seconds <= field.seconds
+    ):
+        return "grid"
+    if not isinstance(value["stopped_early"], bool) or not isinstance(wrong, list):
+        return "grid"
+    if not all(_is_int(i) and 0 <= i < attempted for i in wrong) or wrong != sorted(set(wrong)):
+        return "grid"
+    first_row = set(range(len(field.words[0]))) if field.words else set()
+    if value["stopped_early"] and not first_row <= set(wrong):
+        return "grid"
+    return None
 
 
 def _range(value: float, low: float | None, high: float | None) -> str | None:

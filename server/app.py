@@ -22,9 +22,9 @@ from server.config import PWA, Settings
 from server.db import Database
 from server.middleware import SessionAuth
 from server.migrations import apply as migrate
-from server.reference import load_forms, publish_form
-from server.routes import secretary, session, sync_api, tablet
-from server.shell import build_version, precache
+from server.reference import publish_form
+from server.routes import admin_forms, attachments, secretary, session, sync_api, tablet
+from server.shell import refresh_forms
 
 ROUTES = [
     # Accounts
@@ -42,9 +42,15 @@ ROUTES = [
     sync_api.me,
     sync_api.push,
     sync_api.pull,
+    attachments.upload,
+    attachments.download,
     # Compiling results (online)
     secretary.observations,
     secretary.record_detail,
+    # Administration (online)
+    admin_forms.forms_page,
+    admin_forms.check_definition,
+    admin_forms.publish_definition_route,
 ]
 
 PUBLIC = ["^/login", "^/lang/", "^/static/", "^/sw.js", "^/manifest.webmanifest", "^/healthz", "^/schema"]
@@ -88,10 +94,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         db.write_sync(migrate)
         for form in builtin_forms():
             db.write_sync(publish_form, form)
-        forms = load_forms(db.reader())
-        app.state.forms = forms
-        app.state.build = build_version(list(forms.values()))
-        app.state.precache = precache(list(forms.values()))
+        refresh_forms(app.state)
 
     def shutdown(app: Litestar) -> None:
         db.close()

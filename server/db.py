@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import sqlite3
 import threading
 from collections.abc import Callable
@@ -50,9 +51,10 @@ class Database:
         with db.atomic():
             return fn(db, *args)
 
-    async def write(self, fn: Callable[..., T], *args: Any) -> T:
+    async def write(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._writer, self._run_write, fn, args)
+        call = functools.partial(fn, **kwargs) if kwargs else fn
+        return await loop.run_in_executor(self._writer, self._run_write, call, args)
 
     def write_sync(self, fn: Callable[..., T], *args: Any) -> T:
         """The same write path, for the CLI and start-up (no event loop)."""

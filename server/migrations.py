@@ -127,5 +127,17 @@ def m002_records(db: sqlite_utils.Database) -> None:
     )
 
 
+@migrations()
+def m003_attachments(db: sqlite_utils.Database) -> None:
+    # Photos, content-addressed (sync/attachments.py); the files live beside the database.
+    db["attachments"].create(
+        {"sha256": str, "type": str, "bytes": int, "uploaded_by": int, "uploaded_at": str},
+        pk="sha256",
+        not_null=["type", "bytes"],
+    )
+    db["record_attachments"].create({"record_id": str, "sha256": str}, pk=("record_id", "sha256"))
+    db["record_attachments"].create_index(["sha256"])
+
+
 def apply(db: sqlite_utils.Database) -> None:
     migrations.apply(db)

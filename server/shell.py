@@ -1,9 +1,10 @@
-"""The installable app shell: what the service worker precaches, and the build version that names its cache."""
+"""The installable app shell: what the service worker precaches, and the build version naming its cache."""
 
 from __future__ import annotations
 
 import hashlib
 from functools import cache
+from typing import Any
 
 from forms.model import FormDef
 from server.config import PWA
@@ -20,7 +21,9 @@ def form_url(form_id: str, version: int) -> str:
 
 @cache
 def static_urls() -> tuple[str, ...]:
-    files = sorted(p for p in STATIC.rglob("*") if p.is_file() and p != SERVICE_WORKER and not p.name.endswith(".txt"))
+    files = sorted(
+        p for p in STATIC.rglob("*") if p.is_file() and p != SERVICE_WORKER and not p.name.endswith(".txt")
+    )
     return tuple("/static/" + p.relative_to(STATIC).as_posix() for p in files)
 
 
@@ -38,3 +41,15 @@ def build_version(forms: list[FormDef]) -> str:
     for form in sorted(forms, key=lambda f: (f.id, f.version)):
         digest.update(f"{form.id}:{form.version}".encode())
     return digest.hexdigest()[:12]
+
+
+def refresh_forms(state: Any) -> None:
+    """Load every published form version into the app state, with the precache list and the build
+    version built from them: called at start-up and after an admin publishes a version. Every published
+    version stays in the precache list, so a draft of an older version stays fillable offline."""
+    from server.reference import load_forms
+
+    forms = load_forms(state.db.reader())
+    state.forms = forms
+    state.build = build_version(list(forms.values()))
+    state.precache = precache(list(forms.values()))

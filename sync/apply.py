@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import msgspec
@@ -15,6 +16,7 @@ import sqlite_utils
 
 from forms.model import FormDef
 from forms.validate import validate
+from sync.attachments import link_attachments, missing_attachments
 from sync.problems import problem
 from sync.scope import OBSERVER_ROLES, Actor
 from sync.wire import PushBatch, Receipt, RecordPush, RecordView
@@ -50,13 +52,18 @@ def apply_batch(
     *,
     now: str,
     max_record_bytes: int,
+    attachments: Path | None = None,
 ) -> list[Receipt]:
+    """`attachments`: the folder of uploaded photos; a record whose photos are not all there is answered
+    `attachment_missing` (None skips that check, for callers that hold no photos)."""
     receipts = []
     for raw in batch.records:
         # A savepoint per record: one record's failure never leaves half of it written.
         with db.atomic():
-            receipts.append(_apply_one(db, actor, bytes(raw), forms, batch.device_id, now, max_record_bytes))
-    db["devices"].upsert(
+            receipts.append(
+                _apply_one(db, actor, bytes(raw), forms, batch.device_id, now, max_record_bytes, attachments)
+            )
+    db.table("devices").upsert(
         {
             "id": batch.device_id,
             "user_id": actor.id,
@@ -88,6 +95,7 @@ def _apply_one(
     device_id: str,
     now: str,
     max_record_bytes: int,
+    attachments: Path | None = None,
 ) -> Receipt:
     if len(raw) > max_record_bytes:
         return rejected(*_best_effort_ids(raw), "record_too_large")
@@ -113,6 +121,10 @@ def _apply_one(
     problems = validate(form, record.answers)
     if problems:
         return rejected(rid, rev, "invalid_answers", problems=problems)
+    if attachments is not None:
+        missing = missing_attachments(db, attachments, record.answers)
+        if missing:
+            return rejected(rid, rev, "attachment_missing", detail=", ".join(missing))
 
     digest = content_hash(record)
     seen = db.execute(
@@ -142,7 +154,8 @@ def _apply_one(
     }
     if current is not None and record.base_rev != current.rev:
         # Both versions are kept: this one as a conflict revision, flagged on the record.
-        db["revisions"].insert({**revision, "state": "conflict"})
+        db.table("revisions").insert({**revision, "state": "conflict"})
+        link_attachments(db, rid, record.answers)
         db.execute(
             "UPDATE records SET conflicts = conflicts + 1, seq = ?, updated_at = ? WHERE id = ?",
             [next_seq(db), now, rid],
@@ -150,14 +163,18 @@ def _apply_one(
         return Receipt(id=rid, rev=rev, status="conflict", current=_current(db, rid))
 
     if current is not None:
-        db.execute("UPDATE revisions SET state = 'superseded' WHERE record_id = ? AND rev = ?", [rid, current.rev])
+        db.execute(
+            "UPDATE revisions SET state = 'superseded' WHERE record_id = ? AND rev = ?", [rid, current.rev]
+        )
     if record.resolves:
         marks = ",".join("?" for _ in record.resolves)
         db.execute(
-            f"UPDATE revisions SET state = 'resolved' WHERE record_id = ? AND state = 'conflict' AND rev IN ({marks})",  # noqa: S608 - placeholders only
+            "UPDATE revisions SET state = 'resolved' WHERE record_id = ? AND state = 'conflict' "  # noqa: S608
+            f"AND rev IN ({marks})",  # placeholders only
             [rid, *record.resolves],
         )
-    db["revisions"].insert({**revision, "state": "current"})
+    db.table("revisions").insert({**revision, "state": "current"})
+    link_attachments(db, rid, record.answers)
     open_conflicts = db.execute(
         "SELECT count(*) FROM revisions WHERE record_id = ? AND state = 'conflict'", [rid]
     ).fetchone()[0]
@@ -176,9 +193,9 @@ def _apply_one(
         "seq": next_seq(db),
     }
     if current is None:
-        db["records"].insert({"id": rid, "author_id": actor.id, "created_at": now, **row})
+        db.table("records").insert({"id": rid, "author_id": actor.id, "created_at": now, **row})
     else:
-        db["records"].update(rid, row)
+        db.table("records").update(rid, row)
     return Receipt(id=rid, rev=rev, status="stored")
 
 
@@ -196,7 +213,10 @@ def _teacher_at(db: sqlite_utils.Database, teacher_id: Any, school_code: str) ->
     return row is not None
 
 
-RECORD_COLUMNS = "id, rev, form_id, form_version, school_code, network_id, visit_id, author_id, answers, updated_at, conflicts"
+RECORD_COLUMNS = (
+    "id, rev, form_id, form_version, school_code, network_id, visit_id, author_id, answers, "
+    "updated_at, conflicts"
+)
 
 
 def record_view(row: tuple[Any, ...]) -> RecordView:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import msgspec
 
 
-def N_(message: str) -> str:  # noqa: N802 - the conventional gettext marker for extraction
+def N_(message: str) -> str:
     return message
 
 
@@ -41,6 +41,16 @@ CATALOG: dict[str, Problem] = {
         Problem("invalid_answers", 422, N_("Some answers break the form's rules")),
         Problem("record_too_large", 422, N_("The record is too large")),
         Problem("revision_reused", 422, N_("This revision was already sent with other content")),
+        Problem(
+            "attachment_missing",
+            422,
+            N_("A photo of this record has not reached the server yet; it will be sent again"),
+        ),
+        # Attachment uploads
+        Problem("attachment_invalid", 422, N_("The photo could not be accepted")),
+        Problem("attachment_too_large", 413, N_("The photo is too large (at most 2 MB after resizing)")),
+        # Publishing forms
+        Problem("definition_invalid", 422, N_("The form definition has problems; nothing was published")),
     )
 }
 

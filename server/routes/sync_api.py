@@ -47,7 +47,12 @@ async def push(request: Request[Actor, Any, Any]) -> PushResult:
     if len(batch.records) > state.settings.max_batch_records:
         raise ApiError("batch_too_large", f"at most {state.settings.max_batch_records} records")
     now = dt.datetime.now(dt.UTC).isoformat()
-    apply = partial(apply_batch, now=now, max_record_bytes=state.settings.max_record_bytes)
+    apply = partial(
+        apply_batch,
+        now=now,
+        max_record_bytes=state.settings.max_record_bytes,
+        attachments=state.settings.db_path.parent / "attachments",
+    )
     receipts = await state.db.write(apply, request.user, batch, lambda f, v: state.forms.get((f, v)))
     for receipt in receipts:
         if receipt.code:
@@ -56,9 +61,7 @@ async def push(request: Request[Actor, Any, Any]) -> PushResult:
 
 
 @get("/api/sync/pull")
-async def pull(
-    request: Request[Actor, Any, Any], cursor: int = Parameter(default=0, ge=0)
-) -> PullResult:
+async def pull(request: Request[Actor, Any, Any], cursor: int = Parameter(default=0, ge=0)) -> PullResult:
     """Reference data and records changed since `cursor`; call again while `more` is true."""
     result: PullResult = await request.app.state.db.read(pull_changes, request.user, cursor)
     return result

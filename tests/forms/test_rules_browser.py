@@ -16,10 +16,6 @@ pytestmark = pytest.mark.e2e
 
 ROOT = Path(__file__).resolve().parents[2]
 VECTORS = ROOT / "forms" / "vectors" / "rules.json"
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]  # fmt: skip
 
 
 class _Handler(SimpleHTTPRequestHandler):
@@ -54,17 +50,15 @@ def origin() -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
-def page(origin: str) -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        try:
-            pg = browser.new_page()
-            pg.goto(f"{origin}/blank.html")
-            yield pg
-        finally:
-            browser.close()
+def page(browser: Any, origin: str) -> Iterator[Any]:
+    """A page on the static origin, in the session's Chromium (conftest `browser`)."""
+    context = browser.new_context()
+    try:
+        pg = context.new_page()
+        pg.goto(f"{origin}/blank.html")
+        yield pg
+    finally:
+        context.close()
 
 
 RUN_VECTORS = """

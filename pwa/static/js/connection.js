@@ -58,3 +58,24 @@ export async function api(path, { method = 'GET', body, timeout = 30000 } = {}) 
 }
 
 export const isOnline = () => globalThis.navigator?.onLine !== false;
+
+/** PUT raw bytes (an attachment); resolves with the JSON answer. */
+export async function putBytes(path, data, type, { timeout = 120000 } = {}) {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), timeout);
+  try {
+    const res = await fetch(path, {
+      method: 'PUT',
+      headers: { accept: 'application/json', 'content-type': type, 'x-csrftoken': await csrfToken() },
+      body: data,
+      credentials: 'same-origin',
+      signal: controller.signal,
+      redirect: 'error',
+    });
+    const body = await res.json().catch(() => null);
+    if (!res.ok) throw new HttpError(res.status, body);
+    return body;
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -1,30 +1,41 @@
-// A form page: answers autosaved to IndexedDB on every change, relevance / calculations / warnings live,
-// finalize with the same validation as the server, and the record's sync state and conflicts shown.
+// A form page: answers autosaved to IndexedDB on every change, relevance / calculations / warnings live
+// (inside repeat items with the item's scope), finalize with the same validation as the server, the
+// record's sync state and conflicts shown, and the feedback summary of derived scores.
 import { requestBackgroundSync, requestSync, refreshStatus } from './app.js';
+import { bandOf, derive } from './derive.js';
 import { t } from './i18n.js';
 import { compileRule, truthy } from './rules.js';
 import * as store from './store.js';
 import { beDate, todayIso } from './thaidate.js';
-import { evidenceName, evidenceRequired, isEmpty, isRelevant, validate, walk } from './validate.js';
+import { evidenceName, evidenceRequired, isEmpty, isRelevant, itemScope, validate, walk } from './validate.js';
+import { setupWidgets } from './widgets.js';
 
 const form = JSON.parse(document.getElementById('form-def').textContent);
 const formEl = /** @type {HTMLFormElement} */ (document.getElementById('record-form'));
 const fields = walk(form);
+const topFields = form.sections.flatMap((s) => s.fields);
 const $ = (id) => document.getElementById(id);
 const params = new URLSearchParams(location.search);
 /** @type {any} */
 let record;
 let saving = Promise.resolve();
+/** Work that must end before the record may be finalized (photos being resized). */
+const work = new Set();
+/** @type {{kind: string, at: string, name: string, school_code: string}[]} */
+let teachers = [];
 
 const newRev = () => `r-${Date.now().toString(36)}-${crypto.randomUUID().slice(0, 8)}`;
-const wrapper = (name) => formEl.querySelector(`[data-field="${CSS.escape(name)}"]`);
-const inputs = (name) => [...formEl.elements].filter((e) => e.name === name);
+const wrapper = (key) => formEl.querySelector(`[data-field="${CSS.escape(key)}"]`);
+const inputs = (key) => [...formEl.elements].filter((e) => e.name === key);
+/** A validation path (`pupils[2].sex`) as the DOM key of its control (`pupils.2.sex`). */
+const keyOf = (path) => path.replace(/\[(\d+)\]\./g, '.$1.').replace(/\[(\d+)\]$/, '.$1');
 
-/** Read one answer from the page, typed as the form says. */
-function read(field) {
-  const els = inputs(field.name);
+/** Read one answer from the page by its DOM key, typed as the controls say. */
+function read(key) {
+  const els = inputs(key);
   if (!els.length) return null;
   const first = els[0];
+  if (first.dataset.json !== undefined) return first.value ? JSON.parse(first.value) : null;
   if (first.type === 'radio') {
     const checked = els.find((e) => e.checked);
     if (!checked) return null;
@@ -38,68 +49,205 @@ function read(field) {
   return first.tagName === 'TEXTAREA' || first.type === 'text' ? first.value.normalize('NFC') : raw;
 }
 
-function write(name, value) {
-  for (const el of inputs(name)) {
-    if (el.type === 'radio') el.checked = value !== null && value !== undefined && String(value) === el.value;
+function write(key, value) {
+  for (const el of inputs(key)) {
+    if (el.dataset.json !== undefined) {
+      el.value = isEmpty(value) ? '' : JSON.stringify(value);
+      el.dispatchEvent(new Event('nithet:value'));
+    } else if (el.type === 'radio') el.checked = value !== null && value !== undefined && String(value) === el.value;
     else if (el.type === 'checkbox') el.checked = Array.isArray(value) && value.includes(el.value);
     else if (el.tagName === 'OUTPUT') el.textContent = isEmpty(value) ? '–' : String(value);
     else el.value = value ?? '';
   }
 }
 
-/** Answers from the page: non-relevant answers are left out, calculations recomputed, and the page
- * updated to match (hidden fields, computed values, warnings, the evidence marks, BE dates). */
+// ------------------------------------------------------------------ repeats
+
+const itemsBox = (key) => formEl.querySelector(`[data-items-for="${CSS.escape(key)}"]`);
+const itemCount = (key) => itemsBox(key)?.children.length ?? 0;
+
+function addItemDom(key) {
+  const box = itemsBox(key);
+  const template = formEl.querySelector(`template[data-template-for="${CSS.escape(key)}"]`);
+  const index = box.children.length;
+  const item = /** @type {HTMLElement} */ (template.content.firstElementChild.cloneNode(true));
+  for (const el of [item, ...item.querySelectorAll('*')]) {
+    for (const attr of [...el.attributes]) {
+      if (attr.value.includes('__i__')) el.setAttribute(attr.name, attr.value.replaceAll('__i__', String(index)));
+    }
+  }
+  item.dataset.index = String(index);
+  item.querySelector('[data-item-number]').textContent = String(index + 1);
+  item.querySelector('[data-remove-item]').addEventListener('click', () => removeItem(key, index));
+  box.append(item);
+  setupWidgets(item, widgetContext);
+  fillTeacherPickers(item);
+}
+
+function setItemCount(key, n) {
+  const box = itemsBox(key);
+  while (box.children.length < n) addItemDom(key);
+  while (box.children.length > n) box.lastElementChild.remove();
+}
+
+function updateRepeatButtons() {
+  for (const button of formEl.querySelectorAll('[data-add-item]')) {
+    const rep = button.closest('.repeat');
+    const max = rep.dataset.max ? Number(rep.dataset.max) : Infinity;
+    const n = itemCount(button.dataset.addItem);
+    button.disabled = formEl.dataset.readonly === 'true' || n >= max;
+    for (const remove of itemsBox(button.dataset.addItem).querySelectorAll('[data-remove-item]')) {
+      remove.disabled = formEl.dataset.readonly === 'true';
+    }
+  }
+}
+
+function removeItem(key, index) {
+  if (!confirm(t('repeat.remove_confirm'))) return;
+  const answers = collect();
+  const items = [...(answers[key] || [])];
+  items.splice(index, 1);
+  record.answers = { ...answers, [key]: items };
+  if (!items.length) delete record.answers[key];
+  fill();
+  onChange();
+}
+
+// ------------------------------------------------------------------ answers from the page
+
+/** Answers from the page: non-relevant answers left out, calculations recomputed, the page updated to
+ * match (hidden fields, computed values, warnings, evidence marks, BE dates, the feedback summary). */
 function collect() {
   const answers = {};
-  const hidden = new Set();
-  for (const field of fields) {
-    if (field.kind === 'group' || field.kind === 'note') {
-      const show = !hidden.has(field.name) && isRelevant(field, answers);
-      if (!show) for (const f of walk({ sections: [{ fields: field.fields || [] }] })) hidden.add(f.name);
-      const w = wrapper(field.name);
-      if (w) w.hidden = !show;
-      continue;
+  /** @type {{field: any, key: string, item: any}[]} */
+  const shown = [];
+  const today = todayIso();
+  const visit = (list, prefix, item, target, parentShown) => {
+    for (const field of list) {
+      const key = prefix + field.name;
+      const relevant = parentShown && isRelevant(field, answers, item, today);
+      const w = wrapper(key);
+      if (w) w.hidden = !relevant;
+      if (field.kind === 'group') { visit(field.fields, prefix, item, target, relevant); continue; }
+      if (!relevant || field.kind === 'note' || field.kind === 'feedback') continue;
+      shown.push({ field, key, item });
+      if (field.kind === 'repeat') {
+        const entries = [];
+        for (let i = 0; i < itemCount(key); i++) {
+          const entry = {};
+          entries.push(entry);
+          visit(field.fields, `${key}.${i}.`, itemScope(field.fields, {}), entry, true);
+        }
+        if (entries.length) target[field.name] = entries;
+        continue;
+      }
+      let value;
+      if (field.kind === 'calculate') {
+        value = compileRule(field.calculate).evaluate(answers, { item, today });
+        write(key, value);
+      } else value = read(key);
+      if (!isEmpty(value)) {
+        target[field.name] = value;
+        if (item) item[field.name] = value;
+      }
+      if (field.kind === 'rating') {
+        const evidence = read(prefix + evidenceName(field));
+        if (!isEmpty(evidence)) {
+          target[evidenceName(field)] = evidence;
+          if (item) item[evidenceName(field)] = evidence;
+        }
+      }
     }
-    const relevant = !hidden.has(field.name) && isRelevant(field, answers);
-    const w = wrapper(field.name);
-    if (w) w.hidden = !relevant;
-    if (!relevant) continue;
-    let value;
-    if (field.kind === 'calculate') {
-      value = compileRule(field.calculate).evaluate(answers, { today: todayIso() });
-      write(field.name, value);
-    } else {
-      value = read(field);
-    }
-    if (!isEmpty(value)) answers[field.name] = value;
+  };
+  visit(topFields, '', null, answers, true);
+  for (const { field, key, item } of shown) {
+    const scope = item || answers;
     if (field.kind === 'rating') {
-      const evidence = read({ name: evidenceName(field) });
-      if (!isEmpty(evidence)) answers[evidenceName(field)] = evidence;
-    }
-  }
-  for (const field of fields) {
-    if (field.kind === 'rating') {
-      const mark = wrapper(field.name)?.querySelector('.evidence-req');
-      if (mark) mark.hidden = !evidenceRequired(field, answers, answers[field.name]);
+      const mark = wrapper(key)?.querySelector('.evidence-req');
+      if (mark) mark.hidden = !evidenceRequired(field, answers, scope[field.name], item, today);
     }
     if (field.warning) {
-      const warn = $(`warn-${field.name}`);
-      if (warn) warn.hidden = hidden.has(field.name) || !truthy(compileRule(field.warning).evaluate(answers));
+      const warn = $(`warn-${key}`);
+      if (warn) warn.hidden = !truthy(compileRule(field.warning).evaluate(answers, { current: scope[field.name], item, today }));
     }
     if (field.kind === 'date') {
-      const out = formEl.querySelector(`[data-be-for="${field.name}"]`);
-      if (out) out.textContent = beDate(answers[field.name]);
+      const out = formEl.querySelector(`[data-be-for="${CSS.escape(key)}"]`);
+      if (out) out.textContent = beDate(scope[field.name]);
     }
   }
+  showFeedback(answers);
+  updateRepeatButtons();
   return answers;
 }
+
+// ------------------------------------------------------------------ feedback summary
+
+function formatValue(d, value) {
+  if (value === null || value === undefined) return '–';
+  if (d.format === 'flag') return value ? t('yes') : t('no');
+  const text = typeof value === 'number' ? value.toLocaleString('th-TH', { maximumFractionDigits: 2 }) : String(value);
+  return d.format === 'percent' ? `${text}%` : text;
+}
+
+function showFeedback(answers) {
+  const boxes = formEl.querySelectorAll('[data-feedback]');
+  if (!boxes.length || !(form.derived || []).length) return;
+  const values = derive(form, answers, { today: todayIso() });
+  const lang = document.documentElement.lang;
+  const label = (l) => (lang === 'en' && l.en ? l.en : l.th);
+  for (const box of boxes) {
+    const wanted = box.dataset.feedback.split(' ').filter(Boolean);
+    const list = form.derived.filter((d) => !wanted.length || wanted.includes(d.name));
+    const dl = document.createElement('dl');
+    dl.className = 'facts feedback-list';
+    const perItem = list.filter((d) => d.per_item);
+    for (const d of list.filter((x) => !x.per_item)) {
+      const band = bandOf(form, d, values[d.name]);
+      const dt = document.createElement('dt');
+      dt.textContent = label(d.label);
+      const dd = document.createElement('dd');
+      dd.dataset.derived = d.name;
+      dd.textContent = formatValue(d, values[d.name]) + (band ? ` · ${label(band)}` : '');
+      dl.append(dt, dd);
+    }
+    const parts = [dl];
+    if (perItem.length) {
+      const rep = perItem[0].per_item;
+      const items = answers[rep] || [];
+      const table = document.createElement('table');
+      table.className = 'feedback-table';
+      const head = table.createTHead().insertRow();
+      for (const text of ['#', ...perItem.map((d) => label(d.label))]) {
+        const th = document.createElement('th');
+        th.textContent = text;
+        head.append(th);
+      }
+      const body = table.createTBody();
+      items.forEach((item, i) => {
+        const row = body.insertRow();
+        row.insertCell().textContent = item.pupil_code || String(i + 1);
+        for (const d of perItem) {
+          const v = values[d.name][i];
+          const band = bandOf(form, d, v);
+          const cell = row.insertCell();
+          cell.dataset.derived = d.name;
+          cell.textContent = formatValue(d, v) + (band ? ` · ${label(band)}` : '');
+        }
+      });
+      parts.push(table);
+    }
+    box.replaceChildren(...parts);
+  }
+}
+
+// ------------------------------------------------------------------ problems, saving, state
 
 function showProblems(problems) {
   for (const el of formEl.querySelectorAll('.error')) el.hidden = true;
   for (const el of formEl.querySelectorAll('.field.invalid')) el.classList.remove('invalid');
   for (const p of problems) {
-    const name = p.field.split(/[[.]/)[0];
-    const err = $(`err-${name}`) || $(`err-${p.field}`);
+    const key = keyOf(p.field);
+    const err = $(`err-${key}`);
     if (!err) continue;
     err.textContent = (p.code === 'constraint' && err.dataset.constraintMessage) || t(`err.${p.code}`);
     err.hidden = false;
@@ -109,9 +257,10 @@ function showProblems(problems) {
   summary.hidden = problems.length === 0;
   summary.textContent = problems.length ? `${t('form.has_errors')} (${problems.length})` : '';
   if (problems.length) {
-    const first = $(`field-${problems[0].field.split(/[[.]/)[0]}`) || $(`f-${problems[0].field}`);
+    const key = keyOf(problems[0].field);
+    const first = $(`field-${key}`) || $(`f-${key}`) || $(`err-${key}`)?.closest('.field');
     first?.scrollIntoView({ block: 'center' });
-    first?.querySelector('input, select, textarea')?.focus({ preventScroll: true });
+    first?.querySelector('input:not([type=hidden]), select, textarea, button')?.focus({ preventScroll: true });
   }
 }
 
@@ -127,9 +276,13 @@ function save() {
 
 function setReadonly(readonly) {
   formEl.dataset.readonly = String(readonly);
-  for (const el of formEl.elements) el.disabled = readonly;
+  for (const el of formEl.elements) {
+    if (el.matches('[data-word]')) continue; // the reading grid enables its words itself
+    el.disabled = readonly;
+  }
   $('finalize').hidden = readonly;
   $('edit-record').hidden = !readonly;
+  updateRepeatButtons();
 }
 
 function showState() {
@@ -139,6 +292,7 @@ function showState() {
   let text = t(`state.${record.state}`);
   if (record.state === 'pending' || record.state === 'synced') text += ` · ${t('form.readonly')}`;
   if (record.state === 'rejected' && record.receipt) text += ` · ${record.receipt.message || ''}`;
+  if (record.state === 'pending' && record.receipt?.code === 'attachment_missing') text += ` · ${record.receipt.message || ''}`;
   box.textContent = text;
   if (record.state === 'rejected' && record.receipt?.problems) showProblems(record.receipt.problems);
   showConflict();
@@ -151,6 +305,7 @@ function showConflict() {
   box.hidden = !current;
   if (!current) return;
   const diff = $('conflict-diff');
+  const shown = (v) => (isEmpty(v) ? '–' : typeof v === 'object' ? JSON.stringify(v) : String(v));
   const column = (heading, answers) => {
     const dl = document.createElement('dl');
     for (const field of fields) {
@@ -161,7 +316,7 @@ function showConflict() {
       dt.textContent = field.label.th;
       const dd = document.createElement('dd');
       dd.className = 'diff';
-      dd.textContent = isEmpty(answers[field.name]) ? '–' : String(answers[field.name]);
+      dd.textContent = shown(answers[field.name]);
       dl.append(dt, dd);
     }
     const col = document.createElement('div');
@@ -195,6 +350,10 @@ function onChange() {
 }
 
 async function finalize() {
+  if (work.size) {
+    $('save-state').textContent = t('photo.resizing');
+    await Promise.allSettled([...work]);
+  }
   const answers = collect();
   const problems = validate(form, answers, { today: todayIso() });
   showProblems(problems);
@@ -211,17 +370,17 @@ async function finalize() {
   requestSync('finalize');
 }
 
-async function fillPickers() {
-  const schools = (await store.getReference('schools')).sort((a, b) => a.name.localeCompare(b.name, 'th'));
-  const teachers = await store.getReference('teachers');
-  for (const select of formEl.querySelectorAll('select[data-picker="school"]')) {
-    const keep = select.value;
-    select.replaceChildren(new Option(t('form.choose'), ''), ...schools.map((s) => new Option(s.name, s.code)));
-    select.value = keep;
-  }
-  for (const select of formEl.querySelectorAll('select[data-picker="teacher"]')) {
-    const school = record.answers[select.dataset.schoolField || 'school'] || read({ name: select.dataset.schoolField || 'school' });
-    const keep = select.value || record.answers[select.name] || '';
+// ------------------------------------------------------------------ pickers
+
+const currentSchool = () => {
+  const school = fields.find((f) => f.kind === 'school');
+  return school ? read(school.name) || record.answers[school.name] || '' : '';
+};
+
+function fillTeacherPickers(root) {
+  for (const select of root.querySelectorAll('select[data-picker="teacher"]')) {
+    const school = read(select.dataset.schoolField || 'school') || record.answers[select.dataset.schoolField || 'school'];
+    const keep = select.value || select.dataset.keep || '';
     const options = teachers.filter((x) => x.school_code === school).sort((a, b) => a.name.localeCompare(b.name, 'th'));
     select.replaceChildren(new Option(school ? t('form.choose') : t('form.choose_school_first'), ''),
       ...options.map((x) => new Option(x.name, x.id)));
@@ -229,32 +388,111 @@ async function fillPickers() {
   }
 }
 
-function fill() {
-  for (const field of fields) {
-    if (field.kind === 'group' || field.kind === 'note') continue;
-    write(field.name, record.answers[field.name]);
-    if (field.kind === 'rating') write(evidenceName(field), record.answers[evidenceName(field)]);
+async function fillObservationPickers() {
+  const boxes = formEl.querySelectorAll('[data-picker="observation"]');
+  if (!boxes.length) return;
+  const all = await store.allRecords();
+  const school = currentSchool();
+  for (const box of boxes) {
+    const key = box.dataset.name;
+    const keep = new Set(read(key) || []);
+    const mine = all
+      .filter((r) => r.form_id === box.dataset.formRef && r.answers?.school === school && r.id !== record.id)
+      .sort((a, b) => String(b.updated_at).localeCompare(String(a.updated_at)));
+    const teacherName = new Map(teachers.map((x) => [x.id, x.name]));
+    const chips = mine.map((r) => {
+      const label = document.createElement('label');
+      label.className = 'chip';
+      const input = document.createElement('input');
+      input.type = 'checkbox';
+      input.name = key;
+      input.value = r.id;
+      input.checked = keep.has(r.id);
+      const span = document.createElement('span');
+      const a = r.answers;
+      span.textContent = [teacherName.get(a.teacher) || a.teacher, a.topic, a.visit_date ? beDate(a.visit_date, 'medium') : null]
+        .filter(Boolean).join(' · ') || r.id.slice(0, 8);
+      label.append(input, span);
+      return label;
+    });
+    if (chips.length) box.replaceChildren(...chips);
+    else {
+      const p = document.createElement('p');
+      p.className = 'muted';
+      p.textContent = t('form.no_observations');
+      box.replaceChildren(p);
+    }
   }
+}
+
+async function fillPickers() {
+  const schools = (await store.getReference('schools')).sort((a, b) => a.name.localeCompare(b.name, 'th'));
+  teachers = await store.getReference('teachers');
+  for (const select of formEl.querySelectorAll('select[data-picker="school"]')) {
+    const keep = select.value;
+    select.replaceChildren(new Option(t('form.choose'), ''), ...schools.map((s) => new Option(s.name, s.code)));
+    select.value = keep;
+  }
+  fillTeacherPickers(formEl);
+  await fillObservationPickers();
+}
+
+function fill() {
+  const visit = (list, prefix, scope) => {
+    for (const field of list) {
+      const key = prefix + field.name;
+      if (field.kind === 'group') { visit(field.fields, prefix, scope); continue; }
+      if (field.kind === 'note' || field.kind === 'feedback') continue;
+      if (field.kind === 'repeat') {
+        const items = Array.isArray(scope[field.name]) ? scope[field.name] : [];
+        setItemCount(key, items.length);
+        items.forEach((item, i) => visit(field.fields, `${key}.${i}.`, item));
+        continue;
+      }
+      if (field.kind === 'teacher') for (const el of inputs(key)) el.dataset.keep = scope[field.name] ?? '';
+      write(key, scope[field.name]);
+      if (field.kind === 'rating') write(prefix + evidenceName(field), scope[evidenceName(field)]);
+    }
+  };
+  visit(topFields, '', record.answers || {});
   collect();
 }
 
-/** A new record, prefilled from the visit it was opened for. */
+/** A new record, prefilled from the visit it was opened for; repeats start with their minimum items. */
 async function newRecord(id) {
   const answers = {};
   const visitId = params.get('visit');
   const visit = visitId ? (await store.getReference('visits')).find((v) => v.id === visitId) : null;
+  const school = params.get('school') || visit?.school_code;
+  if (school) {
+    const field = fields.find((f) => f.kind === 'school');
+    if (field) answers[field.name] = school;
+  }
   if (visit) {
-    const school = fields.find((f) => f.kind === 'school');
-    if (school) answers[school.name] = visit.school_code;
     if (fields.some((f) => f.name === 'visit_date')) answers.visit_date = visit.date;
     if (fields.some((f) => f.name === 'session')) answers.session = visit.session;
   }
+  for (const f of topFields.filter((x) => x.kind === 'repeat' && x.min_items > 0)) {
+    answers[f.name] = Array.from({ length: f.min_items }, () => ({}));
+  }
   const now = new Date().toISOString();
   return {
-    id, form_id: form.id, form_version: form.version, answers, state: 'draft', origin: 'tablet',
+    id, form_id: form.id, form_version: form.version, answers, state: 'draft', origin: 'tablet', timers: {},
     visit_id: visit?.id ?? null, rev: null, base_rev: null, synced_rev: null, created_at: now, updated_at: now,
   };
 }
+
+const widgetContext = {
+  changed: () => onChange(),
+  track: (promise) => {
+    work.add(promise);
+    promise.finally(() => work.delete(promise));
+  },
+  timers: () => {
+    record.timers = record.timers || {};
+    return record.timers;
+  },
+};
 
 async function init() {
   let id = params.get('record');
@@ -264,7 +502,7 @@ async function init() {
     history.replaceState(null, '', `${location.pathname}?${params}`);
   }
   record = (await store.getRecord(id)) || (await newRecord(id));
-  await fillPickers();
+  setupWidgets(formEl, widgetContext);
   fill();
   await fillPickers();
   fill();
@@ -277,6 +515,13 @@ async function init() {
     }
     onChange();
   });
+  formEl.addEventListener('click', (event) => {
+    const add = event.target.closest?.('[data-add-item]');
+    if (!add) return;
+    addItemDom(add.dataset.addItem);
+    onChange();
+    itemsBox(add.dataset.addItem).lastElementChild?.querySelector('input:not([type=hidden]), select, textarea')?.focus();
+  });
   $('finalize').addEventListener('click', finalize);
   $('edit-record').addEventListener('click', () => {
     record.state = 'draft';
@@ -287,7 +532,7 @@ async function init() {
   $('take-server').addEventListener('click', () => resolve(record.conflict.current.answers));
   window.addEventListener('nithet:records-changed', async () => {
     const fresh = await store.getRecord(record.id);
-    if (fresh && fresh.state !== record.state) {
+    if (fresh && (fresh.state !== record.state || fresh.receipt?.code !== record.receipt?.code)) {
       record = fresh;
       fill();
       showState();

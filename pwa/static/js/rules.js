@@ -1,7 +1,7 @@
 // Nithet's rule language on the tablet: relevance, required-if, constraints and calculations.
 // A line-for-line twin of forms/rules.py (server validation); both run forms/vectors/rules.json.
 // XLSForm subset of ODK expressions: ${name}, `.`, and/or/not(), div/mod, hyphenated functions,
-// plus `/`, coalesce(), minutes(), bare true/false. Evaluation never throws on data: bad data is null.
+// plus `/`, coalesce(), minutes(), get() (a key of an object answer), bare true/false. Evaluation never throws on data: bad data is null.
 // regex() matches the whole string, as if wrapped in ^(?:...)$; no `u` flag, so characters beyond
 // U+FFFF (emoji) are two units to `.` here but one in Python: keep patterns to the common subset.
 
@@ -33,7 +33,7 @@ const ARITY = {
   true: [0, 0], false: [0, 0], not: [1, 1], selected: [2, 2], 'count-selected': [1, 1], if: [3, 3],
   'string-length': [1, 1], round: [1, 2], int: [1, 1], number: [1, 1], concat: [0, null], coalesce: [2, 2],
   regex: [2, 2], sum: [1, null], count: [1, null], mean: [1, null], min: [1, null], max: [1, null],
-  minutes: [2, 2], today: [0, 0],
+  minutes: [2, 2], today: [0, 0], get: [2, 2],
 };
 
 /** @param {string} src @returns {Node} */
@@ -325,6 +325,12 @@ const FUNCTIONS = {
     return a === null || b === null ? null : b - a;
   },
   today: (_a, ctx) => ctx.today ?? localToday(),
+  // The value at a key of an object answer (a photo, a reading grid); otherwise null.
+  get: ([obj, key]) => {
+    if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) return null;
+    const k = str(key);
+    return Object.hasOwn(obj, k) ? obj[k] : null;
+  },
 };
 
 /** @param {Node} node @param {Context} ctx @returns {any} */

@@ -105,3 +105,16 @@ export async function deviceId() {
   }
   return id;
 }
+
+// Attachment blobs (resized photos), keyed by the SHA-256 hex of their bytes. `data` is an ArrayBuffer
+// (stored as bytes, not a Blob, for browsers that cannot keep Blobs in IndexedDB); `uploaded` is set
+// once the server has confirmed it holds them.
+export const putBlob = (row) => tx(['blobs'], 'readwrite', (t) => done(t.objectStore('blobs').put(row)));
+export const getBlob = (sha256) => tx(['blobs'], 'readonly', (t) => done(t.objectStore('blobs').get(sha256)));
+export function markBlob(sha256, uploaded) {
+  return tx(['blobs'], 'readwrite', async (t) => {
+    const s = t.objectStore('blobs');
+    const row = await done(s.get(sha256));
+    if (row) await done(s.put({ ...row, uploaded }));
+  });
+}

@@ -1,6 +1,7 @@
 // The outbox: push finalized records in batches and apply each receipt; pull reference data and team
 // records since the cursor. No DOM here: it runs in pages and in the service worker (Background Sync).
-import { api, HttpError, isOnline } from './connection.js';
+import { api, HttpError, isOnline, putBytes } from './connection.js';
+import { photosIn } from './photo.js';
 import * as store from './store.js';
 
 export const BATCH = 50;
@@ -37,6 +38,9 @@ export function applyReceipt(receipt) {
     } else if (r.rev === receipt.rev && receipt.status === 'conflict') {
       r.state = 'conflict';
       r.conflict = { current: receipt.current, mine: receipt.rev };
+    } else if (r.rev === receipt.rev && receipt.code === 'attachment_missing') {
+      // Not a lost cause: the photo is uploaded again and the record sent again (it stays pending).
+      r.receipt = { code: receipt.code, message: receipt.message, detail: receipt.detail };
     } else if (r.rev === receipt.rev && receipt.status === 'rejected') {
       r.state = 'rejected';
       r.receipt = { code: receipt.code, message: receipt.message, problems: receipt.problems || [], detail: receipt.detail };
@@ -46,21 +50,51 @@ export function applyReceipt(receipt) {
   });
 }
 
+/** Upload the photos of these records that the server has not confirmed yet (content-addressed, so an
+ * upload again is a harmless no-op). `force` re-sends even those marked uploaded. */
+export async function uploadAttachments(records, { force = false } = {}) {
+  const seen = new Set();
+  for (const r of records) {
+    for (const photo of photosIn(r.answers)) {
+      if (seen.has(photo.sha256)) continue;
+      seen.add(photo.sha256);
+      const blob = await store.getBlob(photo.sha256);
+      if (!blob || (blob.uploaded && !force)) continue;
+      await putBytes(`/api/attachments/${photo.sha256}`, blob.data, blob.type);
+      await store.markBlob(photo.sha256, true);
+    }
+  }
+}
+
+async function pushBatch(batch, device, appVersion, left, counts) {
+  const result = await api('/api/sync/push', {
+    method: 'POST',
+    body: { device_id: device, app_version: appVersion, pending: left, records: batch.map(toWire) },
+  });
+  const missing = [];
+  for (const receipt of result.receipts) {
+    counts[receipt.status] += 1;
+    await applyReceipt(receipt);
+    if (receipt.code === 'attachment_missing') missing.push(receipt.id);
+  }
+  return missing;
+}
+
 export async function push({ appVersion = '' } = {}) {
   const pending = await store.recordsByState('pending');
+  await uploadAttachments(pending);
   const device = await store.deviceId();
   let left = pending.length;
   const counts = { stored: 0, duplicate: 0, conflict: 0, rejected: 0 };
   for (let i = 0; i < pending.length; i += BATCH) {
     const batch = pending.slice(i, i + BATCH);
     left -= batch.length;
-    const result = await api('/api/sync/push', {
-      method: 'POST',
-      body: { device_id: device, app_version: appVersion, pending: left, records: batch.map(toWire) },
-    });
-    for (const receipt of result.receipts) {
-      counts[receipt.status] += 1;
-      await applyReceipt(receipt);
+    const missing = await pushBatch(batch, device, appVersion, left, counts);
+    if (missing.length) {
+      // The server lost or never got a photo we thought it had: upload it again, then send once more.
+      const again = batch.filter((r) => missing.includes(r.id));
+      await uploadAttachments(again, { force: true });
+      await pushBatch(again, device, appVersion, left, counts);
     }
   }
   return counts;

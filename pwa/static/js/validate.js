@@ -5,8 +5,20 @@ import { compileRule, truthy } from './rules.js';
 const TIME = /^([01]\d|2[0-3]):[0-5]\d$/;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const TEXT_LIMITS = { text: 500, textarea: 5000 };
-const NO_ANSWER = new Set(['note', 'group']);
+const NO_ANSWER = new Set(['note', 'group', 'feedback']);
 const YES_NO = ['yes', 'no'];
+export const OFF_TASK = ['0-1', '2-5', '6+'];
+export const PHOTO_MAX_BYTES = 2 * 1024 * 1024;
+export const PHOTO_MAX_SIDE = 1600;
+const PHOTO_TYPES = ['image/jpeg'];
+const SHA256 = /^[0-9a-f]{64}$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const DATETIME = /^\d{4}-\d{2}-\d{2}T([01]\d|2[0-3]):[0-5]\d$/;
+const PHOTO_KEYS = ['sha256', 'type', 'bytes', 'width', 'height'];
+const CONFIRMATION_KEYS = ['name', 'at'];
+const SNAPSHOT_KEYS = ['at', 'activity', 'off_task'];
+const GRID_KEYS = ['wrong', 'attempted', 'seconds', 'stopped_early'];
+const MAX_LINKED = 50;
 export const DEFAULT_EVIDENCE_RULE = '. <= 2 or . = 5';
 
 export const isEmpty = (v) =>
@@ -86,7 +98,63 @@ function checkValue(form, field, value) {
     return ok && new Set(value).size === value.length ? null : 'choice';
   }
   if (k === 'calculate') return ['string', 'number'].includes(typeof value) ? null : 'type';
+  if (k === 'photo') return checkPhoto(value);
+  if (k === 'confirmation') {
+    const ok = isObject(value, CONFIRMATION_KEYS) && typeof value.name === 'string' &&
+      value.name.trim().length > 0 && [...value.name].length <= 200;
+    return ok && typeof value.at === 'string' && DATETIME.test(value.at) ? null : 'confirmation';
+  }
+  if (k === 'snapshots') return checkSnapshots(field, value);
+  if (k === 'reading_grid') return checkGrid(field, value);
+  if (k === 'observation') {
+    const ok = Array.isArray(value) && value.length <= MAX_LINKED &&
+      value.every((v) => typeof v === 'string' && UUID.test(v)) && new Set(value).size === value.length;
+    return ok ? null : 'type';
+  }
   return k === 'group' || k === 'repeat' ? 'type' : null;
+}
+
+/** An object with exactly these keys. */
+function isObject(value, keys) {
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return false;
+  const have = Object.keys(value);
+  return have.length === keys.length && keys.every((key) => Object.hasOwn(value, key));
+}
+
+/** A photo answer points at a blob by its SHA-256; the blob itself is uploaded separately. */
+function checkPhoto(value) {
+  if (!isObject(value, PHOTO_KEYS)) return 'photo';
+  const ok = typeof value.sha256 === 'string' && SHA256.test(value.sha256) && PHOTO_TYPES.includes(value.type);
+  if (!ok || ![value.bytes, value.width, value.height].every((v) => isInt(v) && v >= 1)) return 'photo';
+  return value.bytes > PHOTO_MAX_BYTES || Math.max(value.width, value.height) > PHOTO_MAX_SIDE ? 'photo_too_large' : null;
+}
+
+function checkSnapshots(field, value) {
+  if (!Array.isArray(value) || value.length > (field.count ?? 6)) return 'snapshots';
+  const times = [];
+  for (const e of value) {
+    if (!isObject(e, SNAPSHOT_KEYS) || typeof e.at !== 'string' || !TIME.test(e.at)) return 'snapshots';
+    if (!YES_NO.includes(e.activity) || !OFF_TASK.includes(e.off_task)) return 'snapshots';
+    times.push(e.at);
+  }
+  return times.every((t, i) => i === 0 || times[i - 1] <= t) ? null : 'snapshots';
+}
+
+/** The 60-second grid: words tapped wrong (indices, row by row), how far the pupil read, the seconds
+ * used, and whether it stopped early (allowed only when the whole first row is wrong). */
+function checkGrid(field, value) {
+  if (!isObject(value, GRID_KEYS)) return 'grid';
+  const words = field.words || [];
+  const total = words.reduce((n, row) => n + row.length, 0);
+  const { wrong, attempted, seconds } = value;
+  if (!(isInt(attempted) && attempted >= 0 && attempted <= total && isInt(seconds) && seconds >= 0 &&
+    seconds <= (field.seconds ?? 60))) return 'grid';
+  if (typeof value.stopped_early !== 'boolean' || !Array.isArray(wrong)) return 'grid';
+  if (!wrong.every((i) => isInt(i) && i >= 0 && i < attempted)) return 'grid';
+  if (!wrong.every((i, n) => n === 0 || wrong[n - 1] < i)) return 'grid';
+  const firstRow = words.length ? words[0].length : 0;
+  for (let i = 0; value.stopped_early && i < firstRow; i++) if (!wrong.includes(i)) return 'grid';
+  return null;
 }
 
 const same = (a, b) =>
@@ -100,8 +168,8 @@ export function validate(form, answers, { today } = {}) {
   return problems;
 }
 
-function checkFields(form, fields, answers, scope, item, prefix, parentRelevant, problems, today) {
-  if (prefix === '' || item !== null) {
+function checkFields(form, fields, answers, scope, item, prefix, parentRelevant, problems, today, topOfScope = true) {
+  if (topOfScope) { // a group shares its parent's scope: its parent checks the keys
     const allowed = allowedKeys(fields);
     for (const key of Object.keys(scope).sort()) if (!allowed.has(key)) problems.push({ field: prefix + key, code: 'unknown_field' });
   }
@@ -109,7 +177,7 @@ function checkFields(form, fields, answers, scope, item, prefix, parentRelevant,
     const path = prefix + field.name;
     const relevant = parentRelevant && isRelevant(field, answers, item, today);
     if (field.kind === 'group') {
-      checkFields(form, field.fields, answers, scope, item, prefix, relevant, problems, today);
+      checkFields(form, field.fields, answers, scope, item, prefix, relevant, problems, today, false);
       continue;
     }
     if (field.kind === 'note') continue;
@@ -162,5 +230,13 @@ function checkRepeat(form, field, answers, value, path, problems, today) {
   if (items.length < min || (field.max_items != null && items.length > field.max_items)) {
     problems.push({ field: path, code: 'items' });
   }
-  items.forEach((entry, i) => checkFields(form, field.fields, answers, entry, entry, `${path}[${i}].`, true, problems, today));
+  items.forEach((entry, i) => checkFields(form, field.fields, answers, entry, itemScope(field.fields, entry), `${path}[${i}].`, true, problems, today));
+}
+
+/** The scope rules see inside a repeat item: every field of the item, empty ones as null, so that
+ * `${x}` in an item never falls through to the list of `x` across the other items. */
+export function itemScope(fields, entry) {
+  const scope = {};
+  for (const key of allowedKeys(fields)) scope[key] = null;
+  return Object.assign(scope, entry);
 }

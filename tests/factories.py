@@ -16,10 +16,6 @@ SCHOOL_N03 = "49030001"
 TEACHER_N03 = "49030001-01"
 
 
-def band(mean: float) -> str:
-    return "ดีมาก" if mean >= 4.5 else "ดี" if mean >= 3.5 else "พอใช้" if mean >= 2.5 else "ปรับปรุง"
-
-
 def observation_answers(
     school: str = SCHOOL_N01, teacher: str = TEACHER_N01, scores: list[int] | None = None, **overrides: Any
 ) -> dict[str, Any]:
@@ -47,7 +43,6 @@ def observation_answers(
             answers[f"{name}_evidence"] = "ครูกล่าวชมนักเรียนที่ตั้งใจทำงาน"
     mean = round(sum(scores) / len(scores), 2)
     answers["mean_score"] = int(mean) if mean == int(mean) else mean
-    answers["band"] = band(mean)
     answers.update(overrides)
     return {k: v for k, v in answers.items() if v is not None}
 

@@ -45,7 +45,7 @@ def open_form(page: Any, url: str, record_id: str | None = None) -> None:
 def fill(page: Any, answers: dict[str, Any]) -> None:
     """Fill answers the way a person does: pick, tap, type."""
     for name, value in answers.items():
-        if name in ("mean_score", "band"):
+        if name == "mean_score":
             continue
         target = page.locator(f"[name='{name}']").first
         tag = target.evaluate("e => e.tagName + ':' + (e.type || '')")

@@ -16,14 +16,14 @@ from litestar.static_files import create_static_files_router
 from litestar.template import TemplateConfig
 
 from forms.loader import builtin_forms
-from server import errors, i18n, thaidate
+from server import calendar, errors, i18n, thaidate
 from server.auth import LoginLimiter
 from server.config import PWA, Settings
 from server.db import Database
 from server.middleware import SessionAuth
 from server.migrations import apply as migrate
 from server.reference import load_forms, publish_form
-from server.routes import secretary, session, sync_api, tablet
+from server.routes import admin, plans, secretary, session, sync_api, tablet
 from server.shell import build_version, precache
 
 ROUTES = [
@@ -45,6 +45,18 @@ ROUTES = [
     # Compiling results (online)
     secretary.observations,
     secretary.record_detail,
+    # Visit plans and semester coverage (online, htmx)
+    plans.plans_overview,
+    plans.new_visit,
+    plans.create_visit,
+    plans.create_visit_api,
+    plans.visit_page,
+    # Reference data: import (upload, confirm, undo) and export
+    admin.imports_page,
+    admin.upload,
+    admin.confirm,
+    admin.undo,
+    admin.export,
 ]
 
 PUBLIC = ["^/login", "^/lang/", "^/static/", "^/sw.js", "^/manifest.webmanifest", "^/healthz", "^/schema"]
@@ -64,6 +76,7 @@ def templates() -> TemplateConfig[JinjaTemplateEngine]:
     )
     env.install_gettext_callables(i18n.gettext_, i18n.ngettext_, newstyle=True)  # type: ignore[attr-defined]
     env.filters["be_date"] = thaidate.format_date
+    env.globals["term_label"] = calendar.term_label
     return TemplateConfig(instance=JinjaTemplateEngine.from_environment(env))
 
 

@@ -80,7 +80,8 @@ def templates() -> TemplateConfig[JinjaTemplateEngine]:
     return TemplateConfig(instance=JinjaTemplateEngine.from_environment(env))
 
 
-def set_locale(request: Request[Any, Any, Any]) -> None:
+async def set_locale(request: Request[Any, Any, Any]) -> None:
+    # Async on purpose: Litestar runs a sync hook in a worker thread, where this setting would be lost.
     i18n.current_locale.set(i18n.pick(request.cookies.get("lang")))
 
 

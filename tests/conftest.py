@@ -28,12 +28,14 @@ def fresh_db(tmp_path) -> Iterator[sqlite_utils.Database]:
 
 @pytest.fixture
 def demo_db(fresh_db: sqlite_utils.Database) -> sqlite_utils.Database:
-    """The demo area office: 19 networks, 243 schools, users admin, supervisor1 (N01, N02), secretary1 (N01)…"""
+    """The demo area office: 19 networks, 243 schools; admin, supervisor1 (N01, N02), secretary1 (N01)…"""
     with fresh_db.atomic():
         seed(fresh_db, DEMO_TODAY)
     return fresh_db
 
 
 def persona(db: sqlite_utils.Database, username: str) -> Actor:
-    row = db.execute("SELECT id, username, display_name, role FROM users WHERE username = ?", [username]).fetchone()
+    row = db.execute(
+        "SELECT id, username, display_name, role FROM users WHERE username = ?", [username]
+    ).fetchone()
     return actor_for_user(db, row)

@@ -62,7 +62,12 @@ def test_configured_terms_override_the_defaults():
 
 def test_default_terms_and_keys():
     s1, s2 = default_terms(2568)
-    assert (s1.start, s1.end, s2.start, s2.end) == (D(2025, 5, 16), D(2025, 10, 31), D(2025, 11, 1), D(2026, 3, 31))
+    assert (s1.start, s1.end, s2.start, s2.end) == (
+        D(2025, 5, 16),
+        D(2025, 10, 31),
+        D(2025, 11, 1),
+        D(2026, 3, 31),
+    )
     assert term_by_key("2568-2") == s2
     assert term_by_key("2568-3") is None
     assert term_by_key("nonsense") is None

@@ -166,7 +166,7 @@ def test_secretary_is_limited_to_their_networks(demo_db):
     data = csv_bytes([["code", "name", "network"], ["49990009", "ก", "N01"], ["49990010", "ข", "N02"]])
     report = parse(demo_db, secretary, "schools", "s.csv", data)
     assert [bool(r.errors) for r in report.rows] == [False, True]
-    headers, rows = imports.export_rows(demo_db, secretary, "schools")
+    _headers, rows = imports.export_rows(demo_db, secretary, "schools")
     assert {r[2] for r in rows} == {"N01"}
 
 
@@ -193,8 +193,12 @@ def test_undo_restores_changed_rows_and_removes_added_ones(demo_db):
 
 def test_undo_refused_when_rows_changed_since(demo_db):
     admin = persona(demo_db, "admin")
-    import_file(demo_db, admin, "schools", "a.csv", csv_bytes([["code", "name", "network"], ["49010002", "ก", "N01"]]))
-    import_file(demo_db, admin, "schools", "b.csv", csv_bytes([["code", "name", "network"], ["49990012", "ข", "N01"]]))
+    import_file(
+        demo_db, admin, "schools", "a.csv", csv_bytes([["code", "name", "network"], ["49010002", "ก", "N01"]])
+    )
+    import_file(
+        demo_db, admin, "schools", "b.csv", csv_bytes([["code", "name", "network"], ["49990012", "ข", "N01"]])
+    )
     with demo_db.atomic():
         undo_tx(demo_db, admin)  # undoes b.csv
     # Someone edits the row a.csv wrote; undoing a.csv now would lose that edit.
@@ -211,7 +215,10 @@ def test_export_reads_back_unchanged(demo_db):
     admin = persona(demo_db, "admin")
     for kind in ("schools", "teachers"):
         headers, rows = imports.export_rows(demo_db, admin, kind)
-        for blob, name in ((imports.to_csv(headers, rows), "x.csv"), (imports.to_xlsx(headers, rows, kind), "x.xlsx")):
+        for blob, name in (
+            (imports.to_csv(headers, rows), "x.csv"),
+            (imports.to_xlsx(headers, rows, kind), "x.xlsx"),
+        ):
             report = parse(demo_db, admin, kind, name, blob)
             assert report.ok, errors_of(report)[:3]
             assert report.counts["same"] == len(rows) > 0

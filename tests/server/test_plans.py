@@ -17,7 +17,9 @@ FAR = "2031-06-03"  # a Tuesday with no demo visits
 
 
 def first_school(db, network: str, n: int = 0) -> str:
-    return db.execute("SELECT code FROM schools WHERE network_id = ? ORDER BY code", [network]).fetchall()[n][0]
+    return db.execute("SELECT code FROM schools WHERE network_id = ? ORDER BY code", [network]).fetchall()[n][
+        0
+    ]
 
 
 def teacher_of(db, school: str) -> str:
@@ -32,7 +34,10 @@ def plan(db, actor, school: str, team: list[int], *, date: str = FAR, session: s
 
 @pytest.fixture
 def people(demo_db):
-    return {name: persona(demo_db, name) for name in ("supervisor1", "team1", "secretary1", "supervisor2", "admin")}
+    return {
+        name: persona(demo_db, name)
+        for name in ("supervisor1", "team1", "secretary1", "supervisor2", "admin")
+    }
 
 
 def test_a_visit_with_assignments_is_pulled_by_its_network_only(demo_db, people):
@@ -45,7 +50,9 @@ def test_a_visit_with_assignments_is_pulled_by_its_network_only(demo_db, people)
         sup,
         school,
         [sup.id, team.id],
-        assignments=[AssignmentCreate(observer_id=team.id, teacher_id=teacher, grade="p2", room="2/1", hour="09:00")],
+        assignments=[
+            AssignmentCreate(observer_id=team.id, teacher_id=teacher, grade="p2", room="2/1", hour="09:00")
+        ],
     )
     mine = pull(demo_db, sup, cursor)
     [visit] = [v for v in mine.visits if v.id == visit_id]
@@ -127,7 +134,9 @@ def add_record(db, school: str, visit_id: str | None, visit_date: str, network: 
 
 def test_coverage_counts(demo_db):
     term = term_of(DEMO_TODAY)
-    schools = [r[0] for r in demo_db.execute("SELECT code FROM schools WHERE network_id = 'N01' ORDER BY code")]
+    schools = [
+        r[0] for r in demo_db.execute("SELECT code FROM schools WHERE network_id = 'N01' ORDER BY code")
+    ]
     demo_visits = demo_db.execute(
         "SELECT id, school_code FROM visits WHERE network_id = 'N01' ORDER BY date, session DESC"
     ).fetchall()
@@ -146,4 +155,23 @@ def test_coverage_counts(demo_db):
     assert by_code[schools[-1]].status == "visited" and by_code[schools[-1]].visits == 0
     assert by_code[schools[-2]].status == "not_planned"
     semester_2 = term_of(DEMO_TODAY.replace(month=12))
-    assert coverage(demo_db, "N01", semester_2).counts == {"visited": 1, "planned": 0, "not_planned": 14, "total": 15}
+    assert coverage(demo_db, "N01", semester_2).counts == {
+        "visited": 1,
+        "planned": 0,
+        "not_planned": 14,
+        "total": 15,
+    }
+
+
+def test_semester_dates_come_from_the_terms_table(fresh_db):
+    import datetime as dt
+
+    from server.calendar import Term
+    from server.plans import pick_term, save_term_tx
+
+    early = Term(2568, 1, dt.date(2025, 5, 12), dt.date(2025, 10, 10))
+    with fresh_db.atomic():
+        save_term_tx(fresh_db, early)
+    term, choices = pick_term(fresh_db, None, dt.date(2025, 5, 13))
+    assert term == early and early in choices
+    assert pick_term(fresh_db, "2568-2", dt.date(2025, 5, 13))[0].start == dt.date(2025, 11, 1)  # default

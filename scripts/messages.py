@@ -21,7 +21,7 @@ def extract() -> Catalog:
     with tempfile.TemporaryDirectory() as tmp:
         pot = Path(tmp) / "messages.pot"
         subprocess.run(
-            [sys.executable, "-m", "babel.messages.frontend", "extract", "-F", "babel.cfg", "-k", "N_", "-k", "_",
+            [sys.executable, "-m", "babel.messages.frontend", "extract", "-F", "babel.cfg", "-k", "N_", "-k", "_", "-k", "Notice",
              "--no-location", "--omit-header", "--sort-output", "-o", str(pot), "."],
             cwd=ROOT, check=True, capture_output=True,
         )  # fmt: skip

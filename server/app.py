@@ -16,14 +16,14 @@ from litestar.static_files import create_static_files_router
 from litestar.template import TemplateConfig
 
 from forms.loader import builtin_forms
-from server import errors, i18n, thaidate
+from server import calendar, errors, i18n, thaidate
 from server.auth import LoginLimiter
 from server.config import PWA, Settings
 from server.db import Database
 from server.middleware import SessionAuth
 from server.migrations import apply as migrate
 from server.reference import publish_form
-from server.routes import admin_forms, attachments, secretary, session, sync_api, tablet
+from server.routes import admin, admin_forms, attachments, plans, secretary, session, sync_api, tablet
 from server.shell import refresh_forms
 
 ROUTES = [
@@ -51,6 +51,18 @@ ROUTES = [
     admin_forms.forms_page,
     admin_forms.check_definition,
     admin_forms.publish_definition_route,
+    # Visit plans and semester coverage (online, htmx)
+    plans.plans_overview,
+    plans.new_visit,
+    plans.create_visit,
+    plans.create_visit_api,
+    plans.visit_page,
+    # Reference data: import (upload, confirm, undo) and export
+    admin.imports_page,
+    admin.upload,
+    admin.confirm,
+    admin.undo,
+    admin.export,
 ]
 
 PUBLIC = ["^/login", "^/lang/", "^/static/", "^/sw.js", "^/manifest.webmanifest", "^/healthz", "^/schema"]
@@ -70,10 +82,12 @@ def templates() -> TemplateConfig[JinjaTemplateEngine]:
     )
     env.install_gettext_callables(i18n.gettext_, i18n.ngettext_, newstyle=True)  # type: ignore[attr-defined]
     env.filters["be_date"] = thaidate.format_date
+    env.globals["term_label"] = calendar.term_label
     return TemplateConfig(instance=JinjaTemplateEngine.from_environment(env))
 
 
-def set_locale(request: Request[Any, Any, Any]) -> None:
+async def set_locale(request: Request[Any, Any, Any]) -> None:
+    # Async on purpose: Litestar runs a sync hook in a worker thread, where this setting would be lost.
     i18n.current_locale.set(i18n.pick(request.cookies.get("lang")))
 
 

@@ -139,5 +139,59 @@ def m003_attachments(db: sqlite_utils.Database) -> None:
     db["record_attachments"].create_index(["sha256"])
 
 
+@migrations()
+def m004_plans_terms_imports(db: sqlite_utils.Database) -> None:
+    # Semester dates per academic year (BE); a missing term takes the defaults of server/calendar.py.
+    db["terms"].create(
+        {"academic_year": int, "semester": int, "start": str, "end": str},
+        pk=("academic_year", "semester"),
+        not_null=["start", "end"],
+    )
+    # Who observes which classroom at a planned visit; pulled with its visit (sync/feed.py).
+    db["visit_assignments"].create(
+        {
+            "id": str,
+            "visit_id": str,
+            "position": int,
+            "observer_id": int,
+            "teacher_id": str,
+            "grade": str,
+            "room": str,
+            "hour": str,
+            "seq": int,
+        },
+        pk="id",
+        not_null=["visit_id", "observer_id", "teacher_id"],
+        foreign_keys=[
+            ("visit_id", "visits", "id"),
+            ("observer_id", "users", "id"),
+            ("teacher_id", "teachers", "id"),
+        ],
+    )
+    db["visit_assignments"].create_index(["visit_id"])
+    db["visit_assignments"].create_index(["seq"])
+    db["visits"].create_index(["date", "session"])
+    # One reference-data import: the validated rows, then (once applied) the rows it replaced, for undo.
+    db["import_batches"].create(
+        {
+            "id": int,
+            "kind": str,  # schools | teachers
+            "status": str,  # pending | applied | undone
+            "actor_id": int,
+            "filename": str,
+            "encoding": str,
+            "network_ids": str,  # JSON list: the networks the rows touch
+            "rows": str,  # JSON list of normalized rows
+            "before": str,  # JSON {pk: previous row or null}
+            "after_seq": str,  # JSON {pk: seq written}, to refuse an undo over later edits
+            "created_at": str,
+            "applied_at": str,
+            "undone_at": str,
+        },
+        pk="id",
+        not_null=["kind", "status", "rows"],
+    )
+
+
 def apply(db: sqlite_utils.Database) -> None:
     migrations.apply(db)

@@ -9,7 +9,15 @@ import sqlite_utils
 
 from sync.apply import RECORD_COLUMNS, record_view
 from sync.scope import Actor
-from sync.wire import FormVersionView, NetworkView, PullResult, SchoolView, TeacherView, VisitView
+from sync.wire import (
+    AssignmentView,
+    FormVersionView,
+    NetworkView,
+    PullResult,
+    SchoolView,
+    TeacherView,
+    VisitView,
+)
 
 #: How many change numbers one page of pull covers; each number is at most one row, so a page is bounded.
 WINDOW = 5000
@@ -40,10 +48,24 @@ def pull(db: sqlite_utils.Database, actor: Actor, cursor: int, *, window: int = 
             "SELECT t.id, t.school_code, t.name, t.grades, t.learning_areas FROM teachers t "  # noqa: S608
             f"JOIN schools s ON s.code = t.school_code WHERE t.seq > ? AND t.seq <= ? AND {scope('s.network_id')}"
         )
+        # A visit is sent again, whole (every assignment), when it or one of its assignments changed.
+        changed_visits = (
+            "SELECT id FROM visits WHERE (seq > ? AND seq <= ? "  # noqa: S608
+            "OR id IN (SELECT visit_id FROM visit_assignments WHERE seq > ? AND seq <= ?)) "
+            f"AND {scope('network_id')}"
+        )
         visits = rows(
             "SELECT id, date, session, school_code, network_id, team FROM visits "  # noqa: S608
-            f"WHERE seq > ? AND seq <= ? AND {scope('network_id')}"
+            f"WHERE id IN ({changed_visits}) ORDER BY seq",
+            [cursor, upto, *params],
         )
+        assignments: dict[str, list[AssignmentView]] = {}
+        for visit_id, *fields in rows(
+            "SELECT visit_id, observer_id, teacher_id, grade, room, hour FROM visit_assignments "  # noqa: S608
+            f"WHERE visit_id IN ({changed_visits}) ORDER BY visit_id, position",
+            [cursor, upto, *params],
+        ):
+            assignments.setdefault(visit_id, []).append(AssignmentView(*fields))
         forms = rows("SELECT form_id, version, title FROM form_versions WHERE seq > ? AND seq <= ?", [])
         records = rows(f"SELECT {RECORD_COLUMNS} FROM records WHERE seq > ? AND seq <= ? AND {scope('network_id')}")  # noqa: S608
     return PullResult(
@@ -52,7 +74,10 @@ def pull(db: sqlite_utils.Database, actor: Actor, cursor: int, *, window: int = 
         networks=[NetworkView(*r) for r in networks],
         schools=[SchoolView(c, n, net, d, _list(g)) for c, n, net, d, g in schools],
         teachers=[TeacherView(i, s, n, _list(g), _list(a)) for i, s, n, g, a in teachers],
-        visits=[VisitView(i, d, s, sc, n, [int(x) for x in _list(t)]) for i, d, s, sc, n, t in visits],
+        visits=[
+            VisitView(i, d, s, sc, n, [int(x) for x in _list(t)], assignments.get(i, []))
+            for i, d, s, sc, n, t in visits
+        ],
         forms=[FormVersionView(*r) for r in forms],
         records=[record_view(r) for r in records],
     )

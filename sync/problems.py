@@ -51,6 +51,16 @@ CATALOG: dict[str, Problem] = {
         Problem("attachment_too_large", 413, N_("The photo is too large (at most 2 MB after resizing)")),
         # Publishing forms
         Problem("definition_invalid", 422, N_("The form definition has problems; nothing was published")),
+        # Visit plans (server/plans.py)
+        Problem("invalid_plan", 422, N_("The visit plan is not valid")),
+        Problem(
+            "team_member_double_booked", 409, N_("A team member is already booked at another school then")
+        ),
+        # Reference data imports (server/imports.py)
+        Problem("import_invalid", 422, N_("The file has errors; nothing was imported")),
+        Problem("import_not_pending", 409, N_("This import was already applied or cancelled")),
+        Problem("import_undo_blocked", 409, N_("The last import cannot be undone")),
+        Problem("nothing_to_undo", 404, N_("There is no import to undo")),
     )
 }
 

@@ -91,6 +91,16 @@ class TeacherView(msgspec.Struct):
     learning_areas: list[str]
 
 
+class AssignmentView(msgspec.Struct):
+    """One classroom of a planned visit: who observes which teacher, in which grade/room, at what hour."""
+
+    observer_id: int
+    teacher_id: str
+    grade: str | None
+    room: str | None
+    hour: str | None
+
+
 class VisitView(msgspec.Struct):
     id: str
     date: str
@@ -98,6 +108,8 @@ class VisitView(msgspec.Struct):
     school_code: str
     network_id: str
     team: list[int]
+    #: Every assignment of the visit, whole: a changed assignment sends its visit again.
+    assignments: list[AssignmentView] = []
 
 
 class FormVersionView(msgspec.Struct):

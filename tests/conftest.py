@@ -16,8 +16,19 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import datetime as dt
+
 import httpx
 import pytest
+import sqlite_utils
+
+from forms.loader import builtin_forms
+from server import demo
+from server.auth import actor_for_user
+from server.db import connect
+from server.migrations import apply as migrate
+from server.reference import publish_form
+from sync.scope import Actor
 
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "nithet2568"
@@ -26,6 +37,49 @@ CHROMIUM_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
 ]  # fmt: skip
+
+
+#: A Monday in semester 1 of academic year 2568; the demo plans its week of visits from it.
+DEMO_TODAY = dt.date(2025, 6, 2)
+
+
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo database, built once per test session and copied for each test that needs it."""
+    path = tmp_path_factory.mktemp("template") / "demo.db"
+    db = connect(path)
+    with db.atomic():
+        migrate(db)
+        for form in builtin_forms():
+            publish_form(db, form)
+        demo.seed(db, DEMO_TODAY)
+    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    db.close()
+    return path
+
+
+@pytest.fixture
+def fresh_db(tmp_path: Path) -> Iterator[sqlite_utils.Database]:
+    """A real, migrated, empty SQLite file."""
+    db = connect(tmp_path / "nithet.db")
+    migrate(db)
+    yield db
+    db.close()
+
+
+@pytest.fixture
+def demo_db(demo_template: Path, tmp_path: Path) -> Iterator[sqlite_utils.Database]:
+    """The demo area office: 19 networks, 243 schools, the personas below, the published forms."""
+    path = tmp_path / "demo.db"
+    path.write_bytes(demo_template.read_bytes())
+    db = connect(path)
+    yield db
+    db.close()
+
+
+def persona(db: sqlite_utils.Database, username: str) -> Actor:
+    row = db.execute("SELECT id, username, display_name, role FROM users WHERE username = ?", [username]).fetchone()
+    return actor_for_user(db, row)
 
 
 def free_port() -> int:

@@ -11,7 +11,7 @@ import sqlite_utils
 from sync.apply import apply_batch
 from sync.wire import PushBatch, Receipt
 from tests.factories import SCHOOL_N03, TEACHER_N03, batch, observation_answers, record
-from tests.sync.conftest import persona
+from tests.conftest import persona
 
 
 def push(db: sqlite_utils.Database, forms: Any, username: str, *records: dict[str, Any]) -> list[Receipt]:
@@ -30,100 +30,100 @@ def count(db: sqlite_utils.Database, sql: str, *params: Any) -> int:
     return int(db.execute(sql, params).fetchone()[0])
 
 
-def test_new_record_is_stored_with_its_answers(fresh_db, forms):
+def test_new_record_is_stored_with_its_answers(demo_db, forms):
     r = record()
-    [receipt] = push(fresh_db, forms, "supervisor1", r)
+    [receipt] = push(demo_db, forms, "supervisor1", r)
     assert (receipt.status, receipt.id, receipt.rev) == ("stored", r["id"], r["rev"])
-    assert stored_answers(fresh_db, r["id"]) == r["answers"]
-    row = fresh_db.execute("SELECT network_id, school_code, rev FROM records WHERE id = ?", [r["id"]]).fetchone()
+    assert stored_answers(demo_db, r["id"]) == r["answers"]
+    row = demo_db.execute("SELECT network_id, school_code, rev FROM records WHERE id = ?", [r["id"]]).fetchone()
     assert row == ("N01", "49010001", r["rev"])
 
 
-def test_the_same_push_again_is_a_duplicate_and_changes_nothing(fresh_db, forms):
+def test_the_same_push_again_is_a_duplicate_and_changes_nothing(demo_db, forms):
     r = record()
-    push(fresh_db, forms, "supervisor1", r)
-    before = fresh_db.execute("SELECT * FROM records").fetchall(), fresh_db.execute("SELECT * FROM revisions").fetchall()
-    [receipt] = push(fresh_db, forms, "supervisor1", r)
+    push(demo_db, forms, "supervisor1", r)
+    before = demo_db.execute("SELECT * FROM records").fetchall(), demo_db.execute("SELECT * FROM revisions").fetchall()
+    [receipt] = push(demo_db, forms, "supervisor1", r)
     assert receipt.status == "duplicate"
-    after = fresh_db.execute("SELECT * FROM records").fetchall(), fresh_db.execute("SELECT * FROM revisions").fetchall()
+    after = demo_db.execute("SELECT * FROM records").fetchall(), demo_db.execute("SELECT * FROM revisions").fetchall()
     assert before == after
 
 
-def test_an_edit_on_the_current_revision_makes_a_new_revision(fresh_db, forms):
+def test_an_edit_on_the_current_revision_makes_a_new_revision(demo_db, forms):
     r1 = record()
-    push(fresh_db, forms, "supervisor1", r1)
+    push(demo_db, forms, "supervisor1", r1)
     edited = observation_answers(topic="การเขียนเรียงความ")
     r2 = record(edited, rid=r1["id"], base_rev=r1["rev"])
-    [receipt] = push(fresh_db, forms, "team1", r2)
+    [receipt] = push(demo_db, forms, "team1", r2)
     assert receipt.status == "stored"
-    assert stored_answers(fresh_db, r1["id"])["topic"] == "การเขียนเรียงความ"
-    states = dict(fresh_db.execute("SELECT rev, state FROM revisions WHERE record_id = ?", [r1["id"]]).fetchall())
+    assert stored_answers(demo_db, r1["id"])["topic"] == "การเขียนเรียงความ"
+    states = dict(demo_db.execute("SELECT rev, state FROM revisions WHERE record_id = ?", [r1["id"]]).fetchall())
     assert states == {r1["rev"]: "superseded", r2["rev"]: "current"}
     # The author stays the creator; each revision keeps who made it.
-    authors = dict(fresh_db.execute("SELECT rev, author_id FROM revisions WHERE record_id = ?", [r1["id"]]).fetchall())
+    authors = dict(demo_db.execute("SELECT rev, author_id FROM revisions WHERE record_id = ?", [r1["id"]]).fetchall())
     assert authors[r1["rev"]] != authors[r2["rev"]]
 
 
-def test_two_edits_of_the_same_base_keep_both_and_flag_a_conflict(fresh_db, forms):
+def test_two_edits_of_the_same_base_keep_both_and_flag_a_conflict(demo_db, forms):
     r1 = record()
-    push(fresh_db, forms, "supervisor1", r1)
+    push(demo_db, forms, "supervisor1", r1)
     a = record(observation_answers(topic="ฉบับ ก"), rid=r1["id"], base_rev=r1["rev"])
     b = record(observation_answers(topic="ฉบับ ข"), rid=r1["id"], base_rev=r1["rev"])
-    [ra] = push(fresh_db, forms, "supervisor1", a)
-    [rb] = push(fresh_db, forms, "team1", b)
+    [ra] = push(demo_db, forms, "supervisor1", a)
+    [rb] = push(demo_db, forms, "team1", b)
     assert (ra.status, rb.status) == ("stored", "conflict")
     assert rb.current is not None and rb.current.answers["topic"] == "ฉบับ ก" and rb.current.conflicts == 1
     # The tablet retries the same conflicting revision: the answer is the same, never a success.
-    [again] = push(fresh_db, forms, "team1", b)
+    [again] = push(demo_db, forms, "team1", b)
     assert again.status == "conflict" and again.current is not None
-    kept = dict(fresh_db.execute("SELECT rev, state FROM revisions WHERE record_id = ?", [r1["id"]]).fetchall())
+    kept = dict(demo_db.execute("SELECT rev, state FROM revisions WHERE record_id = ?", [r1["id"]]).fetchall())
     assert kept[b["rev"]] == "conflict" and kept[a["rev"]] == "current"
     assert json.loads(
-        fresh_db.execute("SELECT answers FROM revisions WHERE rev = ?", [b["rev"]]).fetchone()[0]
+        demo_db.execute("SELECT answers FROM revisions WHERE rev = ?", [b["rev"]]).fetchone()[0]
     )["topic"] == "ฉบับ ข"
     # Resolving: a new revision on the current one that names the conflict it settles.
     c = record(observation_answers(topic="ฉบับ ข"), rid=r1["id"], base_rev=a["rev"], resolves=[b["rev"]])
-    [rc] = push(fresh_db, forms, "team1", c)
+    [rc] = push(demo_db, forms, "team1", c)
     assert rc.status == "stored"
-    assert count(fresh_db, "SELECT conflicts FROM records WHERE id = ?", r1["id"]) == 0
-    assert count(fresh_db, "SELECT count(*) FROM revisions WHERE record_id = ?", r1["id"]) == 4
+    assert count(demo_db, "SELECT conflicts FROM records WHERE id = ?", r1["id"]) == 0
+    assert count(demo_db, "SELECT count(*) FROM revisions WHERE record_id = ?", r1["id"]) == 4
 
 
-def test_a_bad_record_is_rejected_and_the_rest_of_the_batch_is_stored(fresh_db, forms):
+def test_a_bad_record_is_rejected_and_the_rest_of_the_batch_is_stored(demo_db, forms):
     good1, good2 = record(), record()
     bad = record()
     bad["form_version"] = "one"
-    receipts = push(fresh_db, forms, "supervisor1", good1, bad, good2)
+    receipts = push(demo_db, forms, "supervisor1", good1, bad, good2)
     assert [r.status for r in receipts] == ["stored", "rejected", "stored"]
     assert receipts[1].code == "malformed_record" and receipts[1].id == bad["id"] and receipts[1].detail
-    assert count(fresh_db, "SELECT count(*) FROM records") == 2
+    assert count(demo_db, "SELECT count(*) FROM records") == 2
 
 
-def test_unknown_form_or_version_is_rejected(fresh_db, forms):
-    receipts = push(fresh_db, forms, "supervisor1", record(form_version=99), record(form_id="nosuch"))
+def test_unknown_form_or_version_is_rejected(demo_db, forms):
+    receipts = push(demo_db, forms, "supervisor1", record(form_version=99), record(form_id="nosuch"))
     assert [(r.status, r.code) for r in receipts] == [("rejected", "unknown_form")] * 2
 
 
-def test_a_school_of_another_network_is_rejected(fresh_db, forms):
+def test_a_school_of_another_network_is_rejected(demo_db, forms):
     r = record(observation_answers(school=SCHOOL_N03, teacher=TEACHER_N03))
-    [receipt] = push(fresh_db, forms, "supervisor1", r)
+    [receipt] = push(demo_db, forms, "supervisor1", r)
     assert (receipt.status, receipt.code) == ("rejected", "school_out_of_scope")
-    assert count(fresh_db, "SELECT count(*) FROM records") == 0
+    assert count(demo_db, "SELECT count(*) FROM records") == 0
     # ...while its own supervisor may push it.
-    assert push(fresh_db, forms, "supervisor2", r)[0].status == "stored"
+    assert push(demo_db, forms, "supervisor2", r)[0].status == "stored"
 
 
-def test_a_teacher_of_another_school_is_rejected(fresh_db, forms):
+def test_a_teacher_of_another_school_is_rejected(demo_db, forms):
     r = record(observation_answers(teacher=TEACHER_N03))
-    assert push(fresh_db, forms, "supervisor1", r)[0].code == "unknown_teacher"
+    assert push(demo_db, forms, "supervisor1", r)[0].code == "unknown_teacher"
 
 
-def test_answers_that_break_the_rules_name_the_field_and_the_rule(fresh_db, forms):
+def test_answers_that_break_the_rules_name_the_field_and_the_rule(demo_db, forms):
     answers = observation_answers(scores=[5, 3, 3, 3, 3, 3, 3, 3, 3])
     del answers["positive_climate_evidence"]
     del answers["strengths"]
     answers["present"] = 30  # more than the 24 enrolled
-    [receipt] = push(fresh_db, forms, "supervisor1", record(answers))
+    [receipt] = push(demo_db, forms, "supervisor1", record(answers))
     assert (receipt.status, receipt.code) == ("rejected", "invalid_answers")
     found = {(p.field, p.code) for p in receipt.problems}
     assert found == {
@@ -133,32 +133,32 @@ def test_answers_that_break_the_rules_name_the_field_and_the_rule(fresh_db, form
     }
 
 
-def test_a_forged_calculation_is_rejected(fresh_db, forms):
-    [receipt] = push(fresh_db, forms, "supervisor1", record(observation_answers(mean_score=5)))
+def test_a_forged_calculation_is_rejected(demo_db, forms):
+    [receipt] = push(demo_db, forms, "supervisor1", record(observation_answers(mean_score=5)))
     assert ("mean_score", "calculation") in {(p.field, p.code) for p in receipt.problems}
 
 
-def test_a_record_too_large_is_rejected(fresh_db, forms):
+def test_a_record_too_large_is_rejected(demo_db, forms):
     r = record(observation_answers(develop_text="ก" * 300_000))
-    [receipt] = push(fresh_db, forms, "supervisor1", r)
+    [receipt] = push(demo_db, forms, "supervisor1", r)
     assert (receipt.status, receipt.code, receipt.id) == ("rejected", "record_too_large", r["id"])
 
 
-def test_a_revision_id_sent_again_with_other_content_is_rejected(fresh_db, forms):
+def test_a_revision_id_sent_again_with_other_content_is_rejected(demo_db, forms):
     r = record()
-    push(fresh_db, forms, "supervisor1", r)
+    push(demo_db, forms, "supervisor1", r)
     forged = {**r, "answers": observation_answers(topic="อื่น")}
-    [receipt] = push(fresh_db, forms, "supervisor1", forged)
+    [receipt] = push(demo_db, forms, "supervisor1", forged)
     assert receipt.code == "revision_reused"
-    assert stored_answers(fresh_db, r["id"]) == r["answers"]
+    assert stored_answers(demo_db, r["id"]) == r["answers"]
 
 
-def test_a_role_that_does_not_observe_cannot_push(fresh_db, forms):
-    [receipt] = push(fresh_db, forms, "director", record())
+def test_a_role_that_does_not_observe_cannot_push(demo_db, forms):
+    [receipt] = push(demo_db, forms, "director", record())
     assert receipt.code == "forbidden"
 
 
-def test_the_device_reports_its_pending_count(fresh_db, forms):
-    push(fresh_db, forms, "supervisor1", record())
-    row = fresh_db.execute("SELECT app_version, pending FROM devices WHERE id = 'tablet-test-0001'").fetchone()
+def test_the_device_reports_its_pending_count(demo_db, forms):
+    push(demo_db, forms, "supervisor1", record())
+    row = demo_db.execute("SELECT app_version, pending FROM devices WHERE id = 'tablet-test-0001'").fetchone()
     assert row == ("test", 0)

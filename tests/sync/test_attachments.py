@@ -32,14 +32,14 @@ NOW = "2025-06-10T00:00:00+00:00"
 
 
 @pytest.fixture
-def fresh_db(tmp_path: Path) -> sqlite_utils.Database:
+def demo_db(tmp_path: Path) -> sqlite_utils.Database:
     db = connect(tmp_path / "n.db")
     migrate(db)
     seed(db, dt.date(2025, 6, 10))
     return db
 
 
-def test_upload_checks_hash_type_and_size(fresh_db: sqlite_utils.Database, tmp_path: Path) -> None:
+def test_upload_checks_hash_type_and_size(demo_db: sqlite_utils.Database, tmp_path: Path) -> None:
     folder = tmp_path / "attachments"
     gif = b"GIF89a"
     for body, ctype, sha in (
@@ -48,25 +48,25 @@ def test_upload_checks_hash_type_and_size(fresh_db: sqlite_utils.Database, tmp_p
         (JPEG, "image/png", SHA),
     ):
         with pytest.raises(AttachmentError) as caught:
-            store_attachment(fresh_db, folder, SUPERVISOR, sha, body, ctype, now=NOW)
+            store_attachment(demo_db, folder, SUPERVISOR, sha, body, ctype, now=NOW)
         assert caught.value.code == "attachment_invalid"
     big = b"\xff\xd8\xff" + bytes(2 * 1024 * 1024)
     with pytest.raises(AttachmentError) as caught:
         store_attachment(
-            fresh_db, folder, SUPERVISOR, hashlib.sha256(big).hexdigest(), big, "image/jpeg", now=NOW
+            demo_db, folder, SUPERVISOR, hashlib.sha256(big).hexdigest(), big, "image/jpeg", now=NOW
         )
     assert caught.value.code == "attachment_too_large"
 
 
-def test_upload_is_idempotent(fresh_db: sqlite_utils.Database, tmp_path: Path) -> None:
+def test_upload_is_idempotent(demo_db: sqlite_utils.Database, tmp_path: Path) -> None:
     folder = tmp_path / "attachments"
-    assert store_attachment(fresh_db, folder, SUPERVISOR, SHA, JPEG, "image/jpeg", now=NOW).status == "stored"
+    assert store_attachment(demo_db, folder, SUPERVISOR, SHA, JPEG, "image/jpeg", now=NOW).status == "stored"
     assert (
-        store_attachment(fresh_db, folder, SUPERVISOR, SHA, JPEG, "image/jpeg", now=NOW).status == "duplicate"
+        store_attachment(demo_db, folder, SUPERVISOR, SHA, JPEG, "image/jpeg", now=NOW).status == "duplicate"
     )
     assert (folder / SHA[:2] / SHA).read_bytes() == JPEG
-    assert readable_attachment(fresh_db, folder, SUPERVISOR, SHA) is not None
-    assert readable_attachment(fresh_db, folder, OTHER, SHA) is None  # not theirs, no record they may see
+    assert readable_attachment(demo_db, folder, SUPERVISOR, SHA) is not None
+    assert readable_attachment(demo_db, folder, OTHER, SHA) is None  # not theirs, no record they may see
 
 
 def _batch(answers: dict[str, object]) -> PushBatch:
@@ -80,7 +80,7 @@ def _batch(answers: dict[str, object]) -> PushBatch:
     return PushBatch(device_id="device-0001", records=[msgspec.Raw(msgspec.json.encode(record))])
 
 
-def test_record_with_a_missing_photo_is_not_stored(fresh_db: sqlite_utils.Database, tmp_path: Path) -> None:
+def test_record_with_a_missing_photo_is_not_stored(demo_db: sqlite_utils.Database, tmp_path: Path) -> None:
     folder = tmp_path / "attachments"
     forms = {(f.id, f.version): f for f in builtin_forms()}
     answers: dict[str, object] = {
@@ -94,14 +94,14 @@ def test_record_with_a_missing_photo_is_not_stored(fresh_db: sqlite_utils.Databa
     batch = _batch(answers)
 
     def push() -> str:
-        (receipt,) = apply_batch(fresh_db, SUPERVISOR, batch, lambda i, v: forms.get((i, v)), now=NOW,
+        (receipt,) = apply_batch(demo_db, SUPERVISOR, batch, lambda i, v: forms.get((i, v)), now=NOW,
                                  max_record_bytes=256 * 1024, attachments=folder)  # fmt: skip
         return receipt.code or receipt.status
 
     assert push() == "attachment_missing"
-    assert fresh_db.execute("SELECT count(*) FROM records").fetchone()[0] == 0
-    store_attachment(fresh_db, folder, SUPERVISOR, SHA, JPEG, "image/jpeg", now=NOW)
+    assert demo_db.execute("SELECT count(*) FROM records").fetchone()[0] == 0
+    store_attachment(demo_db, folder, SUPERVISOR, SHA, JPEG, "image/jpeg", now=NOW)
     assert push() == "stored"
     assert push() == "duplicate"
     team = Actor(id=9, username="t", display_name="t", role="team_member", network_ids=frozenset({"N01"}))
-    assert readable_attachment(fresh_db, folder, team, SHA) is not None
+    assert readable_attachment(demo_db, folder, team, SHA) is not None

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from tests.sync.conftest import persona
+from tests.conftest import persona
 from tests.sync.test_apply import push
 from tests.factories import SCHOOL_N03, TEACHER_N03, observation_answers, record
 from sync.feed import pull
 
 
-def test_a_supervisor_pulls_only_their_networks(fresh_db, forms):
-    result = pull(fresh_db, persona(fresh_db, "supervisor1"), 0)
+def test_a_supervisor_pulls_only_their_networks(demo_db, forms):
+    result = pull(demo_db, persona(demo_db, "supervisor1"), 0)
     assert not result.more
     assert {n.id for n in result.networks} == {"N01", "N02"}
     assert {s.network_id for s in result.schools} == {"N01", "N02"}
@@ -19,31 +19,31 @@ def test_a_supervisor_pulls_only_their_networks(fresh_db, forms):
     assert all(v.network_id == "N01" for v in result.visits) and result.visits
 
 
-def test_records_of_another_network_never_reach_a_tablet(fresh_db, forms):
-    push(fresh_db, forms, "supervisor1", record())
-    push(fresh_db, forms, "supervisor2", record(observation_answers(school=SCHOOL_N03, teacher=TEACHER_N03)))
-    mine = pull(fresh_db, persona(fresh_db, "supervisor1"), 0).records
-    theirs = pull(fresh_db, persona(fresh_db, "supervisor2"), 0).records
+def test_records_of_another_network_never_reach_a_tablet(demo_db, forms):
+    push(demo_db, forms, "supervisor1", record())
+    push(demo_db, forms, "supervisor2", record(observation_answers(school=SCHOOL_N03, teacher=TEACHER_N03)))
+    mine = pull(demo_db, persona(demo_db, "supervisor1"), 0).records
+    theirs = pull(demo_db, persona(demo_db, "supervisor2"), 0).records
     assert [r.network_id for r in mine] == ["N01"] and [r.network_id for r in theirs] == ["N03"]
-    assert len(pull(fresh_db, persona(fresh_db, "admin"), 0).records) == 2
+    assert len(pull(demo_db, persona(demo_db, "admin"), 0).records) == 2
 
 
-def test_a_cursor_returns_only_what_changed_since(fresh_db, forms):
-    sup = persona(fresh_db, "supervisor1")
-    first = pull(fresh_db, sup, 0)
-    assert pull(fresh_db, sup, first.cursor).records == []
+def test_a_cursor_returns_only_what_changed_since(demo_db, forms):
+    sup = persona(demo_db, "supervisor1")
+    first = pull(demo_db, sup, 0)
+    assert pull(demo_db, sup, first.cursor).records == []
     r = record()
-    push(fresh_db, forms, "supervisor1", r)
-    later = pull(fresh_db, sup, first.cursor)
+    push(demo_db, forms, "supervisor1", r)
+    later = pull(demo_db, sup, first.cursor)
     assert [x.id for x in later.records] == [r["id"]] and later.schools == []
 
 
-def test_pull_pages_through_a_large_history(fresh_db, forms):
-    sup = persona(fresh_db, "supervisor1")
-    everything = pull(fresh_db, sup, 0)
+def test_pull_pages_through_a_large_history(demo_db, forms):
+    sup = persona(demo_db, "supervisor1")
+    everything = pull(demo_db, sup, 0)
     cursor, pages, schools = 0, 0, 0
     while True:
-        page = pull(fresh_db, sup, cursor, window=100)
+        page = pull(demo_db, sup, cursor, window=100)
         pages += 1
         schools += len(page.schools)
         cursor = page.cursor

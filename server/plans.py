@@ -1,0 +1,350 @@
+"""Visit plans: who visits which school when, who observes which classroom, and semester coverage.
+
+Rules (shared/DOMAIN.md, the manual's model 1): one school per session (morning, afternoon); a team member
+is never booked at two schools in the same date and session; every school of a network is visited at least
+once per semester. Functions named `*_tx` run inside the one write transaction (server/db.py).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import uuid
+from collections.abc import Iterable
+from typing import Annotated, Any, Literal
+
+import msgspec
+import sqlite_utils
+
+from server import thaidate
+from server.calendar import Term, term_by_key, term_of
+from server.notice import Notice, Refused
+from server.reference import upsert
+from server.vocabulary import GRADE_LABELS, TEAM_ROLES
+from sync.scope import Actor
+
+#: Roles that may plan visits (for the networks they can see).
+PLANNER_ROLES = ("supervisor", "secretary", "admin")
+HOUR = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
+Text = Annotated[str, msgspec.Meta(max_length=100)]
+
+
+class AssignmentCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    """One classroom a team member observes for one hour."""
+
+    observer_id: int
+    teacher_id: Text
+    grade: Text = ""
+    room: Text = ""
+    hour: Text = ""
+
+
+class VisitCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    date: Text
+    session: Literal["morning", "afternoon"]
+    school_code: Text
+    team: list[int]
+    assignments: list[AssignmentCreate] = []
+
+
+# -- terms ---------------------------------------------------------------------------------------------
+
+
+def load_terms(db: sqlite_utils.Database) -> list[Term]:
+    rows = db.execute('SELECT academic_year, semester, start, "end" FROM terms').fetchall()
+    return [Term(y, s, dt.date.fromisoformat(a), dt.date.fromisoformat(b)) for y, s, a, b in rows]
+
+
+def save_term_tx(db: sqlite_utils.Database, term: Term) -> None:
+    db["terms"].upsert(
+        {
+            "academic_year": term.academic_year,
+            "semester": term.semester,
+            "start": term.start.isoformat(),
+            "end": term.end.isoformat(),
+        },
+        pk=("academic_year", "semester"),
+    )
+
+
+def pick_term(db: sqlite_utils.Database, key: str | None, today: dt.date) -> tuple[Term, list[Term]]:
+    """The term named by `key` (e.g. `2568-1`), else today's; and a few terms around it to choose from."""
+    terms = load_terms(db)
+    current = term_of(today, terms)
+    term = (term_by_key(key, terms) if key else None) or current
+    choices = []
+    for year in range(current.academic_year - 1, current.academic_year + 2):
+        for semester in (1, 2):
+            choice = term_by_key(f"{year}-{semester}", terms)
+            if choice is not None:
+                choices.append(choice)
+    return term, choices
+
+
+# -- what a planner can choose from ----------------------------------------------------------------------
+
+
+def networks_for(db: sqlite_utils.Database, actor: Actor) -> list[dict[str, str]]:
+    rows = db.execute("SELECT id, name FROM networks ORDER BY id").fetchall()
+    return [{"id": i, "name": n} for i, n in rows if actor.can_see(i)]
+
+
+def schools_of(db: sqlite_utils.Database, network_id: str) -> list[dict[str, Any]]:
+    rows = db.execute("SELECT code, name FROM schools WHERE network_id = ? ORDER BY name", [network_id])
+    return [{"code": c, "name": n} for c, n in rows]
+
+
+def team_candidates(db: sqlite_utils.Database, network_id: str) -> list[dict[str, Any]]:
+    marks = ",".join("?" for _ in TEAM_ROLES)
+    sql = (
+        "SELECT u.id, u.display_name, u.role FROM users u JOIN user_networks un ON un.user_id = u.id "  # noqa: S608
+        f"WHERE un.network_id = ? AND u.active = 1 AND u.role IN ({marks}) ORDER BY u.display_name"
+    )
+    rows = db.execute(sql, [network_id, *TEAM_ROLES])
+    return [{"id": i, "name": n, "role": r} for i, n, r in rows]
+
+
+def teachers_at(db: sqlite_utils.Database, school_code: str) -> list[dict[str, Any]]:
+    rows = db.execute("SELECT id, name FROM teachers WHERE school_code = ? ORDER BY name", [school_code])
+    return [{"id": i, "name": n} for i, n in rows]
+
+
+def school_network(db: sqlite_utils.Database, school_code: str) -> str | None:
+    row = db.execute("SELECT network_id FROM schools WHERE code = ?", [school_code]).fetchone()
+    return row[0] if row else None
+
+
+# -- creating a visit --------------------------------------------------------------------------------------
+
+
+def create_visit_tx(db: sqlite_utils.Database, actor: Actor, data: VisitCreate) -> str:
+    """Check every rule, then store the visit and its assignments with new change numbers; returns its id."""
+    if actor.role not in PLANNER_ROLES:
+        raise Refused("forbidden")
+    school = db.execute(
+        "SELECT code, name, network_id FROM schools WHERE code = ?", [data.school_code]
+    ).fetchone()
+    if school is None or not actor.can_see(school[2]):
+        raise Refused("invalid_plan", Notice("Choose a school of your networks"))
+    network_id = school[2]
+    reasons = _check_plan(db, data, network_id)
+    if reasons:
+        raise Refused("invalid_plan", *reasons)
+    clashes = double_bookings(db, data.date, data.session, data.team)
+    if clashes:
+        raise Refused("team_member_double_booked", *clashes)
+    visit_id = str(uuid.uuid4())
+    upsert(
+        db,
+        "visits",
+        [
+            {
+                "id": visit_id,
+                "date": data.date,
+                "session": data.session,
+                "school_code": data.school_code,
+                "network_id": network_id,
+                "team": list(dict.fromkeys(data.team)),
+                "created_by": actor.id,
+            }
+        ],
+        pk="id",
+    )
+    upsert(
+        db,
+        "visit_assignments",
+        [
+            {
+                "id": f"{visit_id}:{n}",
+                "visit_id": visit_id,
+                "position": n,
+                "observer_id": a.observer_id,
+                "teacher_id": a.teacher_id,
+                "grade": a.grade or None,
+                "room": a.room.strip() or None,
+                "hour": a.hour or None,
+            }
+            for n, a in enumerate(data.assignments, start=1)
+        ],
+        pk="id",
+    )
+    return visit_id
+
+
+def _check_plan(db: sqlite_utils.Database, data: VisitCreate, network_id: str) -> list[Notice]:
+    reasons = []
+    try:
+        dt.date.fromisoformat(data.date)
+    except ValueError:
+        reasons.append(Notice("Choose a valid date"))
+    members = {c["id"]: c for c in team_candidates(db, network_id)}
+    if not data.team:
+        reasons.append(Notice("Choose at least one team member"))
+    for user_id in data.team:
+        if user_id not in members:
+            reasons.append(Notice("User %(id)s is not a member of this network", {"id": user_id}))
+    teachers = {t["id"] for t in teachers_at(db, data.school_code)}
+    for n, a in enumerate(data.assignments, start=1):
+        if a.observer_id not in data.team:
+            reasons.append(Notice("Classroom %(n)s: the observer must be on the team", {"n": n}))
+        if a.teacher_id not in teachers:
+            reasons.append(Notice("Classroom %(n)s: choose a teacher of this school", {"n": n}))
+        if a.grade and a.grade not in GRADE_LABELS:
+            reasons.append(Notice("Classroom %(n)s: unknown grade", {"n": n}))
+        if a.hour and not HOUR.match(a.hour):
+            reasons.append(Notice("Classroom %(n)s: write the hour as 09:00", {"n": n}))
+    return reasons
+
+
+def double_bookings(
+    db: sqlite_utils.Database,
+    date: str,
+    session: str,
+    team: Iterable[int],
+    *,
+    except_visit: str | None = None,
+) -> list[Notice]:
+    """A notice for each team member already booked at another visit on this date and session."""
+    wanted = set(team)
+    notices = []
+    rows = db.execute(
+        "SELECT v.id, v.team, s.name FROM visits v JOIN schools s ON s.code = v.school_code "
+        "WHERE v.date = ? AND v.session = ? ORDER BY v.id",
+        [date, session],
+    )
+    names = dict(db.execute("SELECT id, display_name FROM users").fetchall())
+    for visit_id, team_json, school_name in rows:
+        if visit_id == except_visit:
+            continue
+        for user_id in sorted(wanted & set(json.loads(team_json or "[]"))):
+            notices.append(
+                Notice(
+                    "%(person)s is already booked at %(school)s on %(date)s (%(session)s)",
+                    {
+                        "person": names.get(user_id, str(user_id)),
+                        "school": school_name,
+                        "date": thaidate.format_date(date),
+                        "session": SessionName(session),
+                    },
+                )
+            )
+    return notices
+
+
+class SessionName(str):
+    """A session code that shows as its translated name."""
+
+    __slots__ = ()
+
+    def __str__(self) -> str:
+        return str(Notice("Morning") if self == "morning" else Notice("Afternoon"))
+
+
+# -- reading plans -------------------------------------------------------------------------------------------
+
+
+def visits_in(db: sqlite_utils.Database, network_id: str, term: Term) -> list[dict[str, Any]]:
+    rows = db.execute(
+        "SELECT v.id, v.date, v.session, v.school_code, s.name, v.team, "
+        "(SELECT count(*) FROM visit_assignments a WHERE a.visit_id = v.id) "
+        "FROM visits v JOIN schools s ON s.code = v.school_code "
+        "WHERE v.network_id = ? AND v.date BETWEEN ? AND ? ORDER BY v.date, v.session DESC",
+        [network_id, term.start.isoformat(), term.end.isoformat()],
+    ).fetchall()
+    names = dict(db.execute("SELECT id, display_name FROM users").fetchall())
+    return [
+        {
+            "id": i,
+            "date": d,
+            "session": s,
+            "school_code": c,
+            "school_name": n,
+            "team": [names.get(u, str(u)) for u in json.loads(t or "[]")],
+            "assignments": k,
+        }
+        for i, d, s, c, n, t, k in rows
+    ]
+
+
+def visit_detail(db: sqlite_utils.Database, actor: Actor, visit_id: str) -> dict[str, Any] | None:
+    """A visit with its team and classrooms; None when missing or in a network the actor cannot see."""
+    row = db.execute(
+        "SELECT v.id, v.date, v.session, v.school_code, s.name, v.network_id, v.team "
+        "FROM visits v JOIN schools s ON s.code = v.school_code WHERE v.id = ?",
+        [visit_id],
+    ).fetchone()
+    if row is None or not actor.can_see(row[5]):
+        return None
+    names = dict(db.execute("SELECT id, display_name FROM users").fetchall())
+    assignments = [
+        {"observer": names.get(o, str(o)), "teacher": t, "grade": g, "room": r, "hour": h}
+        for o, t, g, r, h in db.execute(
+            "SELECT a.observer_id, t.name, a.grade, a.room, a.hour FROM visit_assignments a "
+            "JOIN teachers t ON t.id = a.teacher_id WHERE a.visit_id = ? ORDER BY a.hour, a.position",
+            [visit_id],
+        )
+    ]
+    return {
+        "id": row[0],
+        "date": row[1],
+        "session": row[2],
+        "school_code": row[3],
+        "school_name": row[4],
+        "network_id": row[5],
+        "team": [names.get(u, str(u)) for u in json.loads(row[6] or "[]")],
+        "assignments": assignments,
+    }
+
+
+# -- coverage ------------------------------------------------------------------------------------------------
+
+
+class CoverageRow(msgspec.Struct):
+    code: str
+    name: str
+    status: Literal["visited", "planned", "not_planned"]
+    visits: int
+    records: int
+
+
+class Coverage(msgspec.Struct):
+    network_id: str
+    term: Term
+    rows: list[CoverageRow]
+
+    def count(self, status: str) -> int:
+        return sum(1 for r in self.rows if r.status == status)
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return {s: self.count(s) for s in ("visited", "planned", "not_planned")} | {"total": len(self.rows)}
+
+
+def coverage(db: sqlite_utils.Database, network_id: str, term: Term) -> Coverage:
+    """Every school of the network this term: visited (a synced record of one of its visits this term, or of
+    the school dated in the term), planned (a visit this term, no record yet) or not planned."""
+    span = [term.start.isoformat(), term.end.isoformat()]
+    visits = dict(
+        db.execute(
+            "SELECT school_code, count(*) FROM visits "
+            "WHERE network_id = ? AND date BETWEEN ? AND ? GROUP BY school_code",
+            [network_id, *span],
+        ).fetchall()
+    )
+    records = dict(
+        db.execute(
+            "SELECT r.school_code, count(*) FROM records r WHERE r.network_id = ? AND ("
+            " r.visit_id IN (SELECT id FROM visits WHERE network_id = ? AND date BETWEEN ? AND ?)"
+            " OR json_extract(r.answers, '$.visit_date') BETWEEN ? AND ?) GROUP BY r.school_code",
+            [network_id, network_id, *span, *span],
+        ).fetchall()
+    )
+    rows = []
+    for school in schools_of(db, network_id):
+        code = school["code"]
+        status = "visited" if records.get(code) else "planned" if visits.get(code) else "not_planned"
+        rows.append(CoverageRow(code, school["name"], status, visits.get(code, 0), records.get(code, 0)))
+    order = {"not_planned": 0, "planned": 1, "visited": 2}
+    rows.sort(key=lambda r: (order[r.status], r.name))
+    return Coverage(network_id, term, rows)

@@ -1,0 +1,90 @@
+"""Reference data online (htmx): upload → row-by-row report → confirm; undo the last import; export.
+
+Admin and network secretaries only; a secretary's rows are checked against their own networks.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from litestar import Request, get, post
+from litestar.datastructures import UploadFile
+from litestar.response import Response, Template
+
+from server import imports
+from server.access import require_role
+from server.notice import Notice, Refused
+from server.pages import page
+from sync.problems import problem
+from sync.scope import Actor
+
+
+def _page_or_fragment(request: Request[Actor, Any, Any], fragment: str, **ctx: Any) -> Template:
+    if request.headers.get("hx-request") == "true":
+        return page(request, fragment, **ctx)
+    last = ctx.pop("last", None)
+    return page(request, "admin/imports.html", fragment=fragment, last=last, **ctx)
+
+
+@get("/admin/imports")
+async def imports_page(request: Request[Actor, Any, Any]) -> Template:
+    require_role(request.user, *imports.IMPORT_ROLES)
+    last = await request.app.state.db.read(imports.last_applied, request.user)
+    return page(request, "admin/imports.html", fragment=None, last=last)
+
+
+@post("/admin/imports")
+async def upload(request: Request[Actor, Any, Any]) -> Template:
+    """Step 1: read and check the file; only a valid file is kept, as a pending batch."""
+    require_role(request.user, *imports.IMPORT_ROLES)
+    form = await request.form()
+    kind = "teachers" if form.get("kind") == "teachers" else "schools"
+    file = form.get("file")
+    if not isinstance(file, UploadFile):
+        return _page_or_fragment(request, "admin/_import_report.html", report=None, errors=[Notice("Choose a file")])
+    db = request.app.state.db
+    report = await db.read(imports.parse, request.user, kind, file.filename or "", await file.read())
+    if report.ok:
+        report.batch_id = await db.write(imports.stage_tx, request.user, report)
+    return _page_or_fragment(request, "admin/_import_report.html", report=report, errors=[])
+
+
+@post("/admin/imports/{batch_id:int}/confirm")
+async def confirm(request: Request[Actor, Any, Any], batch_id: int) -> Template:
+    """Step 2: apply the checked batch in one transaction."""
+    require_role(request.user, *imports.IMPORT_ROLES)
+    try:
+        report = await request.app.state.db.write(imports.apply_tx, request.user, batch_id)
+    except Refused as exc:
+        return _page_or_fragment(
+            request, "admin/_import_report.html", report=None, errors=[Notice(problem(exc.code).title), *exc.reasons]
+        )
+    return _page_or_fragment(request, "admin/_import_report.html", report=report, errors=[], applied=True)
+
+
+@post("/admin/imports/undo")
+async def undo(request: Request[Actor, Any, Any]) -> Template:
+    require_role(request.user, *imports.IMPORT_ROLES)
+    try:
+        undone = await request.app.state.db.write(imports.undo_tx, request.user)
+    except Refused as exc:
+        return _page_or_fragment(
+            request, "admin/_undo.html", undone=None, errors=[Notice(problem(exc.code).title), *exc.reasons]
+        )
+    return _page_or_fragment(request, "admin/_undo.html", undone=undone, errors=[])
+
+
+@get("/admin/export/{kind:str}")
+async def export(
+    request: Request[Actor, Any, Any],
+    kind: Literal["schools", "teachers"],
+    format: Literal["xlsx", "csv"] = "xlsx",
+) -> Response[bytes]:
+    require_role(request.user, *imports.IMPORT_ROLES)
+    headers, rows = await request.app.state.db.read(imports.export_rows, request.user, kind)
+    if format == "csv":
+        body, media = imports.to_csv(headers, rows), "text/csv; charset=utf-8"
+    else:
+        body, media = imports.to_xlsx(headers, rows, kind), imports.XLSX_TYPE
+    disposition = f'attachment; filename="nithet-{kind}.{format}"'
+    return Response(body, media_type=media, headers={"Content-Disposition": disposition})

@@ -1,0 +1,163 @@
+"""Visit plans online (htmx): the semester overview with coverage, the new-visit form, one visit.
+
+Thin handlers: the rules are in server/plans.py; roles and networks are checked here through the Actor.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import msgspec
+from litestar import Request, get, post
+from litestar.datastructures import FormMultiDict, MultiDict
+from litestar.exceptions import NotFoundException
+from litestar.response import Redirect, Response, Template
+
+from server import plans
+from server.access import require_network, require_role
+from server.errors import ApiError
+from server.notice import Refused
+from server.pages import page
+from server.vocabulary import GRADE_LABELS
+from sync.scope import Actor
+
+ASSIGNMENT_ROWS = 8
+
+
+def _htmx(request: Request[Any, Any, Any]) -> bool:
+    return request.headers.get("hx-request") == "true"
+
+
+def _network(request: Request[Actor, Any, Any], network: str | None, choices: list[dict[str, str]]) -> str:
+    network_id = network or (choices[0]["id"] if choices else "")
+    require_network(request.user, network_id)
+    return network_id
+
+
+@get("/plans")
+async def plans_overview(
+    request: Request[Actor, Any, Any], network: str | None = None, term: str | None = None
+) -> Template:
+    db = request.app.state.db
+    networks = await db.read(plans.networks_for, request.user)
+    network_id = _network(request, network, networks)
+    chosen, terms = await db.read(plans.pick_term, term, dt.date.today())
+    cover = await db.read(plans.coverage, network_id, chosen)
+    visits = await db.read(plans.visits_in, network_id, chosen)
+    ctx = {"networks": networks, "network_id": network_id, "term": chosen, "terms": terms, "coverage": cover}
+    template = "plans/_overview.html" if _htmx(request) else "plans/index.html"
+    return page(request, template, visits=visits, **ctx)
+
+
+@get("/plans/new")
+async def new_visit(request: Request[Actor, Any, Any]) -> Template:
+    require_role(request.user, *plans.PLANNER_ROLES)
+    values = _form_values(request.query_params)
+    return await _render_form(request, values, errors=[])
+
+
+@post("/plans")
+async def create_visit(request: Request[Actor, Any, Any]) -> Response[Any] | Template:
+    require_role(request.user, *plans.PLANNER_ROLES)
+    values = _form_values(await request.form())
+    try:
+        visit_id = await request.app.state.db.write(
+            plans.create_visit_tx, request.user, _visit_create(values)
+        )
+    except Refused as exc:
+        tpl = await _render_form(request, values, errors=exc.messages())
+        tpl.status_code = 200 if _htmx(request) else 422
+        return tpl
+    if _htmx(request):
+        return Response(b"", status_code=204, headers={"HX-Redirect": f"/plans/{visit_id}"})
+    return Redirect(path=f"/plans/{visit_id}", status_code=303)
+
+
+@post("/api/plans", status_code=201)
+async def create_visit_api(request: Request[Actor, Any, Any], data: plans.VisitCreate) -> dict[str, str]:
+    """The same rules as the form, for scripts and tests: problem JSON with the reasons when refused."""
+    try:
+        visit_id = await request.app.state.db.write(plans.create_visit_tx, request.user, data)
+    except Refused as exc:
+        raise ApiError(exc.code, "; ".join(exc.messages()), reasons=exc.messages()) from None
+    return {"id": visit_id}
+
+
+@get("/plans/{visit_id:str}")
+async def visit_page(request: Request[Actor, Any, Any], visit_id: str) -> Template:
+    visit = await request.app.state.db.read(plans.visit_detail, request.user, visit_id)
+    if visit is None:
+        raise NotFoundException()
+    return page(request, "plans/visit.html", visit=visit, grades=GRADE_LABELS)
+
+
+# -- the form's values: the same parsing for the htmx refresh (query) and the submit (form body) -------------
+
+
+def _form_values(params: MultiDict[Any] | FormMultiDict) -> dict[str, Any]:
+    rows = list(
+        zip(
+            *(
+                [*params.getall(f"a_{name}", []), *[""] * ASSIGNMENT_ROWS][:ASSIGNMENT_ROWS]
+                for name in ("observer", "teacher", "grade", "room", "hour")
+            ),
+            strict=True,
+        )
+    )
+    team = []
+    for value in params.getall("team", []):
+        if str(value).isdigit():
+            team.append(int(value))
+    return {
+        "network": str(params.get("network") or ""),
+        "date": str(params.get("date") or ""),
+        "session": str(params.get("session") or "morning"),
+        "school_code": str(params.get("school_code") or ""),
+        "team": team,
+        "rows": [
+            dict(zip(("observer", "teacher", "grade", "room", "hour"), map(str, r), strict=True))
+            for r in rows
+        ],
+    }
+
+
+def _visit_create(values: dict[str, Any]) -> plans.VisitCreate:
+    assignments = [
+        {
+            "observer_id": int(r["observer"]) if r["observer"].isdigit() else 0,
+            "teacher_id": r["teacher"],
+            "grade": r["grade"],
+            "room": r["room"],
+            "hour": r["hour"],
+        }
+        for r in values["rows"]
+        if r["teacher"] or r["observer"]
+    ]
+    body = {k: values[k] for k in ("date", "session", "school_code", "team")} | {"assignments": assignments}
+    try:
+        return msgspec.convert(body, plans.VisitCreate)
+    except msgspec.ValidationError as exc:
+        raise ApiError("invalid_request", str(exc)) from None
+
+
+async def _render_form(
+    request: Request[Actor, Any, Any], values: dict[str, Any], errors: list[str]
+) -> Template:
+    db = request.app.state.db
+    networks = await db.read(plans.networks_for, request.user)
+    network_id = _network(request, values["network"], networks)
+    schools = await db.read(plans.schools_of, network_id)
+    if values["school_code"] not in {s["code"] for s in schools}:
+        values["school_code"] = ""
+    ctx = {
+        "networks": networks,
+        "network_id": network_id,
+        "schools": schools,
+        "members": await db.read(plans.team_candidates, network_id),
+        "teachers": await db.read(plans.teachers_at, values["school_code"]) if values["school_code"] else [],
+        "grades": GRADE_LABELS,
+        "values": values,
+        "errors": errors,
+    }
+    return page(request, "plans/_form.html" if _htmx(request) else "plans/new.html", **ctx)

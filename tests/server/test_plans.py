@@ -1,0 +1,177 @@
+"""Visit plan rules: no double booking, assignments pulled with their visit, semester coverage."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from server import i18n
+from server.calendar import term_of
+from server.notice import Refused
+from server.plans import AssignmentCreate, VisitCreate, coverage, create_visit_tx
+from sync.feed import pull
+from tests.conftest import DEMO_TODAY, persona
+
+FAR = "2031-06-03"  # a Tuesday with no demo visits
+
+
+def first_school(db, network: str, n: int = 0) -> str:
+    return db.execute("SELECT code FROM schools WHERE network_id = ? ORDER BY code", [network]).fetchall()[n][
+        0
+    ]
+
+
+def teacher_of(db, school: str) -> str:
+    return db.execute("SELECT id FROM teachers WHERE school_code = ? ORDER BY id", [school]).fetchone()[0]
+
+
+def plan(db, actor, school: str, team: list[int], *, date: str = FAR, session: str = "morning", **kw) -> str:
+    data = VisitCreate(date=date, session=session, school_code=school, team=team, **kw)  # type: ignore[arg-type]
+    with db.atomic():
+        return create_visit_tx(db, actor, data)
+
+
+@pytest.fixture
+def people(demo_db):
+    return {
+        name: persona(demo_db, name)
+        for name in ("supervisor1", "team1", "secretary1", "supervisor2", "admin")
+    }
+
+
+def test_a_visit_with_assignments_is_pulled_by_its_network_only(demo_db, people):
+    sup, team = people["supervisor1"], people["team1"]
+    school = first_school(demo_db, "N01", 10)
+    teacher = teacher_of(demo_db, school)
+    cursor = demo_db.execute("SELECT value FROM counters").fetchone()[0]
+    visit_id = plan(
+        demo_db,
+        sup,
+        school,
+        [sup.id, team.id],
+        assignments=[
+            AssignmentCreate(observer_id=team.id, teacher_id=teacher, grade="p2", room="2/1", hour="09:00")
+        ],
+    )
+    mine = pull(demo_db, sup, cursor)
+    [visit] = [v for v in mine.visits if v.id == visit_id]
+    assert visit.team == [sup.id, team.id]
+    assert [(a.observer_id, a.teacher_id, a.grade, a.room, a.hour) for a in visit.assignments] == [
+        (team.id, teacher, "p2", "2/1", "09:00")
+    ]
+    assert visit_id not in {v.id for v in pull(demo_db, people["supervisor2"], cursor).visits}
+
+
+def test_double_booking_is_refused_naming_the_person_and_the_other_school(demo_db, people):
+    sup, team = people["supervisor1"], people["team1"]
+    first, second = first_school(demo_db, "N01", 10), first_school(demo_db, "N01", 11)
+    plan(demo_db, sup, first, [sup.id, team.id])
+    with pytest.raises(Refused) as refused:
+        plan(demo_db, people["secretary1"], second, [team.id])
+    assert refused.value.code == "team_member_double_booked"
+    first_name = demo_db["schools"].get(first)["name"]
+    token = i18n.current_locale.set("th")
+    try:
+        [message] = refused.value.messages()
+    finally:
+        i18n.current_locale.reset(token)
+    assert team.display_name in message and first_name in message
+    assert "2574" in message and "ภาคเช้า" in message  # BE date and the session, in Thai
+    # Nothing was written by the refused plan.
+    assert demo_db.execute("SELECT count(*) FROM visits WHERE school_code = ?", [second]).fetchone()[0] == 0
+    # The same people in the afternoon are fine.
+    plan(demo_db, sup, second, [sup.id, team.id], session="afternoon")
+
+
+def test_double_booking_across_networks(demo_db, people):
+    sup = people["supervisor1"]  # N01 and N02
+    plan(demo_db, sup, first_school(demo_db, "N01", 12), [sup.id])
+    with pytest.raises(Refused):
+        plan(demo_db, sup, first_school(demo_db, "N02", 0), [sup.id])
+
+
+def test_plan_rules(demo_db, people):
+    sup, team = people["supervisor1"], people["team1"]
+    school = first_school(demo_db, "N01", 13)
+    with pytest.raises(Refused) as refused:
+        plan(
+            demo_db,
+            sup,
+            school,
+            [sup.id],
+            assignments=[AssignmentCreate(observer_id=team.id, teacher_id="nobody", grade="p9", hour="9am")],
+        )
+    assert refused.value.code == "invalid_plan"
+    assert len(refused.value.reasons) == 4  # observer not on team, unknown teacher, grade, hour
+    with pytest.raises(Refused) as foreign:
+        plan(demo_db, people["secretary1"], first_school(demo_db, "N02"), [people["secretary1"].id])
+    assert foreign.value.code == "invalid_plan"
+    with pytest.raises(Refused) as forbidden:
+        plan(demo_db, team, school, [team.id])
+    assert forbidden.value.code == "forbidden"
+    with pytest.raises(Refused):  # supervisor2 is not a member of N01
+        plan(demo_db, sup, school, [people["supervisor2"].id])
+
+
+def add_record(db, school: str, visit_id: str | None, visit_date: str, network: str = "N01") -> None:
+    """A synced record as sync/apply.py stores it (only the columns coverage reads matter)."""
+    n = db.execute("SELECT count(*) FROM records").fetchone()[0]
+    db["records"].insert(
+        {
+            "id": f"00000000-0000-4000-8000-{n:012d}",
+            "form_id": "observation",
+            "form_version": 1,
+            "network_id": network,
+            "school_code": school,
+            "visit_id": visit_id,
+            "rev": "1",
+            "answers": json.dumps({"school": school, "visit_date": visit_date}),
+            "seq": 0,
+        }
+    )
+
+
+def test_coverage_counts(demo_db):
+    term = term_of(DEMO_TODAY)
+    schools = [
+        r[0] for r in demo_db.execute("SELECT code FROM schools WHERE network_id = 'N01' ORDER BY code")
+    ]
+    demo_visits = demo_db.execute(
+        "SELECT id, school_code FROM visits WHERE network_id = 'N01' ORDER BY date, session DESC"
+    ).fetchall()
+    assert len(schools) == 15 and len(demo_visits) == 8  # the demo plans 8 schools in its first week
+
+    empty = coverage(demo_db, "N01", term)
+    assert empty.counts == {"visited": 0, "planned": 8, "not_planned": 7, "total": 15}
+    assert [r.status for r in empty.rows[:7]] == ["not_planned"] * 7  # the ones to plan come first
+
+    add_record(demo_db, demo_visits[0][1], demo_visits[0][0], DEMO_TODAY.isoformat())  # by visit id
+    add_record(demo_db, schools[-1], None, "2025-07-01")  # an unplanned school observed in the term
+    add_record(demo_db, schools[-2], None, "2025-11-15")  # next semester: does not count
+    result = coverage(demo_db, "N01", term)
+    assert result.counts == {"visited": 2, "planned": 7, "not_planned": 6, "total": 15}
+    by_code = {r.code: r for r in result.rows}
+    assert by_code[schools[-1]].status == "visited" and by_code[schools[-1]].visits == 0
+    assert by_code[schools[-2]].status == "not_planned"
+    semester_2 = term_of(DEMO_TODAY.replace(month=12))
+    assert coverage(demo_db, "N01", semester_2).counts == {
+        "visited": 1,
+        "planned": 0,
+        "not_planned": 14,
+        "total": 15,
+    }
+
+
+def test_semester_dates_come_from_the_terms_table(fresh_db):
+    import datetime as dt
+
+    from server.calendar import Term
+    from server.plans import pick_term, save_term_tx
+
+    early = Term(2568, 1, dt.date(2025, 5, 12), dt.date(2025, 10, 10))
+    with fresh_db.atomic():
+        save_term_tx(fresh_db, early)
+    term, choices = pick_term(fresh_db, None, dt.date(2025, 5, 13))
+    assert term == early and early in choices
+    assert pick_term(fresh_db, "2568-2", dt.date(2025, 5, 13))[0].start == dt.date(2025, 11, 1)  # default

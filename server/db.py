@@ -43,20 +43,20 @@ class Database:
         self._writer_db: sqlite_utils.Database | None = None
         self._local = threading.local()
 
-    def _run_write(self, fn: Callable[..., T], args: tuple[Any, ...]) -> T:
+    def _run_write(self, fn: Callable[..., T], args: tuple[Any, ...], kwargs: dict[str, Any]) -> T:
         if self._writer_db is None:
             self._writer_db = connect(self.path)
         db = self._writer_db
         with db.atomic():
-            return fn(db, *args)
+            return fn(db, *args, **kwargs)
 
-    async def write(self, fn: Callable[..., T], *args: Any) -> T:
+    async def write(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._writer, self._run_write, fn, args)
+        return await loop.run_in_executor(self._writer, self._run_write, fn, args, kwargs)
 
-    def write_sync(self, fn: Callable[..., T], *args: Any) -> T:
+    def write_sync(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """The same write path, for the CLI and start-up (no event loop)."""
-        return self._writer.submit(self._run_write, fn, args).result()
+        return self._writer.submit(self._run_write, fn, args, kwargs).result()
 
     def reader(self) -> sqlite_utils.Database:
         db: sqlite_utils.Database | None = getattr(self._local, "db", None)

@@ -28,7 +28,15 @@ def main() -> int:
     parser.add_argument("--records", type=int, default=10_000, help="records for the ingest benchmark")
     parser.add_argument("--sizes", default="100000,1000000", help="database sizes for the report queries")
     parser.add_argument("--only", default=",".join(PARTS), help="comma-separated parts to run")
+    parser.add_argument(
+        "--render-only",
+        action="store_true",
+        help="rewrite RESULTS.md from bench/work/results.json without running",
+    )
     args = parser.parse_args()
+    if args.render_only:
+        RESULTS.write_text(render(json.loads((WORK / "results.json").read_text())))
+        return 0
     parts = args.only.split(",")
     WORK.mkdir(parents=True, exist_ok=True)
 

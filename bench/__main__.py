@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -44,7 +46,9 @@ def main() -> int:
         print(f"[{time.strftime('%H:%M:%S')}] {message}", flush=True)
 
     started = time.perf_counter()
-    out: dict[str, Any] = {"args": vars(args), "timings": {}}
+    prefix = f"PYTHONPATH={os.environ['PYTHONPATH']} " if os.environ.get("PYTHONPATH") else ""
+    command = f"{prefix}{sys.executable} -m bench {' '.join(sys.argv[1:])}".strip()
+    out: dict[str, Any] = {"args": vars(args), "command": command, "timings": {}}
     t0 = time.perf_counter()
     out["installs"] = {}
     for package in ("pouchdb-server", "lighthouse"):

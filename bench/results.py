@@ -194,6 +194,19 @@ def _reports(r: dict[str, Any]) -> list[str]:
             f"Budget ≤ 100 ms at {int(max(r['sizes'], key=int)):,}: {_verdict(big['median_ms'] <= 100)}"
             f" ({big['median_ms']:.0f} ms). Queries from {big['source']}.",
             "",
+            "Database builds: "
+            + "; ".join(
+                f"{int(k):,}: "
+                + (
+                    f"built in {v['build_s']:.0f} s"
+                    if v.get("build_s")
+                    else "cached in bench/work from an earlier run"
+                )
+                for k, v in r["sizes"].items()
+                if "error" not in v
+            )
+            + ".",
+            "",
             "Query plans at the largest size:",
             "",
         ]
@@ -224,10 +237,10 @@ def _shell(r: dict[str, Any]) -> list[str]:
             "|---|---:|---:|---:|",
         ]
         lines += [
-            f"| `{x['url']}` | {x['raw']:,} | {x['gzip']:,} | {x['brotli'] or '—'} |" for x in b["rows"]
+            f"| `{x['url']}` | {x['raw']:,} | {x['gzip']:,} | {x['brotli'] or 0:,} |" for x in b["rows"]
         ]
         lines += [
-            f"| **total** | {b['raw']:,} | **{b['gzip']:,}** | {b['brotli'] or '—'} |",
+            f"| **total** | {b['raw']:,} | **{b['gzip']:,}** | {b['brotli'] or 0:,} |",
             "",
             f"Budget ≤ 150 KB compressed (fonts included): {_verdict(b['gzip'] <= 150 * 1024)}"
             f" ({b['gzip'] / 1024:.1f} KiB gzip).",
@@ -255,7 +268,9 @@ def _shell(r: dict[str, Any]) -> list[str]:
                 for c in ("performance", "accessibility", "best-practices")
             }
             cells = " | ".join("—" if v is None else f"{v:.0f}" for v in med.values())
-            problems = "; ".join(e.replace("|", "/").replace("\n", " ")[:300] for e in x["errors"]) or "—"
+            problems = (
+                "; ".join(sorted({e.replace("|", "/").replace("\n", " ")[:300] for e in x["errors"]})) or "—"
+            )
             lines.append(f"| `{page}` | {len(x['runs'])} | {cells} | {problems} |")
     return [*lines, ""]
 
@@ -270,7 +285,7 @@ def render(out: dict[str, Any]) -> str:
         *_machine(out["machine"]),
         "## Commands",
         "",
-        f"- `PYTHONPATH=. .venv/bin/python -m bench` with {out['args']}",
+        f"- `{out.get('command', 'python -m bench')}` with {out['args']}",
         "- npm installs at bench time: "
         + ", ".join(f"{k}: {v}" for k, v in out["installs"].items())
         + " (into bench/work/npm/, git-ignored)",

@@ -1,0 +1,114 @@
+"""A Nithet server as a subprocess on 127.0.0.1 with a fresh demo database, and logged-in HTTP clients."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+WORK = ROOT / "bench" / "work"
+PASSWORD = "nithet2568"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def env(db: Path) -> dict[str, str]:
+    return {**os.environ, "NITHET_DB": str(db), "NITHET_SECRET": "bench-secret", "PYTHONPATH": str(ROOT)}
+
+
+def demo_template() -> Path:
+    """One demo-seeded database (`python -m server demo`), copied for every fresh run."""
+    path = WORK / "template" / "demo.db"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        subprocess.run(
+            [sys.executable, "-m", "server", "demo"],
+            env=env(path),
+            check=True,
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+        )
+    return path
+
+
+def fresh_db(name: str) -> Path:
+    folder = WORK / "db" / name
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    shutil.copy(demo_template(), folder / "nithet.db")
+    return folder / "nithet.db"
+
+
+@contextmanager
+def server(db: Path) -> Iterator[str]:
+    """Serve `db`; yields the base URL; stops the server afterwards."""
+    port = free_port()
+    log = (db.parent / "server.log").open("w")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "server", "serve", "--port", str(port), "--no-demo"],
+        env=env(db),
+        cwd=ROOT,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                if httpx.get(base + "/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"server did not start; see {log.name}")
+            time.sleep(0.1)
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+
+
+def login_cookies(client: httpx.Client, username: str) -> None:
+    """Log `client` in: GET /login for the CSRF cookie, POST the form; then send the token on API posts."""
+    client.get("/login")
+    token = client.cookies["csrftoken"]
+    r = client.post("/login", data={"username": username, "password": PASSWORD, "_csrf_token": token})
+    if r.status_code not in (200, 303) or "nithet_session" not in client.cookies:
+        raise RuntimeError(f"login as {username} failed: {r.status_code}")
+    client.headers["x-csrftoken"] = token
+    client.headers["content-type"] = "application/json"
+
+
+@contextmanager
+def client(base: str, username: str) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=base, timeout=120) as c:
+        login_cookies(c, username)
+        yield c
+
+
+async def async_login(client: httpx.AsyncClient, username: str) -> None:
+    await client.get("/login")
+    token = client.cookies["csrftoken"]
+    r = await client.post("/login", data={"username": username, "password": PASSWORD, "_csrf_token": token})
+    if r.status_code not in (200, 303) or "nithet_session" not in client.cookies:
+        raise RuntimeError(f"login as {username} failed: {r.status_code}")
+    client.headers["x-csrftoken"] = token
+    client.headers["content-type"] = "application/json"

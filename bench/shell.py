@@ -1,0 +1,137 @@
+"""The tablet's first load: compressed bytes of the precached app shell, and Lighthouse (mobile)."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import re
+import subprocess
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from bench.nithet import WORK, client, fresh_db, server
+from bench.pouch import installed_version, npm_install
+
+BUILD = re.compile(rb"self\.BUILD\s*=\s*(\{.*?\});", re.DOTALL)
+CHROME_FLAGS = (
+    "--headless --no-sandbox --disable-gpu --disable-quic --no-first-run --disable-background-networking "
+    "--disable-component-update --disable-sync"
+)
+PAGES = ("/", "/forms/observation/1")
+CATEGORIES = ("performance", "accessibility", "best-practices")
+BROTLI_JS = """
+const fs = require('fs'), zlib = require('zlib');
+const q = {params: {[zlib.constants.BROTLI_PARAM_QUALITY]: 11}};
+const size = f => zlib.brotliCompressSync(fs.readFileSync(f), q).length;
+console.log(JSON.stringify(process.argv.slice(1).map(size)));
+"""
+
+
+def precache_list(http: httpx.Client) -> tuple[list[str], str | None, str]:
+    """The URLs of `self.BUILD` in /sw.js; when that fails, the server's own list, and why."""
+    r = http.get("/sw.js")
+    match = BUILD.search(r.content) if r.status_code == 200 else None
+    if match:
+        build = json.loads(match.group(1))
+        return list(build["precache"]), build.get("version"), "/sw.js"
+    from forms.loader import builtin_forms
+    from server.shell import precache
+
+    why = f"GET /sw.js answered {r.status_code}" + ("" if r.status_code != 200 else " without self.BUILD")
+    return precache(builtin_forms()), None, f"server.shell.precache() (fallback: {why})"
+
+
+def _brotli(paths: list[Path]) -> list[int] | None:
+    try:
+        out = subprocess.run(
+            ["node", "-e", BROTLI_JS, *map(str, paths)], check=True, capture_output=True, text=True
+        ).stdout
+        return list(json.loads(out))
+    except (OSError, subprocess.CalledProcessError, ValueError):
+        return None
+
+
+def shell_bytes(http: httpx.Client) -> dict[str, Any]:
+    urls, version, source = precache_list(http)
+    folder = Path(tempfile.mkdtemp(dir=WORK))
+    files, rows, problems = [], [], []
+    for i, url in enumerate(urls):
+        r = http.get(url)
+        if r.status_code != 200:
+            problems.append(f"{url}: {r.status_code}")
+            continue
+        path = folder / f"{i:03d}"
+        path.write_bytes(r.content)
+        files.append(path)
+        rows.append({"url": url, "raw": len(r.content), "gzip": len(gzip.compress(r.content, 9, mtime=0))})
+    brotli = _brotli(files)
+    for row, size in zip(rows, brotli or [None] * len(rows), strict=True):
+        row["brotli"] = size
+    return {
+        "source": source,
+        "version": version,
+        "urls": len(urls),
+        "rows": rows,
+        "failed": problems,
+        "raw": sum(r["raw"] for r in rows),
+        "gzip": sum(r["gzip"] for r in rows),
+        "brotli": sum(r["brotli"] for r in rows) if brotli else None,
+    }
+
+
+def lighthouse(base: str, cookies: str, runs: int) -> dict[str, Any]:
+    folder = npm_install("lighthouse")
+    binary = folder / "node_modules" / ".bin" / "lighthouse"
+    env = {**os.environ, "CHROME_PATH": "/usr/bin/chromium"}
+    out: dict[str, Any] = {"version": installed_version(folder, "lighthouse"), "pages": {}}
+    for page in PAGES:
+        scores: list[dict[str, float]] = []
+        errors: list[str] = []
+        for n in range(runs):
+            report = WORK / "lighthouse" / f"{page.strip('/').replace('/', '-') or 'home'}-{n}.json"
+            report.parent.mkdir(parents=True, exist_ok=True)
+            cmd = [
+                str(binary),
+                base + page,
+                "--output=json",
+                f"--output-path={report}",
+                f"--chrome-flags={CHROME_FLAGS}",
+                "--extra-headers=" + json.dumps({"Cookie": cookies}),
+                "--only-categories=" + ",".join(CATEGORIES),
+                "--quiet",
+            ]
+            proc = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=300)
+            if proc.returncode != 0 or not report.exists():
+                errors.append(f"exit {proc.returncode}: {(proc.stderr or proc.stdout).strip()[-600:]}")
+                continue
+            result = json.loads(report.read_text())
+            scores.append({c: round(100 * (result["categories"][c]["score"] or 0)) for c in CATEGORIES})
+            if result.get("runtimeError"):
+                errors.append(str(result["runtimeError"]))
+            out.setdefault("final_urls", {})[page] = result.get("finalDisplayedUrl") or result.get("finalUrl")
+        out["pages"][page] = {"runs": scores, "errors": errors}
+    return out
+
+
+def run(lighthouse_runs: int, log: Any = print) -> dict[str, Any]:
+    db = fresh_db("shell")
+    out: dict[str, Any] = {}
+    with server(db) as base, client(base, "supervisor1") as http:
+        try:
+            out["bytes"] = shell_bytes(http)
+        except Exception as exc:
+            out["bytes"] = {"error": f"{type(exc).__name__}: {exc}"}
+        log(f"shell bytes: { {k: v for k, v in out['bytes'].items() if k != 'rows'} }")
+        cookies = "; ".join(
+            f"{k}={v}" for k, v in http.cookies.items() if k in ("nithet_session", "csrftoken")
+        )
+        try:
+            out["lighthouse"] = lighthouse(base, cookies, lighthouse_runs)
+        except Exception as exc:
+            out["lighthouse"] = {"error": f"{type(exc).__name__}: {exc}"}
+        log(f"lighthouse: {out['lighthouse']}")
+    return out

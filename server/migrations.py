@@ -190,6 +190,8 @@ def m004_plans_terms_imports(db: sqlite_utils.Database) -> None:
         },
         pk="id",
         not_null=["kind", "status", "rows"],
+    )
+
 
 @migrations()
 def m005_report_indexes(db: sqlite_utils.Database) -> None:

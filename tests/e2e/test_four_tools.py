@@ -249,7 +249,7 @@ def test_four_tools_offline_then_sync(page: Any, live_server: LiveServer) -> Non
     fill_policy(page, url)
     fill_literacy(page, url)
     page.goto(f"{url}/")
-    assert page.inner_text("#unsynced-count") == "4"
+    wait_until(page, "document.getElementById('unsynced-count').textContent === '4'", 10)
     page.context.set_offline(False)
     page.click("#sync-now")
     try:

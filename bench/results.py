@@ -1,7 +1,5 @@
 """Turn the raw results into bench/RESULTS.md: medians, ratios, budgets, and every failure stated."""
 
-# ruff: noqa: E501 - the long lines are Markdown table rows, easier to read whole
-
 from __future__ import annotations
 
 import statistics

@@ -98,16 +98,20 @@ def create_users(db: sqlite_utils.Database) -> dict[str, int]:
     password_hash = hash_password(DEMO_PASSWORD)
     now = dt.datetime.now(dt.UTC).isoformat()
     for username, display, role, nets in USERS:
-        user_id = db["users"].insert(
-            {
-                "username": username,
-                "display_name": display,
-                "password_hash": password_hash,
-                "role": role,
-                "active": 1,
-                "created_at": now,
-            }
-        ).last_pk
+        user_id = (
+            db["users"]
+            .insert(
+                {
+                    "username": username,
+                    "display_name": display,
+                    "password_hash": password_hash,
+                    "role": role,
+                    "active": 1,
+                    "created_at": now,
+                }
+            )
+            .last_pk
+        )
         ids[username] = int(user_id)  # type: ignore[arg-type]
         db["user_networks"].insert_all([{"user_id": user_id, "network_id": n} for n in nets])
     return ids
@@ -115,7 +119,9 @@ def create_users(db: sqlite_utils.Database) -> dict[str, int]:
 
 def plan_week(db: sqlite_utils.Database, today: dt.date, team: list[int], network_id: str) -> None:
     """Visits for today and the rest of this school week: a school in the morning, one in the afternoon."""
-    codes = [r[0] for r in db.execute("SELECT code FROM schools WHERE network_id = ? ORDER BY code", [network_id])]
+    codes = [
+        r[0] for r in db.execute("SELECT code FROM schools WHERE network_id = ? ORDER BY code", [network_id])
+    ]
     visits: list[dict[str, Any]] = []
     day, i = today, 0
     while len(visits) < 8 and i + 1 < len(codes):

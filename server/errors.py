@@ -29,14 +29,19 @@ class ApiError(Exception):
         super().__init__(f"{code}: {detail}")
 
 
-def problem_response(code: str, detail: str = "", headers: dict[str, str] | None = None, **extra: Any) -> Response[bytes]:
+def problem_response(
+    code: str, detail: str = "", headers: dict[str, str] | None = None, **extra: Any
+) -> Response[bytes]:
     p = problem(code)
     body = {"type": f"/docs/problems#{code}", "code": code, "title": _(p.title), "status": p.status}
     if detail:
         body["detail"] = detail
     body.update(extra)
     return Response(
-        msgspec.json.encode(body), status_code=p.status, media_type="application/problem+json", headers=headers
+        msgspec.json.encode(body),
+        status_code=p.status,
+        media_type="application/problem+json",
+        headers=headers,
     )
 
 

@@ -394,7 +394,7 @@ def _networks_touched(db: sqlite_utils.Database, kind: str, rows: list[dict[str,
         return sorted({r["network_id"] for r in rows})
     codes = sorted({r["school_code"] for r in rows})
     marks = ",".join("?" for _ in codes)
-    found = db.execute(f"SELECT DISTINCT network_id FROM schools WHERE code IN ({marks})", codes)  # noqa: S608
+    found = db.execute(f"SELECT DISTINCT network_id FROM schools WHERE code IN ({marks})", codes)
     return sorted(n for (n,) in found)
 
 
@@ -441,7 +441,7 @@ def apply_tx(db: sqlite_utils.Database, actor: Actor, batch_id: int) -> Report:
     before: dict[str, Any] = {}
     for row in changed:
         old = db.execute(
-            f"SELECT {', '.join(columns)} FROM {table} WHERE {pk} = ?",  # noqa: S608 - names from TABLE_COLUMNS
+            f"SELECT {', '.join(columns)} FROM {table} WHERE {pk} = ?",
             [row[pk]],
         ).fetchone()
         before[row[pk]] = dict(zip(columns, old, strict=True)) if old else None
@@ -449,7 +449,7 @@ def apply_tx(db: sqlite_utils.Database, actor: Actor, batch_id: int) -> Report:
     after = {
         key: seq
         for key, seq in db.execute(
-            f"SELECT {pk}, seq FROM {table} WHERE {pk} IN (SELECT value FROM json_each(?))",  # noqa: S608
+            f"SELECT {pk}, seq FROM {table} WHERE {pk} IN (SELECT value FROM json_each(?))",
             [json.dumps(list(before))],
         )
     }
@@ -500,7 +500,7 @@ def undo_tx(db: sqlite_utils.Database, actor: Actor) -> dict[str, Any]:
     after: dict[str, int] = json.loads(after_json)
     reasons = []
     for key, seq in after.items():
-        row = db.execute(f"SELECT seq FROM {kind} WHERE {pk} = ?", [key]).fetchone()  # noqa: S608
+        row = db.execute(f"SELECT seq FROM {kind} WHERE {pk} = ?", [key]).fetchone()
         if row is None or row[0] != seq:
             reasons.append(Notice("%(code)s was changed after the import", {"code": key}))
         elif before.get(key) is None and _in_use(db, kind, key):
@@ -508,7 +508,7 @@ def undo_tx(db: sqlite_utils.Database, actor: Actor) -> dict[str, Any]:
     if reasons:
         raise Refused("import_undo_blocked", *reasons[:20])
     added = [k for k, v in before.items() if v is None]
-    db.execute(f"DELETE FROM {kind} WHERE {pk} IN (SELECT value FROM json_each(?))", [json.dumps(added)])  # noqa: S608
+    db.execute(f"DELETE FROM {kind} WHERE {pk} IN (SELECT value FROM json_each(?))", [json.dumps(added)])
     restored = [
         {
             c: (json.loads(v) if c in ("grades", "learning_areas") and v else v)

@@ -18,7 +18,12 @@ def _scope(actor: Actor, column: str = "r.network_id") -> tuple[str, list[Any]]:
 
 
 def list_records(
-    db: sqlite_utils.Database, actor: Actor, *, school: str | None = None, form_id: str | None = None, limit: int = 200
+    db: sqlite_utils.Database,
+    actor: Actor,
+    *,
+    school: str | None = None,
+    form_id: str | None = None,
+    limit: int = 200,
 ) -> list[dict[str, Any]]:
     where, params = _scope(actor)
     if school:
@@ -31,12 +36,21 @@ def list_records(
         "SELECT r.id, r.form_id, r.form_version, r.school_code, s.name, r.answers, r.updated_at, r.conflicts, "
         "u.display_name, (SELECT count(*) FROM revisions v WHERE v.record_id = r.id) "
         "FROM records r JOIN schools s ON s.code = r.school_code LEFT JOIN users u ON u.id = r.author_id "
-        f"WHERE {where} ORDER BY r.updated_at DESC LIMIT ?"  # noqa: S608 - `where` holds placeholders only
+        f"WHERE {where} ORDER BY r.updated_at DESC LIMIT ?"
     )
     out = []
-    for rid, form_id_, version, code, school_name, answers, updated, conflicts, author, revisions in db.execute(
-        sql, [*params, limit]
-    ):
+    for (
+        rid,
+        form_id_,
+        version,
+        code,
+        school_name,
+        answers,
+        updated,
+        conflicts,
+        author,
+        revisions,
+    ) in db.execute(sql, [*params, limit]):
         out.append(
             {
                 "id": rid,
@@ -56,7 +70,9 @@ def list_records(
 
 def schools_in_scope(db: sqlite_utils.Database, actor: Actor) -> list[dict[str, Any]]:
     where, params = _scope(actor, "network_id")
-    rows = db.execute(f"SELECT code, name, network_id FROM schools WHERE {where} ORDER BY network_id, name", params)  # noqa: S608
+    rows = db.execute(
+        f"SELECT code, name, network_id FROM schools WHERE {where} ORDER BY network_id, name", params
+    )
     return [{"code": c, "name": n, "network_id": net} for c, n, net in rows]
 
 
@@ -65,7 +81,7 @@ def record_with_revisions(db: sqlite_utils.Database, actor: Actor, record_id: st
     where, params = _scope(actor)
     row = db.execute(
         "SELECT r.id, r.form_id, r.form_version, r.school_code, s.name, r.rev, r.conflicts, r.created_at, r.updated_at "
-        f"FROM records r JOIN schools s ON s.code = r.school_code WHERE r.id = ? AND {where}",  # noqa: S608
+        f"FROM records r JOIN schools s ON s.code = r.school_code WHERE r.id = ? AND {where}",
         [record_id, *params],
     ).fetchone()
     if row is None:

@@ -98,7 +98,7 @@ def schools_of(db: sqlite_utils.Database, network_id: str) -> list[dict[str, Any
 def team_candidates(db: sqlite_utils.Database, network_id: str) -> list[dict[str, Any]]:
     marks = ",".join("?" for _ in TEAM_ROLES)
     sql = (
-        "SELECT u.id, u.display_name, u.role FROM users u JOIN user_networks un ON un.user_id = u.id "  # noqa: S608
+        "SELECT u.id, u.display_name, u.role FROM users u JOIN user_networks un ON un.user_id = u.id "
         f"WHERE un.network_id = ? AND u.active = 1 AND u.role IN ({marks}) ORDER BY u.display_name"
     )
     rows = db.execute(sql, [network_id, *TEAM_ROLES])

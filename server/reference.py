@@ -14,7 +14,9 @@ from forms.model import FormDef
 from sync.apply import next_seq
 
 
-def upsert(db: sqlite_utils.Database, table: str, rows: Iterable[dict[str, Any]], pk: str | tuple[str, ...]) -> int:
+def upsert(
+    db: sqlite_utils.Database, table: str, rows: Iterable[dict[str, Any]], pk: str | tuple[str, ...]
+) -> int:
     """Upsert rows, each with a new `seq`, JSON-encoding list values. Returns how many."""
     batch = []
     for row in rows:
@@ -52,5 +54,7 @@ def publish_form(db: sqlite_utils.Database, form: FormDef) -> bool:
 def load_forms(db: sqlite_utils.Database) -> dict[tuple[str, int], FormDef]:
     return {
         (form_id, version): msgspec.json.decode(definition, type=FormDef)
-        for form_id, version, definition in db.execute("SELECT form_id, version, definition FROM form_versions")
+        for form_id, version, definition in db.execute(
+            "SELECT form_id, version, definition FROM form_versions"
+        )
     }

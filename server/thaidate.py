@@ -5,11 +5,34 @@ from __future__ import annotations
 import datetime as dt
 
 BE_OFFSET = 543
-MONTHS_TH = (
-    "มกราคม กุมภาพันธ์ มีนาคม เมษายน พฤษภาคม มิถุนายน "
-    "กรกฎาคม สิงหาคม กันยายน ตุลาคม พฤศจิกายน ธันวาคม"
-).split()
-MONTHS_TH_SHORT = "ม.ค. ก.พ. มี.ค. เม.ย. พ.ค. มิ.ย. ก.ค. ส.ค. ก.ย. ต.ค. พ.ย. ธ.ค.".split()
+MONTHS_TH = [
+    "มกราคม",
+    "กุมภาพันธ์",
+    "มีนาคม",
+    "เมษายน",
+    "พฤษภาคม",
+    "มิถุนายน",
+    "กรกฎาคม",
+    "สิงหาคม",
+    "กันยายน",
+    "ตุลาคม",
+    "พฤศจิกายน",
+    "ธันวาคม",
+]
+MONTHS_TH_SHORT = [
+    "ม.ค.",
+    "ก.พ.",
+    "มี.ค.",
+    "เม.ย.",
+    "พ.ค.",
+    "มิ.ย.",
+    "ก.ค.",
+    "ส.ค.",
+    "ก.ย.",
+    "ต.ค.",
+    "พ.ย.",
+    "ธ.ค.",
+]
 THAI_DIGITS = str.maketrans("0123456789", "๐๑๒๓๔๕๖๗๘๙")
 
 
@@ -25,7 +48,9 @@ def be_year(value: str | dt.date | dt.datetime) -> int:
     return _as_date(value).year + BE_OFFSET
 
 
-def format_date(value: str | dt.date | dt.datetime | None, style: str = "long", thai_digits: bool = False) -> str:
+def format_date(
+    value: str | dt.date | dt.datetime | None, style: str = "long", thai_digits: bool = False
+) -> str:
     """`long`: 31 มกราคม 2568; `short`: 31 ม.ค. 68; `numeric`: 31/01/2568."""
     if not value:
         return ""

@@ -169,7 +169,7 @@ def _apply_one(
     if record.resolves:
         marks = ",".join("?" for _ in record.resolves)
         db.execute(
-            "UPDATE revisions SET state = 'resolved' WHERE record_id = ? AND state = 'conflict' "  # noqa: S608
+            "UPDATE revisions SET state = 'resolved' WHERE record_id = ? AND state = 'conflict' "
             f"AND rev IN ({marks})",  # placeholders only
             [rid, *record.resolves],
         )
@@ -237,5 +237,5 @@ def record_view(row: tuple[Any, ...]) -> RecordView:
 
 
 def _current(db: sqlite_utils.Database, record_id: str) -> RecordView | None:
-    row = db.execute(f"SELECT {RECORD_COLUMNS} FROM records WHERE id = ?", [record_id]).fetchone()  # noqa: S608
+    row = db.execute(f"SELECT {RECORD_COLUMNS} FROM records WHERE id = ?", [record_id]).fetchone()
     return record_view(row) if row else None

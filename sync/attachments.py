@@ -119,7 +119,7 @@ def missing_attachments(db: sqlite_utils.Database, folder: Path, answers: dict[s
     if not wanted:
         return []
     marks = ",".join("?" for _ in wanted)
-    held = {r[0] for r in db.execute(f"SELECT sha256 FROM attachments WHERE sha256 IN ({marks})", wanted)}  # noqa: S608
+    held = {r[0] for r in db.execute(f"SELECT sha256 FROM attachments WHERE sha256 IN ({marks})", wanted)}
     return [sha for sha in wanted if sha not in held or not attachment_path(folder, sha).exists()]
 
 

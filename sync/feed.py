@@ -37,37 +37,37 @@ def pull(db: sqlite_utils.Database, actor: Actor, cursor: int, *, window: int = 
         def rows(sql: str, extra: list[Any] | None = None) -> list[tuple[Any, ...]]:
             return db.execute(sql, [cursor, upto, *(extra if extra is not None else params)]).fetchall()
 
-        networks = rows(
-            f"SELECT id, name FROM networks WHERE seq > ? AND seq <= ? AND {scope('id')}"  # noqa: S608
-        )
+        networks = rows(f"SELECT id, name FROM networks WHERE seq > ? AND seq <= ? AND {scope('id')}")
         schools = rows(
-            "SELECT code, name, network_id, district, grades FROM schools "  # noqa: S608
+            "SELECT code, name, network_id, district, grades FROM schools "
             f"WHERE seq > ? AND seq <= ? AND {scope('network_id')}"
         )
         teachers = rows(
-            "SELECT t.id, t.school_code, t.name, t.grades, t.learning_areas FROM teachers t "  # noqa: S608
+            "SELECT t.id, t.school_code, t.name, t.grades, t.learning_areas FROM teachers t "
             f"JOIN schools s ON s.code = t.school_code WHERE t.seq > ? AND t.seq <= ? AND {scope('s.network_id')}"
         )
         # A visit is sent again, whole (every assignment), when it or one of its assignments changed.
         changed_visits = (
-            "SELECT id FROM visits WHERE (seq > ? AND seq <= ? "  # noqa: S608
+            "SELECT id FROM visits WHERE (seq > ? AND seq <= ? "
             "OR id IN (SELECT visit_id FROM visit_assignments WHERE seq > ? AND seq <= ?)) "
             f"AND {scope('network_id')}"
         )
         visits = rows(
-            "SELECT id, date, session, school_code, network_id, team FROM visits "  # noqa: S608
+            "SELECT id, date, session, school_code, network_id, team FROM visits "
             f"WHERE id IN ({changed_visits}) ORDER BY seq",
             [cursor, upto, *params],
         )
         assignments: dict[str, list[AssignmentView]] = {}
         for visit_id, *fields in rows(
-            "SELECT visit_id, observer_id, teacher_id, grade, room, hour FROM visit_assignments "  # noqa: S608
+            "SELECT visit_id, observer_id, teacher_id, grade, room, hour FROM visit_assignments "
             f"WHERE visit_id IN ({changed_visits}) ORDER BY visit_id, position",
             [cursor, upto, *params],
         ):
             assignments.setdefault(visit_id, []).append(AssignmentView(*fields))
         forms = rows("SELECT form_id, version, title FROM form_versions WHERE seq > ? AND seq <= ?", [])
-        records = rows(f"SELECT {RECORD_COLUMNS} FROM records WHERE seq > ? AND seq <= ? AND {scope('network_id')}")  # noqa: S608
+        records = rows(
+            f"SELECT {RECORD_COLUMNS} FROM records WHERE seq > ? AND seq <= ? AND {scope('network_id')}"
+        )
     return PullResult(
         cursor=upto,
         more=upto < top,

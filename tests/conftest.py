@@ -6,6 +6,7 @@ admin (all networks) · secretary1 (N01) · supervisor1 (N01, N02) · team1 (N01
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import signal
 import socket
@@ -15,8 +16,6 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-
-import datetime as dt
 
 import httpx
 import pytest
@@ -78,7 +77,9 @@ def demo_db(demo_template: Path, tmp_path: Path) -> Iterator[sqlite_utils.Databa
 
 
 def persona(db: sqlite_utils.Database, username: str) -> Actor:
-    row = db.execute("SELECT id, username, display_name, role FROM users WHERE username = ?", [username]).fetchone()
+    row = db.execute(
+        "SELECT id, username, display_name, role FROM users WHERE username = ?", [username]
+    ).fetchone()
     return actor_for_user(db, row)
 
 

@@ -41,7 +41,9 @@ async def upload(request: Request[Actor, Any, Any]) -> Template:
     kind = "teachers" if form.get("kind") == "teachers" else "schools"
     file = form.get("file")
     if not isinstance(file, UploadFile):
-        return _page_or_fragment(request, "admin/_import_report.html", report=None, errors=[Notice("Choose a file")])
+        return _page_or_fragment(
+            request, "admin/_import_report.html", report=None, errors=[Notice("Choose a file")]
+        )
     db = request.app.state.db
     report = await db.read(imports.parse, request.user, kind, file.filename or "", await file.read())
     if report.ok:
@@ -57,7 +59,10 @@ async def confirm(request: Request[Actor, Any, Any], batch_id: int) -> Template:
         report = await request.app.state.db.write(imports.apply_tx, request.user, batch_id)
     except Refused as exc:
         return _page_or_fragment(
-            request, "admin/_import_report.html", report=None, errors=[Notice(problem(exc.code).title), *exc.reasons]
+            request,
+            "admin/_import_report.html",
+            report=None,
+            errors=[Notice(problem(exc.code).title), *exc.reasons],
         )
     return _page_or_fragment(request, "admin/_import_report.html", report=report, errors=[], applied=True)
 

@@ -26,7 +26,7 @@ def _safe_next(target: str) -> str:
 
 
 @get("/login", exclude_from_auth=True, sync_to_thread=False)
-def login_page(request: Request[Any, Any, Any], next: str = "/") -> Template:  # noqa: A002
+def login_page(request: Request[Any, Any, Any], next: str = "/") -> Template:
     return page(request, "login.html", next=_safe_next(next), error=None)
 
 
@@ -71,7 +71,7 @@ async def logout(request: Request[Any, Any, Any]) -> Response[Any]:
 
 
 @get("/lang/{code:str}", exclude_from_auth=True, sync_to_thread=False)
-def set_language(code: str, next: str = "/") -> Response[Any]:  # noqa: A002
+def set_language(code: str, next: str = "/") -> Response[Any]:
     response: Response[Any] = Redirect(path=_safe_next(next))
     response.set_cookie("lang", pick(code), max_age=3600 * 24 * 365, samesite="lax")
     return response

@@ -17,9 +17,7 @@ from server.shell import SERVICE_WORKER
 @get("/", sync_to_thread=False)
 def home(request: Request[Any, Any, Any]) -> Template:
     forms = request.app.state.forms
-    latest = {}
-    for (form_id, version), form in sorted(forms.items()):
-        latest[form_id] = form
+    latest = {form_id: form for (form_id, _version), form in sorted(forms.items())}
     return page(request, "home.html", forms=list(latest.values()))
 
 

@@ -9,7 +9,16 @@ import sqlite3
 
 import pytest
 
-from tests.e2e.tablet import fill, kill_renderers, local_record, log_in, open_form, record_id, wait_ready, wait_state
+from tests.e2e.tablet import (
+    fill,
+    kill_renderers,
+    local_record,
+    log_in,
+    open_form,
+    record_id,
+    wait_ready,
+    wait_state,
+)
 from tests.factories import observation_answers
 
 pytestmark = pytest.mark.e2e
@@ -37,7 +46,10 @@ def test_offline_observation_syncs_exactly_once(live_server, tablet, browser):
     rid = record_id(page)
 
     answers = observation_answers(scores=[5, 4, 4, 3, 2, 4, 4, 3, 4])
-    first_half = {k: answers[k] for k in ("school", "visit_date", "session", "teacher", "grade", "learning_area", "topic")}
+    first_half = {
+        k: answers[k]
+        for k in ("school", "visit_date", "session", "teacher", "grade", "learning_area", "topic")
+    }
     fill(page, first_half)
     page.wait_for_function("document.getElementById('save-state').textContent.includes('✓')")
 

@@ -24,7 +24,9 @@ def test_acknowledged_records_survive_a_kill_and_retries_add_no_duplicates(tmp_p
         records = tablets[name]
         for i in range(0, len(records), 20):
             try:
-                r = client.post("/api/sync/push", json=batch(*records[i : i + 20], device_id=f"tablet-{name}"))
+                r = client.post(
+                    "/api/sync/push", json=batch(*records[i : i + 20], device_id=f"tablet-{name}")
+                )
             except httpx.HTTPError:
                 return  # the connection dropped: the tablet keeps its records and retries later
             if r.status_code != 200:
@@ -57,7 +59,9 @@ def test_acknowledged_records_survive_a_kill_and_retries_add_no_duplicates(tmp_p
         for name, records in tablets.items():
             client = server.client(name)
             for i in range(0, len(records), 50):
-                r = client.post("/api/sync/push", json=batch(*records[i : i + 50], device_id=f"tablet-{name}"))
+                r = client.post(
+                    "/api/sync/push", json=batch(*records[i : i + 50], device_id=f"tablet-{name}")
+                )
                 for receipt in r.json()["receipts"]:
                     expected = {"duplicate"} if receipt["id"] in acknowledged else {"stored", "duplicate"}
                     assert receipt["status"] in expected, receipt

@@ -24,7 +24,9 @@ def test_a_push_answers_a_receipt_per_record_in_order(shared_server):
 
 def test_malformed_json_is_a_problem_answer(shared_server):
     with shared_server.client("supervisor1") as c:
-        r = c.post("/api/sync/push", content=b'{"device_id": "x', headers={"content-type": "application/json"})
+        r = c.post(
+            "/api/sync/push", content=b'{"device_id": "x', headers={"content-type": "application/json"}
+        )
         assert r.status_code == 400
         assert r.headers["content-type"].startswith("application/problem+json")
         assert r.json()["code"] == "malformed_batch"

@@ -10,15 +10,20 @@ import sqlite_utils
 
 from sync.apply import apply_batch
 from sync.wire import PushBatch, Receipt
-from tests.factories import SCHOOL_N03, TEACHER_N03, batch, observation_answers, record
 from tests.conftest import persona
+from tests.factories import SCHOOL_N03, TEACHER_N03, batch, observation_answers, record
 
 
 def push(db: sqlite_utils.Database, forms: Any, username: str, *records: dict[str, Any]) -> list[Receipt]:
     wire = msgspec.json.decode(json.dumps(batch(*records)).encode(), type=PushBatch)
     with db.atomic():
         return apply_batch(
-            db, persona(db, username), wire, forms, now="2026-11-20T03:00:00+00:00", max_record_bytes=256 * 1024
+            db,
+            persona(db, username),
+            wire,
+            forms,
+            now="2026-11-20T03:00:00+00:00",
+            max_record_bytes=256 * 1024,
         )
 
 
@@ -35,17 +40,25 @@ def test_new_record_is_stored_with_its_answers(demo_db, forms):
     [receipt] = push(demo_db, forms, "supervisor1", r)
     assert (receipt.status, receipt.id, receipt.rev) == ("stored", r["id"], r["rev"])
     assert stored_answers(demo_db, r["id"]) == r["answers"]
-    row = demo_db.execute("SELECT network_id, school_code, rev FROM records WHERE id = ?", [r["id"]]).fetchone()
+    row = demo_db.execute(
+        "SELECT network_id, school_code, rev FROM records WHERE id = ?", [r["id"]]
+    ).fetchone()
     assert row == ("N01", "49010001", r["rev"])
 
 
 def test_the_same_push_again_is_a_duplicate_and_changes_nothing(demo_db, forms):
     r = record()
     push(demo_db, forms, "supervisor1", r)
-    before = demo_db.execute("SELECT * FROM records").fetchall(), demo_db.execute("SELECT * FROM revisions").fetchall()
+    before = (
+        demo_db.execute("SELECT * FROM records").fetchall(),
+        demo_db.execute("SELECT * FROM revisions").fetchall(),
+    )
     [receipt] = push(demo_db, forms, "supervisor1", r)
     assert receipt.status == "duplicate"
-    after = demo_db.execute("SELECT * FROM records").fetchall(), demo_db.execute("SELECT * FROM revisions").fetchall()
+    after = (
+        demo_db.execute("SELECT * FROM records").fetchall(),
+        demo_db.execute("SELECT * FROM revisions").fetchall(),
+    )
     assert before == after
 
 
@@ -57,10 +70,14 @@ def test_an_edit_on_the_current_revision_makes_a_new_revision(demo_db, forms):
     [receipt] = push(demo_db, forms, "team1", r2)
     assert receipt.status == "stored"
     assert stored_answers(demo_db, r1["id"])["topic"] == "การเขียนเรียงความ"
-    states = dict(demo_db.execute("SELECT rev, state FROM revisions WHERE record_id = ?", [r1["id"]]).fetchall())
+    states = dict(
+        demo_db.execute("SELECT rev, state FROM revisions WHERE record_id = ?", [r1["id"]]).fetchall()
+    )
     assert states == {r1["rev"]: "superseded", r2["rev"]: "current"}
     # The author stays the creator; each revision keeps who made it.
-    authors = dict(demo_db.execute("SELECT rev, author_id FROM revisions WHERE record_id = ?", [r1["id"]]).fetchall())
+    authors = dict(
+        demo_db.execute("SELECT rev, author_id FROM revisions WHERE record_id = ?", [r1["id"]]).fetchall()
+    )
     assert authors[r1["rev"]] != authors[r2["rev"]]
 
 
@@ -76,11 +93,16 @@ def test_two_edits_of_the_same_base_keep_both_and_flag_a_conflict(demo_db, forms
     # The tablet retries the same conflicting revision: the answer is the same, never a success.
     [again] = push(demo_db, forms, "team1", b)
     assert again.status == "conflict" and again.current is not None
-    kept = dict(demo_db.execute("SELECT rev, state FROM revisions WHERE record_id = ?", [r1["id"]]).fetchall())
+    kept = dict(
+        demo_db.execute("SELECT rev, state FROM revisions WHERE record_id = ?", [r1["id"]]).fetchall()
+    )
     assert kept[b["rev"]] == "conflict" and kept[a["rev"]] == "current"
-    assert json.loads(
-        demo_db.execute("SELECT answers FROM revisions WHERE rev = ?", [b["rev"]]).fetchone()[0]
-    )["topic"] == "ฉบับ ข"
+    assert (
+        json.loads(demo_db.execute("SELECT answers FROM revisions WHERE rev = ?", [b["rev"]]).fetchone()[0])[
+            "topic"
+        ]
+        == "ฉบับ ข"
+    )
     # Resolving: a new revision on the current one that names the conflict it settles.
     c = record(observation_answers(topic="ฉบับ ข"), rid=r1["id"], base_rev=a["rev"], resolves=[b["rev"]])
     [rc] = push(demo_db, forms, "team1", c)

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from tests.conftest import persona
-from tests.sync.test_apply import push
-from tests.factories import SCHOOL_N03, TEACHER_N03, observation_answers, record
 from sync.feed import pull
+from tests.conftest import persona
+from tests.factories import SCHOOL_N03, TEACHER_N03, observation_answers, record
+from tests.sync.test_apply import push
 
 
 def test_a_supervisor_pulls_only_their_networks(demo_db, forms):

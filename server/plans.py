@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import re
 import uuid
 from collections.abc import Iterable
 from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo
 
 import msgspec
 import sqlite_utils
@@ -310,9 +312,20 @@ def visit_records(db: sqlite_utils.Database, visit_id: str) -> list[dict[str, An
         [visit_id],
     ).fetchall()
     return [
-        {"id": i, "observer": o, "form_id": fid, "form": title, "teacher": teacher, "updated_at": at}
+        {"id": i, "observer": o, "form_id": fid, "form": title, "teacher": teacher, "updated_at": _local(at)}
         for i, o, fid, title, teacher, at in rows
     ]
+
+
+def _local(timestamp: str | None) -> str:
+    """A stored UTC timestamp as the area office's local date and time (Thailand), e.g. `2025-06-03 10:15`."""
+    if not timestamp:
+        return ""
+    zone = ZoneInfo(os.environ.get("NITHET_TZ", "Asia/Bangkok"))
+    try:
+        return dt.datetime.fromisoformat(timestamp).astimezone(zone).strftime("%Y-%m-%d %H:%M")
+    except ValueError:
+        return timestamp
 
 
 # -- coverage ------------------------------------------------------------------------------------------------

@@ -22,10 +22,16 @@ from tests.conftest import PASSWORD
 
 
 def wait_until(page: Any, expression: str, timeout: float = 20.0, arg: Any = None) -> Any:
-    """Poll a JS expression (or an async function of `arg`) until its value is truthy; returns it."""
+    """Poll a JS expression (or an async function of `arg`) until its value is truthy; returns it. A page
+    navigating meanwhile (a form posted, an htmx redirect) is waited out, not an error."""
     deadline = time.monotonic() + timeout
     while True:
-        value = page.evaluate(expression, arg) if arg is not None else page.evaluate(expression)
+        try:
+            value = page.evaluate(expression, arg) if arg is not None else page.evaluate(expression)
+        except Exception as exc:  # playwright's Error: the page navigated under the evaluation
+            if "context was destroyed" not in str(exc) and "navigat" not in str(exc):
+                raise
+            value = None
         if value:
             return value
         if time.monotonic() > deadline:

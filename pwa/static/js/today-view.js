@@ -61,7 +61,7 @@ function earlierActions(plan) {
 function visitCard(plan) {
   const { visit } = plan;
   const mine = plan.mine.length
-    ? el('ul', { class: 'tasks' }, ...plan.mine.map((c) =>
+    ? el('ul', { class: 'tasks mine' }, ...plan.mine.map((c) =>
         taskRow(c.task, { lead: c.assignment.hour || '–', title: c.teacher, detail: [classLabel(c.assignment), t('tool.observation')].filter(Boolean).join(' · '), attrs: { 'data-teacher': c.assignment.teacher_id } })))
     : el('p', { class: 'muted' }, t('today.no_classrooms'));
   const others = plan.others.length

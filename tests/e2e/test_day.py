@@ -327,9 +327,6 @@ def test_a_supervision_day(server: LiveServer, browser: Any, tablet: Any, tmp_pa
     # -- the secretary, online: import schools and teachers, plan today --------------------------------------
     office = browser.new_context(viewport={"width": 1280, "height": 800}, locale="th-TH", bypass_csp=True)
     desk = office.new_page()
-    desk.on("console", lambda m: print("CONSOLE", m.type, m.text))
-    desk.on("request", lambda r: print("REQ", r.method, r.url))
-    desk.on("response", lambda r: print("RESP", r.status, r.url))
     log_in(desk, url, "secretary1")
     import_file(desk, url, "schools", SCHOOLS)
     import_file(desk, url, "teachers", TEACHERS)

@@ -205,5 +205,11 @@ def m005_report_indexes(db: sqlite_utils.Database) -> None:
     )
 
 
+@migrations()
+def m006_records_by_visit(db: sqlite_utils.Database) -> None:
+    # A team visit: every observer's records share the visit id; the visit page lists them (server/plans.py).
+    db["records"].create_index(["visit_id"], index_name="idx_records_visit")
+
+
 def apply(db: sqlite_utils.Database) -> None:
     migrations.apply(db)

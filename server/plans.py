@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import re
 import uuid
 from collections.abc import Iterable
 from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo
 
 import msgspec
 import sqlite_utils
@@ -294,7 +296,36 @@ def visit_detail(db: sqlite_utils.Database, actor: Actor, visit_id: str) -> dict
         "network_id": row[5],
         "team": [names.get(u, str(u)) for u in json.loads(row[6] or "[]")],
         "assignments": assignments,
+        "records": visit_records(db, visit_id),
     }
+
+
+def visit_records(db: sqlite_utils.Database, visit_id: str) -> list[dict[str, Any]]:
+    """The synced records of one visit, every observer's (a team visit is one visit on the server), by observer
+    then form: id, observer, form title, the observed teacher (observations), last update."""
+    rows = db.execute(
+        "SELECT r.id, coalesce(u.display_name, ''), r.form_id, coalesce(f.title, r.form_id), t.name, r.updated_at "
+        "FROM records r LEFT JOIN users u ON u.id = r.author_id "
+        "LEFT JOIN form_versions f ON f.form_id = r.form_id AND f.version = r.form_version "
+        "LEFT JOIN teachers t ON t.id = json_extract(r.answers, '$.teacher') "
+        "WHERE r.visit_id = ? ORDER BY u.display_name, r.form_id, r.updated_at",
+        [visit_id],
+    ).fetchall()
+    return [
+        {"id": i, "observer": o, "form_id": fid, "form": title, "teacher": teacher, "updated_at": _local(at)}
+        for i, o, fid, title, teacher, at in rows
+    ]
+
+
+def _local(timestamp: str | None) -> str:
+    """A stored UTC timestamp as the area office's local date and time (Thailand), e.g. `2025-06-03 10:15`."""
+    if not timestamp:
+        return ""
+    zone = ZoneInfo(os.environ.get("NITHET_TZ", "Asia/Bangkok"))
+    try:
+        return dt.datetime.fromisoformat(timestamp).astimezone(zone).strftime("%Y-%m-%d %H:%M")
+    except ValueError:
+        return timestamp
 
 
 # -- coverage ------------------------------------------------------------------------------------------------

@@ -1,24 +1,83 @@
-"""Driving the tablet app in Chromium like an observer would."""
+"""Driving the tablet app in Chromium like an observer would: log in, wait for the app to install, fill
+forms, read this tablet's IndexedDB, kill the tab, make test images.
+
+Waiting: `wait_until` polls from Python. (`page.wait_for_function` evaluates strings in the page, which the
+app's Content-Security-Policy forbids without `bypass_csp`, and an async predicate returns a Promise, which
+is truthy at once; `page.evaluate` goes through DevTools and awaits it.)
+"""
 
 from __future__ import annotations
 
 import json
 import os
 import signal
+import struct
 import time
+import zlib
 from typing import Any
 
 from tests.conftest import PASSWORD
 
-FIELDS_TEXT = ("topic", "room", "strengths", "develop_text")
+# -- waiting -------------------------------------------------------------------------------------------------
 
 
-def log_in(page: Any, url: str, username: str) -> None:
+def wait_until(page: Any, expression: str, timeout: float = 20.0, arg: Any = None) -> Any:
+    """Poll a JS expression (or an async function of `arg`) until its value is truthy; returns it. A page
+    navigating meanwhile (a form posted, an htmx redirect) is waited out, not an error."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            value = page.evaluate(expression, arg) if arg is not None else page.evaluate(expression)
+        except Exception as exc:  # playwright's Error: the page navigated under the evaluation
+            if "context was destroyed" not in str(exc) and "navigat" not in str(exc):
+                raise
+            value = None
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {expression}")
+        time.sleep(0.05)
+
+
+def wait_ready(page: Any, timeout: float = 60.0) -> None:
+    """The service worker controls the page and the first sync has pulled the reference data."""
+    wait_until(page, "navigator.serviceWorker.controller !== null", timeout)
+    wait_until(page, "document.getElementById('last-sync').textContent.trim() !== '–'", timeout)
+
+
+def wait_state(page: Any, state: str) -> None:
+    """The open form page shows its record in `state` (draft, pending, synced, conflict, rejected)."""
+    wait_until(page, f"document.getElementById('record-state').dataset.state === '{state}'")
+
+
+def wait_record(page: Any, rid: str, state: str, timeout: float = 20.0) -> dict[str, Any]:
+    """Wait until this tablet's IndexedDB holds the record in `state`; returns the record."""
+    deadline = time.monotonic() + timeout
+    while True:
+        record = local_record(page, rid)
+        if record and record["state"] == state:
+            return record
+        if time.monotonic() > deadline:
+            raise AssertionError(f"record {rid} is {record and record['state']}, not {state}: {record}")
+        time.sleep(0.1)
+
+
+# -- logging in, the tab dying -----------------------------------------------------------------------------
+
+
+def log_in(page: Any, url: str, username: str = "supervisor1") -> None:
     page.goto(f"{url}/login")
     page.fill("#username", username)
     page.fill("#password", PASSWORD)
     page.click("button[type=submit]")
     page.wait_for_url(f"{url}/")
+
+
+def log_in_and_install(page: Any, url: str, username: str = "supervisor1", *, install: bool = True) -> None:
+    """Log in; with `install`, wait for the service worker and the first pull (schools, teachers, visits)."""
+    log_in(page, url, username)
+    if install:
+        wait_ready(page)
 
 
 def kill_renderers(browser: Any) -> None:
@@ -31,15 +90,21 @@ def kill_renderers(browser: Any) -> None:
     time.sleep(0.5)
 
 
-def wait_ready(page: Any) -> None:
-    """The service worker controls the page and the first sync has pulled the reference data."""
-    page.wait_for_function("navigator.serviceWorker.controller !== null", timeout=30000)
-    page.wait_for_function("document.getElementById('last-sync').textContent !== '–'", timeout=30000)
+# -- forms ---------------------------------------------------------------------------------------------------
 
 
-def open_form(page: Any, url: str, record_id: str | None = None) -> None:
-    page.goto(f"{url}/forms/observation/1" + (f"?record={record_id}" if record_id else ""))
-    page.wait_for_selector("body[data-form-ready=true]")
+def sel(element_id: str) -> str:
+    """A selector for an id with dots in it (`f-pupils.0.sex`)."""
+    return f'[id="{element_id}"]'
+
+
+def open_form(page: Any, url: str, record_id: str | None = None, form: str = "observation/1") -> None:
+    page.goto(f"{url}/forms/{form}" + (f"?record={record_id}" if record_id else ""))
+    wait_form_ready(page)
+
+
+def wait_form_ready(page: Any) -> None:
+    wait_until(page, "document.body.dataset.formReady === 'true'")
 
 
 def fill(page: Any, answers: dict[str, Any]) -> None:
@@ -60,6 +125,24 @@ def fill(page: Any, answers: dict[str, Any]) -> None:
             target.fill(str(value))
 
 
+def check(page: Any, name: str, value: str) -> None:
+    """Tick a chip (radio or checkbox). A click event on the input itself: the chip's input is
+    transparent over its label, and a sticky bar may cover it at the viewport's edge."""
+    box = page.locator(f'input[name="{name}"][value="{value}"]')
+    box.scroll_into_view_if_needed()
+    if not box.is_checked():
+        box.dispatch_event("click")
+    assert box.is_checked(), (name, value)
+
+
+def tick(locator: Any, on: bool = True) -> None:
+    if locator.is_checked() != on:
+        locator.dispatch_event("click")
+
+
+# -- this tablet's IndexedDB -----------------------------------------------------------------------------------
+
+
 def local_record(page: Any, record_id: str) -> dict[str, Any] | None:
     """The record as this tablet's IndexedDB holds it."""
     result: str = page.evaluate(
@@ -76,13 +159,33 @@ def record_id(page: Any) -> str:
     return str(page.evaluate("new URLSearchParams(location.search).get('record')"))
 
 
-def wait_state(page: Any, rid: str, state: str, timeout: float = 20.0) -> dict[str, Any]:
-    """Wait until this tablet's IndexedDB holds the record in `state`; returns the record."""
-    deadline = time.monotonic() + timeout
-    while True:
-        record = local_record(page, rid)
-        if record and record["state"] == state:
-            return record
-        if time.monotonic() > deadline:
-            raise AssertionError(f"record {rid} is {record and record['state']}, not {state}: {record}")
-        time.sleep(0.1)
+# -- test images -------------------------------------------------------------------------------------------
+
+
+def png(width: int, height: int) -> bytes:
+    """A real PNG (a colour gradient), made without an imaging library."""
+    rows = bytearray()
+    for y in range(height):
+        rows.append(0)
+        shade = y * 255 // max(1, height - 1)
+        line = bytearray(3 * width)
+        line[0::3] = bytes(x * 255 // max(1, width - 1) for x in range(width))
+        line[1::3] = bytes([shade]) * width
+        line[2::3] = bytes([128]) * width
+        rows.extend(line)
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (
+            struct.pack(">I", len(data))
+            + kind
+            + data
+            + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+        )
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(bytes(rows), 6))
+        + chunk(b"IEND", b"")
+    )

@@ -16,7 +16,7 @@ import pytest
 from forms.loader import builtin_forms
 from forms.validate import validate
 from tests.conftest import LiveServer
-from tests.e2e.helpers import check, log_in_and_install, png, sel, tick, wait_state, wait_until
+from tests.e2e.tablet import check, log_in_and_install, png, sel, tick, wait_state, wait_until
 
 pytestmark = pytest.mark.e2e
 

@@ -17,7 +17,8 @@ from tests.e2e.tablet import (
     open_form,
     record_id,
     wait_ready,
-    wait_state,
+    wait_record,
+    wait_until,
 )
 from tests.factories import observation_answers
 
@@ -51,7 +52,7 @@ def test_offline_observation_syncs_exactly_once(live_server, tablet, browser):
         for k in ("school", "visit_date", "session", "teacher", "grade", "learning_area", "topic")
     }
     fill(page, first_half)
-    page.wait_for_function("document.getElementById('save-state').textContent.includes('✓')")
+    wait_until(page, "document.getElementById('save-state').textContent.includes('✓')")
 
     # The tab is killed (renderer crash, no unload handlers), then reopened: every answer is back.
     kill_renderers(browser)
@@ -73,19 +74,19 @@ def test_offline_observation_syncs_exactly_once(live_server, tablet, browser):
     fill(page, {k: v for k, v in answers.items() if k.endswith("_evidence")})
     assert page.locator("#f-mean_score").inner_text() == str(answers["mean_score"])
     page.click("#finalize")
-    wait_state(page, rid, "pending")
+    wait_record(page, rid, "pending")
     assert page.locator("#unsynced-count").inner_text() == "1"
     assert server_rows(live_server, rid)[0] == []
 
     # Back on Wi-Fi: it syncs by itself, exactly once, with the same answers.
     tablet.set_offline(False)
     page.evaluate("window.dispatchEvent(new Event('online'))")
-    wait_state(page, rid, "synced")
+    wait_record(page, rid, "synced")
     local = local_record(page, rid)
     records, revisions = server_rows(live_server, rid)
     assert len(records) == 1 and json.loads(records[0][1]) == local["answers"] == answers
     assert revisions == {local["rev"]: "current"}
-    page.wait_for_function("document.getElementById('unsynced-count').textContent === '0'")
+    wait_until(page, "document.getElementById('unsynced-count').textContent === '0'")
 
     # Replaying the very same push changes nothing.
     replay = page.evaluate(
@@ -108,7 +109,7 @@ def test_offline_observation_syncs_exactly_once(live_server, tablet, browser):
     page.fill("input[name=topic]", "การอ่านออกเสียง")
     page.click("#finalize")
     page.click("#sync-now")
-    wait_state(page, rid, "synced")
+    wait_record(page, rid, "synced")
     records, revisions = server_rows(live_server, rid)
     assert json.loads(records[0][1])["topic"] == "การอ่านออกเสียง"
     assert sorted(revisions.values()) == ["current", "superseded"]
@@ -131,11 +132,11 @@ def test_offline_observation_syncs_exactly_once(live_server, tablet, browser):
         page.fill("input[name=topic]", "ฉบับของศึกษานิเทศก์")
         page.click("#finalize")
         page.click("#sync-now")
-        wait_state(page, rid, "synced")
+        wait_record(page, rid, "synced")
 
         page_b.click("#finalize")
         page_b.click("#sync-now")
-        wait_state(page_b, rid, "conflict")
+        wait_record(page_b, rid, "conflict")
         # Both versions are kept on the server and shown on the tablet.
         records, revisions = server_rows(live_server, rid)
         assert records[0][2] == 1 and "conflict" in revisions.values()
@@ -146,7 +147,7 @@ def test_offline_observation_syncs_exactly_once(live_server, tablet, browser):
         # The team member keeps their version: the conflict is settled on the server.
         page_b.click("#keep-mine")
         page_b.click("#sync-now")
-        wait_state(page_b, rid, "synced")
+        wait_record(page_b, rid, "synced")
         records, _ = server_rows(live_server, rid)
         assert records[0][2] == 0 and json.loads(records[0][1])["topic"] == "ฉบับของทีม"
     finally:

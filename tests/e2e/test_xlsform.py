@@ -12,7 +12,7 @@ import openpyxl
 import pytest
 
 from tests.conftest import LiveServer
-from tests.e2e.helpers import check, log_in_and_install, sel, wait_state, wait_until
+from tests.e2e.tablet import check, log_in_and_install, sel, wait_state, wait_until
 
 pytestmark = pytest.mark.e2e
 

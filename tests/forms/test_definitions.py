@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import msgspec
 import pytest
@@ -115,3 +116,65 @@ def test_broken_definitions_are_refused_with_the_place(change: tuple[str, str], 
 def test_published_definition_round_trips_as_json() -> None:
     for form in FORMS.values():
         assert msgspec.json.decode(msgspec.json.encode(form), type=FormDef) == form
+
+
+def reflection_answers(**overrides: Any) -> dict[str, Any]:
+    """A valid reflection (v2) record's answers."""
+    answers: dict[str, Any] = {
+        "school": "49010001",
+        "visit_date": "2025-06-10",
+        "session": "morning",
+        "start_time": "10:30",
+        "end_time": "11:15",
+        "participants": ["supervisor", "teacher"],
+        "participant_count": 4,
+        "teachers": [
+            {
+                "teacher": "49010001-01",
+                **{k: "บันทึก" for k in ("aar_intended", "aar_happened", "aar_why", "aar_next")},
+                "pupil_evidence": "ผลงานนักเรียน",
+                "agreed_strengths": "ใช้สื่อของจริง",
+                "focuses": ["feedback"],
+                "agreement": "agree",
+            }
+        ],
+        "actions": [
+            {"action": "ใช้คำถามปลายเปิด", "owner": "ครู", "due_date": "2025-07-01", "support_needed": "no"}
+        ],
+        "written_in_notebook": "no",
+        "next_follow_up": "2025-08-01",
+        "recorder": {"name": "ศน.ทดสอบ", "at": "2025-06-10T11:20"},
+    }
+    answers.update(overrides)
+    return answers
+
+
+def test_reflection_v1_stays_published_beside_v2() -> None:
+    versions = sorted(f.version for f in builtin_forms() if f.id == "reflection")
+    assert versions == [1, 2] and FORMS["reflection"].version == 2
+    v1 = next(f for f in builtin_forms() if f.id == "reflection" and f.version == 1)
+    assert v1.field("previous_actions") is None
+
+
+def test_reflection_closes_the_previous_visits_actions() -> None:
+    form = FORMS["reflection"]
+    assert validate(form, reflection_answers()) == []  # no earlier actions: nothing to close
+    previous = [
+        {"previous_action": "จัดมุมหนังสือ", "previous_owner": "ครู", "previous_due": "2025-05-30",
+         "previous_status": "done"},
+        {"previous_action": "ทำบัตรคำ", "previous_status": "in_progress"},
+        {"previous_action": "อบรมครู", "previous_status": "not_done", "previous_note": "ไม่มีงบประมาณ"},
+        {"previous_action": "เยี่ยมบ้าน", "previous_status": "done"},
+    ]  # fmt: skip
+    answers = reflection_answers(previous_meeting_date="2025-01-15", previous_actions=previous)
+    assert validate(form, answers) == []
+    assert derive(form, answers)["previous_done_share"] == 50
+    unclosed = [dict(previous[0], previous_status=None), dict(previous[2], previous_note=None)]
+    problems = validate(
+        form, reflection_answers(previous_actions=unclosed, previous_meeting_date="2025-07-01")
+    )
+    assert sorted((p.field, p.code) for p in problems) == [
+        ("previous_actions[0].previous_status", "required"),
+        ("previous_actions[1].previous_note", "required"),
+        ("previous_meeting_date", "constraint"),
+    ]

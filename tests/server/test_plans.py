@@ -9,7 +9,7 @@ import pytest
 from server import i18n
 from server.calendar import term_of
 from server.notice import Refused
-from server.plans import AssignmentCreate, VisitCreate, coverage, create_visit_tx
+from server.plans import AssignmentCreate, VisitCreate, coverage, create_visit_tx, visit_detail
 from sync.feed import pull
 from tests.conftest import DEMO_TODAY, persona
 
@@ -175,3 +175,42 @@ def test_semester_dates_come_from_the_terms_table(fresh_db):
     term, choices = pick_term(fresh_db, None, dt.date(2025, 5, 13))
     assert term == early and early in choices
     assert pick_term(fresh_db, "2568-2", dt.date(2025, 5, 13))[0].start == dt.date(2025, 11, 1)  # default
+
+
+def test_a_team_visit_lists_every_observers_synced_records(demo_db, people):
+    sup, team = people["supervisor1"], people["team1"]
+    school = first_school(demo_db, "N01", 12)
+    teachers = [r[0] for r in demo_db.execute("SELECT id FROM teachers WHERE school_code = ?", [school])]
+    visit_id = plan(demo_db, sup, school, [sup.id, team.id])
+    for n, (author, form_id, teacher) in enumerate(
+        [
+            (team.id, "observation", teachers[1]),
+            (sup.id, "reflection", None),
+            (sup.id, "observation", teachers[0]),
+        ]
+    ):
+        demo_db["records"].insert(
+            {
+                "id": f"00000000-0000-4000-9000-{n:012d}",
+                "form_id": form_id,
+                "form_version": 1,
+                "network_id": "N01",
+                "school_code": school,
+                "visit_id": visit_id,
+                "author_id": author,
+                "rev": "1",
+                "answers": json.dumps({"school": school, "teacher": teacher}),
+                "updated_at": f"2031-06-03T1{n}:00:00+07:00",
+                "seq": 0,
+            }
+        )
+    add_record(demo_db, school, None, "2031-06-03")  # the same school, no visit id: not this visit's
+    detail = visit_detail(demo_db, sup, visit_id)
+    assert detail is not None
+    names = dict(demo_db.execute("SELECT id, display_name FROM users").fetchall())
+    assert [(r["observer"], r["form_id"]) for r in detail["records"]] == sorted(
+        [(names[team.id], "observation"), (names[sup.id], "observation"), (names[sup.id], "reflection")]
+    )
+    teacher_names = {r["teacher"] for r in detail["records"]} - {None}
+    assert len(teacher_names) == 2
+    assert visit_detail(demo_db, people["supervisor2"], visit_id) is None  # another network

@@ -7,6 +7,7 @@ import { t } from './i18n.js';
 import { compileRule, truthy } from './rules.js';
 import * as store from './store.js';
 import { beDate, todayIso } from './thaidate.js';
+import { prefill } from './today.js';
 import { evidenceName, evidenceRequired, isEmpty, isRelevant, itemScope, validate, walk } from './validate.js';
 import { setupWidgets } from './widgets.js';
 
@@ -458,7 +459,8 @@ function fill() {
   collect();
 }
 
-/** A new record, prefilled from the visit it was opened for; repeats start with their minimum items. */
+/** A new record, prefilled from the visit it was opened for (today.js: the classroom, the visit's observations,
+ * the previous visit's actions to close); repeats start with their minimum items. */
 async function newRecord(id) {
   const answers = {};
   const visitId = params.get('visit');
@@ -469,10 +471,10 @@ async function newRecord(id) {
     if (field) answers[field.name] = school;
   }
   if (visit) {
-    if (fields.some((f) => f.name === 'visit_date')) answers.visit_date = visit.date;
-    if (fields.some((f) => f.name === 'session')) answers.session = visit.session;
+    const has = (name) => fields.some((f) => f.name === name);
+    Object.assign(answers, prefill(form.id, visit, params, await store.allRecords(), has));
   }
-  for (const f of topFields.filter((x) => x.kind === 'repeat' && x.min_items > 0)) {
+  for (const f of topFields.filter((x) => x.kind === 'repeat' && x.min_items > 0 && !answers[x.name])) {
     answers[f.name] = Array.from({ length: f.min_items }, () => ({}));
   }
   const now = new Date().toISOString();

@@ -1,52 +1,16 @@
-// The home screen: today's visits, the records on this tablet with their state, storage, export.
+// The home screen: today's visits (today-view.js), the records on this tablet with their state, storage, export.
+import { el } from './dom.js';
 import { t } from './i18n.js';
 import * as store from './store.js';
 import { beDate, beDateTime, todayIso } from './thaidate.js';
+import { renderToday } from './today-view.js';
 
 const $ = (id) => document.getElementById(id);
 let filter = 'open';
 
-function el(tag, attrs = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) {
-    if (k === 'class') node.className = v;
-    else node.setAttribute(k, v);
-  }
-  node.append(...children.filter((c) => c !== null && c !== undefined));
-  return node;
-}
-
 async function names(kind, keyField, labelField) {
   const rows = await store.getReference(kind);
   return new Map(rows.map((r) => [r[keyField], r[labelField]]));
-}
-
-async function renderVisits() {
-  const today = todayIso();
-  $('today-date').textContent = beDate(today);
-  const visits = (await store.getReference('visits')).filter((v) => v.date === today);
-  visits.sort((a, b) => (a.session === 'morning' ? 0 : 1) - (b.session === 'morning' ? 0 : 1));
-  const schools = await names('schools', 'code', 'name');
-  const forms = await store.getReference('forms');
-  const observation = forms.filter((f) => f.form_id === 'observation').sort((a, b) => b.version - a.version)[0];
-  const list = $('today-visits');
-  list.replaceChildren(
-    ...visits.map((v) => {
-      const href = observation ? `/forms/observation/${observation.version}?visit=${encodeURIComponent(v.id)}` : '/';
-      return el(
-        'li',
-        {},
-        el(
-          'div',
-          { class: 'visit' },
-          el('span', { class: 'badge' }, t(`visit.${v.session}`)),
-          el('strong', {}, schools.get(v.school_code) || v.school_code),
-          el('a', { class: 'btn primary', href }, t('visit.observe')),
-        ),
-      );
-    }),
-  );
-  $('today-empty').hidden = visits.length > 0;
 }
 
 function title(record, schools) {
@@ -102,11 +66,11 @@ for (const button of document.querySelectorAll('[data-filter]')) {
   });
 }
 $('export-unsent').addEventListener('click', exportUnsent);
-window.addEventListener('nithet:records-changed', () => { renderRecords(); renderVisits(); });
+window.addEventListener('nithet:records-changed', () => { renderRecords(); renderToday(); });
 window.addEventListener('nithet:storage', (event) => {
   const { persisted, usage, quota } = event.detail;
   const mb = (n) => (n / 1024 / 1024).toFixed(1);
   $('storage-info').textContent = `${t(persisted ? 'storage.persisted' : 'storage.not_persisted')} · ${t('storage.used')} ${mb(usage)} / ${mb(quota)} MB`;
 });
-renderVisits();
+renderToday();
 renderRecords();

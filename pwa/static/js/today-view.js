@@ -1,0 +1,106 @@
+// The Today card of the home screen, offline from IndexedDB: each school of the day by session, my classrooms
+// there with the observation to fill and its state, the school's forms, and the actions agreed last time.
+import { el } from './dom.js';
+import { t } from './i18n.js';
+import * as store from './store.js';
+import { beDate, todayIso } from './thaidate.js';
+import { dayPlan } from './today.js';
+
+/** @typedef {import('./today.js').Task} Task @typedef {import('./today.js').VisitPlan} VisitPlan */
+
+const $ = (/** @type {string} */ id) => document.getElementById(id);
+
+/** A state badge: not started, draft, finalized and waiting to sync, synced, rejected, conflict.
+ * @param {string} state */
+function stateBadge(state) {
+  const label = state === 'none' ? t('state.none') : state === 'pending' ? t('today.finalized') : t(`state.${state}`);
+  return el('span', { class: `badge ${state}`, 'data-task-state': state }, label);
+}
+
+/** One row of work: a big link (the whole row is the target) with what, for whom, and its state.
+ * @param {Task} task @param {{lead?: string, title: string, detail?: string, attrs?: Record<string, string>}} what */
+function taskRow(task, { lead, title, detail, attrs = {} }) {
+  const verb = task.state === 'none' ? t('today.start') : task.state === 'draft' || task.state === 'rejected' || task.state === 'conflict' ? t('today.continue') : t('today.open');
+  return el(
+    'li',
+    {},
+    el(
+      'a',
+      { class: 'task', href: task.href, 'data-form': task.form_id, 'data-state': task.state, ...attrs },
+      lead ? el('span', { class: 'task-lead' }, lead) : null,
+      el('span', { class: 'task-main' }, el('strong', {}, title), detail ? el('span', { class: 'muted' }, detail) : null),
+      stateBadge(task.state),
+      el('span', { class: 'task-go' }, verb),
+    ),
+  );
+}
+
+/** @param {{grade: ?string, room: ?string}} a */
+function classLabel(a) {
+  return [a.grade ? t(`grade.${a.grade}`) : null, a.room ? `${t('today.room')} ${a.room}` : null].filter(Boolean).join(' · ');
+}
+
+/** @param {VisitPlan} plan */
+function earlierActions(plan) {
+  const heading = el('h4', {}, t('today.previous_actions'));
+  if (!plan.previous) return [heading, el('p', { class: 'muted' }, t('today.previous_none'))];
+  heading.append(' ', el('span', { class: 'muted small' }, beDate(plan.previous.date, 'medium')));
+  const items = plan.previous.actions.map((a) =>
+    el(
+      'li',
+      { 'data-earlier-action': a.action },
+      el('span', { class: 'task-main' }, el('strong', {}, a.action),
+        el('span', { class: 'muted' }, [a.owner ? `${t('today.owner')}: ${a.owner}` : null, a.due_date ? `${t('today.due')}: ${beDate(a.due_date, 'medium')}` : null].filter(Boolean).join(' · '))),
+      el('span', { class: `badge ${a.status || 'none'}`, 'data-action-status': a.status || '' }, a.status ? t(`action.${a.status}`) : t('today.not_closed')),
+    ),
+  );
+  return [heading, el('ol', { class: 'earlier' }, ...items), el('p', { class: 'hint' }, t('today.close_in_reflection'))];
+}
+
+/** @param {VisitPlan} plan */
+function visitCard(plan) {
+  const { visit } = plan;
+  const mine = plan.mine.length
+    ? el('ul', { class: 'tasks mine' }, ...plan.mine.map((c) =>
+        taskRow(c.task, { lead: c.assignment.hour || '–', title: c.teacher, detail: [classLabel(c.assignment), t('tool.observation')].filter(Boolean).join(' · '), attrs: { 'data-teacher': c.assignment.teacher_id } })))
+    : el('p', { class: 'muted' }, t('today.no_classrooms'));
+  const others = plan.others.length
+    ? el('details', { class: 'team' },
+        el('summary', {}, `${t('today.team_classrooms')} (${plan.others.length})`),
+        el('ul', { class: 'tasks compact' }, ...plan.others.map((c) =>
+          taskRow(c.task, { lead: c.assignment.hour || '–', title: c.teacher, detail: classLabel(c.assignment), attrs: { 'data-teacher': c.assignment.teacher_id } }))))
+    : null;
+  const closing = plan.previous ? `${t('today.closes')} ${plan.previous.actions.length}` : undefined;
+  return el(
+    'li',
+    { class: 'visit-card', 'data-visit-id': visit.id, 'data-session': visit.session, 'aria-labelledby': `visit-${visit.id}` },
+    el('div', { class: 'visit-head' },
+      el('span', { class: `badge session ${visit.session}` }, t(`visit.${visit.session}`)),
+      el('h3', { id: `visit-${visit.id}` }, plan.school),
+      el('span', { class: 'muted' }, beDate(visit.date, 'medium'))),
+    el('h4', {}, t('today.my_classrooms')),
+    mine,
+    others,
+    ...earlierActions(plan),
+    el('h4', {}, t('today.school_forms')),
+    el('ul', { class: 'tasks' },
+      taskRow(plan.reflection, { title: t('tool.reflection'), detail: closing }),
+      taskRow(plan.policy, { title: t('tool.policy') }),
+      taskRow(plan.literacy, { title: t('tool.literacy') })),
+  );
+}
+
+/** Render today's visits into #today-visits from IndexedDB (reference data and records). */
+export async function renderToday() {
+  const date = todayIso();
+  $('today-date').textContent = beDate(date, 'full');
+  const [visits, records, forms, teachers, schools] = await Promise.all([
+    store.getReference('visits'), store.allRecords(), store.getReference('forms'),
+    store.getReference('teachers'), store.getReference('schools'),
+  ]);
+  const me = Number(document.body.dataset.userId);
+  const plans = dayPlan({ date, me, visits, records, forms, teachers, schools });
+  $('today-visits').replaceChildren(...plans.map(visitCard));
+  $('today-empty').hidden = plans.length > 0;
+}
+

@@ -7,8 +7,6 @@ from typing import Any
 
 import pytest
 
-from tests.forms.test_rules_browser import origin, page  # noqa: F401 - the static origin and its page
-
 pytestmark = pytest.mark.e2e
 
 ME, TEAM = 3, 5
@@ -64,9 +62,9 @@ DATA = {
 }  # fmt: skip
 
 
-def run(page: Any, script: str, data: Any) -> Any:  # noqa: F811
+def run(static_page: Any, script: str, data: Any) -> Any:
     return json.loads(
-        page.evaluate(
+        static_page.evaluate(
             "async ([script, data]) => JSON.stringify(await (new Function('m', 'data', script))("
             "await import('/pwa/static/js/today.js'), data))",
             [script, data],
@@ -74,8 +72,8 @@ def run(page: Any, script: str, data: Any) -> Any:  # noqa: F811
     )
 
 
-def test_the_day_plan(page: Any) -> None:  # noqa: F811
-    plans = run(page, "return m.dayPlan(data);", DATA)
+def test_the_day_plan(static_page: Any) -> None:
+    plans = run(static_page, "return m.dayPlan(data);", DATA)
     assert [p["visit"]["id"] for p in plans] == ["am", "pm"]  # mine only, morning first; not tomorrow's
     am = plans[0]
     assert am["school"] == "โรงเรียนเอ"
@@ -98,14 +96,14 @@ def test_the_day_plan(page: Any) -> None:  # noqa: F811
     assert pm["reflection"]["href"] == "/forms/reflection/2?visit=pm"  # the newest version
 
 
-def test_a_day_with_none_of_my_visits_shows_the_networks_visits(page: Any) -> None:  # noqa: F811
+def test_a_day_with_none_of_my_visits_shows_the_networks_visits(static_page: Any) -> None:
     data = {**DATA, "me": 42}
-    plans = run(page, "return m.dayPlan(data);", data)
+    plans = run(static_page, "return m.dayPlan(data);", data)
     assert [p["visit"]["id"] for p in plans] == ["am", "other-team", "pm"]
     assert all(p["mine"] == [] for p in plans)
 
 
-def test_prefill_of_new_records(page: Any) -> None:  # noqa: F811
+def test_prefill_of_new_records(static_page: Any) -> None:
     script = """
       const [am] = data.visits.filter((v) => v.id === 'am');
       const all = () => true;
@@ -116,7 +114,7 @@ def test_prefill_of_new_records(page: Any) -> None:  # noqa: F811
         reflection: m.prefill('reflection', am, new URLSearchParams(), data.records, all),
         reflection_v1: m.prefill('reflection', am, new URLSearchParams(), data.records, v1),
       };"""
-    out = run(page, script, DATA)
+    out = run(static_page, script, DATA)
     assert out["observation"] == {
         "visit_date": "2025-06-10", "session": "morning", "teacher": f"{A}-01", "grade": "p1", "room": "1",
     }  # fmt: skip

@@ -22,7 +22,6 @@ FORM = load_file(DEFINITIONS / "observation.toml")
 RATINGS = [f.name for f in FORM.walk() if f.kind == "rating"]
 AREAS = [c.value for c in FORM.choices["learning_area"]]
 _MEAN = compile_rule(FORM.field("mean_score").calculate)  # type: ignore[union-attr,arg-type]
-_BAND = compile_rule(FORM.field("band").calculate)  # type: ignore[union-attr,arg-type]
 
 #: Two academic years (2567, 2568 BE), two semesters each: semester 1 mid-May..October, 2 November..March.
 SEMESTERS = [
@@ -120,14 +119,10 @@ def pooled_text(size: int = 2048, seed: int = 1) -> Text:
     return text
 
 
-def _band(mean: float) -> str:
-    return "ดีมาก" if mean >= 4.5 else "ดี" if mean >= 3.5 else "พอใช้" if mean >= 2.5 else "ปรับปรุง"
-
-
 def answers(
     rng: random.Random, school: School, visit_date: str, text: Text = thai_text, *, rules: bool = True
 ) -> dict[str, Any]:
-    """One observation; `rules=False` computes mean and band in Python instead of the form's rules
+    """One observation; `rules=False` computes the mean in Python instead of the form's rules
     (the same results, checked by validating a sample, and much faster)."""
     teacher, grades = rng.choice(school.teachers)
     session = rng.choice(("morning", "afternoon"))
@@ -159,10 +154,8 @@ def answers(
             out[f"{name}_evidence"] = text(rng, 40, 220)
     if rules:
         out["mean_score"] = _MEAN.evaluate(out)
-        out["band"] = _BAND.evaluate(out)
     else:
         out["mean_score"] = round(sum(scores.values()) / len(scores), 2)
-        out["band"] = _band(out["mean_score"])
     out["strengths"] = text(rng, 120, 450)
     lowest = sorted(RATINGS, key=lambda n: (scores[n], rng.random()))
     out["develop_elements"] = lowest[: rng.randint(1, 3)]

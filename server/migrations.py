@@ -5,6 +5,8 @@ from __future__ import annotations
 import sqlite_utils
 from sqlite_utils import Migrations
 
+from sync import scores as observation_scores
+
 migrations = Migrations("nithet")
 
 
@@ -202,6 +204,24 @@ def m005_report_indexes(db: sqlite_utils.Database) -> None:
     db.execute(
         "CREATE INDEX idx_records_report_period ON records "
         "(network_id, form_id, json_extract(answers, '$.visit_date'), school_code)"
+    )
+
+
+@migrations()
+def m006_observation_scores(db: sqlite_utils.Database) -> None:
+    # One narrow row per current observation (sync/scores.py), written with the record by sync/apply.py:
+    # the network summary reads integers from it instead of parsing JSON (bench/NOTES.md, 1M records).
+    observation_scores.create(db)
+    observation_scores.backfill(db)
+
+
+@migrations()
+def m007_report_drafts(db: sqlite_utils.Database) -> None:
+    # A supervisor's edits of a prefilled report (weekly activity log, 6-month report) before printing.
+    db["report_drafts"].create(
+        {"user_id": int, "kind": str, "period": str, "body": str, "updated_at": str},
+        pk=("user_id", "kind", "period"),
+        not_null=["body"],
     )
 
 

@@ -17,6 +17,7 @@ import sqlite_utils
 from forms.model import FormDef
 from forms.validate import validate
 from sync.attachments import link_attachments, missing_attachments
+from sync import scores
 from sync.problems import problem
 from sync.scope import OBSERVER_ROLES, Actor
 from sync.wire import PushBatch, Receipt, RecordPush, RecordView
@@ -196,6 +197,7 @@ def _apply_one(
         db.table("records").insert({"id": rid, "author_id": actor.id, "created_at": now, **row})
     else:
         db.table("records").update(rid, row)
+    scores.write(db, rid)  # the reports' narrow row, in the same transaction
     return Receipt(id=rid, rev=rev, status="stored")
 
 

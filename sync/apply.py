@@ -16,8 +16,8 @@ import sqlite_utils
 
 from forms.model import FormDef
 from forms.validate import validate
-from sync.attachments import link_attachments, missing_attachments
 from sync import scores
+from sync.attachments import link_attachments, missing_attachments
 from sync.problems import problem
 from sync.scope import OBSERVER_ROLES, Actor
 from sync.wire import PushBatch, Receipt, RecordPush, RecordView

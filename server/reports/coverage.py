@@ -38,9 +38,7 @@ def visits(conn: Conn, network_id: str, first: str, last: str) -> set[tuple[str,
     return found | {tuple(r) for r in rows}  # type: ignore[misc]
 
 
-def coverage(
-    conn: Conn, network_id: str, first: str, last: str, by_school: dict[str, Any]
-) -> dict[str, Any]:
+def coverage(conn: Conn, network_id: str, first: str, last: str, by_school: dict[str, Any]) -> dict[str, Any]:
     """Network coverage; `by_school` is observed.per_school for the same network and period."""
     all_schools = schools(conn, network_id)
     plan = planned(conn, network_id, first, last)

@@ -85,7 +85,9 @@ def sessions(conn: Conn, network_id: str, first: str, last: str) -> set[tuple[st
     return {tuple(r) for r in conn.execute(sql, [network_id, first, last]).fetchall()}  # type: ignore[misc]
 
 
-def mean_by_period(conn: Conn, network_id: str, periods: list[tuple[str, str]]) -> list[tuple[int, float | None]]:
+def mean_by_period(
+    conn: Conn, network_id: str, periods: list[tuple[str, str]]
+) -> list[tuple[int, float | None]]:
     """(n, mean practice score) for each (first, last) period, in one scan (the trend chart)."""
     if not periods:
         return []

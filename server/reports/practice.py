@@ -51,9 +51,7 @@ def figures(agg: dict[str, Any]) -> dict[str, Any]:
     return {
         "n": n,
         "shown": shown(n),
-        "elements": {
-            name: _element(e["n"], e["sum"], e["dist"]) for name, e in agg["elements"].items()
-        },
+        "elements": {name: _element(e["n"], e["sum"], e["dist"]) for name, e in agg["elements"].items()},
         "mean": round(agg["mean_sum"] / n, 2) if shown(n) else None,
         "bands": agg["bands"] if shown(n) else None,
         "time_on_task": {

@@ -18,9 +18,19 @@ def network_name(conn: Conn, network_id: str) -> str | None:
     return row[0] if row else None
 
 
+def labels(conn: Conn) -> dict[str, Any]:
+    """Choice labels the report shows instead of codes (from the published forms)."""
+    out: dict[str, Any] = {}
+    for form_id, lists in (("observation", ("element", "grade", "learning_area", "session")), ("policy", ("status",))):
+        definition = form(conn, form_id)
+        for name in lists:
+            out[name] = {c.value: c.label for c in definition.choices.get(name, ())} if definition else {}
+    return out
+
+
 def network_summary(conn: Conn, network_id: str, first: str, last: str) -> dict[str, Any]:
     """Everything the secretary compiles for one network and period (ISO dates, inclusive)."""
-    cutoffs, _labels = practice.cutoffs(form(conn, "observation"))
+    cutoffs, band_labels = practice.cutoffs(form(conn, "observation"))
     by_school = observed.per_school(conn, network_id, first, last, cutoffs)
     coverage = cov.coverage(conn, network_id, first, last, by_school)
     network = practice.combine(list(by_school.values()))
@@ -40,6 +50,8 @@ def network_summary(conn: Conn, network_id: str, first: str, last: str) -> dict[
         "reflection": refl.reflection(conn, network_id, first, last),
         "policy": pol.policy(conn, network_id, first, last),
         "literacy": lit.literacy(conn, network_id, first, last),
+        "labels": labels(conn),
+        "band_labels": band_labels,
     }
 
 

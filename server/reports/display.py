@@ -41,7 +41,7 @@ def value_text(form: FormDef, field: Field, value: Any, names: Names, lang: str 
 def rows(
     form: FormDef, fields: tuple[Field, ...], answers: Mapping[str, Any], names: Names, lang: str = "th"
 ) -> list[dict[str, Any]]:
-    """[{label, text}] or [{label, items: [[...rows]]}] for repeats; unanswered questions are left out."""
+    """[{label, text}] or [{label, entries: [[...rows]]}] for repeats; unanswered questions are left out."""
     out: list[dict[str, Any]] = []
     for field in fields:
         if field.kind == "group":
@@ -56,7 +56,7 @@ def rows(
             items = [i for i in value if isinstance(i, Mapping)] if isinstance(value, list) else []
             printed = [rows(form, field.fields, item, names, lang) for item in items]
             if any(printed):
-                out.append({"label": field.label.text(lang), "items": printed})
+                out.append({"label": field.label.text(lang), "entries": printed})
             continue
         if is_empty(value):
             continue

@@ -79,7 +79,12 @@ def reflection(school: str, teacher: str, date: str, *, session: str = "morning"
 
 
 def policy(school: str, date: str, statuses: dict[str, str], *, session: str = "afternoon") -> dict[str, Any]:
-    answers: dict[str, Any] = {"school": school, "visit_date": date, "session": session, "informant": "ผู้อำนวยการ"}
+    answers: dict[str, Any] = {
+        "school": school,
+        "visit_date": date,
+        "session": session,
+        "informant": "ผู้อำนวยการ",
+    }
     for code, status in statuses.items():
         answers[f"{code}_status"] = status
         if status == "not_applicable":
@@ -112,7 +117,9 @@ def pupil(code: str, grade: str, words_attempted: int, words_wrong: int, passage
     return p
 
 
-def literacy(school: str, date: str, grade: str, pupils: list[dict[str, Any]], *, session: str = "morning") -> dict[str, Any]:
+def literacy(
+    school: str, date: str, grade: str, pupils: list[dict[str, Any]], *, session: str = "morning"
+) -> dict[str, Any]:
     return {"school": school, "visit_date": date, "session": session, "class_grade": grade, "pupils": pupils}
 
 
@@ -137,7 +144,9 @@ def store(db: sqlite_utils.Database, actor: Actor, form_id: str, answers: dict[s
         return f if f and f.version == version else None
 
     with db.atomic():
-        receipts = apply_batch(db, actor, batch, lookup, now=dt.datetime.now(dt.UTC).isoformat(), max_record_bytes=1 << 20)
+        receipts = apply_batch(
+            db, actor, batch, lookup, now=dt.datetime.now(dt.UTC).isoformat(), max_record_bytes=1 << 20
+        )
     assert receipts[0].status == "stored", receipts[0]
     return rid
 

@@ -10,6 +10,9 @@ from sync.scores import ELEMENTS, TABLE
 
 SCORES = tuple(range(1, 6))
 _MEAN = "(" + " + ".join(ELEMENTS) + ") / 9.0"
+#: Visits per school (distinct date and session), and of them in the morning, from the observations.
+_VISITS = "count(DISTINCT visit_date || session)"
+_MORNING = "count(DISTINCT CASE WHEN session = 'morning' THEN visit_date END)"
 
 
 def _columns(cutoffs: list[float]) -> str:
@@ -22,12 +25,14 @@ def _columns(cutoffs: list[float]) -> str:
         "sum(snapshots > 0)",
         "sum(CASE WHEN snapshots > 0 THEN snap_activity * 100.0 / snapshots END)",
         "sum(CASE WHEN snapshots > 0 THEN snap_on_task * 100.0 / snapshots END)",
-        f"sum({_MEAN})",
+        "sum(m)",
+        _VISITS,
+        _MORNING,
     ]
-    # Band of the mean practice score: highest cut-off first; the band index of each observation.
+    # Band of the mean practice score `m`: highest cut-off first; the band index of each observation.
     for i, cut in enumerate(cutoffs):
-        upper = f" AND {_MEAN} < {float(cutoffs[i - 1])!r}" if i else ""
-        cols.append(f"sum({_MEAN} >= {float(cut)!r}{upper})")
+        upper = f" AND m < {float(cutoffs[i - 1])!r}" if i else ""
+        cols.append(f"sum(m >= {float(cut)!r}{upper})")
     for name in ELEMENTS:
         cols.append(f"count({name})")
         cols.append(f"sum({name})")
@@ -38,14 +43,14 @@ def _columns(cutoffs: list[float]) -> str:
 def per_school(conn: Conn, network_id: str, first: str, last: str, cutoffs: list[float]) -> dict[str, Any]:
     """{school_code: aggregates}; `cutoffs` are the practice band minimums, highest first."""
     sql = (
-        f"SELECT {_columns(cutoffs)} FROM {TABLE} "
-        "WHERE network_id = ? AND visit_date BETWEEN ? AND ? GROUP BY school_code"
+        f"SELECT {_columns(cutoffs)} FROM (SELECT *, {_MEAN} AS m FROM {TABLE} "
+        "WHERE network_id = ? AND visit_date BETWEEN ? AND ?) GROUP BY school_code"
     )
     out = {}
     for row in conn.execute(sql, [network_id, first, last]).fetchall():
-        code, n, teachers, minutes, grades, snap_n, activity, on_task, mean_sum = row[:9]
-        bands = list(row[9 : 9 + len(cutoffs)])
-        rest = row[9 + len(cutoffs) :]
+        code, n, teachers, minutes, grades, snap_n, activity, on_task, mean_sum, visits, morning = row[:11]
+        bands = list(row[11 : 11 + len(cutoffs)])
+        rest = row[11 + len(cutoffs) :]
         elements = {}
         for i, name in enumerate(ELEMENTS):
             count, total, *dist = rest[i * 7 : i * 7 + 7]
@@ -59,30 +64,34 @@ def per_school(conn: Conn, network_id: str, first: str, last: str, cutoffs: list
             "activity_sum": activity or 0.0,
             "on_task_sum": on_task or 0.0,
             "mean_sum": mean_sum or 0.0,
+            "visits": visits,
+            "morning": morning,
             "bands": [b or 0 for b in bands],
             "elements": elements,
         }
     return out
 
 
-def counts_by(conn: Conn, column: str, network_id: str, first: str, last: str) -> dict[str, int]:
-    """Observations per grade or per learning area."""
-    if column not in ("grade", "learning_area", "session"):
-        raise ValueError(column)
+def grades_and_areas(
+    conn: Conn, network_id: str, first: str, last: str
+) -> tuple[dict[str, int], dict[str, int]]:
+    """Observations per grade and per learning area, in one scan."""
     sql = (
-        f"SELECT {column}, count(*) FROM {TABLE} WHERE network_id = ? AND visit_date BETWEEN ? AND ? "
-        f"GROUP BY {column}"
+        f"SELECT grade, learning_area, count(*) FROM {TABLE} WHERE network_id = ? AND visit_date BETWEEN ? AND ? "
+        "GROUP BY grade, learning_area"
     )
-    return {k: n for k, n in conn.execute(sql, [network_id, first, last]).fetchall()}
+    grades: dict[str, int] = {}
+    areas: dict[str, int] = {}
+    for grade, area, n in conn.execute(sql, [network_id, first, last]).fetchall():
+        grades[grade] = grades.get(grade, 0) + n
+        areas[area] = areas.get(area, 0) + n
+    return grades, areas
 
 
-def sessions(conn: Conn, network_id: str, first: str, last: str) -> set[tuple[str, str, str]]:
-    """(school, date, session) of every observed visit."""
-    sql = (
-        f"SELECT DISTINCT school_code, visit_date, session FROM {TABLE} "
-        "WHERE network_id = ? AND visit_date BETWEEN ? AND ?"
-    )
-    return {tuple(r) for r in conn.execute(sql, [network_id, first, last]).fetchall()}  # type: ignore[misc]
+def observed_at(conn: Conn, network_id: str, school: str, date: str, session: str) -> bool:
+    """Whether a class was observed at this visit (a primary-key lookup)."""
+    sql = f"SELECT 1 FROM {TABLE} WHERE network_id = ? AND visit_date = ? AND school_code = ? AND session = ? LIMIT 1"
+    return conn.execute(sql, [network_id, date, school, session]).fetchone() is not None
 
 
 def mean_by_period(

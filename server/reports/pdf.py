@@ -34,6 +34,8 @@ def render(html: str) -> bytes:
     """`html` links its stylesheets and images under /static/ (as the print view online does)."""
     from weasyprint import HTML
 
-    html = html.replace('href="/static/', f'href="file://{STATIC}/').replace('src="/static/', f'src="file://{STATIC}/')
+    html = html.replace('href="/static/', f'href="file://{STATIC}/').replace(
+        'src="/static/', f'src="file://{STATIC}/'
+    )
     fetcher = _fetcher_class()(allowed_protocols=("file",))
     return HTML(string=html, base_url=f"file://{STATIC}/", url_fetcher=fetcher).write_pdf()  # type: ignore[no-any-return]

@@ -21,7 +21,10 @@ def network_name(conn: Conn, network_id: str) -> str | None:
 def labels(conn: Conn) -> dict[str, Any]:
     """Choice labels the report shows instead of codes (from the published forms)."""
     out: dict[str, Any] = {}
-    for form_id, lists in (("observation", ("element", "grade", "learning_area", "session")), ("policy", ("status",))):
+    for form_id, lists in (
+        ("observation", ("element", "grade", "learning_area", "session")),
+        ("policy", ("status",)),
+    ):
         definition = form(conn, form_id)
         for name in lists:
             out[name] = {c.value: c.label for c in definition.choices.get(name, ())} if definition else {}

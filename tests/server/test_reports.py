@@ -50,8 +50,18 @@ def network(demo_db) -> dict[str, Any]:  # type: ignore[no-untyped-def]
         ans = rd.observation(a, teachers(demo_db, a)[i % 2], "2025-12-02", rd.random_scores(rng))
         rd.store(demo_db, sup, "observation", ans)
         made["s2"].append(ans)
-    rd.store(demo_db, sup, "reflection", rd.reflection(a, teachers(demo_db, a)[0], "2025-06-10", actions=3, support=2))
-    rd.store(demo_db, sup, "reflection", rd.reflection(b, teachers(demo_db, b)[0], "2025-09-01", session="afternoon"))
+    rd.store(
+        demo_db,
+        sup,
+        "reflection",
+        rd.reflection(a, teachers(demo_db, a)[0], "2025-06-10", actions=3, support=2),
+    )
+    rd.store(
+        demo_db,
+        sup,
+        "reflection",
+        rd.reflection(b, teachers(demo_db, b)[0], "2025-09-01", session="afternoon"),
+    )
     statuses = [
         {"p01": "done", "p02": "in_progress", "p03": "not_done", "p04": "done", "p05": "not_applicable", "p06": "done"},
         {"p01": "done", "p02": "done", "p03": "not_done", "p04": "in_progress", "p05": "done", "p06": "done"},
@@ -62,7 +72,10 @@ def network(demo_db) -> dict[str, Any]:  # type: ignore[no-untyped-def]
     rd.store(demo_db, sup, "policy", rd.policy(a, "2025-08-05", statuses[0], session="afternoon"))
     rd.store(demo_db, sup, "policy", rd.policy(b, "2025-09-01", statuses[1]))
     rd.store(demo_db, sup, "policy", rd.policy(c, "2025-09-02", statuses[2]))
-    p1 = [rd.pupil(f"A{i:02d}", "p1", 25, w, 30, pw, 60) for i, (w, pw) in enumerate([(0, 2), (3, 5), (25, 30), (10, 0), (5, 1)])]
+    p1 = [
+        rd.pupil(f"A{i:02d}", "p1", 25, w, 30, pw, 60)
+        for i, (w, pw) in enumerate([(0, 2), (3, 5), (25, 30), (10, 0), (5, 1)])
+    ]
     p1[2]["word_grid"]["stopped_early"] = False  # all wrong but read to the end
     p3 = [rd.pupil(f"B{i:02d}", "p3", 20, 2, 33, 1, 60) for i in range(2)]
     p3 += [rd.pupil(f"B{i:02d}", "p3", 20, 2, 33, 1, 60) for i in range(2, 5)]
@@ -72,7 +85,9 @@ def network(demo_db) -> dict[str, Any]:  # type: ignore[no-untyped-def]
     rd.store(demo_db, sup, "literacy", rd.literacy(a, "2025-07-01", "p3", p3, session="afternoon"))
     other = persona(demo_db, "supervisor2")
     n03 = demo_db.execute("SELECT code FROM schools WHERE network_id = 'N03' LIMIT 1").fetchone()[0]
-    rd.store(demo_db, other, "observation", rd.observation(n03, teachers(demo_db, n03)[0], "2025-06-10", [5] * 9))
+    rd.store(
+        demo_db, other, "observation", rd.observation(n03, teachers(demo_db, n03)[0], "2025-06-10", [5] * 9)
+    )
     return {"db": demo_db, "a": a, "b": b, "c": c, "made": made, "p1": p1, "p3": p3, "statuses": statuses}
 
 
@@ -118,10 +133,17 @@ def test_coverage_counts_visits_sessions_teachers_hours(network):
     cov = s["coverage"]
     assert cov["observations"] == len(made)
     assert cov["teachers"] == len({(r["school"], r["teacher"]) for r in made})
-    minutes = sum((int(r["end_time"][:2]) * 60 + int(r["end_time"][3:])) - (int(r["start_time"][:2]) * 60 + int(r["start_time"][3:])) for r in made)
+    minutes = sum(
+        (int(r["end_time"][:2]) * 60 + int(r["end_time"][3:]))
+        - (int(r["start_time"][:2]) * 60 + int(r["start_time"][3:]))
+        for r in made
+    )
     assert cov["hours"] == round(minutes / 60, 1)
     visits = {(r["school"], r["visit_date"], r["session"]) for r in made}
-    visits |= {(network["a"], "2025-06-10", "morning"), (network["b"], "2025-09-01", "afternoon")}  # reflections
+    visits |= {
+        (network["a"], "2025-06-10", "morning"),
+        (network["b"], "2025-09-01", "afternoon"),
+    }  # reflections
     visits |= {(network["a"], "2025-06-10", "afternoon"), (network["a"], "2025-08-05", "afternoon"),
                (network["b"], "2025-09-01", "afternoon"), (network["c"], "2025-09-02", "afternoon"),
                (network["a"], "2025-07-01", "afternoon")}  # policy and literacy  # fmt: skip
@@ -133,9 +155,14 @@ def test_coverage_counts_visits_sessions_teachers_hours(network):
     assert cov["by_learning_area"] == {
         x: sum(1 for r in made if r["learning_area"] == x) for x in {r["learning_area"] for r in made}
     }
-    planned = network["db"].execute(
-        "SELECT count(DISTINCT school_code) FROM visits WHERE network_id = 'N01' AND date BETWEEN ? AND ?", S1
-    ).fetchone()[0]
+    planned = (
+        network["db"]
+        .execute(
+            "SELECT count(DISTINCT school_code) FROM visits WHERE network_id = 'N01' AND date BETWEEN ? AND ?",
+            S1,
+        )
+        .fetchone()[0]
+    )
     assert cov["schools_planned"] == planned
 
 
@@ -146,8 +173,14 @@ def test_time_on_learning_from_snapshots(network):
     s = network_summary(network["db"], "N01", *S1)
     tot = s["practice"]["time_on_task"]
     assert tot["n"] == len(with_snaps) == 3
-    share = [100 * sum(e["activity"] == "yes" for e in r["time_on_task"]) / len(r["time_on_task"]) for r in with_snaps]
-    high = [100 * sum(e["off_task"] == "0-1" for e in r["time_on_task"]) / len(r["time_on_task"]) for r in with_snaps]
+    share = [
+        100 * sum(e["activity"] == "yes" for e in r["time_on_task"]) / len(r["time_on_task"])
+        for r in with_snaps
+    ]
+    high = [
+        100 * sum(e["off_task"] == "0-1" for e in r["time_on_task"]) / len(r["time_on_task"])
+        for r in with_snaps
+    ]
     assert tot["activity"] == pytest.approx(round(statistics.fmean(share), 1))
     assert tot["on_task"] == pytest.approx(round(statistics.fmean(high), 1))
 
@@ -163,7 +196,9 @@ def test_two_semesters_are_kept_apart_and_trend_has_both(network):
         round(statistics.fmean(r["feedback"] for r in made), 2)
     )
     points = trend(network["db"], "N01", [S1, S2, ("2026-05-16", "2026-10-31")])
-    expected = [statistics.fmean(sum(r[n] for n in ELEMENTS) / 9 for r in network["made"][k]) for k in ("s1", "s2")]
+    expected = [
+        statistics.fmean(sum(r[n] for n in ELEMENTS) / 9 for r in network["made"][k]) for k in ("s1", "s2")
+    ]
     assert [p["n"] for p in points] == [8, 4, 0]
     assert points[0]["mean"] == pytest.approx(round(expected[0], 2))
     assert points[1]["mean"] == pytest.approx(round(expected[1], 2))
@@ -236,5 +271,7 @@ def test_an_edit_replaces_the_scores_row(demo_db):
     with demo_db.atomic():
         apply_batch(demo_db, sup, PushBatch(device_id="tablet-a", records=[msgspec.Raw(raw)]),
                     lambda f, v: rd.FORMS[f], now=dt.datetime.now(dt.UTC).isoformat(), max_record_bytes=1 << 20)  # fmt: skip
-    rows = demo_db.execute(f"SELECT visit_date, feedback FROM {scores.TABLE} WHERE record_id = ?", [rid]).fetchall()
+    rows = demo_db.execute(
+        f"SELECT visit_date, feedback FROM {scores.TABLE} WHERE record_id = ?", [rid]
+    ).fetchall()
     assert rows == [("2025-06-11", 4)]

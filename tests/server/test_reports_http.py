@@ -43,7 +43,9 @@ def non_white_share(body: bytes, tmp_path: Any) -> float:
     """Render page 1 at 30 dpi as a greyscale PGM and count the pixels that are not white."""
     path = tmp_path / "page.pdf"
     path.write_bytes(body)
-    subprocess.run(["pdftoppm", "-r", "30", "-f", "1", "-l", "1", "-gray", str(path), str(tmp_path / "p")], check=True)
+    subprocess.run(
+        ["pdftoppm", "-r", "30", "-f", "1", "-l", "1", "-gray", str(path), str(tmp_path / "p")], check=True
+    )
     pgm = next(tmp_path.glob("p*.pgm")).read_bytes()
     # P5\n<w> <h>\n255\n<pixels>
     parts = pgm.split(b"\n", 3)
@@ -54,19 +56,43 @@ def non_white_share(body: bytes, tmp_path: Any) -> float:
 @pytest.fixture(scope="module")
 def data(shared_server) -> dict[str, Any]:  # type: ignore[no-untyped-def]
     db = sqlite3.connect(shared_server.db_path)
-    school, name = db.execute("SELECT code, name FROM schools WHERE network_id = 'N01' ORDER BY code").fetchone()
-    teachers = [r for r in db.execute("SELECT id, name FROM teachers WHERE school_code = ? ORDER BY id", [school])]
+    school, name = db.execute(
+        "SELECT code, name FROM schools WHERE network_id = 'N01' ORDER BY code"
+    ).fetchone()
+    teachers = [
+        r for r in db.execute("SELECT id, name FROM teachers WHERE school_code = ? ORDER BY id", [school])
+    ]
     other = db.execute("SELECT code FROM schools WHERE network_id = 'N03' ORDER BY code").fetchone()[0]
     other_teacher = db.execute("SELECT id FROM teachers WHERE school_code = ?", [other]).fetchone()[0]
     network = db.execute("SELECT name FROM networks WHERE id = 'N01'").fetchone()[0]
     db.close()
     with shared_server.client("supervisor1") as c:
-        for i, scores in enumerate(([4, 3, 4, 3, 4, 3, 4, 3, 4], [5, 4, 4, 4, 3, 4, 4, 4, 4], [3, 3, 3, 3, 3, 3, 3, 3, 3])):
-            strengths = "=HYPERLINK(\"http://x\")" if i == 2 else rd.STRENGTH_TEXTS[i]
-            push(c, "observation", rd.observation(school, teachers[i][0], "2025-06-10", scores, strengths=strengths), "tablet-sup1-0001", pending=3)
-        push(c, "reflection", rd.reflection(school, teachers[0][0], "2025-06-10"), "tablet-sup1-0001", pending=3)
+        for i, scores in enumerate(
+            ([4, 3, 4, 3, 4, 3, 4, 3, 4], [5, 4, 4, 4, 3, 4, 4, 4, 4], [3, 3, 3, 3, 3, 3, 3, 3, 3])
+        ):
+            strengths = '=HYPERLINK("http://x")' if i == 2 else rd.STRENGTH_TEXTS[i]
+            push(
+                c,
+                "observation",
+                rd.observation(school, teachers[i][0], "2025-06-10", scores, strengths=strengths),
+                "tablet-sup1-0001",
+                pending=3,
+            )
+        push(
+            c,
+            "reflection",
+            rd.reflection(school, teachers[0][0], "2025-06-10"),
+            "tablet-sup1-0001",
+            pending=3,
+        )
     with shared_server.client("supervisor2") as c:
-        push(c, "observation", rd.observation(other, other_teacher, "2025-06-10", [5] * 9), "tablet-sup2-0001", pending=7)
+        push(
+            c,
+            "observation",
+            rd.observation(other, other_teacher, "2025-06-10", [5] * 9),
+            "tablet-sup2-0001",
+            pending=7,
+        )
     return {"school": school, "school_name": name, "teachers": teachers, "network": network}
 
 
@@ -144,7 +170,7 @@ def test_xlsx_export_sheets_headers_values(login, data):
     assert {r[col["โรงเรียน"]] for r in rows} == {data["school_name"]}
     assert {r[col["วันที่สังเกต"]] for r in rows} == {"10/06/2568"}
     assert {r[col["ช่วงเวลา"]] for r in rows} == {"ภาคเช้า"}
-    assert {r[col["จุดเด่น"]] for r in rows} >= {"'=HYPERLINK(\"http://x\")"}
+    assert {r[col["จุดเด่น"]] for r in rows} >= {'\'=HYPERLINK("http://x")'}
     assert all(isinstance(r[col["บรรยากาศเชิงบวก"]], int) for r in rows)
 
 
@@ -155,7 +181,7 @@ def test_csv_export_round_trips_thai_with_a_bom(login, data):
     assert rows[0][2:4] == ["โรงเรียน", "วันที่สังเกต"]
     assert {row[2] for row in rows[1:]} == {data["school_name"]}
     assert any(row[rows[0].index("จุดเด่น")] == rd.STRENGTH_TEXTS[1] for row in rows[1:])
-    assert login("secretary1").get(f"/reports/network/N01/export.csv?tool=nope").status_code == 404
+    assert login("secretary1").get("/reports/network/N01/export.csv?tool=nope").status_code == 404
 
 
 def test_sync_health_shows_own_networks_only(login, data):
@@ -177,7 +203,9 @@ def test_own_weekly_log_is_prefilled_and_editable(login, data):
     client = login("supervisor1")
     page = client.get("/reports/mine/weekly?period=2025-06-10")
     assert data["school_name"] in page.text and "สังเกตชั้นเรียน 3 รายการ" in page.text
-    r = client.post("/reports/mine/weekly?period=2025-06-10", data={"body": "แก้ไขแล้ว ทดสอบ"}, follow_redirects=True)
+    r = client.post(
+        "/reports/mine/weekly?period=2025-06-10", data={"body": "แก้ไขแล้ว ทดสอบ"}, follow_redirects=True
+    )
     assert r.status_code == 200 and "แก้ไขแล้ว ทดสอบ" in r.text
     half = client.get("/reports/mine/half?period=fy2568-2")
     assert "ผลการปฏิบัติงาน" in half.text and "๒๐ กันยายน" not in half.text  # BE dates, Arabic digits on screen

@@ -29,7 +29,7 @@ def push(server, username, device, *records):  # type: ignore[no-untyped-def]
 
 def test_secretary_compiles_prints_and_exports(live_server, tablet, tmp_path):
     db = sqlite3.connect(live_server.db_path)
-    (a, a_name), (b, b_name) = db.execute(
+    (a, a_name), (b, _b_name) = db.execute(
         "SELECT code, name FROM schools WHERE network_id = 'N01' ORDER BY code LIMIT 2"
     ).fetchall()
     ta = [r[0] for r in db.execute("SELECT id FROM teachers WHERE school_code = ? ORDER BY id", [a])]

@@ -122,7 +122,7 @@ def pooled_text(size: int = 2048, seed: int = 1) -> Text:
 def answers(
     rng: random.Random, school: School, visit_date: str, text: Text = thai_text, *, rules: bool = True
 ) -> dict[str, Any]:
-    """One observation; `rules=False` computes the mean in Python instead of the form's rules
+    """One observation; `rules=False` computes the mean in Python instead of the form's rule
     (the same results, checked by validating a sample, and much faster)."""
     teacher, grades = rng.choice(school.teachers)
     session = rng.choice(("morning", "afternoon"))
@@ -155,7 +155,8 @@ def answers(
     if rules:
         out["mean_score"] = _MEAN.evaluate(out)
     else:
-        out["mean_score"] = round(sum(scores.values()) / len(scores), 2)
+        mean = round(sum(scores.values()) / len(scores), 2)
+        out["mean_score"] = int(mean) if mean == int(mean) else mean
     out["strengths"] = text(rng, 120, 450)
     lowest = sorted(RATINGS, key=lambda n: (scores[n], rng.random()))
     out["develop_elements"] = lowest[: rng.randint(1, 3)]

@@ -53,37 +53,40 @@ def fresh_db(name: str) -> Path:
 
 
 @contextmanager
+def serving(command: list[str], *, ready_url: str, cwd: Path, log_path: Path, env: dict[str, str] | None = None,
+            timeout: float = 60) -> Iterator[None]:  # fmt: skip
+    """Run a server process until the block ends; first wait until `ready_url` answers 200."""
+    with log_path.open("w") as log:
+        proc = subprocess.Popen(command, cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT)
+        try:
+            deadline = time.monotonic() + timeout
+            while True:
+                try:
+                    if httpx.get(ready_url, timeout=1).status_code == 200:
+                        break
+                except httpx.HTTPError:
+                    pass
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"{command[0]} did not start; see {log_path}")
+                time.sleep(0.1)
+            yield
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+
+
+@contextmanager
 def server(db: Path) -> Iterator[str]:
     """Serve `db`; yields the base URL; stops the server afterwards."""
-    port = free_port()
-    log = (db.parent / "server.log").open("w")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "server", "serve", "--port", str(port), "--no-demo"],
-        env=env(db),
-        cwd=ROOT,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if httpx.get(base + "/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"server did not start; see {log.name}")
-            time.sleep(0.1)
+    base = f"http://127.0.0.1:{free_port()}"
+    command = [sys.executable, "-m", "server", "serve", "--port", base.rsplit(":", 1)[1], "--no-demo"]
+    with serving(
+        command, ready_url=f"{base}/healthz", cwd=ROOT, log_path=db.parent / "server.log", env=env(db)
+    ):
         yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
 
 
 def login_cookies(client: httpx.Client, username: str) -> None:

@@ -5,14 +5,11 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-import httpx
-
-from bench.nithet import WORK, free_port
+from bench.nithet import WORK, free_port, serving
 
 PACKAGES = WORK / "npm"
 
@@ -44,39 +41,8 @@ def pouchdb_server(name: str) -> Iterator[str]:
     data = WORK / "pouch" / name
     shutil.rmtree(data, ignore_errors=True)
     data.mkdir(parents=True)
-    port = free_port()
-    log = (data / "server.log").open("w")
-    proc = subprocess.Popen(
-        [
-            str(folder / "node_modules" / ".bin" / "pouchdb-server"),
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--dir",
-            str(data),
-        ],
-        cwd=data,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(base + "/", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"pouchdb-server did not start; see {data / 'server.log'}")
-            time.sleep(0.2)
+    base = f"http://127.0.0.1:{free_port()}"
+    command = [str(folder / "node_modules" / ".bin" / "pouchdb-server"), "--host", "127.0.0.1"]
+    command += ["--port", base.rsplit(":", 1)[1], "--dir", str(data)]
+    with serving(command, ready_url=f"{base}/", cwd=data, log_path=data / "server.log"):
         yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()

@@ -169,6 +169,11 @@ class PolicyList(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_field
     policies: tuple[Policy, ...]
 
 
+#: FormDef.walk() results: a definition is immutable, so its field list is computed once (keyed by the object,
+#: which the entry keeps alive so its id cannot be reused).
+_WALKS: dict[int, tuple[FormDef, tuple[Field, ...]]] = {}
+
+
 class FormDef(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
     id: str
     version: int
@@ -183,17 +188,22 @@ class FormDef(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=T
     policies: str | None = None
 
     def walk(self) -> list[Field]:
-        """Every field, depth first, containers before what they contain."""
-        out: list[Field] = []
+        """Every field, depth first, containers before what they contain (computed once per form)."""
+        hit = _WALKS.get(id(self))
+        if hit is None or hit[0] is not self:
+            out: list[Field] = []
 
-        def visit(fields: tuple[Field, ...]) -> None:
-            for field in fields:
-                out.append(field)
-                visit(field.fields)
+            def visit(fields: tuple[Field, ...]) -> None:
+                for field in fields:
+                    out.append(field)
+                    visit(field.fields)
 
-        for section in self.sections:
-            visit(section.fields)
-        return out
+            for section in self.sections:
+                visit(section.fields)
+            if len(_WALKS) > 256:
+                _WALKS.clear()
+            hit = _WALKS[id(self)] = (self, tuple(out))
+        return list(hit[1])
 
     def field(self, name: str) -> Field | None:
         return next((f for f in self.walk() if f.name == name), None)

@@ -382,12 +382,11 @@ def _compare(op: str, a: Any, b: Any) -> bool:
     y: Any
     if isinstance(a, bool) or isinstance(b, bool):
         x, y = truthy(a), truthy(b)
+    elif _is_num(a) or _is_num(b):
+        na, nb = _num(a), _num(b)
+        x, y = (na, nb) if na is not None and nb is not None else (_str(a), _str(b))
     else:
         x, y = _str(a), _str(b)
-        if _is_num(a) or _is_num(b):
-            na, nb = _num(a), _num(b)
-            if na is not None and nb is not None:
-                x, y = na, nb
     if op == "=":
         return bool(x == y)
     if op == "!=":
@@ -543,32 +542,47 @@ _FUNCTIONS: Final[dict[str, Callable[[list[Any], _Context], Any]]] = {
 }
 
 
-def _eval(node: _Node, ctx: _Context) -> Any:
+def _compile(node: _Node) -> Callable[[_Context], Any]:
+    """Turn the tree into nested closures once, so evaluating a rule is plain function calls."""
     match node:
         case _Lit(value):
-            return value
+            return lambda ctx: value
         case _Ref(name):
-            return ctx.lookup(name)
+            return lambda ctx: ctx.lookup(name)
         case _Cur():
-            return ctx.current
+            return lambda ctx: ctx.current
         case _Neg(operand):
-            x = _num(_eval(operand, ctx))
-            return None if x is None else -x
-        case _Bin("or", left, right):
-            return truthy(_eval(left, ctx)) or truthy(_eval(right, ctx))
-        case _Bin("and", left, right):
-            return truthy(_eval(left, ctx)) and truthy(_eval(right, ctx))
-        case _Bin(op, left, right) if op in ("=", "!=", "<", "<=", ">", ">="):
-            return _compare(op, _eval(left, ctx), _eval(right, ctx))
+            inner = _compile(operand)
+
+            def negate(ctx: _Context) -> Any:
+                x = _num(inner(ctx))
+                return None if x is None else -x
+
+            return negate
         case _Bin(op, left, right):
-            return _arith("/" if op == "div" else op, _eval(left, ctx), _eval(right, ctx))
+            fl, fr = _compile(left), _compile(right)
+            if op == "or":
+                return lambda ctx: truthy(fl(ctx)) or truthy(fr(ctx))
+            if op == "and":
+                return lambda ctx: truthy(fl(ctx)) and truthy(fr(ctx))
+            if op in ("=", "!=", "<", "<=", ">", ">="):
+                return lambda ctx: _compare(op, fl(ctx), fr(ctx))
+            arith = "/" if op == "div" else op
+            return lambda ctx: _arith(arith, fl(ctx), fr(ctx))
         case _Call("if", (cond, then, other)):
-            return _eval(then if truthy(_eval(cond, ctx)) else other, ctx)
+            fc, ft, fo = _compile(cond), _compile(then), _compile(other)
+            return lambda ctx: ft(ctx) if truthy(fc(ctx)) else fo(ctx)
         case _Call("coalesce", (first, second)):
-            value = _eval(first, ctx)
-            return _eval(second, ctx) if _is_empty(value) else value
+            f1, f2 = _compile(first), _compile(second)
+
+            def coalesce(ctx: _Context) -> Any:
+                value = f1(ctx)
+                return f2(ctx) if _is_empty(value) else value
+
+            return coalesce
         case _Call(name, args):
-            return _FUNCTIONS[name]([_eval(arg, ctx) for arg in args], ctx)
+            fn, fargs = _FUNCTIONS[name], [_compile(arg) for arg in args]
+            return lambda ctx: fn([f(ctx) for f in fargs], ctx)
     raise AssertionError(node)  # pragma: no cover - the parser builds only the nodes above
 
 
@@ -593,6 +607,7 @@ class Rule:
     source: str
     _ast: _Node
     _refs: frozenset[str]
+    _run: Callable[[_Context], Any]
 
     def evaluate(
         self,
@@ -603,7 +618,7 @@ class Rule:
         today: str | None = None,
     ) -> Any:
         """Evaluate against ``answers``; integer-valued numbers come back as ``int``."""
-        result = _eval(self._ast, _Context(answers, current, item, today))
+        result = self._run(_Context(answers, current, item, today))
         if isinstance(result, float) and result.is_integer() and abs(result) < 2**53:
             return int(result)
         return result
@@ -619,4 +634,4 @@ def compile_rule(source: str) -> Rule:
     ast = _Parser(source).parse()
     refs: set[str] = set()
     _collect_refs(ast, refs)
-    return Rule(source, ast, frozenset(refs))
+    return Rule(source, ast, frozenset(refs), _compile(ast))

@@ -57,13 +57,16 @@ def apply_batch(
 ) -> list[Receipt]:
     """`attachments`: the folder of uploaded photos; a record whose photos are not all there is answered
     `attachment_missing` (None skips that check, for callers that hold no photos)."""
-    receipts = []
-    for raw in batch.records:
-        # A savepoint per record: one record's failure never leaves half of it written.
-        with db.atomic():
-            receipts.append(
-                _apply_one(db, actor, bytes(raw), forms, batch.device_id, now, max_record_bytes, attachments)
-            )
+    decoded = [_decode(bytes(raw), max_record_bytes) for raw in batch.records]
+    refs = _References(db, [r for r in decoded if isinstance(r, RecordPush)])
+    # Every check of a record runs before its first write, so a rejected record writes nothing; the batch is
+    # one transaction, so an unexpected error writes nothing at all (and the tablet retries).
+    receipts = [
+        r
+        if isinstance(r, Receipt)
+        else _apply_one(db, actor, r, forms, refs, batch.device_id, now, attachments)
+        for r in decoded
+    ]
     db.table("devices").upsert(
         {
             "id": batch.device_id,
@@ -88,22 +91,67 @@ def _best_effort_ids(raw: bytes) -> tuple[str | None, str | None]:
     return tuple(v if isinstance(v, str) and len(v) <= 64 else None for v in ids)  # type: ignore[return-value]
 
 
-def _apply_one(
-    db: sqlite_utils.Database,
-    actor: Actor,
-    raw: bytes,
-    forms: FormLookup,
-    device_id: str,
-    now: str,
-    max_record_bytes: int,
-    attachments: Path | None = None,
-) -> Receipt:
+_DECODER = msgspec.json.Decoder(RecordPush)
+
+
+def _decode(raw: bytes, max_record_bytes: int) -> RecordPush | Receipt:
     if len(raw) > max_record_bytes:
         return rejected(*_best_effort_ids(raw), "record_too_large")
     try:
-        record = msgspec.json.decode(raw, type=RecordPush)
+        return _DECODER.decode(raw)
     except (msgspec.ValidationError, msgspec.DecodeError) as exc:
         return rejected(*_best_effort_ids(raw), "malformed_record", detail=str(exc))
+
+
+class _References:
+    """What a batch needs to look up, read once for the whole batch: the schools and teachers it names,
+    which of its records the server already holds, and a block of change numbers."""
+
+    def __init__(self, db: sqlite_utils.Database, records: list[RecordPush]):
+        codes = {v for r in records for v in r.answers.values() if isinstance(v, str) and len(v) <= 32}
+        self.school_network: dict[str, str] = {}
+        self.teacher_school: dict[str, str] = {}
+        self.known_ids: set[str] = set()
+        for chunk in _chunks(sorted({r.id for r in records}), 500):
+            marks = ",".join("?" for _ in chunk)
+            self.known_ids.update(
+                r[0] for r in db.execute(f"SELECT id FROM records WHERE id IN ({marks})", chunk)
+            )
+        row = db.execute(
+            "UPDATE counters SET value = value + ? WHERE name = 'seq' RETURNING value", [len(records)]
+        ).fetchone()
+        self._next_seq, self._last_seq = int(row[0]) - len(records) + 1, int(row[0])
+        for chunk in _chunks(sorted(codes), 500):
+            marks = ",".join("?" for _ in chunk)
+            self.school_network.update(
+                db.execute(f"SELECT code, network_id FROM schools WHERE code IN ({marks})", chunk).fetchall()
+            )
+            self.teacher_school.update(
+                db.execute(f"SELECT id, school_code FROM teachers WHERE id IN ({marks})", chunk).fetchall()
+            )
+
+    def seq(self, db: sqlite_utils.Database) -> int:
+        """A change number from the batch's block (numbers left unused are only a gap in the sequence)."""
+        if self._next_seq > self._last_seq:
+            return next_seq(db)
+        self._next_seq += 1
+        return self._next_seq - 1
+
+
+def _chunks(items: list[str], size: int) -> list[list[str]]:
+    return [items[i : i + size] for i in range(0, len(items), size)]
+
+
+def _apply_one(
+    db: sqlite_utils.Database,
+    actor: Actor,
+    record: RecordPush,
+    forms: FormLookup,
+    refs: _References,
+    device_id: str,
+    now: str,
+    attachments: Path | None = None,
+) -> Receipt:
     rid, rev = record.id, record.rev
     if actor.role not in OBSERVER_ROLES:
         return rejected(rid, rev, "forbidden")
@@ -112,12 +160,14 @@ def _apply_one(
         return rejected(rid, rev, "unknown_form")
     school_field = form.school_field()
     school_code = record.answers.get(school_field.name) if school_field else None
-    school = _school(db, school_code)
-    if school is None or not actor.can_see(school["network_id"]):
+    if not isinstance(school_code, str):
+        return rejected(rid, rev, "school_out_of_scope")
+    network_id = refs.school_network.get(school_code)
+    if network_id is None or not actor.can_see(network_id):
         return rejected(rid, rev, "school_out_of_scope")
     for field in form.walk():
         value = record.answers.get(field.name)
-        if field.kind == "teacher" and value and not _teacher_at(db, value, school["code"]):
+        if field.kind == "teacher" and value and refs.teacher_school.get(str(value)) != school_code:
             return rejected(rid, rev, "unknown_teacher")
     problems = validate(form, record.answers)
     if problems:
@@ -128,6 +178,8 @@ def _apply_one(
             return rejected(rid, rev, "attachment_missing", detail=", ".join(missing))
 
     digest = content_hash(record)
+    if rid not in refs.known_ids:  # the common case: a new record, nothing to compare with
+        return _store(db, actor, record, digest, network_id, school_code, None, refs, device_id, now)
     seen = db.execute(
         "SELECT content_hash, state FROM revisions WHERE record_id = ? AND rev = ?", [rid, rev]
     ).fetchone()
@@ -142,27 +194,61 @@ def _apply_one(
     current = _current(db, rid)
     if current is not None and not actor.can_see(current.network_id):
         return rejected(rid, rev, "school_out_of_scope")
-    revision = {
-        "record_id": rid,
-        "rev": rev,
-        "base_rev": record.base_rev,
-        "content_hash": digest,
-        "form_version": record.form_version,
-        "answers": msgspec.json.encode(record.answers).decode(),
-        "author_id": actor.id,
-        "device_id": device_id,
-        "received_at": now,
-    }
     if current is not None and record.base_rev != current.rev:
         # Both versions are kept: this one as a conflict revision, flagged on the record.
-        db.table("revisions").insert({**revision, "state": "conflict"})
-        link_attachments(db, rid, record.answers)
+        _add_revision(db, actor, record, digest, device_id, now, "conflict")
         db.execute(
             "UPDATE records SET conflicts = conflicts + 1, seq = ?, updated_at = ? WHERE id = ?",
-            [next_seq(db), now, rid],
+            [refs.seq(db), now, rid],
         )
         return Receipt(id=rid, rev=rev, status="conflict", current=_current(db, rid))
+    return _store(db, actor, record, digest, network_id, school_code, current, refs, device_id, now)
 
+
+def _add_revision(
+    db: sqlite_utils.Database,
+    actor: Actor,
+    record: RecordPush,
+    digest: str,
+    device_id: str,
+    now: str,
+    state: str,
+) -> str:
+    answers = msgspec.json.encode(record.answers).decode()
+    db.execute(
+        "INSERT INTO revisions (record_id, rev, base_rev, content_hash, form_version, answers, author_id, "
+        "device_id, received_at, state) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            record.id,
+            record.rev,
+            record.base_rev,
+            digest,
+            record.form_version,
+            answers,
+            actor.id,
+            device_id,
+            now,
+            state,
+        ],
+    )
+    link_attachments(db, record.id, record.answers)
+    return answers
+
+
+def _store(
+    db: sqlite_utils.Database,
+    actor: Actor,
+    record: RecordPush,
+    digest: str,
+    network_id: str,
+    school_code: str,
+    current: RecordView | None,
+    refs: _References,
+    device_id: str,
+    now: str,
+) -> Receipt:
+    """The record's new current revision: a new record, or an edit of the revision the server holds."""
+    rid, rev = record.id, record.rev
     if current is not None:
         db.execute(
             "UPDATE revisions SET state = 'superseded' WHERE record_id = ? AND rev = ?", [rid, current.rev]
@@ -174,45 +260,26 @@ def _apply_one(
             f"AND rev IN ({marks})",  # placeholders only
             [rid, *record.resolves],
         )
-    db.table("revisions").insert({**revision, "state": "current"})
-    link_attachments(db, rid, record.answers)
-    open_conflicts = db.execute(
-        "SELECT count(*) FROM revisions WHERE record_id = ? AND state = 'conflict'", [rid]
-    ).fetchone()[0]
-    row = {
-        "form_id": record.form_id,
-        "form_version": record.form_version,
-        "network_id": school["network_id"],
-        "school_code": school["code"],
-        "visit_id": record.visit_id,
-        "rev": rev,
-        "content_hash": digest,
-        "answers": revision["answers"],
-        "device_time": record.device_time,
-        "updated_at": now,
-        "conflicts": open_conflicts,
-        "seq": next_seq(db),
-    }
+    answers = _add_revision(db, actor, record, digest, device_id, now, "current")
+    values = [record.form_id, record.form_version, network_id, school_code, record.visit_id, rev, digest]
+    values += [answers, record.device_time, now]
     if current is None:
-        db.table("records").insert({"id": rid, "author_id": actor.id, "created_at": now, **row})
+        db.execute(
+            "INSERT INTO records (id, author_id, created_at, form_id, form_version, network_id, school_code, "
+            "visit_id, rev, content_hash, answers, device_time, updated_at, conflicts, seq) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?)",
+            [rid, actor.id, now, *values, refs.seq(db)],
+        )
+        refs.known_ids.add(rid)
     else:
-        db.table("records").update(rid, row)
+        db.execute(
+            "UPDATE records SET form_id = ?, form_version = ?, network_id = ?, school_code = ?, visit_id = ?, "
+            "rev = ?, content_hash = ?, answers = ?, device_time = ?, updated_at = ?, conflicts = "
+            "(SELECT count(*) FROM revisions WHERE record_id = ? AND state = 'conflict'), seq = ? WHERE id = ?",
+            [*values, rid, refs.seq(db), rid],
+        )
     scores.write(db, rid)  # the reports' narrow row, in the same transaction
     return Receipt(id=rid, rev=rev, status="stored")
-
-
-def _school(db: sqlite_utils.Database, code: Any) -> dict[str, Any] | None:
-    if not isinstance(code, str):
-        return None
-    row = db.execute("SELECT code, network_id FROM schools WHERE code = ?", [code]).fetchone()
-    return {"code": row[0], "network_id": row[1]} if row else None
-
-
-def _teacher_at(db: sqlite_utils.Database, teacher_id: Any, school_code: str) -> bool:
-    row = db.execute(
-        "SELECT 1 FROM teachers WHERE id = ? AND school_code = ?", [str(teacher_id), school_code]
-    ).fetchone()
-    return row is not None
 
 
 RECORD_COLUMNS = (

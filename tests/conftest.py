@@ -7,13 +7,16 @@ admin (all networks) · secretary1 (N01) · supervisor1 (N01, N02) · team1 (N01
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -201,5 +204,49 @@ def tablet(browser: Any) -> Iterator[Any]:
     )
     try:
         yield context
+    finally:
+        context.close()
+
+
+# A static origin serving the repository, to run the tablet's JS modules in Chromium without the app.
+class _Handler(SimpleHTTPRequestHandler):
+    """Serves the repository root, plus an empty page at /blank.html to run scripts on this origin."""
+
+    def do_GET(self) -> None:
+        if self.path == "/blank.html":
+            body = b"<!doctype html><meta charset=utf-8><title>rules</title>"
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+            return
+        super().do_GET()
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def static_origin() -> Iterator[str]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Handler, directory=str(ROOT)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
+@pytest.fixture(scope="module")
+def static_page(browser: Any, static_origin: str) -> Iterator[Any]:
+    """A page on the static origin, in the session's Chromium (conftest `browser`)."""
+    context = browser.new_context()
+    try:
+        pg = context.new_page()
+        pg.goto(f"{static_origin}/blank.html")
+        yield pg
     finally:
         context.close()

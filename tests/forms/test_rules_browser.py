@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-import functools
 import json
-import threading
-from collections.abc import Iterator
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -16,49 +12,6 @@ pytestmark = pytest.mark.e2e
 
 ROOT = Path(__file__).resolve().parents[2]
 VECTORS = ROOT / "forms" / "vectors" / "rules.json"
-
-
-class _Handler(SimpleHTTPRequestHandler):
-    """Serves the repository root, plus an empty page at /blank.html to run scripts on this origin."""
-
-    def do_GET(self) -> None:
-        if self.path == "/blank.html":
-            body = b"<!doctype html><meta charset=utf-8><title>rules</title>"
-            self.send_response(200)
-            self.send_header("Content-Type", "text/html; charset=utf-8")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-            return
-        super().do_GET()
-
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-
-@pytest.fixture(scope="module")
-def origin() -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Handler, directory=str(ROOT)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
-
-
-@pytest.fixture(scope="module")
-def page(browser: Any, origin: str) -> Iterator[Any]:
-    """A page on the static origin, in the session's Chromium (conftest `browser`)."""
-    context = browser.new_context()
-    try:
-        pg = context.new_page()
-        pg.goto(f"{origin}/blank.html")
-        yield pg
-    finally:
-        context.close()
 
 
 RUN_VECTORS = """
@@ -104,8 +57,8 @@ async () => {
 """
 
 
-def test_js_passes_every_vector(page: Any) -> None:
-    result = page.evaluate(RUN_VECTORS)
+def test_js_passes_every_vector(static_page: Any) -> None:
+    result = static_page.evaluate(RUN_VECTORS)
     expected = len(json.loads(VECTORS.read_text("utf-8"))["cases"])
     assert result["failures"] == []
     assert result["run"] == expected
@@ -131,8 +84,8 @@ async () => {
 """
 
 
-def test_js_api(page: Any) -> None:
-    result = page.evaluate(API_CHECKS)
+def test_js_api(static_page: Any) -> None:
+    result = static_page.evaluate(API_CHECKS)
     assert result["refs"] == ["a", "b", "pupils", "score"]
     assert result["cached"] is True
     assert result["noArgs"] == 8

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
-from tests.forms.test_rules_browser import origin  # noqa: F401 - the static server fixture
 from tests.forms.vectors import cases
 
 pytestmark = pytest.mark.e2e
@@ -47,18 +45,7 @@ async () => {
 """
 
 
-@pytest.fixture(scope="module")
-def page(browser: Any, origin: str) -> Iterator[Any]:  # noqa: F811
-    context = browser.new_context()
-    pg = context.new_page()
-    pg.goto(f"{origin}/blank.html")
-    try:
-        yield pg
-    finally:
-        context.close()
-
-
-def test_js_passes_every_validation_vector(page: Any) -> None:
-    result = page.evaluate(RUN)
+def test_js_passes_every_validation_vector(static_page: Any) -> None:
+    result = static_page.evaluate(RUN)
     assert result["failures"] == []
     assert result["run"] == len(cases())

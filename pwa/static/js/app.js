@@ -94,6 +94,10 @@ async function registerServiceWorker() {
     const banner = $('update-banner');
     if (!banner) return;
     banner.hidden = false;
+    // Never swap the code under an open form: there the update waits until the observer leaves it.
+    const onForm = Boolean(document.getElementById('record-form'));
+    $('update-apply').hidden = onForm;
+    $('update-note').textContent = onForm ? t('update.finish_form') : '';
     $('update-apply').onclick = () => worker.postMessage({ type: 'SKIP_WAITING' });
     $('update-later').onclick = () => { banner.hidden = true; };
   };

@@ -278,7 +278,8 @@ def _store(
             "(SELECT count(*) FROM revisions WHERE record_id = ? AND state = 'conflict'), seq = ? WHERE id = ?",
             [*values, rid, refs.seq(db), rid],
         )
-    scores.write(db, rid)  # the reports' narrow row, in the same transaction
+    # The reports' narrow row, in the same transaction.
+    scores.write(db, rid, record.form_id, network_id, school_code, record.answers, new=current is None)
     return Receipt(id=rid, rev=rev, status="stored")
 
 

@@ -4,11 +4,15 @@ counts) and the nine element scores, out of the JSON.
 
 Why: at 1,000,000 observations, reading 17,000 scattered JSON rows for one network and semester costs
 ~770 ms; the same figures from this table cost ~60 ms (bench/NOTES.md). One SQL projection defines the
-row, used both by the migration's backfill and by the write path (sync/apply.py, same transaction as
-the record), so the two can never disagree.
+row for the migration's backfill; `row()` computes the same from the decoded answers on the write path
+(sync/apply.py, same transaction as the record: SQLite 3.40 re-parses the JSON for every json_extract,
+which cost a fifth of ingest). tests/server/test_reports.py checks that the two agree.
 """
 
 from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
 
 import sqlite_utils
 
@@ -74,11 +78,52 @@ def backfill(db: sqlite_utils.Database) -> None:
     )
 
 
-def write(db: sqlite_utils.Database, record_id: str) -> None:
+def _minutes(start: Any, end: Any) -> int | None:
+    def of(t: Any) -> int | None:
+        if not isinstance(t, str) or len(t) < 5 or not (t[:2].isdigit() and t[3:5].isdigit()):
+            return None
+        return int(t[:2]) * 60 + int(t[3:5])
+
+    a, b = of(start), of(end)
+    return None if a is None or b is None else b - a
+
+
+def row(record_id: str, network_id: str, school_code: str, answers: Mapping[str, Any]) -> list[Any] | None:
+    """The row of PROJECTION, from a record's decoded answers (None when it has no visit date)."""
+    if answers.get("visit_date") is None:
+        return None
+    snaps = [e for e in answers.get("time_on_task") or [] if isinstance(e, Mapping)]
+    return [
+        record_id,
+        network_id,
+        answers["visit_date"],
+        school_code,
+        answers.get("session"),
+        answers.get("teacher"),
+        answers.get("grade"),
+        answers.get("learning_area"),
+        _minutes(answers.get("start_time"), answers.get("end_time")),
+        len(snaps),
+        sum(1 for e in snaps if e.get("activity") == "yes"),
+        sum(1 for e in snaps if e.get("off_task") == "0-1"),
+        *(answers.get(name) for name in ELEMENTS),
+    ]
+
+
+def write(
+    db: sqlite_utils.Database,
+    record_id: str,
+    form_id: str,
+    network_id: str,
+    school_code: str,
+    answers: Mapping[str, Any],
+    *,
+    new: bool,
+) -> None:
     """After a record's current revision changed: its row again (inside the caller's transaction)."""
-    db.execute(f"DELETE FROM {TABLE} WHERE record_id = ?", [record_id])
-    db.execute(
-        f"INSERT INTO {TABLE} ({COLUMNS}) SELECT {PROJECTION} FROM records "
-        "WHERE id = ? AND form_id = 'observation' AND json_extract(answers, '$.visit_date') IS NOT NULL",
-        [record_id],
-    )
+    if not new:
+        db.execute(f"DELETE FROM {TABLE} WHERE record_id = ?", [record_id])
+    values = row(record_id, network_id, school_code, answers) if form_id == "observation" else None
+    if values is not None:
+        marks = ", ".join("?" for _ in values)
+        db.execute(f"INSERT INTO {TABLE} ({COLUMNS}) VALUES ({marks})", values)

@@ -16,7 +16,7 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $@
 
-run: $(VENV)/.installed
+run: $(VENV)/.installed system-deps
 	$(BIN)/python -m server serve --port $(PORT)
 
 demo: $(VENV)/.installed

@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Installs the system packages the tests need, from Debian's archive, only when missing:
-# Chromium for the end-to-end tests, a Thai font for screenshots, poppler for PDF checks.
+# Chromium for the end-to-end tests, a Thai font for screenshots, poppler for PDF checks,
+# and Pango for WeasyPrint, which the running server uses to make PDFs (so `make run` calls this too).
 set -euo pipefail
 need=()
 [ -x /usr/bin/chromium ] || need+=(chromium)
 fc-list 2>/dev/null | grep -qi 'loma\|garuda\|sarabun' || need+=(fonts-thai-tlwg)
 command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
+ldconfig -p 2>/dev/null | grep -q 'libpangoft2-1.0.so.0' || need+=(libpango-1.0-0 libpangoft2-1.0-0)
 if [ ${#need[@]} -gt 0 ]; then
   echo "installing: ${need[*]}"
   sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"

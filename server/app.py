@@ -23,7 +23,17 @@ from server.db import Database
 from server.middleware import SessionAuth
 from server.migrations import apply as migrate
 from server.reference import publish_form
-from server.routes import admin, admin_forms, attachments, plans, secretary, session, sync_api, tablet
+from server.routes import (
+    admin,
+    admin_forms,
+    attachments,
+    plans,
+    reports,
+    secretary,
+    session,
+    sync_api,
+    tablet,
+)
 from server.shell import refresh_forms
 
 ROUTES = [
@@ -47,6 +57,20 @@ ROUTES = [
     # Compiling results (online)
     secretary.observations,
     secretary.record_detail,
+    # The secretary's compilation: summaries, print and PDF, exports, themes, sync health, own reports
+    reports.reports_home,
+    reports.network_report,
+    reports.network_print,
+    reports.visit_list,
+    reports.notebook,
+    reports.travel,
+    reports.export_xlsx,
+    reports.export_csv,
+    reports.theme_report,
+    reports.area_report,
+    reports.sync_health,
+    reports.own_report,
+    reports.save_own_report,
     # Administration (online)
     admin_forms.forms_page,
     admin_forms.check_definition,

@@ -5,6 +5,8 @@ from __future__ import annotations
 import sqlite_utils
 from sqlite_utils import Migrations
 
+from sync import scores as observation_scores
+
 migrations = Migrations("nithet")
 
 
@@ -209,6 +211,24 @@ def m005_report_indexes(db: sqlite_utils.Database) -> None:
 def m006_records_by_visit(db: sqlite_utils.Database) -> None:
     # A team visit: every observer's records share the visit id; the visit page lists them (server/plans.py).
     db["records"].create_index(["visit_id"], index_name="idx_records_visit")
+
+
+@migrations()
+def m007_observation_scores(db: sqlite_utils.Database) -> None:
+    # One narrow row per current observation (sync/scores.py), written with the record by sync/apply.py:
+    # the network summary reads integers from it instead of parsing JSON (bench/NOTES.md, 1M records).
+    observation_scores.create(db)
+    observation_scores.backfill(db)
+
+
+@migrations()
+def m008_report_drafts(db: sqlite_utils.Database) -> None:
+    # A supervisor's edits of a prefilled report (weekly activity log, 6-month report) before printing.
+    db["report_drafts"].create(
+        {"user_id": int, "kind": str, "period": str, "body": str, "updated_at": str},
+        pk=("user_id", "kind", "period"),
+        not_null=["body"],
+    )
 
 
 def apply(db: sqlite_utils.Database) -> None:

@@ -16,6 +16,7 @@ import sqlite_utils
 
 from forms.model import FormDef
 from forms.validate import validate
+from sync import scores
 from sync.attachments import link_attachments, missing_attachments
 from sync.problems import problem
 from sync.scope import OBSERVER_ROLES, Actor
@@ -277,6 +278,8 @@ def _store(
             "(SELECT count(*) FROM revisions WHERE record_id = ? AND state = 'conflict'), seq = ? WHERE id = ?",
             [*values, rid, refs.seq(db), rid],
         )
+    # The reports' narrow row, in the same transaction.
+    scores.write(db, rid, record.form_id, network_id, school_code, record.answers, new=current is None)
     return Receipt(id=rid, rev=rev, status="stored")
 
 

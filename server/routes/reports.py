@@ -1,0 +1,267 @@
+"""The network secretary's compilation online: summaries, school pages, the area view, themes, print
+views and PDFs, exports, sync health, and a supervisor's own reports. Thin handlers over server/reports.
+
+Who sees what: supervisors and secretaries their networks, the director and admins all; a network the
+user cannot see is 404 (server/access.py)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import anyio.to_thread
+from litestar import Request, get, post
+from litestar.exceptions import NotFoundException
+from litestar.response import Redirect, Response, Template
+
+from server import plans
+from server.access import require_network, require_role
+from server.i18n import current_locale
+from server.pages import page
+from server.reports import activity, exports, health, pdf, summary, themes, visits
+from server.reports import period as periods
+from server.reports.period import Period
+from sync.scope import Actor
+
+REPORT_ROLES = ("supervisor", "secretary", "director", "admin")
+OWN_REPORT_ROLES = ("supervisor", "team_member", "secretary")
+PDF = "application/pdf"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+async def _network(request: Request[Actor, Any, Any], network_id: str) -> str:
+    require_role(request.user, *REPORT_ROLES)
+    require_network(request.user, network_id)
+    name = await request.app.state.db.read(summary.network_name, network_id)
+    if name is None:
+        raise NotFoundException()
+    return str(name)
+
+
+async def _period(request: Request[Actor, Any, Any], key: str | None) -> tuple[Period, list[Period]]:
+    terms = await request.app.state.db.read(plans.load_terms)
+    today = dt.date.today()
+    return periods.parse(key, terms, today), periods.choices(terms, today)
+
+
+def _render(request: Request[Any, Any, Any], template: str, **context: Any) -> str:
+    """A print template as a string (for WeasyPrint): the same context as the page."""
+    ctx = page(request, template, **context).context
+    return str(request.app.template_engine.get_template(template).render(**ctx))
+
+
+async def _pdf(
+    request: Request[Any, Any, Any], template: str, filename: str, **context: Any
+) -> Response[bytes]:
+    html = _render(request, template, for_pdf=True, **context)
+    body = await anyio.to_thread.run_sync(pdf.render, html)
+    disposition = f'inline; filename="{filename}"'
+    return Response(body, media_type=PDF, headers={"Content-Disposition": disposition})
+
+
+def _download(body: bytes, media_type: str, filename: str) -> Response[bytes]:
+    return Response(
+        body, media_type=media_type, headers={"Content-Disposition": f'attachment; filename="{filename}"'}
+    )
+
+
+@get("/reports")
+async def reports_home(request: Request[Actor, Any, Any], period: str | None = None) -> Template:
+    require_role(request.user, *REPORT_ROLES, *OWN_REPORT_ROLES)
+    networks = await request.app.state.db.read(plans.networks_for, request.user)
+    chosen, choices = await _period(request, period)
+    return page(request, "reports/index.html", networks=networks, period=chosen, periods=choices)
+
+
+@get("/reports/network/{network_id:str}")
+async def network_report(
+    request: Request[Actor, Any, Any], network_id: str, period: str | None = None, school: str | None = None
+) -> Template:
+    name = await _network(request, network_id)
+    db = request.app.state.db
+    chosen, choices = await _period(request, period)
+    data = await db.read(summary.network_summary, network_id, chosen.first, chosen.last)
+    terms = await db.read(plans.load_terms)
+    trend_periods = periods.previous_terms(chosen, terms)
+    trend = await db.read(summary.trend, network_id, [(p.first, p.last) for p in trend_periods])
+    ctx = {"network_name": name, "period": chosen, "periods": choices, "data": data,
+           "trend": list(zip(trend_periods, trend, strict=True)), "school": None}  # fmt: skip
+    if school:
+        ctx["school"] = next((s for s in data["schools"] if s["code"] == school), None)
+        if ctx["school"] is None:
+            raise NotFoundException()
+    fragment = request.headers.get("hx-request") == "true"
+    return page(request, "reports/_summary.html" if fragment else "reports/network.html", **ctx)
+
+
+@get("/reports/network/{network_id:str}/print")
+async def network_print(
+    request: Request[Actor, Any, Any], network_id: str, period: str | None = None, format: str = "html"
+) -> Template | Response[bytes]:
+    name = await _network(request, network_id)
+    chosen, _ = await _period(request, period)
+    data = await request.app.state.db.read(summary.network_summary, network_id, chosen.first, chosen.last)
+    ctx = {"network_name": name, "period": chosen, "data": data, "today": dt.date.today()}
+    if format == "pdf":
+        return await _pdf(
+            request, "reports/print/summary.html", f"summary-{network_id}-{chosen.key}.pdf", **ctx
+        )
+    return page(request, "reports/print/summary.html", for_pdf=False, **ctx)
+
+
+@get("/reports/network/{network_id:str}/visits")
+async def visit_list(
+    request: Request[Actor, Any, Any], network_id: str, period: str | None = None
+) -> Template:
+    name = await _network(request, network_id)
+    chosen, choices = await _period(request, period)
+    rows = await request.app.state.db.read(visits.travel, network_id, chosen.first, chosen.last)
+    return page(request, "reports/visits.html", network_id=network_id, network_name=name, period=chosen,
+                periods=choices, visits=rows)  # fmt: skip
+
+
+@get("/reports/network/{network_id:str}/notebook/{school_code:str}/{date:str}/{session:str}")
+async def notebook(
+    request: Request[Actor, Any, Any],
+    network_id: str,
+    school_code: str,
+    date: str,
+    session: str,
+    format: str = "html",
+) -> Template | Response[bytes]:
+    name = await _network(request, network_id)
+    copy = await request.app.state.db.read(
+        visits.notebook, network_id, school_code, date, session, current_locale.get()
+    )
+    if copy is None:
+        raise NotFoundException()
+    ctx = {"network_name": name, "network_id": network_id, "copy": copy, "today": dt.date.today()}
+    if format == "pdf":
+        return await _pdf(
+            request, "reports/print/notebook.html", f"notebook-{school_code}-{date}-{session}.pdf", **ctx
+        )
+    return page(request, "reports/print/notebook.html", for_pdf=False, **ctx)
+
+
+@get("/reports/network/{network_id:str}/travel")
+async def travel(
+    request: Request[Actor, Any, Any], network_id: str, period: str | None = None, format: str = "html"
+) -> Template | Response[bytes]:
+    name = await _network(request, network_id)
+    chosen, _ = await _period(request, period)
+    rows = await request.app.state.db.read(visits.travel, network_id, chosen.first, chosen.last)
+    ctx = {
+        "network_name": name,
+        "network_id": network_id,
+        "period": chosen,
+        "visits": rows,
+        "today": dt.date.today(),
+    }
+    if format == "pdf":
+        return await _pdf(
+            request, "reports/print/travel.html", f"travel-{network_id}-{chosen.key}.pdf", **ctx
+        )
+    return page(request, "reports/print/travel.html", for_pdf=False, **ctx)
+
+
+@get("/reports/network/{network_id:str}/export.xlsx")
+async def export_xlsx(
+    request: Request[Actor, Any, Any], network_id: str, period: str | None = None, school: str | None = None
+) -> Response[bytes]:
+    await _network(request, network_id)
+    chosen, _ = await _period(request, period)
+    body = await request.app.state.db.read(
+        exports.xlsx, network_id, chosen.first, chosen.last, school or None
+    )
+    return _download(body, XLSX, f"nithet-{network_id}-{chosen.key}{'-' + school if school else ''}.xlsx")
+
+
+@get("/reports/network/{network_id:str}/export.csv")
+async def export_csv(
+    request: Request[Actor, Any, Any],
+    network_id: str,
+    period: str | None = None,
+    school: str | None = None,
+    tool: str = "observation",
+) -> Response[bytes]:
+    await _network(request, network_id)
+    chosen, _ = await _period(request, period)
+    body = await request.app.state.db.read(
+        exports.csv_bytes, network_id, chosen.first, chosen.last, tool, school or None
+    )
+    if body is None:
+        raise NotFoundException()
+    return _download(body, "text/csv; charset=utf-8", f"nithet-{network_id}-{chosen.key}-{tool}.csv")
+
+
+@get("/reports/network/{network_id:str}/themes")
+async def theme_report(
+    request: Request[Actor, Any, Any], network_id: str, period: str | None = None, q: str = ""
+) -> Template:
+    name = await _network(request, network_id)
+    chosen, choices = await _period(request, period)
+    found = await request.app.state.db.read(
+        themes.themes, network_id, chosen.first, chosen.last, q[:100], current_locale.get()
+    )
+    fragment = request.headers.get("hx-request") == "true"
+    return page(request, "reports/_themes.html" if fragment else "reports/themes.html", network_id=network_id,
+                network_name=name, period=chosen, periods=choices, found=found)  # fmt: skip
+
+
+@get("/reports/area")
+async def area_report(request: Request[Actor, Any, Any], period: str | None = None) -> Template:
+    require_role(request.user, *REPORT_ROLES)
+    db = request.app.state.db
+    networks = await db.read(plans.networks_for, request.user)
+    chosen, choices = await _period(request, period)
+    rows = await db.read(summary.area_summary, [n["id"] for n in networks], chosen.first, chosen.last)
+    return page(request, "reports/area.html", rows=rows, period=chosen, periods=choices)
+
+
+@get("/reports/sync")
+async def sync_health(request: Request[Actor, Any, Any]) -> Template:
+    require_role(request.user, *REPORT_ROLES)
+    rows = await request.app.state.db.read(health.sync_health, request.user)
+    return page(request, "reports/sync.html", rows=rows, now=dt.datetime.now(dt.UTC))
+
+
+def _own_period(kind: str, key: str | None) -> tuple[str, dt.date, dt.date, Period | None]:
+    if kind not in activity.KINDS:
+        raise NotFoundException()
+    today = dt.date.today()
+    if kind == "weekly":
+        try:
+            day = dt.date.fromisoformat(key) if key else today
+        except ValueError:
+            day = today
+        monday, friday = activity.week_of(day)
+        return monday.isoformat(), monday, friday, None
+    half = periods.parse(key if key and key.startswith("fy") else None, [], today)
+    if half.kind != "half":
+        half = periods.of_half(today)
+    return half.key, half.start, half.end, half
+
+
+@get("/reports/mine/{kind:str}")
+async def own_report(request: Request[Actor, Any, Any], kind: str, period: str | None = None) -> Template:
+    require_role(request.user, *OWN_REPORT_ROLES)
+    key, first, last, half = _own_period(kind, period)
+    db = request.app.state.db
+    rows = await db.read(activity.my_visits, request.user.id, first.isoformat(), last.isoformat())
+    saved = await db.read(activity.draft, request.user.id, kind, key)
+    body = saved["body"] if saved else activity.prefill(kind, rows)
+    return page(request, "reports/mine.html", kind=kind, key=key, first=first, last=last, half=half,
+                visits=rows, body=body, saved=saved)  # fmt: skip
+
+
+@post("/reports/mine/{kind:str}")
+async def save_own_report(
+    request: Request[Actor, Any, Any], kind: str, period: str | None = None
+) -> Redirect:
+    require_role(request.user, *OWN_REPORT_ROLES)
+    key, *_ = _own_period(kind, period)
+    form = await request.form()
+    await request.app.state.db.write(
+        activity.save_draft_tx, request.user.id, kind, key, str(form.get("body", ""))
+    )
+    return Redirect(path=f"/reports/mine/{kind}?period={key}", status_code=303)

@@ -1,0 +1,52 @@
+"""Small pure parts of the reports: the formula guard, Thai segmentation offline, anonymised quotes,
+periods (semesters and fiscal halves), and skipped questions left out of print."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from server.reports import display, period, themes
+from server.reports.exports import safe
+from tests.report_data import FORMS, observation
+
+
+def test_cells_that_look_like_formulas_become_text():
+    for text in ("=1+1", "+66 81", "-2", "@SUM(A1)", "\t=x"):
+        assert safe(text) == "'" + text
+    assert safe("ครูใช้คำถาม") == "ครูใช้คำถาม"
+    assert safe(5) == 5
+
+
+def test_thai_words_are_segmented_with_the_bundled_dictionary():
+    words = themes.words("ครูใช้คำถามปลายเปิดให้นักเรียนอธิบายเหตุผล")
+    assert "คำถาม" in words and "อธิบาย" in words and "ปลาย" in words
+    assert "ให้" not in words  # a stop word shipped with PyThaiNLP
+
+
+def test_quotes_lose_teacher_names_and_stay_short():
+    people = ["นางสาวสุดารัตน์ พรมมา", "สุดารัตน์ พรมมา", "สุดารัตน์", "พรมมา"]
+    text = "นางสาวสุดารัตน์ พรมมา ใช้คำถามดีมาก " + "ก" * 300
+    q = themes.quote(text, people)
+    assert "สุดารัตน์" not in q and "พรมมา" not in q and q.startswith("ครู…")
+    assert len(q) <= themes.QUOTE_CHARS
+
+
+def test_periods_semesters_and_fiscal_halves():
+    today = dt.date(2025, 12, 1)
+    p = period.parse("2568-1", [], today)
+    assert (p.first, p.last) == ("2025-05-16", "2025-10-31")
+    h = period.parse("fy2569-1", [], today)
+    assert (h.first, h.last, h.due) == ("2025-10-01", "2026-03-31", dt.date(2026, 3, 20))
+    assert period.parse("nonsense", [], today).key == "2568-2"
+    keys = [x.key for x in period.previous_terms(p, [], 4)]
+    assert keys == ["2566-2", "2567-1", "2567-2", "2568-1"]
+
+
+def test_skipped_questions_are_not_printed():
+    answers = observation("49010001", "49010001-01", "2025-06-10", [4] * 9)
+    sections = display.sections(FORMS["observation"], answers, lambda kind, v: f"<{v}>")
+    labels = [row["label"] for s in sections for row in s["rows"]]
+    assert "จุดเด่น" in labels and "ห้อง" not in labels  # room left empty
+    assert not any(s["label"].startswith("เวลาในการเรียนรู้") for s in sections)  # no snapshots taken
+    texts = {row["label"]: row["text"] for s in sections for row in s["rows"] if "text" in row}
+    assert texts["วันที่สังเกต"] == "10 มิถุนายน 2568" and texts["ช่วงเวลา"] == "ภาคเช้า"

@@ -1,0 +1,211 @@
+"""Reports over HTTP on a live server: who sees which network, the PDFs (Thai text, BE dates, a page
+that is not blank), XLSX and CSV exports, sync health and a supervisor's own report."""
+
+from __future__ import annotations
+
+import csv
+import io
+import sqlite3
+import subprocess
+from typing import Any
+
+import pytest
+from openpyxl import load_workbook
+
+from tests import report_data as rd
+from tests.factories import batch, record
+
+PERIOD = "2568-1"
+
+
+def push(client: Any, form_id: str, answers: dict[str, Any], device: str, pending: int = 0) -> None:
+    rd.assert_valid(form_id, answers)
+    body = batch(record(answers, form_id=form_id), device_id=device)
+    body["pending"] = pending
+    r = client.post("/api/sync/push", json=body)
+    assert r.status_code == 200 and r.json()["receipts"][0]["status"] == "stored", r.text
+
+
+def pdf_text(body: bytes, tmp_path: Any) -> str:
+    path = tmp_path / "out.pdf"
+    path.write_bytes(body)
+    out = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, check=True, text=True).stdout
+    return " ".join(out.split())
+
+
+def extracted(thai: str) -> str:
+    """How pdftotext gives back Thai text: Sarabun draws SARA AM (ำ) as NIKHAHIT + SARA AA, and the
+    extraction keeps only the SARA AA. The page itself shows ำ (checked by eye on the rendered PNG)."""
+    return thai.replace("ำ", "า")
+
+
+def non_white_share(body: bytes, tmp_path: Any) -> float:
+    """Render page 1 at 30 dpi as a greyscale PGM and count the pixels that are not white."""
+    path = tmp_path / "page.pdf"
+    path.write_bytes(body)
+    subprocess.run(
+        ["pdftoppm", "-r", "30", "-f", "1", "-l", "1", "-gray", str(path), str(tmp_path / "p")], check=True
+    )
+    pgm = next(tmp_path.glob("p*.pgm")).read_bytes()
+    # P5\n<w> <h>\n255\n<pixels>
+    parts = pgm.split(b"\n", 3)
+    pixels = parts[3]
+    return sum(1 for b in pixels if b < 200) / len(pixels)
+
+
+@pytest.fixture(scope="module")
+def data(shared_server) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+    db = sqlite3.connect(shared_server.db_path)
+    school, name = db.execute(
+        "SELECT code, name FROM schools WHERE network_id = 'N01' ORDER BY code"
+    ).fetchone()
+    teachers = [
+        r for r in db.execute("SELECT id, name FROM teachers WHERE school_code = ? ORDER BY id", [school])
+    ]
+    other = db.execute("SELECT code FROM schools WHERE network_id = 'N03' ORDER BY code").fetchone()[0]
+    other_teacher = db.execute("SELECT id FROM teachers WHERE school_code = ?", [other]).fetchone()[0]
+    network = db.execute("SELECT name FROM networks WHERE id = 'N01'").fetchone()[0]
+    db.close()
+    with shared_server.client("supervisor1") as c:
+        for i, scores in enumerate(
+            ([4, 3, 4, 3, 4, 3, 4, 3, 4], [5, 4, 4, 4, 3, 4, 4, 4, 4], [3, 3, 3, 3, 3, 3, 3, 3, 3])
+        ):
+            strengths = '=HYPERLINK("http://x")' if i == 2 else rd.STRENGTH_TEXTS[i]
+            push(
+                c,
+                "observation",
+                rd.observation(school, teachers[i][0], "2025-06-10", scores, strengths=strengths),
+                "tablet-sup1-0001",
+                pending=3,
+            )
+        push(
+            c,
+            "reflection",
+            rd.reflection(school, teachers[0][0], "2025-06-10"),
+            "tablet-sup1-0001",
+            pending=3,
+        )
+    with shared_server.client("supervisor2") as c:
+        push(
+            c,
+            "observation",
+            rd.observation(other, other_teacher, "2025-06-10", [5] * 9),
+            "tablet-sup2-0001",
+            pending=7,
+        )
+    return {"school": school, "school_name": name, "teachers": teachers, "network": network}
+
+
+def test_who_sees_which_network(shared_server, login, data):
+    secretary = login("secretary1")
+    assert secretary.get(f"/reports/network/N01?period={PERIOD}").status_code == 200
+    assert secretary.get(f"/reports/network/N03?period={PERIOD}").status_code == 404
+    assert secretary.get(f"/reports/network/N03/export.xlsx?period={PERIOD}").status_code == 404
+    assert secretary.get("/reports/network/N99").status_code == 404
+    assert login("team1").get(f"/reports/network/N01?period={PERIOD}").status_code == 403
+    director = login("director")
+    assert director.get(f"/reports/network/N03?period={PERIOD}").status_code == 200
+    area = director.get(f"/reports/area?period={PERIOD}")
+    assert area.status_code == 200 and "ห้วยน้ำใหญ่" in area.text
+
+
+def test_summary_page_shows_n_and_no_teacher_names(login, data):
+    page = login("secretary1").get(f"/reports/network/N01?period={PERIOD}")
+    assert data["network"] in page.text
+    assert "n=3" in page.text
+    assert "<svg" in page.text and "<title" in page.text
+    for _tid, teacher in data["teachers"]:
+        assert teacher not in page.text  # no teacher league tables, no names at all
+    school_page = login("secretary1").get(f"/reports/network/N01?period={PERIOD}&school={data['school']}")
+    assert data["school_name"] in school_page.text
+
+
+def test_network_summary_pdf_has_thai_and_be_dates(login, data, tmp_path):
+    r = login("secretary1").get(f"/reports/network/N01/print?period={PERIOD}&format=pdf")
+    assert r.status_code == 200 and r.headers["content-type"] == "application/pdf"
+    text = pdf_text(r.content, tmp_path)
+    assert extracted(data["network"]) in text
+    assert "๑๖ พฤษภาคม ๒๕๖๘" in text  # the semester's first day, BE with Thai digits
+    assert non_white_share(r.content, tmp_path) > 0.01
+
+
+def test_notebook_copy_pdf_and_print_view(login, data, tmp_path):
+    client = login("secretary1")
+    url = f"/reports/network/N01/notebook/{data['school']}/2025-06-10/morning"
+    view = client.get(url)
+    assert view.status_code == 200
+    assert data["teachers"][0][1] in view.text  # the school's own copy names its teachers
+    assert "Active Learning" not in view.text  # a question left unanswered is not printed
+    r = client.get(url + "?format=pdf")
+    text = pdf_text(r.content, tmp_path)
+    assert "๑๐ มิถุนายน ๒๕๖๘" in text
+    assert extracted(rd.STRENGTH_TEXTS[0]) in text
+    assert extracted(data["school_name"]) in text
+    assert extracted(data["network"]) in text
+    assert non_white_share(r.content, tmp_path) > 0.01
+    assert client.get(f"/reports/network/N01/notebook/{data['school']}/2025-06-11/morning").status_code == 404
+
+
+def test_travel_report(login, data, tmp_path):
+    client = login("secretary1")
+    view = client.get(f"/reports/network/N01/travel?period={PERIOD}")
+    assert data["school_name"] in view.text and "ศน.วิภาวรรณ สาธิต" in view.text
+    r = client.get(f"/reports/network/N01/travel?period={PERIOD}&format=pdf")
+    assert "๒๕๖๘" in pdf_text(r.content, tmp_path) or "2568" in pdf_text(r.content, tmp_path)
+
+
+def test_xlsx_export_sheets_headers_values(login, data):
+    r = login("secretary1").get(f"/reports/network/N01/export.xlsx?period={PERIOD}&school={data['school']}")
+    assert r.status_code == 200
+    book = load_workbook(io.BytesIO(r.content))
+    names = book.sheetnames
+    assert names[0] == "แบบบันทึกการสังเกตชั้นเรียน"
+    assert any(n.startswith("แบบบันทึกการประชุมสะท้อนผล") for n in names)
+    sheet = book[names[0]]
+    headers = [c.value for c in sheet[1]]
+    assert headers[:4] == ["รหัสบันทึก", "ผู้บันทึก", "โรงเรียน", "วันที่สังเกต"]
+    rows = list(sheet.iter_rows(min_row=2, values_only=True))
+    assert len(rows) == 3
+    col = {h: i for i, h in enumerate(headers)}
+    assert {r[col["โรงเรียน"]] for r in rows} == {data["school_name"]}
+    assert {r[col["วันที่สังเกต"]] for r in rows} == {"10/06/2568"}
+    assert {r[col["ช่วงเวลา"]] for r in rows} == {"ภาคเช้า"}
+    assert {r[col["จุดเด่น"]] for r in rows} >= {'\'=HYPERLINK("http://x")'}
+    assert all(isinstance(r[col["บรรยากาศเชิงบวก"]], int) for r in rows)
+
+
+def test_csv_export_round_trips_thai_with_a_bom(login, data):
+    r = login("secretary1").get(f"/reports/network/N01/export.csv?period={PERIOD}&tool=observation")
+    assert r.content.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(r.content.decode("utf-8-sig"))))
+    assert rows[0][2:4] == ["โรงเรียน", "วันที่สังเกต"]
+    assert {row[2] for row in rows[1:]} == {data["school_name"]}
+    assert any(row[rows[0].index("จุดเด่น")] == rd.STRENGTH_TEXTS[1] for row in rows[1:])
+    assert login("secretary1").get("/reports/network/N01/export.csv?tool=nope").status_code == 404
+
+
+def test_sync_health_shows_own_networks_only(login, data):
+    page = login("secretary1").get("/reports/sync")
+    assert "ศน.วิภาวรรณ สาธิต" in page.text and "tablet-sup1-" in page.text
+    assert "tablet-sup2-" not in page.text
+    assert "tablet-sup2-" in login("admin").get("/reports/sync").text
+
+
+def test_themes_count_segmented_words_and_hide_names(login, data):
+    page = login("secretary1").get(f"/reports/network/N01/themes?period={PERIOD}")
+    assert page.status_code == 200
+    assert "คำถาม" in page.text  # a word PyThaiNLP split out of "ครูใช้คำถามปลายเปิด…"
+    found = login("secretary1").get(f"/reports/network/N01/themes?period={PERIOD}&q=กลุ่ม")
+    assert "นักเรียนทำงานกลุ่ม" in found.text and "สื่อของจริง" not in found.text
+
+
+def test_own_weekly_log_is_prefilled_and_editable(login, data):
+    client = login("supervisor1")
+    page = client.get("/reports/mine/weekly?period=2025-06-10")
+    assert data["school_name"] in page.text and "สังเกตชั้นเรียน 3 รายการ" in page.text
+    r = client.post(
+        "/reports/mine/weekly?period=2025-06-10", data={"body": "แก้ไขแล้ว ทดสอบ"}, follow_redirects=True
+    )
+    assert r.status_code == 200 and "แก้ไขแล้ว ทดสอบ" in r.text
+    half = client.get("/reports/mine/half?period=fy2568-2")
+    assert "ผลการปฏิบัติงาน" in half.text and "๒๐ กันยายน" not in half.text  # BE dates, Arabic digits on screen

@@ -12,11 +12,15 @@ from litestar.contrib.jinja import JinjaTemplateEngine
 from litestar.datastructures import State
 from litestar.middleware import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import JsonRenderPlugin
+from litestar.router import Router
 from litestar.static_files import create_static_files_router
 from litestar.template import TemplateConfig
 
 from forms.loader import builtin_forms
 from server import calendar, errors, i18n, thaidate
+from server.access import PUBLIC as ANYONE
+from server.access import role_guard
 from server.auth import LoginLimiter
 from server.config import PWA, Settings
 from server.db import Database
@@ -115,7 +119,11 @@ def create_app(settings: Settings | None = None) -> Litestar:
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     return Litestar(
-        route_handlers=[*ROUTES, create_static_files_router(path="/static", directories=[PWA / "static"])],
+        route_handlers=[
+            *ROUTES,
+            create_static_files_router(path="/static", directories=[PWA / "static"], opt={"roles": ANYONE}),
+        ],
+        guards=[role_guard],
         state=State({"db": db, "settings": settings, "limiter": LoginLimiter()}),
         on_startup=[startup],
         on_shutdown=[shutdown],
@@ -129,7 +137,13 @@ def create_app(settings: Settings | None = None) -> Litestar:
         ),
         exception_handlers={Exception: errors.handle},
         template_config=templates(),
-        openapi_config=OpenAPIConfig(title="Nithet sync API", version="1", path="/schema"),
+        openapi_config=OpenAPIConfig(
+            title="Nithet sync API",
+            version="1",
+            # Only the JSON document: the HTML viewers would load scripts from other sites.
+            render_plugins=[JsonRenderPlugin()],
+            openapi_router=Router(path="/schema", route_handlers=[], opt={"roles": ANYONE}),
+        ),
         request_max_body_size=settings.max_body_bytes,
         debug=False,
     )

@@ -10,6 +10,7 @@ from litestar.enums import RequestEncodingType
 from litestar.params import Body
 from litestar.response import Redirect, Response, Template
 
+from server.access import PUBLIC, SIGNED_IN, who
 from server.auth import SESSION_COOKIE, check_credentials, create_session, end_session
 from server.i18n import _, pick
 from server.pages import page
@@ -25,12 +26,12 @@ def _safe_next(target: str) -> str:
     return target if target.startswith("/") and not target.startswith("//") else "/"
 
 
-@get("/login", exclude_from_auth=True, sync_to_thread=False)
+@get("/login", exclude_from_auth=True, sync_to_thread=False, **who(PUBLIC))
 def login_page(request: Request[Any, Any, Any], next: str = "/") -> Template:
     return page(request, "login.html", next=_safe_next(next), error=None)
 
 
-@post("/login", exclude_from_auth=True)
+@post("/login", exclude_from_auth=True, **who(PUBLIC))
 async def login(
     request: Request[Any, Any, Any],
     data: Annotated[LoginForm, Body(media_type=RequestEncodingType.URL_ENCODED)],
@@ -60,7 +61,7 @@ async def login(
     return response
 
 
-@post("/logout")
+@post("/logout", **who(SIGNED_IN))
 async def logout(request: Request[Any, Any, Any]) -> Response[Any]:
     token = request.cookies.get(SESSION_COOKIE)
     if token:
@@ -70,7 +71,7 @@ async def logout(request: Request[Any, Any, Any]) -> Response[Any]:
     return response
 
 
-@get("/lang/{code:str}", exclude_from_auth=True, sync_to_thread=False)
+@get("/lang/{code:str}", exclude_from_auth=True, sync_to_thread=False, **who(PUBLIC))
 def set_language(code: str, next: str = "/") -> Response[Any]:
     response: Response[Any] = Redirect(path=_safe_next(next))
     response.set_cookie("lang", pick(code), max_age=3600 * 24 * 365, samesite="lax")

@@ -30,7 +30,9 @@ ADMINS: frozenset[str] = frozenset({"admin"})
 
 
 def _problem(description: str) -> ResponseSpec:
-    return ResponseSpec(data_container=ProblemBody, description=description, media_type="application/problem+json")
+    return ResponseSpec(
+        data_container=ProblemBody, description=description, media_type="application/problem+json"
+    )
 
 
 #: The problem answers any route can give, documented in the OpenAPI schema (sync/problems.py has the codes).

@@ -36,6 +36,8 @@ ROUTES = [
     session.login,
     session.logout,
     session.set_language,
+    session.password_page,
+    session.change_password_route,
     # The installable tablet app
     tablet.home,
     tablet.form_page,

@@ -66,8 +66,8 @@ class Database:
             db = self._local.db = connect(self.path)
         return db
 
-    async def read(self, fn: Callable[..., T], *args: Any) -> T:
-        return await anyio.to_thread.run_sync(lambda: fn(self.reader(), *args))
+    async def read(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        return await anyio.to_thread.run_sync(lambda: fn(self.reader(), *args, **kwargs))
 
     def close(self) -> None:
         def _close() -> None:

@@ -108,7 +108,7 @@ async def security_headers(response: Response[Any]) -> Response[Any]:
 
 def create_app(settings: Settings | None = None) -> Litestar:
     settings = settings or Settings.from_env()
-    db = Database(settings.db_path)
+    db = Database(settings.db_path, busy_ms=settings.busy_timeout_ms, max_pages=settings.max_db_pages)
 
     def startup(app: Litestar) -> None:
         db.write_sync(migrate)

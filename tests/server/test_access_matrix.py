@@ -109,7 +109,12 @@ def _plan_body(persona: str, fx: Fixtures) -> dict[str, Any]:
     # Each persona plans a different day, so no plan is refused as double-booked.
     day = 10 + PERSONAS.index(persona)
     return {
-        "json": {"date": f"2031-08-{day:02d}", "session": "morning", "school_code": SCHOOL_N01, "team": [fx.team1_id]}
+        "json": {
+            "date": f"2031-08-{day:02d}",
+            "session": "morning",
+            "school_code": SCHOOL_N01,
+            "team": [fx.team1_id],
+        }
     }
 
 

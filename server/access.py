@@ -48,14 +48,20 @@ SIGNED_IN_PROBLEMS = {
 }
 
 
-def who(roles: frozenset[str] | str, **extra_responses: ResponseSpec) -> dict[str, Any]:
-    """Decorator arguments that say who may call a route: `PUBLIC` or a set of roles."""
+def who(
+    roles: frozenset[str] | str, *, api: bool = False, problems: dict[int, str] | None = None
+) -> dict[str, Any]:
+    """Decorator arguments that say who may call a route: `PUBLIC` or a set of roles.
+
+    `api`: the route is part of the documented JSON API (the OpenAPI schema); pages are not.
+    `problems`: further problem answers the route gives, {status: description}."""
     responses: dict[int, ResponseSpec] = dict(COMMON_PROBLEMS)
     if roles != PUBLIC:
         responses |= SIGNED_IN_PROBLEMS
     else:
         responses[403] = _problem("The CSRF header is missing (csrf_failed)")
-    return {"opt": {"roles": roles}, "responses": responses}
+    responses |= {status: _problem(text) for status, text in (problems or {}).items()}
+    return {"opt": {"roles": roles}, "responses": responses, "include_in_schema": api}
 
 
 def role_guard(connection: ASGIConnection, handler: BaseRouteHandler) -> None:  # type: ignore[type-arg]

@@ -144,7 +144,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
             version="1",
             # Only the JSON document: the HTML viewers would load scripts from other sites.
             render_plugins=[JsonRenderPlugin()],
-            openapi_router=Router(path="/schema", route_handlers=[], opt={"roles": ANYONE}),
+            openapi_router=Router(
+                path="/schema", route_handlers=[], opt={"roles": ANYONE}, include_in_schema=False
+            ),
         ),
         request_max_body_size=settings.max_body_bytes,
         debug=False,

@@ -72,7 +72,18 @@ async def create_visit(request: Request[Actor, Any, Any]) -> Response[Any] | Tem
     return Redirect(path=f"/plans/{visit_id}", status_code=303)
 
 
-@post("/api/plans", status_code=201, **who(PLANNERS))
+@post(
+    "/api/plans",
+    status_code=201,
+    **who(
+        PLANNERS,
+        api=True,
+        problems={
+            409: "A team member is booked elsewhere then",
+            422: "The plan breaks a rule (invalid_plan)",
+        },
+    ),
+)
 async def create_visit_api(request: Request[Actor, Any, Any], data: plans.VisitCreate) -> dict[str, str]:
     """The same rules as the form, for scripts and tests: problem JSON with the reasons when refused."""
     try:

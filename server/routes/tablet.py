@@ -69,6 +69,6 @@ def manifest() -> Response[bytes]:
     return Response(msgspec.json.encode(body), media_type="application/manifest+json")
 
 
-@get("/healthz", exclude_from_auth=True, sync_to_thread=False, **who(PUBLIC))
+@get("/healthz", exclude_from_auth=True, sync_to_thread=False, **who(PUBLIC, api=True))
 def health() -> dict[str, str]:
     return {"status": "ok"}

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import unicodedata
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -38,6 +39,18 @@ def content_hash(record: RecordPush) -> str:
         "answers": record.answers,
     }
     return hashlib.sha256(msgspec.json.encode(body, order="sorted")).hexdigest()
+
+
+def nfc(value: Any) -> Any:
+    """Every string of an answer set in Unicode NFC, so the same Thai text typed on two keyboards is one
+    value (the tablet normalizes too; the server does not trust it to)."""
+    if isinstance(value, str):
+        return unicodedata.normalize("NFC", value)
+    if isinstance(value, list):
+        return [nfc(v) for v in value]
+    if isinstance(value, dict):
+        return {nfc(k): nfc(v) for k, v in value.items()}
+    return value
 
 
 def rejected(record_id: str | None, rev: str | None, code: str, **extra: Any) -> Receipt:
@@ -103,6 +116,8 @@ def _apply_one(
         record = msgspec.json.decode(raw, type=RecordPush)
     except (msgspec.ValidationError, msgspec.DecodeError) as exc:
         return rejected(*_best_effort_ids(raw), "malformed_record", detail=str(exc))
+    # Before validation and hashing: the content hash is of the normalized answers.
+    record = msgspec.structs.replace(record, answers=nfc(record.answers))
     rid, rev = record.id, record.rev
     if actor.role not in OBSERVER_ROLES:
         return rejected(rid, rev, "forbidden")

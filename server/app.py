@@ -6,7 +6,7 @@ import logging
 from typing import Any
 
 import jinja2
-from litestar import Litestar, Request, Response
+from litestar import Litestar, Request
 from litestar.config.csrf import CSRFConfig
 from litestar.contrib.jinja import JinjaTemplateEngine
 from litestar.datastructures import State
@@ -88,6 +88,7 @@ def templates() -> TemplateConfig[JinjaTemplateEngine]:
     )
     env.install_gettext_callables(i18n.gettext_, i18n.ngettext_, newstyle=True)  # type: ignore[attr-defined]
     env.filters["be_date"] = thaidate.format_date
+    env.filters["be_datetime"] = thaidate.format_datetime
     env.globals["term_label"] = calendar.term_label
     return TemplateConfig(instance=JinjaTemplateEngine.from_environment(env))
 
@@ -97,13 +98,25 @@ async def set_locale(request: Request[Any, Any, Any]) -> None:
     i18n.current_locale.set(i18n.pick(request.cookies.get("lang")))
 
 
-async def security_headers(response: Response[Any]) -> Response[Any]:
-    response.headers.setdefault("Content-Security-Policy", CSP)
-    response.headers.setdefault("X-Content-Type-Options", "nosniff")
-    response.headers.setdefault("Referrer-Policy", "same-origin")
-    response.headers.setdefault("X-Frame-Options", "DENY")
-    response.headers.setdefault("Permissions-Policy", "geolocation=(), microphone=()")
-    return response
+SECURITY_HEADERS = {
+    b"content-security-policy": CSP.encode(),
+    b"x-content-type-options": b"nosniff",
+    b"referrer-policy": b"same-origin",
+    b"x-frame-options": b"DENY",
+    b"permissions-policy": b"geolocation=(), microphone=()",
+}
+
+
+async def security_headers(message: Any, scope: Any) -> None:
+    """On every answer, error answers from middleware (401, CSRF 403) included: a `before_send` hook sees
+    each response start, where an `after_request` hook misses answers that never reached a handler."""
+    if message["type"] != "http.response.start":
+        return
+    present = {name.lower() for name, _value in message.get("headers", [])}
+    message["headers"] = [
+        *message.get("headers", []),
+        *((name, value) for name, value in SECURITY_HEADERS.items() if name not in present),
+    ]
 
 
 def create_app(settings: Settings | None = None) -> Litestar:
@@ -130,7 +143,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         on_startup=[startup],
         on_shutdown=[shutdown],
         before_request=set_locale,
-        after_request=security_headers,
+        before_send=[security_headers],
         middleware=[DefineMiddleware(SessionAuth, exclude=PUBLIC)],
         csrf_config=CSRFConfig(
             secret=settings.secret_key,

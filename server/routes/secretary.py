@@ -9,6 +9,7 @@ from litestar.exceptions import NotFoundException
 from litestar.response import Template
 
 from server.access import SIGNED_IN, who
+from server.i18n import current_locale
 from server.observations import list_records, record_with_revisions, schools_in_scope
 from server.pages import page
 from sync.scope import Actor
@@ -30,4 +31,6 @@ async def record_detail(request: Request[Actor, Any, Any], record_id: str) -> Te
     if record is None:
         raise NotFoundException()
     form = request.app.state.forms.get((record["form_id"], record["form_version"]))
-    return page(request, "observations/record.html", record=record, form=form)
+    lang = current_locale.get()
+    labels = {f.name: f.label.text(lang) for f in form.walk()} if form else {}
+    return page(request, "observations/record.html", record=record, form=form, labels=labels)

@@ -1,11 +1,84 @@
-"""Role checks for online pages: one helper, so every handler says who may call it in one line."""
+"""Who may call what, in one place.
+
+Every route declares its callers with `who(...)` in its decorator (`@get("/plans", **who(SIGNED_IN))`);
+one guard (`role_guard`, installed on the app) checks that declaration on every request. A route that
+declares nothing is refused (fail closed), and tests/server/test_access_matrix.py fails for it.
+Networks are checked by the queries themselves (a foreign network's record is 404, not 403).
+"""
 
 from __future__ import annotations
 
-from litestar.exceptions import NotFoundException
+from typing import Any
 
-from server.errors import ApiError
-from sync.scope import Actor
+from litestar.connection import ASGIConnection
+from litestar.exceptions import NotAuthorizedException, NotFoundException
+from litestar.handlers.base import BaseRouteHandler
+from litestar.openapi.datastructures import ResponseSpec
+
+from server.errors import ApiError, ProblemBody
+from sync.scope import OBSERVER_ROLES, Actor
+
+#: Anyone, signed in or not (login, the service worker, static files, the OpenAPI schema).
+PUBLIC = "public"
+#: Every role with a session.
+SIGNED_IN: frozenset[str] = frozenset({"supervisor", "team_member", "secretary", "director", "admin"})
+#: Roles that make records on a tablet (push, photo uploads).
+OBSERVERS: frozenset[str] = OBSERVER_ROLES
+PLANNERS: frozenset[str] = frozenset({"supervisor", "secretary", "admin"})
+IMPORTERS: frozenset[str] = frozenset({"secretary", "admin"})
+ADMINS: frozenset[str] = frozenset({"admin"})
+#: Roles that read network reports (each within the networks it can see).
+REPORTERS: frozenset[str] = frozenset({"supervisor", "secretary", "director", "admin"})
+#: Roles with their own weekly activity log and 6-month report.
+OWN_REPORTERS: frozenset[str] = frozenset({"supervisor", "team_member", "secretary"})
+
+
+def _problem(description: str) -> ResponseSpec:
+    return ResponseSpec(
+        data_container=ProblemBody, description=description, media_type="application/problem+json"
+    )
+
+
+#: The problem answers any route can give, documented in the OpenAPI schema (sync/problems.py has the codes).
+COMMON_PROBLEMS = {
+    400: _problem("The request is not valid (invalid_request, malformed_batch)"),
+    413: _problem("Too large (batch_too_large)"),
+    503: _problem("The database is busy or full (server_busy, storage_full); retry after Retry-After"),
+}
+SIGNED_IN_PROBLEMS = {
+    401: _problem("No valid session (not_authenticated): log in again"),
+    403: _problem("The role cannot do this, or the CSRF header is missing (forbidden, csrf_failed)"),
+    404: _problem("Not found, or in a network the caller cannot see (not_found)"),
+}
+
+
+def who(
+    roles: frozenset[str] | str, *, api: bool = False, problems: dict[int, str] | None = None
+) -> dict[str, Any]:
+    """Decorator arguments that say who may call a route: `PUBLIC` or a set of roles.
+
+    `api`: the route is part of the documented JSON API (the OpenAPI schema); pages are not.
+    `problems`: further problem answers the route gives, {status: description}."""
+    responses: dict[int, ResponseSpec] = dict(COMMON_PROBLEMS)
+    if roles != PUBLIC:
+        responses |= SIGNED_IN_PROBLEMS
+    else:
+        responses[403] = _problem("The CSRF header is missing (csrf_failed)")
+    responses |= {status: _problem(text) for status, text in (problems or {}).items()}
+    return {"opt": {"roles": roles}, "responses": responses, "include_in_schema": api}
+
+
+def role_guard(connection: ASGIConnection, handler: BaseRouteHandler) -> None:  # type: ignore[type-arg]
+    roles = handler.opt.get("roles")
+    if roles == PUBLIC:
+        return
+    if not roles:
+        raise ApiError("forbidden", "this route declares no roles")
+    user = connection.scope.get("user")
+    if not isinstance(user, Actor):
+        raise NotAuthorizedException()
+    if user.role not in roles:
+        raise ApiError("forbidden")
 
 
 def require_role(actor: Actor, *roles: str) -> None:

@@ -6,17 +6,21 @@ import logging
 from typing import Any
 
 import jinja2
-from litestar import Litestar, Request, Response
+from litestar import Litestar, Request
 from litestar.config.csrf import CSRFConfig
-from litestar.contrib.jinja import JinjaTemplateEngine
 from litestar.datastructures import State
 from litestar.middleware import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import JsonRenderPlugin
+from litestar.plugins.jinja import JinjaTemplateEngine
+from litestar.router import Router
 from litestar.static_files import create_static_files_router
 from litestar.template import TemplateConfig
 
 from forms.loader import builtin_forms
 from server import calendar, errors, i18n, thaidate
+from server.access import PUBLIC as ANYONE
+from server.access import role_guard
 from server.auth import LoginLimiter
 from server.config import PWA, Settings
 from server.db import Database
@@ -42,6 +46,8 @@ ROUTES = [
     session.login,
     session.logout,
     session.set_language,
+    session.password_page,
+    session.change_password_route,
     # The installable tablet app
     tablet.home,
     tablet.form_page,
@@ -106,6 +112,7 @@ def templates() -> TemplateConfig[JinjaTemplateEngine]:
     )
     env.install_gettext_callables(i18n.gettext_, i18n.ngettext_, newstyle=True)  # type: ignore[attr-defined]
     env.filters["be_date"] = thaidate.format_date
+    env.filters["be_datetime"] = thaidate.format_datetime
     env.globals["term_label"] = calendar.term_label
     return TemplateConfig(instance=JinjaTemplateEngine.from_environment(env))
 
@@ -115,18 +122,30 @@ async def set_locale(request: Request[Any, Any, Any]) -> None:
     i18n.current_locale.set(i18n.pick(request.cookies.get("lang")))
 
 
-async def security_headers(response: Response[Any]) -> Response[Any]:
-    response.headers.setdefault("Content-Security-Policy", CSP)
-    response.headers.setdefault("X-Content-Type-Options", "nosniff")
-    response.headers.setdefault("Referrer-Policy", "same-origin")
-    response.headers.setdefault("X-Frame-Options", "DENY")
-    response.headers.setdefault("Permissions-Policy", "geolocation=(), microphone=()")
-    return response
+SECURITY_HEADERS = {
+    b"content-security-policy": CSP.encode(),
+    b"x-content-type-options": b"nosniff",
+    b"referrer-policy": b"same-origin",
+    b"x-frame-options": b"DENY",
+    b"permissions-policy": b"geolocation=(), microphone=()",
+}
+
+
+async def security_headers(message: Any, scope: Any) -> None:
+    """On every answer, error answers from middleware (401, CSRF 403) included: a `before_send` hook sees
+    each response start, where an `after_request` hook misses answers that never reached a handler."""
+    if message["type"] != "http.response.start":
+        return
+    present = {name.lower() for name, _value in message.get("headers", [])}
+    message["headers"] = [
+        *message.get("headers", []),
+        *((name, value) for name, value in SECURITY_HEADERS.items() if name not in present),
+    ]
 
 
 def create_app(settings: Settings | None = None) -> Litestar:
     settings = settings or Settings.from_env()
-    db = Database(settings.db_path)
+    db = Database(settings.db_path, busy_ms=settings.busy_timeout_ms, max_pages=settings.max_db_pages)
 
     def startup(app: Litestar) -> None:
         db.write_sync(migrate)
@@ -139,12 +158,16 @@ def create_app(settings: Settings | None = None) -> Litestar:
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     return Litestar(
-        route_handlers=[*ROUTES, create_static_files_router(path="/static", directories=[PWA / "static"])],
+        route_handlers=[
+            *ROUTES,
+            create_static_files_router(path="/static", directories=[PWA / "static"], opt={"roles": ANYONE}),
+        ],
+        guards=[role_guard],
         state=State({"db": db, "settings": settings, "limiter": LoginLimiter()}),
         on_startup=[startup],
         on_shutdown=[shutdown],
         before_request=set_locale,
-        after_request=security_headers,
+        before_send=[security_headers],
         middleware=[DefineMiddleware(SessionAuth, exclude=PUBLIC)],
         csrf_config=CSRFConfig(
             secret=settings.secret_key,
@@ -153,7 +176,15 @@ def create_app(settings: Settings | None = None) -> Litestar:
         ),
         exception_handlers={Exception: errors.handle},
         template_config=templates(),
-        openapi_config=OpenAPIConfig(title="Nithet sync API", version="1", path="/schema"),
+        openapi_config=OpenAPIConfig(
+            title="Nithet sync API",
+            version="1",
+            # Only the JSON document: the HTML viewers would load scripts from other sites.
+            render_plugins=[JsonRenderPlugin()],
+            openapi_router=Router(
+                path="/schema", route_handlers=[], opt={"roles": ANYONE}, include_in_schema=False
+            ),
+        ),
         request_max_body_size=settings.max_body_bytes,
         debug=False,
     )

@@ -104,3 +104,20 @@ class LoginLimiter:
 
     def succeeded(self, key: str) -> None:
         self._failures.pop(key, None)
+
+
+MIN_PASSWORD = 10
+
+
+def change_password(db: sqlite_utils.Database, user_id: int, new_password: str, keep_token: str) -> int:
+    """Store the new hash and end every other session of the user; returns how many sessions ended."""
+    db.execute("UPDATE users SET password_hash = ? WHERE id = ?", [hash_password(new_password), user_id])
+    cursor = db.execute(
+        "DELETE FROM sessions WHERE user_id = ? AND token_hash != ?", [user_id, _token_hash(keep_token)]
+    )
+    return int(cursor.rowcount)
+
+
+def password_ok(db: sqlite_utils.Database, user_id: int, password: str) -> bool:
+    row = db.execute("SELECT password_hash FROM users WHERE id = ? AND active = 1", [user_id]).fetchone()
+    return row is not None and verify_password(row[0], password)

@@ -1,4 +1,4 @@
-"""Command line: `python -m server serve | init | demo`."""
+"""Command line: `python -m server serve | init | demo | backup PATH | restore PATH`."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import argparse
 import datetime as dt
 import os
 import sys
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from server.config import Settings
@@ -50,6 +51,14 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument("--no-demo", action="store_true", help="do not add demo data to an empty database")
     sub.add_parser("init", help="create or migrate the database")
     sub.add_parser("demo", help="add the demo data to an empty database")
+    backup_cmd = sub.add_parser(
+        "backup", help="copy the database and photos to a new folder (server may run)"
+    )
+    backup_cmd.add_argument("path", type=Path)
+    restore_cmd = sub.add_parser(
+        "restore", help="replace the database and add the photos from a backup folder"
+    )
+    restore_cmd.add_argument("path", type=Path)
     args = parser.parse_args(argv)
     settings = Settings.from_env()
 
@@ -60,12 +69,37 @@ def main(argv: list[str] | None = None) -> int:
         added = init_database(settings, demo=True)
         print("demo data added" if added else "the database already has data; nothing added")
         print_logins()
+    elif args.command in ("backup", "restore"):
+        from server.backup import BackupError, backup, restore
+
+        try:
+            if args.command == "backup":
+                info = backup(settings.db_path, args.path)
+            else:
+                info = restore(args.path, settings.db_path)
+        except BackupError as exc:
+            print(f"{args.command} refused: {exc}", file=sys.stderr)
+            if "running" in str(exc):
+                print("Stop the server first, then restore, then start it again.", file=sys.stderr)
+            return 1
+        print(
+            f"{args.command} done: {info.records} records, {info.revisions} revisions, {info.attachments} photos"
+        )
     elif args.command == "serve":
         import uvicorn
 
-        init_database(settings, demo=not args.no_demo)
-        port = args.port or settings.port
-        print_logins()
-        print(f"Nithet is serving on http://{args.host}:{port}", flush=True)
-        uvicorn.run("server.app:create_app", factory=True, host=args.host, port=port, log_level="warning")
+        from server.backup import BackupError, serving_lock
+
+        try:
+            with serving_lock(settings.db_path):
+                init_database(settings, demo=not args.no_demo)
+                port = args.port or settings.port
+                print_logins()
+                print(f"Nithet is serving on http://{args.host}:{port}", flush=True)
+                uvicorn.run(
+                    "server.app:create_app", factory=True, host=args.host, port=port, log_level="warning"
+                )
+        except BackupError as exc:
+            print(str(exc), file=sys.stderr)
+            return 1
     return 0

@@ -21,6 +21,10 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     max_batch_records: int = 200
     max_body_bytes: int = 8 * 1024 * 1024
     max_record_bytes: int = 256 * 1024
+    #: How long a write waits for a lock held by another process before answering 503 (NITHET_BUSY_MS).
+    busy_timeout_ms: int = 5000
+    #: Test-only: cap the database at this many pages, to test a full disk (NITHET_MAX_DB_PAGES).
+    max_db_pages: int = 0
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
@@ -32,6 +36,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             port=int(env.get("PORT", "8000")),
             secure_cookies=env.get("NITHET_SECURE_COOKIES", "") == "1",
             session_hours=int(env.get("NITHET_SESSION_HOURS", str(24 * 14))),
+            busy_timeout_ms=int(env.get("NITHET_BUSY_MS", "5000")),
+            max_db_pages=int(env.get("NITHET_MAX_DB_PAGES", "0")),
         )
 
 

@@ -21,14 +21,20 @@ PRAGMAS = (
     # FULL: a commit is on disk before we acknowledge it, even if the machine loses power.
     "PRAGMA synchronous=FULL",
     "PRAGMA foreign_keys=ON",
-    "PRAGMA busy_timeout=5000",
 )
+#: How long a statement waits for a lock another process holds (a backup, the CLI) before it gives up and
+#: the client is answered 503 `server_busy` with Retry-After; our own writes never wait (one writer thread).
+BUSY_TIMEOUT_MS = 5000
 
 
-def connect(path: Path | str) -> sqlite_utils.Database:
+def connect(path: Path | str, *, busy_ms: int = BUSY_TIMEOUT_MS, max_pages: int = 0) -> sqlite_utils.Database:
+    """`max_pages` caps the file size (test-only: a full disk without filling one)."""
     conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
     for pragma in PRAGMAS:
         conn.execute(pragma)
+    conn.execute(f"PRAGMA busy_timeout={int(busy_ms)}")
+    if max_pages:
+        conn.execute(f"PRAGMA max_page_count={int(max_pages)}")
     return sqlite_utils.Database(conn)
 
 
@@ -37,8 +43,9 @@ class Database:
     each inside one transaction: no 'database is locked' between our own writers, and an answer
     returned from `write` means the transaction has committed."""
 
-    def __init__(self, path: Path | str):
+    def __init__(self, path: Path | str, *, busy_ms: int = BUSY_TIMEOUT_MS, max_pages: int = 0):
         self.path = Path(path)
+        self.busy_ms, self.max_pages = busy_ms, max_pages
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="nithet-writer")
         self._writer_db: sqlite_utils.Database | None = None
@@ -46,10 +53,19 @@ class Database:
 
     def _run_write(self, fn: Callable[..., T], args: tuple[Any, ...]) -> T:
         if self._writer_db is None:
-            self._writer_db = connect(self.path)
+            self._writer_db = connect(self.path, busy_ms=self.busy_ms, max_pages=self.max_pages)
         db = self._writer_db
-        with db.atomic():
-            return fn(db, *args)
+        # IMMEDIATE: take the write lock first, so a lock held by another process is waited for (up to the
+        # busy timeout) instead of failing half-way; `atomic()` inside `fn` nests as savepoints.
+        db.conn.execute("BEGIN IMMEDIATE")
+        try:
+            result = fn(db, *args)
+            db.conn.execute("COMMIT")
+        except BaseException:
+            if db.conn.in_transaction:
+                db.conn.execute("ROLLBACK")
+            raise
+        return result
 
     async def write(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         loop = asyncio.get_running_loop()
@@ -63,11 +79,11 @@ class Database:
     def reader(self) -> sqlite_utils.Database:
         db: sqlite_utils.Database | None = getattr(self._local, "db", None)
         if db is None:
-            db = self._local.db = connect(self.path)
+            db = self._local.db = connect(self.path, busy_ms=self.busy_ms)
         return db
 
-    async def read(self, fn: Callable[..., T], *args: Any) -> T:
-        return await anyio.to_thread.run_sync(lambda: fn(self.reader(), *args))
+    async def read(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        return await anyio.to_thread.run_sync(lambda: fn(self.reader(), *args, **kwargs))
 
     def close(self) -> None:
         def _close() -> None:

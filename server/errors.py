@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import logging
 import sqlite3
 from typing import Any
@@ -21,6 +22,29 @@ from server.i18n import _
 from sync.problems import problem
 
 log = logging.getLogger("nithet")
+
+
+class ProblemBody(msgspec.Struct, kw_only=True):
+    """The shape of every error answer (RFC 9457 problem JSON), for the OpenAPI schema."""
+
+    type: str
+    code: str
+    title: str
+    status: int
+    detail: str | None = None
+    #: With invalid_request: what did not validate. With invalid_plan etc.: the reasons.
+    errors: list[Any] | None = None
+    reasons: list[str] | None = None
+
+
+#: How long a client should wait before retrying when the database is busy or full.
+RETRY_AFTER = "30"
+
+
+def _storage_full(exc: Exception) -> bool:
+    if isinstance(exc, sqlite3.Error) and getattr(exc, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL:
+        return True
+    return isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT)
 
 
 class ApiError(Exception):
@@ -62,9 +86,13 @@ def handle(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
         return problem_response("not_found")
     if isinstance(exc, ValidationException):
         return problem_response("invalid_request", str(exc.detail), errors=exc.extra or [])
+    if _storage_full(exc):
+        # Nothing was written: the write transaction rolled back. The tablet keeps its records and retries.
+        log.error("storage full: %s", exc)
+        return problem_response("storage_full", headers={"Retry-After": RETRY_AFTER})
     if isinstance(exc, sqlite3.OperationalError):
         log.warning("database unavailable: %s", exc)
-        return problem_response("server_busy", headers={"Retry-After": "30"})
+        return problem_response("server_busy", headers={"Retry-After": RETRY_AFTER})
     if isinstance(exc, HTTPException) and exc.status_code == 413:
         return problem_response("batch_too_large")
     if isinstance(exc, HTTPException) and exc.status_code < 500:

@@ -22,6 +22,7 @@ import msgspec
 import openpyxl
 import sqlite_utils
 
+from server.cells import safe_row, unread_cell
 from server.notice import Notice, Refused
 from server.reference import upsert
 from server.vocabulary import GRADE_LABELS, LEARNING_AREAS
@@ -106,7 +107,7 @@ def nfc(value: Any) -> str:
         value = int(value)
     if isinstance(value, dt.datetime | dt.date):
         value = value.isoformat()[:10]
-    return unicodedata.normalize("NFC", str(value)).strip()
+    return unread_cell(unicodedata.normalize("NFC", str(value)).strip())
 
 
 def decode_csv(data: bytes) -> tuple[str, str]:
@@ -575,8 +576,8 @@ def _safe_cell(value: Any) -> str:
 def to_csv(headers: list[str], rows: list[list[str]]) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(headers)
-    writer.writerows(rows)
+    writer.writerow(safe_row(headers))
+    writer.writerows(safe_row(row) for row in rows)
     return b"\xef\xbb\xbf" + buffer.getvalue().encode("utf-8")
 
 
@@ -584,9 +585,9 @@ def to_xlsx(headers: list[str], rows: list[list[str]], title: str) -> bytes:
     book = openpyxl.Workbook()
     sheet = book.active
     sheet.title = title[:31]
-    sheet.append(headers)
+    sheet.append(safe_row(headers))
     for row in rows:
-        sheet.append(row)
+        sheet.append(safe_row(row))
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

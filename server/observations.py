@@ -94,15 +94,18 @@ def record_with_revisions(db: sqlite_utils.Database, actor: Actor, record_id: st
             "state": st,
             "answers": msgspec.json.decode(a),
             "author": au,
+            "author_username": un,
             "device_id": d,
             "received_at": t,
         }
-        for r, b, st, a, au, d, t in db.execute(
-            "SELECT v.rev, v.base_rev, v.state, v.answers, u.display_name, v.device_id, v.received_at "
-            "FROM revisions v LEFT JOIN users u ON u.id = v.author_id WHERE v.record_id = ? ORDER BY v.received_at",
+        for r, b, st, a, au, un, d, t in db.execute(
+            "SELECT v.rev, v.base_rev, v.state, v.answers, u.display_name, u.username, v.device_id, v.received_at "
+            "FROM revisions v LEFT JOIN users u ON u.id = v.author_id WHERE v.record_id = ? "
+            "ORDER BY v.received_at, v.rowid",
             [rid],
         )
     ]
+    add_changes(revisions)
     return {
         "id": rid,
         "form_id": form_id,
@@ -115,3 +118,21 @@ def record_with_revisions(db: sqlite_utils.Database, actor: Actor, record_id: st
         "updated_at": updated,
         "revisions": revisions,
     }
+
+
+def add_changes(revisions: list[dict[str, Any]]) -> None:
+    """The audit trail: each revision's `changes` against the revision it was made from (its base, or the
+    one before it), as (answer name, before, after); the first revision has none (it created the record)."""
+    by_rev = {v["rev"]: v for v in revisions}
+    for i, v in enumerate(revisions):
+        base = by_rev.get(v["base_rev"]) if v["base_rev"] else (revisions[i - 1] if i else None)
+        v["base_known"] = base is not None
+        if base is None:
+            v["changes"] = []
+            continue
+        before, after = base["answers"], v["answers"]
+        v["changes"] = [
+            (name, before.get(name), after.get(name))
+            for name in sorted(set(before) | set(after))
+            if before.get(name) != after.get(name)
+        ]

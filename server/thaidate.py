@@ -63,3 +63,16 @@ def format_date(
     else:
         text = f"{d.day} {MONTHS_TH[d.month - 1]} {year}"
     return text.translate(THAI_DIGITS) if thai_digits else text
+
+
+def format_datetime(value: str | dt.datetime | None, zone: str = "Asia/Bangkok") -> str:
+    """A stored UTC timestamp as the area office reads it: `20 พฤศจิกายน 2569 10:01 น.` (Thai time)."""
+    if not value:
+        return ""
+    from zoneinfo import ZoneInfo
+
+    moment = dt.datetime.fromisoformat(value) if isinstance(value, str) else value
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.UTC)
+    local = moment.astimezone(ZoneInfo(zone))
+    return f"{format_date(local.date())} {local:%H:%M} น."

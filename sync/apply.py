@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import unicodedata
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -39,6 +40,18 @@ def content_hash(record: RecordPush) -> str:
         "answers": record.answers,
     }
     return hashlib.sha256(msgspec.json.encode(body, order="sorted")).hexdigest()
+
+
+def nfc(value: Any) -> Any:
+    """Every string of an answer set in Unicode NFC, so the same Thai text typed on two keyboards is one
+    value (the tablet normalizes too; the server does not trust it to)."""
+    if isinstance(value, str):
+        return unicodedata.normalize("NFC", value)
+    if isinstance(value, list):
+        return [nfc(v) for v in value]
+    if isinstance(value, dict):
+        return {nfc(k): nfc(v) for k, v in value.items()}
+    return value
 
 
 def rejected(record_id: str | None, rev: str | None, code: str, **extra: Any) -> Receipt:
@@ -98,9 +111,11 @@ def _decode(raw: bytes, max_record_bytes: int) -> RecordPush | Receipt:
     if len(raw) > max_record_bytes:
         return rejected(*_best_effort_ids(raw), "record_too_large")
     try:
-        return _DECODER.decode(raw)
+        record = _DECODER.decode(raw)
     except (msgspec.ValidationError, msgspec.DecodeError) as exc:
         return rejected(*_best_effort_ids(raw), "malformed_record", detail=str(exc))
+    # Before validation and hashing: the content hash is of the normalized answers.
+    return msgspec.structs.replace(record, answers=nfc(record.answers))
 
 
 class _References:

@@ -82,11 +82,15 @@ def store_attachment(
         return AttachmentReceipt(sha256=sha256, type=media_type, bytes=len(body), status="duplicate")
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".part")
-    with tmp.open("wb") as f:
-        f.write(body)
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp, path)
+    try:
+        with tmp.open("wb") as f:
+            f.write(body)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except OSError:
+        tmp.unlink(missing_ok=True)  # e.g. a full disk: no half-written file is left behind
+        raise
     db.table("attachments").upsert(
         {
             "sha256": sha256,

@@ -32,6 +32,9 @@ CATALOG: dict[str, Problem] = {
         Problem("bad_credentials", 401, N_("Wrong username or password")),
         Problem("too_many_attempts", 429, N_("Too many attempts; wait a minute and try again")),
         Problem("server_busy", 503, N_("The server is busy; your records are kept, try again shortly")),
+        Problem(
+            "storage_full", 503, N_("The server's storage is full; your records are kept, try again later")
+        ),
         Problem("server_error", 500, N_("Something went wrong on the server; your records are kept")),
         # One record of a batch (a receipt with status "rejected")
         Problem("malformed_record", 422, N_("The record could not be read")),

@@ -95,15 +95,17 @@ def free_port() -> int:
 class LiveServer:
     """`python -m server serve` as a child process: start, kill -9, start again on the same database."""
 
-    def __init__(self, db_path: Path):
+    def __init__(self, db_path: Path, env: dict[str, str] | None = None):
         self.db_path = db_path
+        #: Extra environment for the server process (change it between kill() and start()).
+        self.env = dict(env or {})
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.proc: subprocess.Popen[bytes] | None = None
         self.log = db_path.parent / "server.log"
 
     def start(self) -> LiveServer:
-        env = {**os.environ, "NITHET_DB": str(self.db_path), "PYTHONPATH": str(ROOT)}
+        env = {**os.environ, "NITHET_DB": str(self.db_path), "PYTHONPATH": str(ROOT), **self.env}
         with self.log.open("ab") as log:
             self.proc = subprocess.Popen(
                 [sys.executable, "-m", "server", "serve", "--port", str(self.port)],

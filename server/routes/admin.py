@@ -12,7 +12,7 @@ from litestar.datastructures import UploadFile
 from litestar.response import Response, Template
 
 from server import imports
-from server.access import require_role
+from server.access import IMPORTERS, who
 from server.notice import Notice, Refused
 from server.pages import page
 from sync.problems import problem
@@ -26,17 +26,15 @@ def _page_or_fragment(request: Request[Actor, Any, Any], fragment: str, **ctx: A
     return page(request, "admin/imports.html", fragment=fragment, last=last, **ctx)
 
 
-@get("/admin/imports")
+@get("/admin/imports", **who(IMPORTERS))
 async def imports_page(request: Request[Actor, Any, Any]) -> Template:
-    require_role(request.user, *imports.IMPORT_ROLES)
     last = await request.app.state.db.read(imports.last_applied, request.user)
     return page(request, "admin/imports.html", fragment=None, last=last)
 
 
-@post("/admin/imports")
+@post("/admin/imports", **who(IMPORTERS))
 async def upload(request: Request[Actor, Any, Any]) -> Template:
     """Step 1: read and check the file; only a valid file is kept, as a pending batch."""
-    require_role(request.user, *imports.IMPORT_ROLES)
     form = await request.form()
     kind = "teachers" if form.get("kind") == "teachers" else "schools"
     file = form.get("file")
@@ -51,10 +49,9 @@ async def upload(request: Request[Actor, Any, Any]) -> Template:
     return _page_or_fragment(request, "admin/_import_report.html", report=report, errors=[])
 
 
-@post("/admin/imports/{batch_id:int}/confirm")
+@post("/admin/imports/{batch_id:int}/confirm", **who(IMPORTERS))
 async def confirm(request: Request[Actor, Any, Any], batch_id: int) -> Template:
     """Step 2: apply the checked batch in one transaction."""
-    require_role(request.user, *imports.IMPORT_ROLES)
     try:
         report = await request.app.state.db.write(imports.apply_tx, request.user, batch_id)
     except Refused as exc:
@@ -67,9 +64,8 @@ async def confirm(request: Request[Actor, Any, Any], batch_id: int) -> Template:
     return _page_or_fragment(request, "admin/_import_report.html", report=report, errors=[], applied=True)
 
 
-@post("/admin/imports/undo")
+@post("/admin/imports/undo", **who(IMPORTERS))
 async def undo(request: Request[Actor, Any, Any]) -> Template:
-    require_role(request.user, *imports.IMPORT_ROLES)
     try:
         undone = await request.app.state.db.write(imports.undo_tx, request.user)
     except Refused as exc:
@@ -79,13 +75,12 @@ async def undo(request: Request[Actor, Any, Any]) -> Template:
     return _page_or_fragment(request, "admin/_undo.html", undone=undone, errors=[])
 
 
-@get("/admin/export/{kind:str}")
+@get("/admin/export/{kind:str}", **who(IMPORTERS))
 async def export(
     request: Request[Actor, Any, Any],
     kind: Literal["schools", "teachers"],
     format: Literal["xlsx", "csv"] = "xlsx",
 ) -> Response[bytes]:
-    require_role(request.user, *imports.IMPORT_ROLES)
     headers, rows = await request.app.state.db.read(imports.export_rows, request.user, kind)
     if format == "csv":
         body, media = imports.to_csv(headers, rows), "text/csv; charset=utf-8"

@@ -7,12 +7,12 @@ from typing import Annotated, Any
 from litestar import Request, get, post
 from litestar.datastructures import UploadFile
 from litestar.enums import RequestEncodingType
-from litestar.exceptions import PermissionDeniedException
 from litestar.params import Body
 from litestar.response import Template
 
 from forms.loader import DefinitionError
 from forms.xlsform import XLSProblem
+from server.access import ADMINS, who
 from server.pages import page
 from server.publishing import Report, check_upload, publish_definition
 from server.shell import refresh_forms
@@ -21,28 +21,21 @@ from sync.scope import Actor
 MAX_UPLOAD = 2 * 1024 * 1024
 
 
-def _admin(request: Request[Actor, Any, Any]) -> None:
-    if request.user.role != "admin":
-        raise PermissionDeniedException("admins only")
-
-
 def _versions(request: Request[Any, Any, Any]) -> list[Any]:
     return sorted(request.app.state.forms.values(), key=lambda f: (f.id, -f.version))
 
 
-@get("/admin/forms")
+@get("/admin/forms", **who(ADMINS))
 async def forms_page(request: Request[Actor, Any, Any]) -> Template:
-    _admin(request)
     return page(request, "admin/forms.html", versions=_versions(request), report=None, published=None)
 
 
-@post("/admin/forms/check")
+@post("/admin/forms/check", **who(ADMINS))
 async def check_definition(
     request: Request[Actor, Any, Any],
     data: Annotated[dict[str, Any], Body(media_type=RequestEncodingType.MULTI_PART)],
 ) -> Template:
     """Check an uploaded file and answer the report fragment; nothing is published here."""
-    _admin(request)
     upload = data.get("definition")
     if not isinstance(upload, UploadFile):
         report = Report(filename="", problems=[XLSProblem("file", None, None, "choose a file")])
@@ -59,12 +52,11 @@ async def check_definition(
     return page(request, "admin/_report.html", report=report, published=None)
 
 
-@post("/admin/forms/publish")
+@post("/admin/forms/publish", **who(ADMINS))
 async def publish_definition_route(
     request: Request[Actor, Any, Any],
     data: Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)],
 ) -> Template:
-    _admin(request)
     db = request.app.state.db
     try:
         form = await db.write(publish_definition, data.get("definition", ""))

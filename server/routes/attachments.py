@@ -9,6 +9,7 @@ from typing import Any
 from litestar import Request, get, put
 from litestar.response import File
 
+from server.access import OBSERVERS, SIGNED_IN, who
 from server.errors import ApiError
 from sync.attachments import AttachmentError, AttachmentReceipt, readable_attachment, store_attachment
 from sync.scope import Actor
@@ -18,7 +19,15 @@ def attachments_folder(request: Request[Any, Any, Any]) -> Path:
     return Path(request.app.state.settings.db_path).parent / "attachments"
 
 
-@put("/api/attachments/{sha256:str}", status_code=200)
+@put(
+    "/api/attachments/{sha256:str}",
+    status_code=200,
+    **who(
+        OBSERVERS,
+        api=True,
+        problems={422: "Not a JPEG, or the bytes do not match the SHA-256 (attachment_invalid)"},
+    ),
+)
 async def upload(request: Request[Actor, Any, Any], sha256: str) -> AttachmentReceipt:
     """Upload the bytes of a resized photo; the same bytes again answer `duplicate`."""
     body = await request.body()
@@ -33,7 +42,7 @@ async def upload(request: Request[Actor, Any, Any], sha256: str) -> AttachmentRe
     return receipt
 
 
-@get("/api/attachments/{sha256:str}")
+@get("/api/attachments/{sha256:str}", **who(SIGNED_IN, api=True))
 async def download(request: Request[Actor, Any, Any], sha256: str) -> File:
     found = await request.app.state.db.read(
         readable_attachment, attachments_folder(request), request.user, sha256

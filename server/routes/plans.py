@@ -15,7 +15,7 @@ from litestar.exceptions import NotFoundException
 from litestar.response import Redirect, Response, Template
 
 from server import plans
-from server.access import require_network, require_role
+from server.access import PLANNERS, SIGNED_IN, require_network, who
 from server.errors import ApiError
 from server.notice import Refused
 from server.pages import page
@@ -35,7 +35,7 @@ def _network(request: Request[Actor, Any, Any], network: str | None, choices: li
     return network_id
 
 
-@get("/plans")
+@get("/plans", **who(SIGNED_IN))
 async def plans_overview(
     request: Request[Actor, Any, Any], network: str | None = None, term: str | None = None
 ) -> Template:
@@ -50,16 +50,14 @@ async def plans_overview(
     return page(request, template, visits=visits, **ctx)
 
 
-@get("/plans/new")
+@get("/plans/new", **who(PLANNERS))
 async def new_visit(request: Request[Actor, Any, Any]) -> Template:
-    require_role(request.user, *plans.PLANNER_ROLES)
     values = _form_values(request.query_params)
     return await _render_form(request, values, errors=[])
 
 
-@post("/plans")
+@post("/plans", **who(PLANNERS))
 async def create_visit(request: Request[Actor, Any, Any]) -> Response[Any] | Template:
-    require_role(request.user, *plans.PLANNER_ROLES)
     values = _form_values(await request.form())
     try:
         visit_id = await request.app.state.db.write(
@@ -74,7 +72,18 @@ async def create_visit(request: Request[Actor, Any, Any]) -> Response[Any] | Tem
     return Redirect(path=f"/plans/{visit_id}", status_code=303)
 
 
-@post("/api/plans", status_code=201)
+@post(
+    "/api/plans",
+    status_code=201,
+    **who(
+        PLANNERS,
+        api=True,
+        problems={
+            409: "A team member is booked elsewhere then",
+            422: "The plan breaks a rule (invalid_plan)",
+        },
+    ),
+)
 async def create_visit_api(request: Request[Actor, Any, Any], data: plans.VisitCreate) -> dict[str, str]:
     """The same rules as the form, for scripts and tests: problem JSON with the reasons when refused."""
     try:
@@ -84,7 +93,7 @@ async def create_visit_api(request: Request[Actor, Any, Any], data: plans.VisitC
     return {"id": visit_id}
 
 
-@get("/plans/{visit_id:str}")
+@get("/plans/{visit_id:str}", **who(SIGNED_IN))
 async def visit_page(request: Request[Actor, Any, Any], visit_id: str) -> Template:
     visit = await request.app.state.db.read(plans.visit_detail, request.user, visit_id)
     if visit is None:

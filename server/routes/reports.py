@@ -15,7 +15,7 @@ from litestar.exceptions import NotFoundException
 from litestar.response import Redirect, Response, Template
 
 from server import plans
-from server.access import require_network, require_role
+from server.access import OWN_REPORTERS, REPORTERS, SIGNED_IN, require_network, who
 from server.i18n import current_locale
 from server.pages import page
 from server.reports import activity, exports, health, pdf, summary, themes, visits
@@ -23,14 +23,11 @@ from server.reports import period as periods
 from server.reports.period import Period
 from sync.scope import Actor
 
-REPORT_ROLES = ("supervisor", "secretary", "director", "admin")
-OWN_REPORT_ROLES = ("supervisor", "team_member", "secretary")
 PDF = "application/pdf"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 async def _network(request: Request[Actor, Any, Any], network_id: str) -> str:
-    require_role(request.user, *REPORT_ROLES)
     require_network(request.user, network_id)
     name = await request.app.state.db.read(summary.network_name, network_id)
     if name is None:
@@ -65,15 +62,14 @@ def _download(body: bytes, media_type: str, filename: str) -> Response[bytes]:
     )
 
 
-@get("/reports")
+@get("/reports", **who(SIGNED_IN))
 async def reports_home(request: Request[Actor, Any, Any], period: str | None = None) -> Template:
-    require_role(request.user, *REPORT_ROLES, *OWN_REPORT_ROLES)
     networks = await request.app.state.db.read(plans.networks_for, request.user)
     chosen, choices = await _period(request, period)
     return page(request, "reports/index.html", networks=networks, period=chosen, periods=choices)
 
 
-@get("/reports/network/{network_id:str}")
+@get("/reports/network/{network_id:str}", **who(REPORTERS))
 async def network_report(
     request: Request[Actor, Any, Any], network_id: str, period: str | None = None, school: str | None = None
 ) -> Template:
@@ -94,7 +90,7 @@ async def network_report(
     return page(request, "reports/_summary.html" if fragment else "reports/network.html", **ctx)
 
 
-@get("/reports/network/{network_id:str}/print")
+@get("/reports/network/{network_id:str}/print", **who(REPORTERS))
 async def network_print(
     request: Request[Actor, Any, Any], network_id: str, period: str | None = None, format: str = "html"
 ) -> Template | Response[bytes]:
@@ -109,7 +105,7 @@ async def network_print(
     return page(request, "reports/print/summary.html", for_pdf=False, **ctx)
 
 
-@get("/reports/network/{network_id:str}/visits")
+@get("/reports/network/{network_id:str}/visits", **who(REPORTERS))
 async def visit_list(
     request: Request[Actor, Any, Any], network_id: str, period: str | None = None
 ) -> Template:
@@ -120,7 +116,9 @@ async def visit_list(
                 periods=choices, visits=rows)  # fmt: skip
 
 
-@get("/reports/network/{network_id:str}/notebook/{school_code:str}/{date:str}/{session:str}")
+@get(
+    "/reports/network/{network_id:str}/notebook/{school_code:str}/{date:str}/{session:str}", **who(REPORTERS)
+)
 async def notebook(
     request: Request[Actor, Any, Any],
     network_id: str,
@@ -143,7 +141,7 @@ async def notebook(
     return page(request, "reports/print/notebook.html", for_pdf=False, **ctx)
 
 
-@get("/reports/network/{network_id:str}/travel")
+@get("/reports/network/{network_id:str}/travel", **who(REPORTERS))
 async def travel(
     request: Request[Actor, Any, Any], network_id: str, period: str | None = None, format: str = "html"
 ) -> Template | Response[bytes]:
@@ -164,7 +162,7 @@ async def travel(
     return page(request, "reports/print/travel.html", for_pdf=False, **ctx)
 
 
-@get("/reports/network/{network_id:str}/export.xlsx")
+@get("/reports/network/{network_id:str}/export.xlsx", **who(REPORTERS))
 async def export_xlsx(
     request: Request[Actor, Any, Any], network_id: str, period: str | None = None, school: str | None = None
 ) -> Response[bytes]:
@@ -176,7 +174,7 @@ async def export_xlsx(
     return _download(body, XLSX, f"nithet-{network_id}-{chosen.key}{'-' + school if school else ''}.xlsx")
 
 
-@get("/reports/network/{network_id:str}/export.csv")
+@get("/reports/network/{network_id:str}/export.csv", **who(REPORTERS))
 async def export_csv(
     request: Request[Actor, Any, Any],
     network_id: str,
@@ -194,7 +192,7 @@ async def export_csv(
     return _download(body, "text/csv; charset=utf-8", f"nithet-{network_id}-{chosen.key}-{tool}.csv")
 
 
-@get("/reports/network/{network_id:str}/themes")
+@get("/reports/network/{network_id:str}/themes", **who(REPORTERS))
 async def theme_report(
     request: Request[Actor, Any, Any], network_id: str, period: str | None = None, q: str = ""
 ) -> Template:
@@ -208,9 +206,8 @@ async def theme_report(
                 network_name=name, period=chosen, periods=choices, found=found)  # fmt: skip
 
 
-@get("/reports/area")
+@get("/reports/area", **who(REPORTERS))
 async def area_report(request: Request[Actor, Any, Any], period: str | None = None) -> Template:
-    require_role(request.user, *REPORT_ROLES)
     db = request.app.state.db
     networks = await db.read(plans.networks_for, request.user)
     chosen, choices = await _period(request, period)
@@ -218,9 +215,8 @@ async def area_report(request: Request[Actor, Any, Any], period: str | None = No
     return page(request, "reports/area.html", rows=rows, period=chosen, periods=choices)
 
 
-@get("/reports/sync")
+@get("/reports/sync", **who(REPORTERS))
 async def sync_health(request: Request[Actor, Any, Any]) -> Template:
-    require_role(request.user, *REPORT_ROLES)
     rows = await request.app.state.db.read(health.sync_health, request.user)
     return page(request, "reports/sync.html", rows=rows, now=dt.datetime.now(dt.UTC))
 
@@ -242,9 +238,8 @@ def _own_period(kind: str, key: str | None) -> tuple[str, dt.date, dt.date, Peri
     return half.key, half.start, half.end, half
 
 
-@get("/reports/mine/{kind:str}")
+@get("/reports/mine/{kind:str}", **who(OWN_REPORTERS))
 async def own_report(request: Request[Actor, Any, Any], kind: str, period: str | None = None) -> Template:
-    require_role(request.user, *OWN_REPORT_ROLES)
     key, first, last, half = _own_period(kind, period)
     db = request.app.state.db
     rows = await db.read(activity.my_visits, request.user.id, first.isoformat(), last.isoformat())
@@ -254,11 +249,10 @@ async def own_report(request: Request[Actor, Any, Any], kind: str, period: str |
                 visits=rows, body=body, saved=saved)  # fmt: skip
 
 
-@post("/reports/mine/{kind:str}")
+@post("/reports/mine/{kind:str}", **who(OWN_REPORTERS))
 async def save_own_report(
     request: Request[Actor, Any, Any], kind: str, period: str | None = None
 ) -> Redirect:
-    require_role(request.user, *OWN_REPORT_ROLES)
     key, *_ = _own_period(kind, period)
     form = await request.form()
     await request.app.state.db.write(

@@ -8,12 +8,14 @@ from litestar import Request, get
 from litestar.exceptions import NotFoundException
 from litestar.response import Template
 
+from server.access import SIGNED_IN, who
+from server.i18n import current_locale
 from server.observations import list_records, record_with_revisions, schools_in_scope
 from server.pages import page
 from sync.scope import Actor
 
 
-@get("/observations")
+@get("/observations", **who(SIGNED_IN))
 async def observations(request: Request[Actor, Any, Any], school: str | None = None) -> Template:
     db = request.app.state.db
     records = await db.read(list_records, request.user, school=school or None, form_id="observation")
@@ -23,10 +25,12 @@ async def observations(request: Request[Actor, Any, Any], school: str | None = N
     return page(request, "observations/index.html", records=records, schools=schools, school=school)
 
 
-@get("/records/{record_id:str}")
+@get("/records/{record_id:str}", **who(SIGNED_IN))
 async def record_detail(request: Request[Actor, Any, Any], record_id: str) -> Template:
     record = await request.app.state.db.read(record_with_revisions, request.user, record_id)
     if record is None:
         raise NotFoundException()
     form = request.app.state.forms.get((record["form_id"], record["form_version"]))
-    return page(request, "observations/record.html", record=record, form=form)
+    lang = current_locale.get()
+    labels = {f.name: f.label.text(lang) for f in form.walk()} if form else {}
+    return page(request, "observations/record.html", record=record, form=form, labels=labels)

@@ -10,9 +10,19 @@ from litestar.enums import RequestEncodingType
 from litestar.params import Body
 from litestar.response import Redirect, Response, Template
 
-from server.auth import SESSION_COOKIE, check_credentials, create_session, end_session
+from server.access import PUBLIC, SIGNED_IN, who
+from server.auth import (
+    MIN_PASSWORD,
+    SESSION_COOKIE,
+    change_password,
+    check_credentials,
+    create_session,
+    end_session,
+    password_ok,
+)
 from server.i18n import _, pick
 from server.pages import page
+from sync.scope import Actor
 
 
 class LoginForm(msgspec.Struct):
@@ -25,12 +35,12 @@ def _safe_next(target: str) -> str:
     return target if target.startswith("/") and not target.startswith("//") else "/"
 
 
-@get("/login", exclude_from_auth=True, sync_to_thread=False)
+@get("/login", exclude_from_auth=True, sync_to_thread=False, **who(PUBLIC))
 def login_page(request: Request[Any, Any, Any], next: str = "/") -> Template:
     return page(request, "login.html", next=_safe_next(next), error=None)
 
 
-@post("/login", exclude_from_auth=True)
+@post("/login", exclude_from_auth=True, **who(PUBLIC))
 async def login(
     request: Request[Any, Any, Any],
     data: Annotated[LoginForm, Body(media_type=RequestEncodingType.URL_ENCODED)],
@@ -39,7 +49,9 @@ async def login(
     key = f"{data.username.strip().lower()}|{request.client.host if request.client else ''}"
     if state.limiter.blocked(key):
         error = _("Too many attempts; wait a minute and try again")
-        return page(request, "login.html", next=_safe_next(data.next), error=error).to_response(request)  # type: ignore[return-value]
+        blocked = page(request, "login.html", next=_safe_next(data.next), error=error)
+        blocked.status_code = 429
+        return blocked  # type: ignore[return-value]
     user_id = await state.db.read(check_credentials, data.username, data.password)
     if user_id is None:
         state.limiter.failed(key)
@@ -60,7 +72,7 @@ async def login(
     return response
 
 
-@post("/logout")
+@post("/logout", **who(SIGNED_IN))
 async def logout(request: Request[Any, Any, Any]) -> Response[Any]:
     token = request.cookies.get(SESSION_COOKIE)
     if token:
@@ -70,8 +82,47 @@ async def logout(request: Request[Any, Any, Any]) -> Response[Any]:
     return response
 
 
-@get("/lang/{code:str}", exclude_from_auth=True, sync_to_thread=False)
+@get("/lang/{code:str}", exclude_from_auth=True, sync_to_thread=False, **who(PUBLIC))
 def set_language(code: str, next: str = "/") -> Response[Any]:
     response: Response[Any] = Redirect(path=_safe_next(next))
     response.set_cookie("lang", pick(code), max_age=3600 * 24 * 365, samesite="lax")
     return response
+
+
+class PasswordForm(msgspec.Struct):
+    old: Annotated[str, msgspec.Meta(max_length=200)]
+    new: Annotated[str, msgspec.Meta(max_length=200)]
+    confirm: Annotated[str, msgspec.Meta(max_length=200)]
+
+
+@get("/account/password", sync_to_thread=False, **who(SIGNED_IN))
+def password_page(request: Request[Actor, Any, Any]) -> Template:
+    return page(request, "account/password.html", error=None, changed=False, min_length=MIN_PASSWORD)
+
+
+@post("/account/password", **who(SIGNED_IN))
+async def change_password_route(
+    request: Request[Actor, Any, Any],
+    data: Annotated[PasswordForm, Body(media_type=RequestEncodingType.URL_ENCODED)],
+) -> Template:
+    """The old password is required; every other session of the user ends (this one stays)."""
+    state, user = request.app.state, request.user
+    key = f"password|{user.id}"
+
+    def answer(error: str | None, status: int) -> Template:
+        tpl = page(
+            request, "account/password.html", error=error, changed=error is None, min_length=MIN_PASSWORD
+        )
+        tpl.status_code = status
+        return tpl
+
+    if state.limiter.blocked(key):
+        return answer(_("Too many attempts; wait a minute and try again"), 429)
+    if not await state.db.read(password_ok, user.id, data.old):
+        state.limiter.failed(key)
+        return answer(_("The current password is wrong"), 401)
+    if data.new != data.confirm or len(data.new) < MIN_PASSWORD:
+        return answer(_("The new passwords do not match or are too short"), 422)
+    state.limiter.succeeded(key)
+    await state.db.write(change_password, user.id, data.new, request.cookies.get(SESSION_COOKIE, ""))
+    return answer(None, 200)

@@ -10,6 +10,7 @@ import msgspec
 from litestar import Request, get, post
 from litestar.params import Parameter
 
+from server.access import OBSERVERS, SIGNED_IN, who
 from server.errors import ApiError
 from server.i18n import _
 from sync.apply import apply_batch
@@ -27,13 +28,13 @@ class Me(msgspec.Struct):
     network_ids: list[str]
 
 
-@get("/api/me", sync_to_thread=False)
+@get("/api/me", sync_to_thread=False, **who(SIGNED_IN, api=True))
 def me(request: Request[Actor, Any, Any]) -> Me:
     u = request.user
     return Me(u.id, u.username, u.display_name, u.role, sorted(u.network_ids))
 
 
-@post("/api/sync/push", status_code=200)
+@post("/api/sync/push", status_code=200, **who(OBSERVERS, api=True))
 async def push(request: Request[Actor, Any, Any]) -> PushResult:
     """Push finalized records; one receipt per record, answered only after the transaction commits."""
     state = request.app.state
@@ -60,8 +61,10 @@ async def push(request: Request[Actor, Any, Any]) -> PushResult:
     return PushResult(receipts=receipts)
 
 
-@get("/api/sync/pull")
-async def pull(request: Request[Actor, Any, Any], cursor: int = Parameter(default=0, ge=0)) -> PullResult:
+@get("/api/sync/pull", **who(SIGNED_IN, api=True))
+async def pull(
+    request: Request[Actor, Any, Any], cursor: int = Parameter(default=0, ge=0, le=2**62)
+) -> PullResult:
     """Reference data and records changed since `cursor`; call again while `more` is true."""
     result: PullResult = await request.app.state.db.read(pull_changes, request.user, cursor)
     return result

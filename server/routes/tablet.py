@@ -9,19 +9,20 @@ from litestar import Request, get
 from litestar.exceptions import NotFoundException
 from litestar.response import Response, Template
 
+from server.access import PUBLIC, SIGNED_IN, who
 from server.i18n import _
 from server.pages import island, page
 from server.shell import SERVICE_WORKER
 
 
-@get("/", sync_to_thread=False)
+@get("/", sync_to_thread=False, **who(SIGNED_IN))
 def home(request: Request[Any, Any, Any]) -> Template:
     forms = request.app.state.forms
     latest = {form_id: form for (form_id, _version), form in sorted(forms.items())}
     return page(request, "home.html", forms=list(latest.values()))
 
 
-@get("/forms/{form_id:str}/{version:int}", sync_to_thread=False)
+@get("/forms/{form_id:str}/{version:int}", sync_to_thread=False, **who(SIGNED_IN))
 def form_page(request: Request[Any, Any, Any], form_id: str, version: int) -> Template:
     form = request.app.state.forms.get((form_id, version))
     if form is None:
@@ -29,7 +30,7 @@ def form_page(request: Request[Any, Any, Any], form_id: str, version: int) -> Te
     return page(request, "form.html", form=form, form_json=island(form))
 
 
-@get("/sw.js", exclude_from_auth=True, sync_to_thread=False)
+@get("/sw.js", exclude_from_auth=True, sync_to_thread=False, **who(PUBLIC))
 def service_worker(request: Request[Any, Any, Any]) -> Response[bytes]:
     state = request.app.state
     build = msgspec.json.encode({"version": state.build, "precache": state.precache})
@@ -41,7 +42,7 @@ def service_worker(request: Request[Any, Any, Any]) -> Response[bytes]:
     )
 
 
-@get("/manifest.webmanifest", exclude_from_auth=True, sync_to_thread=False)
+@get("/manifest.webmanifest", exclude_from_auth=True, sync_to_thread=False, **who(PUBLIC))
 def manifest() -> Response[bytes]:
     icons = [
         {"src": "/static/icons/icon-192.png", "sizes": "192x192", "type": "image/png"},
@@ -68,6 +69,6 @@ def manifest() -> Response[bytes]:
     return Response(msgspec.json.encode(body), media_type="application/manifest+json")
 
 
-@get("/healthz", exclude_from_auth=True, sync_to_thread=False)
+@get("/healthz", exclude_from_auth=True, sync_to_thread=False, **who(PUBLIC, api=True))
 def health() -> dict[str, str]:
     return {"status": "ok"}

@@ -8,14 +8,23 @@ import threading
 import time
 
 import httpx
+import pytest
 
 from tests.conftest import LiveServer
 from tests.factories import batch, record
 
 
-def test_acknowledged_records_survive_a_kill_and_retries_add_no_duplicates(tmp_path):
+@pytest.mark.parametrize(
+    ("names", "kill_after"),
+    [
+        (("supervisor1", "team1", "secretary1"), 100),
+        # More tablets, killed later (an admin's laptop pushing too).
+        (("supervisor1", "team1", "secretary1", "admin"), 500),
+    ],
+)
+def test_acknowledged_records_survive_a_kill_and_retries_add_no_duplicates(tmp_path, names, kill_after):
     server = LiveServer(tmp_path / "nithet.db").start()
-    tablets = {name: [record() for _ in range(300)] for name in ("supervisor1", "team1", "secretary1")}
+    tablets = {name: [record() for _ in range(300)] for name in names}
     acknowledged: dict[str, str] = {}
     lock = threading.Lock()
 
@@ -40,13 +49,13 @@ def test_acknowledged_records_survive_a_kill_and_retries_add_no_duplicates(tmp_p
     for t in threads:
         t.start()
     deadline = time.monotonic() + 60
-    while len(acknowledged) < 100 and time.monotonic() < deadline:
+    while len(acknowledged) < kill_after and time.monotonic() < deadline:
         time.sleep(0.005)
     server.kill()
     for t in threads:
         t.join(timeout=60)
     total = sum(len(v) for v in tablets.values())
-    assert 100 <= len(acknowledged) < total, "the kill must land in the middle of the pushes"
+    assert kill_after <= len(acknowledged) < total, "the kill must land in the middle of the pushes"
 
     # After the restart every acknowledged record is there, with the acknowledged revision.
     with sqlite3.connect(server.db_path) as db:

@@ -1,0 +1,35 @@
+"""Exports never carry a formula: text starting = + - @ is written as text, and reads back unchanged."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import openpyxl
+
+from server.cells import safe_cell, unread_cell
+from server.imports import nfc, to_csv, to_xlsx
+
+DANGEROUS = ['=HYPERLINK("http://evil","x")', "+1+1", "-2+3", "@SUM(A1)", "\t=1", "\r=1"]
+
+
+def test_formula_text_becomes_plain_text_and_reads_back() -> None:
+    for text in DANGEROUS:
+        assert safe_cell(text).startswith("'")
+        assert unread_cell(safe_cell(text)) == text
+    for harmless in ["โรงเรียนบ้านนา", "49010001", "", "it's fine", "'quoted"]:
+        assert safe_cell(harmless) == harmless
+    assert safe_cell(-3) == -3 and safe_cell(2.5) == 2.5 and safe_cell(None) is None
+
+
+def test_csv_and_xlsx_exports_hold_no_formulas() -> None:
+    rows = [[text, "โรงเรียน"] for text in DANGEROUS]
+    read = list(csv.reader(io.StringIO(to_csv(["ชื่อ", "=x"], rows).decode("utf-8-sig"))))
+    assert read[0] == ["ชื่อ", "'=x"]
+    assert all(row[0].startswith("'") for row in read[1:])
+
+    book = openpyxl.load_workbook(io.BytesIO(to_xlsx(["ชื่อ", "=x"], rows, "schools")))
+    cells = [c for row in book.active.iter_rows() for c in row]
+    assert all(c.data_type != "f" for c in cells)  # no formula cell at all
+    # The importer reads the text back as typed (XLSX turns a lone \r into \n; that one is left out).
+    assert [nfc(c.value) for c in cells[2::2]][:5] == DANGEROUS[:5]

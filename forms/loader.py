@@ -10,7 +10,7 @@ from typing import NoReturn
 
 import msgspec
 
-from forms.model import CHOICE_KINDS, CONTAINERS, Derived, Field, FormDef, Label, PolicyList
+from forms.model import CHOICE_KINDS, CONTAINERS, Derived, Field, FormDef, Label, PolicyList, walk_fields
 from forms.rules import RuleSyntaxError, compile_rule
 
 DEFINITIONS = Path(__file__).parent / "definitions"
@@ -158,7 +158,7 @@ def check(form: FormDef, *, source: str = "<form>") -> None:
     if sum(f.kind == "school" for f in fields) != 1:
         fail("fields", "a form needs exactly one field of kind 'school' (the record's school)")
     for repeat in (f for f in fields if f.kind == "repeat"):
-        inner = {f.kind for f in _walk(repeat.fields)}
+        inner = {f.kind for f in walk_fields(repeat.fields)}
         if "school" in inner:
             fail(f"field {repeat.name!r}", "the school field cannot be inside a repeat")
         if inner & {"repeat", "snapshots"}:
@@ -178,14 +178,6 @@ def check(form: FormDef, *, source: str = "<form>") -> None:
         for name in field.derived:
             if name not in derived_names:
                 fail(f"field {field.name!r}", f"derived score {name!r} is not defined in [[derived]]")
-
-
-def _walk(fields: tuple[Field, ...]) -> list[Field]:
-    out: list[Field] = []
-    for f in fields:
-        out.append(f)
-        out.extend(_walk(f.fields))
-    return out
 
 
 def _check_rule(where: str, attr: str, source: str, names: set[str], fail: Fail) -> None:

@@ -169,6 +169,15 @@ class PolicyList(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_field
     policies: tuple[Policy, ...]
 
 
+def walk_fields(fields: tuple[Field, ...]) -> list[Field]:
+    """These fields and every field inside them, depth first, containers before what they contain."""
+    out: list[Field] = []
+    for field in fields:
+        out.append(field)
+        out.extend(walk_fields(field.fields))
+    return out
+
+
 #: FormDef.walk() results: a definition is immutable, so its field list is computed once (keyed by the object,
 #: which the entry keeps alive so its id cannot be reused).
 _WALKS: dict[int, tuple[FormDef, tuple[Field, ...]]] = {}
@@ -191,15 +200,7 @@ class FormDef(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=T
         """Every field, depth first, containers before what they contain (computed once per form)."""
         hit = _WALKS.get(id(self))
         if hit is None or hit[0] is not self:
-            out: list[Field] = []
-
-            def visit(fields: tuple[Field, ...]) -> None:
-                for field in fields:
-                    out.append(field)
-                    visit(field.fields)
-
-            for section in self.sections:
-                visit(section.fields)
+            out = [f for section in self.sections for f in walk_fields(section.fields)]
             if len(_WALKS) > 256:
                 _WALKS.clear()
             hit = _WALKS[id(self)] = (self, tuple(out))

@@ -27,7 +27,7 @@ from pyxform.xls2json import workbook_to_json
 from pyxform.xls2json_backends import get_xlsform
 
 from forms.loader import DefinitionError, check
-from forms.model import Choice, Field, FormDef, Kind, Label, Section
+from forms.model import Choice, Field, FormDef, Kind, Label, Section, walk_fields
 from forms.rules import RuleSyntaxError, compile_rule
 
 TYPES: dict[str, Kind] = {
@@ -251,7 +251,7 @@ def import_xlsform(data: bytes, *, filename: str = "form.xlsx") -> tuple[FormDef
         else:
             loose.append(field)
     flush()
-    all_fields = [f for s in sections for f in _walk(s.fields)]
+    all_fields = [f for s in sections for f in walk_fields(s.fields)]
     if not any(f.kind == "school" for f in all_fields):
         school = Field(name="school", kind="school", label=Label("โรงเรียน", "School"), required=True)
         first = sections[0] if sections else Section("main", title, ())
@@ -274,11 +274,3 @@ def import_xlsform(data: bytes, *, filename: str = "form.xlsx") -> tuple[FormDef
             [XLSProblem("survey", rows.get(name[1]) if name else None, None, f"{exc.where}: {exc.problem}")]
         ) from None
     return form, notices
-
-
-def _walk(fields: tuple[Field, ...]) -> list[Field]:
-    out: list[Field] = []
-    for f in fields:
-        out.append(f)
-        out.extend(_walk(f.fields))
-    return out

@@ -5,9 +5,10 @@
 set -euo pipefail
 need=()
 [ -x /usr/bin/chromium ] || need+=(chromium)
-fc-list 2>/dev/null | grep -qi 'loma\|garuda\|sarabun' || need+=(fonts-thai-tlwg)
+# (Command substitutions, not `| grep -q`: with pipefail an early grep exit would fail the pipe.)
+[ -n "$(fc-list :lang=th family 2>/dev/null || true)" ] || need+=(fonts-thai-tlwg)
 command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
-ldconfig -p 2>/dev/null | grep -q 'libpangoft2-1.0.so.0' || need+=(libpango-1.0-0 libpangoft2-1.0-0)
+case "$(ldconfig -p 2>/dev/null || true)" in *libpangoft2-1.0.so.0*) ;; *) need+=(libpango-1.0-0 libpangoft2-1.0-0) ;; esac
 if [ ${#need[@]} -gt 0 ]; then
   echo "installing: ${need[*]}"
   sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"

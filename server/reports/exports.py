@@ -12,19 +12,12 @@ from typing import Any
 
 from forms.model import Field, FormDef
 from server import thaidate
+from server.cells import safe_cell
 from server.reports import display
 from server.reports.common import VISIT_DATE, Conn, form
 from server.reports.visits import names as names_of
 
 TOOLS = ("observation", "reflection", "policy", "literacy")
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe(value: Any) -> Any:
-    """A text cell starting like a formula becomes plain text (OWASP CSV injection)."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
 
 
 def _columns(fields: tuple[Field, ...]) -> list[Field]:
@@ -48,7 +41,7 @@ def _cell(definition: FormDef, field: Field, value: Any, names: display.Names) -
         return thaidate.format_date(value, "numeric")
     if field.kind in ("integer", "decimal", "rating") and isinstance(value, int | float):
         return value
-    return safe(display.value_text(definition, field, value, names))
+    return safe_cell(display.value_text(definition, field, value, names))
 
 
 def tables(
@@ -109,7 +102,7 @@ def xlsx(conn: Conn, network_id: str, first: str, last: str, school: str | None 
     used: set[str] = set()
     for title, headers, rows in tables(conn, network_id, first, last, school):
         sheet = book.create_sheet(_sheet_title(title, used))
-        sheet.append([safe(h) for h in headers])
+        sheet.append([safe_cell(h) for h in headers])
         for cell in sheet[1]:
             cell.font = Font(bold=True)
         for row in rows:

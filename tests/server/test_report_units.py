@@ -1,4 +1,4 @@
-"""Small pure parts of the reports: the formula guard, Thai segmentation offline, anonymised quotes,
+"""Small pure parts of the reports: Thai segmentation offline, anonymised quotes,
 periods (semesters and fiscal halves), and skipped questions left out of print."""
 
 from __future__ import annotations
@@ -6,15 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from server.reports import display, period, themes
-from server.reports.exports import safe
 from tests.report_data import FORMS, observation
-
-
-def test_cells_that_look_like_formulas_become_text():
-    for text in ("=1+1", "+66 81", "-2", "@SUM(A1)", "\t=x"):
-        assert safe(text) == "'" + text
-    assert safe("ครูใช้คำถาม") == "ครูใช้คำถาม"
-    assert safe(5) == 5
 
 
 def test_thai_words_are_segmented_with_the_bundled_dictionary():

@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime as _dt
 import functools
 import math
+import operator
 import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
@@ -372,14 +373,19 @@ def _words(text: str) -> list[str]:
     return [w for w in _SPACES.split(text) if w]
 
 
+_PLAIN_NUMBERS: Final = (int, float)
+
+
 def _compare(op: str, a: Any, b: Any) -> bool:
+    if type(a) in _PLAIN_NUMBERS and type(b) in _PLAIN_NUMBERS and math.isfinite(a) and math.isfinite(b):
+        x: Any = a
+        y: Any = b
+        return _ORDER[op](x, y)
     ea, eb = _is_empty(a), _is_empty(b)
     if ea or eb:
         if op == "=":
             return ea and eb
         return op == "!=" and not (ea and eb)
-    x: Any
-    y: Any
     if isinstance(a, bool) or isinstance(b, bool):
         x, y = truthy(a), truthy(b)
     elif _is_num(a) or _is_num(b):
@@ -387,17 +393,17 @@ def _compare(op: str, a: Any, b: Any) -> bool:
         x, y = (na, nb) if na is not None and nb is not None else (_str(a), _str(b))
     else:
         x, y = _str(a), _str(b)
-    if op == "=":
-        return bool(x == y)
-    if op == "!=":
-        return bool(x != y)
-    if op == "<":
-        return bool(x < y)
-    if op == "<=":
-        return bool(x <= y)
-    if op == ">":
-        return bool(x > y)
-    return bool(x >= y)
+    return _ORDER[op](x, y)
+
+
+_ORDER: Final[dict[str, Callable[[Any, Any], bool]]] = {
+    "=": operator.eq,
+    "!=": operator.ne,
+    "<": operator.lt,
+    "<=": operator.le,
+    ">": operator.gt,
+    ">=": operator.ge,
+}
 
 
 def _arith(op: str, a: Any, b: Any) -> float | None:

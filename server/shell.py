@@ -20,12 +20,29 @@ def form_url(form_id: str, version: int) -> str:
     return f"/forms/{form_id}/{version}"
 
 
+#: Static files only the online pages use (plans, imports, reports, print): the tablet never needs them
+#: offline, so they stay out of the precache (they are cached by the browser as usual when online).
+ONLINE_ONLY = (
+    "vendor/",
+    "css/reports.css",
+    "css/print.css",
+    "css/fonts-print.css",
+    "js/share.js",
+    # The manifest's icons: the browser fetches them when the app is installed, online.
+    "icons/icon-192.png",
+    "icons/icon-512.png",
+    "icons/icon-maskable-512.png",
+    "icons/apple-touch-icon.png",
+)
+
+
 @cache
 def static_urls() -> tuple[str, ...]:
-    files = sorted(
-        p for p in STATIC.rglob("*") if p.is_file() and p != SERVICE_WORKER and not p.name.endswith(".txt")
-    )
-    return tuple("/static/" + p.relative_to(STATIC).as_posix() for p in files)
+    """The static files the tablet needs offline: everything but the service worker itself, licences and
+    what only the online pages use."""
+    files = sorted(p.relative_to(STATIC).as_posix() for p in STATIC.rglob("*") if p.is_file())
+    keep = [f for f in files if not f.endswith(".txt") and f != "js/sw.js" and not f.startswith(ONLINE_ONLY)]
+    return tuple("/static/" + f for f in keep)
 
 
 def precache(forms: list[FormDef]) -> list[str]:

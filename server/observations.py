@@ -80,13 +80,14 @@ def record_with_revisions(db: sqlite_utils.Database, actor: Actor, record_id: st
     """A record and every revision, conflicts included; None when missing or outside the actor's networks."""
     where, params = _scope(actor)
     row = db.execute(
-        "SELECT r.id, r.form_id, r.form_version, r.school_code, s.name, r.rev, r.conflicts, r.created_at, r.updated_at "
+        "SELECT r.id, r.form_id, r.form_version, r.school_code, s.name, r.rev, r.conflicts, r.created_at, r.updated_at, "
+        "r.network_id "
         f"FROM records r JOIN schools s ON s.code = r.school_code WHERE r.id = ? AND {where}",
         [record_id, *params],
     ).fetchone()
     if row is None:
         return None
-    rid, form_id, version, code, school_name, rev, conflicts, created, updated = row
+    rid, form_id, version, code, school_name, rev, conflicts, created, updated, network_id = row
     revisions = [
         {
             "rev": r,
@@ -112,6 +113,7 @@ def record_with_revisions(db: sqlite_utils.Database, actor: Actor, record_id: st
         "form_version": version,
         "school_code": code,
         "school_name": school_name,
+        "network_id": network_id,
         "rev": rev,
         "conflicts": conflicts,
         "created_at": created,

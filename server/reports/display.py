@@ -8,6 +8,7 @@ from typing import Any
 from forms.model import Field, FormDef
 from forms.validate import is_empty
 from server import thaidate
+from server.i18n import _
 
 #: Kinds never printed: no answer of their own, or not text (photos are kept in the app).
 SKIP = frozenset({"note", "group", "feedback", "photo", "observation"})
@@ -63,7 +64,7 @@ def rows(
         out.append({"label": field.label.text(lang), "text": value_text(form, field, value, names, lang)})
         evidence = answers.get(field.evidence_name) if field.kind == "rating" else None
         if evidence:
-            out.append({"label": f"{field.label.text(lang)}: หลักฐาน", "text": str(evidence)})
+            out.append({"label": f"{field.label.text(lang)}: {_('Evidence')}", "text": str(evidence)})
     return out
 
 

@@ -12,6 +12,7 @@ from server.access import SIGNED_IN, who
 from server.i18n import current_locale
 from server.observations import list_records, record_with_revisions, schools_in_scope
 from server.pages import page
+from server.reports import display, visits
 from sync.scope import Actor
 
 
@@ -33,4 +34,9 @@ async def record_detail(request: Request[Actor, Any, Any], record_id: str) -> Te
     form = request.app.state.forms.get((record["form_id"], record["form_version"]))
     lang = current_locale.get()
     labels = {f.name: f.label.text(lang) for f in form.walk()} if form else {}
+    if form:  # each revision's answers as the notebook prints them: labels, names, BE dates, no blanks
+        names = await request.app.state.db.read(visits.names, record["network_id"])
+        fields = tuple(f for s in form.sections for f in s.fields)
+        for revision in record["revisions"]:
+            revision["rows"] = display.rows(form, fields, revision["answers"], names, lang)
     return page(request, "observations/record.html", record=record, form=form, labels=labels)

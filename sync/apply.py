@@ -123,7 +123,7 @@ class _References:
     which of its records the server already holds, and a block of change numbers."""
 
     def __init__(self, db: sqlite_utils.Database, records: list[RecordPush]):
-        codes = {v for r in records for v in r.answers.values() if isinstance(v, str) and len(v) <= 32}
+        codes = {v for r in records for v in _strings(r.answers) if len(v) <= 32}
         self.school_network: dict[str, str] = {}
         self.teacher_school: dict[str, str] = {}
         self.known_ids: set[str] = set()
@@ -153,6 +153,26 @@ class _References:
         return self._next_seq - 1
 
 
+def _strings(answers: dict[str, Any]) -> list[str]:
+    """The short text answers of a record, top level and inside repeat items (codes and ids live there)."""
+    out = []
+    for value in answers.values():
+        if isinstance(value, str):
+            out.append(value)
+        elif isinstance(value, list):
+            out += [v for item in value if isinstance(item, dict) for v in item.values() if isinstance(v, str)]
+    return out
+
+
+def _values_of(answers: dict[str, Any], names: set[str]) -> list[Any]:
+    """The answers to these fields, at the top level and in every repeat item."""
+    out = [answers[n] for n in names if n in answers]
+    for value in answers.values():
+        if isinstance(value, list):
+            out += [item[n] for item in value if isinstance(item, dict) for n in names if n in item]
+    return out
+
+
 def _chunks(items: list[str], size: int) -> list[list[str]]:
     return [items[i : i + size] for i in range(0, len(items), size)]
 
@@ -180,9 +200,9 @@ def _apply_one(
     network_id = refs.school_network.get(school_code)
     if network_id is None or not actor.can_see(network_id):
         return rejected(rid, rev, "school_out_of_scope")
-    for field in form.walk():
-        value = record.answers.get(field.name)
-        if field.kind == "teacher" and value and refs.teacher_school.get(str(value)) != school_code:
+    teacher_fields = {f.name for f in form.walk() if f.kind == "teacher"}
+    for value in _values_of(record.answers, teacher_fields):
+        if value and refs.teacher_school.get(str(value)) != school_code:
             return rejected(rid, rev, "unknown_teacher")
     problems = validate(form, record.answers)
     if problems:

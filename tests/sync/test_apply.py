@@ -11,7 +11,7 @@ import sqlite_utils
 from sync.apply import apply_batch
 from sync.wire import PushBatch, Receipt
 from tests.conftest import persona
-from tests.factories import SCHOOL_N03, TEACHER_N03, batch, observation_answers, record
+from tests.factories import SCHOOL_N01, SCHOOL_N03, TEACHER_N03, batch, observation_answers, record
 
 
 def push(db: sqlite_utils.Database, forms: Any, username: str, *records: dict[str, Any]) -> list[Receipt]:
@@ -138,6 +138,17 @@ def test_a_school_of_another_network_is_rejected(demo_db, forms):
 def test_a_teacher_of_another_school_is_rejected(demo_db, forms):
     r = record(observation_answers(teacher=TEACHER_N03))
     assert push(demo_db, forms, "supervisor1", r)[0].code == "unknown_teacher"
+
+
+def test_a_teacher_of_another_school_inside_a_repeat_is_rejected(demo_db, forms):
+    from tests.report_data import FORMS, reflection
+
+    answers = reflection(SCHOOL_N01, TEACHER_N03, "2025-06-10")
+    r = record(answers, form_id="reflection", form_version=FORMS["reflection"].version)
+    assert push(demo_db, forms, "supervisor1", r)[0].code == "unknown_teacher"
+    answers["teachers"][0]["teacher"] = "49010001-01"
+    r = record(answers, form_id="reflection", form_version=FORMS["reflection"].version)
+    assert push(demo_db, forms, "supervisor1", r)[0].status == "stored"
 
 
 def test_answers_that_break_the_rules_name_the_field_and_the_rule(demo_db, forms):

@@ -160,7 +160,9 @@ def _strings(answers: dict[str, Any]) -> list[str]:
         if isinstance(value, str):
             out.append(value)
         elif isinstance(value, list):
-            out += [v for item in value if isinstance(item, dict) for v in item.values() if isinstance(v, str)]
+            out += [
+                v for item in value if isinstance(item, dict) for v in item.values() if isinstance(v, str)
+            ]
     return out
 
 

@@ -28,8 +28,10 @@ def test_acknowledged_records_survive_a_kill_and_retries_add_no_duplicates(tmp_p
     acknowledged: dict[str, str] = {}
     lock = threading.Lock()
 
+    clients = {name: server.client(name) for name in tablets}  # logged in before any push starts
+
     def tablet(name: str) -> None:
-        client = server.client(name)
+        client = clients[name]
         records = tablets[name]
         for i in range(0, len(records), 20):
             try:

@@ -189,3 +189,16 @@ def png(width: int, height: int) -> bytes:
         + chunk(b"IDAT", zlib.compress(bytes(rows), 6))
         + chunk(b"IEND", b"")
     )
+
+
+def finalize_ok(page: Any) -> None:
+    """Finalize the open form; on failure, say which answers the page marks wrong."""
+    page.click("#finalize")
+    try:
+        wait_state(page, "pending")
+    except AssertionError:
+        shown = page.evaluate(
+            "[...document.querySelectorAll('.error:not([hidden])')].map(e => e.id + ': ' + e.textContent)"
+        )
+        summary = page.inner_text("#error-summary")
+        raise AssertionError(f"not finalized; errors shown: {shown} {summary}") from None

@@ -16,7 +16,7 @@ import pytest
 from forms.loader import builtin_forms
 from forms.validate import validate
 from tests.conftest import LiveServer
-from tests.e2e.tablet import check, log_in_and_install, png, sel, tick, wait_state, wait_until
+from tests.e2e.tablet import check, finalize_ok, log_in_and_install, png, sel, tick, wait_until
 
 pytestmark = pytest.mark.e2e
 
@@ -42,17 +42,6 @@ def new_form(page: Any, url: str, form_id: str) -> None:
 def pick_school(page: Any) -> str:
     page.select_option("#f-school", index=1)
     return str(page.input_value("#f-school"))
-
-
-def finalize_ok(page: Any) -> None:
-    page.click("#finalize")
-    try:
-        wait_state(page, "pending")
-    except AssertionError:
-        shown = page.evaluate(
-            "[...document.querySelectorAll('.error:not([hidden])')].map(e => e.id + ': ' + e.textContent)"
-        )
-        raise AssertionError(f"not finalized; errors shown: {shown}") from None
 
 
 def fill_observation(page: Any, url: str) -> None:

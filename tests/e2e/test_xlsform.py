@@ -12,7 +12,7 @@ import openpyxl
 import pytest
 
 from tests.conftest import LiveServer
-from tests.e2e.tablet import check, log_in_and_install, sel, wait_state, wait_until
+from tests.e2e.tablet import check, finalize_ok, log_in_and_install, sel, wait_state, wait_until
 
 pytestmark = pytest.mark.e2e
 
@@ -140,14 +140,7 @@ def test_xlsform_published_filled_offline_and_synced(browser: Any, live_server: 
         assert page.is_visible(sel("err-rooms.1.corner_note"))  # relevance inside the item, then required
         page.fill(sel("f-rooms.1.corner_note"), "มีหนังสือนิทาน")
         assert page.inner_text("#f-room_count") == "2"
-        page.click("#finalize")
-        try:
-            wait_state(page, "pending")
-        except AssertionError:
-            shown = page.evaluate(
-                "[...document.querySelectorAll('.error:not([hidden])')].map(e => e.id + ': ' + e.textContent)"
-            )
-            raise AssertionError(f"{shown} {page.inner_text('#error-summary')}") from None
+        finalize_ok(page)
         tablet.set_offline(False)
         page.click("#sync-now")
         wait_state(page, "synced")

@@ -147,12 +147,21 @@ def test_a_record_of_a_form_version_the_server_does_not_know_stays_rejected_and_
     assert server_count(live_server, rec["id"]) == (0, 0)
     wait_until(page, f"!!document.querySelector('[data-record-id=\"{rec['id']}\"][data-state=rejected]')")
 
-    # Opened in the form, it is editable (not read-only), and its answers are all there.
-    page.goto(f"{live_server.url}/forms/observation/1?record={rec['id']}")
+    # Opened from the home list, it opens in the newest known version of its form, editable (not
+    # read-only), with all its answers.
+    page.click(f'[data-record-id="{rec["id"]}"] a')
     page.wait_for_selector("body[data-form-ready=true]")
+    assert page.url.startswith(f"{live_server.url}/forms/observation/1?record=")
     assert page.input_value("input[name=topic]") == rec["answers"]["topic"]
     assert page.locator("input[name=topic]").is_editable()
     assert page.locator("#record-state").get_attribute("data-state") == "rejected"
+
+    # Finalized again on this (known) version, it follows that version and syncs: nothing stays stuck.
+    page.click("#finalize")
+    page.click("#sync-now")
+    stored = wait_record(page, rec["id"], "synced")
+    assert stored["form_version"] == 1
+    assert server_count(live_server, rec["id"]) == (1, 1)
 
 
 def test_unsent_records_can_be_exported_to_a_file(live_server, tablet):

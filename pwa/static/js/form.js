@@ -360,6 +360,10 @@ async function finalize() {
   showProblems(problems);
   if (problems.length) return;
   record.answers = answers;
+  // The answers were checked against this page's form version, so that is the version they follow (a
+  // draft of a version the server does not know moves to this one).
+  record.form_id = form.id;
+  record.form_version = form.version;
   record.rev = newRev();
   record.device_time = new Date().toISOString();
   record.state = 'pending';

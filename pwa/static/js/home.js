@@ -19,8 +19,18 @@ function title(record, schools) {
   return parts.filter(Boolean).join(' · ') || t('list.untitled');
 }
 
+/** The page to open a record in: its own form version, or — when the server no longer knows that
+ * version (the record was rejected as `unknown_form`) — the newest version of the same form, so the
+ * record can be finalized again on a version the server accepts instead of being stuck. */
+function formHref(record, versions) {
+  const known = versions.filter((f) => f.form_id === record.form_id).map((f) => f.version);
+  const version = known.includes(record.form_version) || !known.length ? record.form_version : Math.max(...known);
+  return `/forms/${record.form_id}/${version}?record=${record.id}`;
+}
+
 async function renderRecords() {
   const schools = await names('schools', 'code', 'name');
+  const versions = await store.getReference('forms');
   const me = Number(document.body.dataset.userId);
   let records = await store.allRecords();
   records = records.filter((r) => r.origin !== 'server' || r.author_id === me || r.state !== 'synced');
@@ -33,7 +43,7 @@ async function renderRecords() {
         { 'data-record-id': r.id, 'data-state': r.state },
         el(
           'a',
-          { href: `/forms/${r.form_id}/${r.form_version}?record=${r.id}` },
+          { href: formHref(r, versions) },
           el('span', { class: `badge ${r.state}` }, t(`state.${r.state}`)),
           el('strong', {}, title(r, schools)),
           el('span', { class: 'muted' }, beDateTime(r.updated_at)),

@@ -209,3 +209,21 @@ def test_users_import_over_http_shows_the_password_once(shared_server):
     admin.close()
     with pytest.raises(AssertionError):
         login(shared_server.url, "http.new", password)
+
+
+def test_admin_users_page_lists_and_deactivates(shared_server):
+    from tests.conftest import login
+
+    admin = shared_server.client("admin")
+    page = admin.get("/admin/users")
+    assert page.status_code == 200 and "supervisor1" in page.text and "N01, N02" in page.text
+    assert 'action="/admin/users/admin/deactivate"' not in page.text  # not oneself
+    victim = login(shared_server.url, "supervisor2")
+    r = admin.post("/admin/users/supervisor2/deactivate")
+    assert r.status_code == 303 and r.headers["location"] == "/admin/users"
+    assert victim.get("/api/me").status_code == 401  # the session ended
+    victim.close()
+    assert admin.post("/admin/users/admin/deactivate").status_code == 200  # refused with a message
+    assert admin.get("/api/me").status_code == 200
+    assert shared_server.client("secretary1").get("/admin/users").status_code == 403
+    admin.close()

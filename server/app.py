@@ -37,6 +37,7 @@ from server.routes import (
     session,
     sync_api,
     tablet,
+    users,
 )
 from server.shell import refresh_forms
 
@@ -93,6 +94,8 @@ ROUTES = [
     admin.confirm,
     admin.undo,
     admin.export,
+    users.users_page,
+    users.deactivate,
 ]
 
 PUBLIC = ["^/login", "^/lang/", "^/static/", "^/sw.js", "^/manifest.webmanifest", "^/healthz", "^/schema"]

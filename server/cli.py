@@ -1,4 +1,4 @@
-"""Command line: `python -m server serve | init | demo | backup PATH | restore PATH`."""
+"""Command line: `python -m server serve | init | demo | backup PATH | restore PATH | user add|deactivate`."""
 
 from __future__ import annotations
 
@@ -8,6 +8,8 @@ import os
 import sys
 from pathlib import Path
 from zoneinfo import ZoneInfo
+
+import sqlite_utils
 
 from server.config import Settings
 from server.db import Database
@@ -42,6 +44,38 @@ def print_logins(out: object = sys.stdout) -> None:
         print(f"  {username:<12} {role:<12} {display}  {' '.join(nets)}", file=out)  # type: ignore[arg-type]
 
 
+def user_command(settings: Settings, args: argparse.Namespace) -> int:
+    from server import accounts
+    from server.notice import Notice, Refused
+
+    def add(db: sqlite_utils.Database) -> tuple[str, list[str], str]:
+        network_ids, unknown = accounts.parse_networks(args.networks, accounts.network_lookup(db))
+        if unknown:
+            reasons = [Notice("Unknown network: %(network)s", {"network": n}) for n in unknown]
+            raise Refused("user_invalid", *reasons)
+        role = accounts.parse_role(args.role) or args.role
+        _, password = accounts.add_user(db, args.username, args.name, role, network_ids)
+        return role, network_ids, password
+
+    db = Database(settings.db_path)
+    username = args.username.strip().lower()
+    try:
+        db.write_sync(migrate)
+        if args.user_command == "add":
+            role, network_ids, password = db.write_sync(add)
+            print(f"user {username} added ({role}; networks: {', '.join(network_ids) or '-'})")
+            print(f"one-time password, shown only this once: {password}")
+        else:
+            ended = db.write_sync(accounts.deactivate, username)
+            print(f"user {username} deactivated; {ended} sessions ended")
+        return 0
+    except Refused as exc:
+        print(f"user {args.user_command} refused: " + "; ".join(exc.messages()), file=sys.stderr)
+        return 1
+    finally:
+        db.close()
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m server", description="Nithet server")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -59,8 +93,22 @@ def main(argv: list[str] | None = None) -> int:
         "restore", help="replace the database and add the photos from a backup folder"
     )
     restore_cmd.add_argument("path", type=Path)
+    user_cmd = sub.add_parser("user", help="add or deactivate a user account")
+    user_sub = user_cmd.add_subparsers(dest="user_command", required=True)
+    user_add = user_sub.add_parser("add", help="add an account; prints its one-time password once")
+    user_add.add_argument("username")
+    user_add.add_argument("--name", required=True, help="display name")
+    user_add.add_argument(
+        "--role", required=True, help="supervisor, team_member, secretary, director or admin"
+    )
+    user_add.add_argument("--networks", default="", help="network ids or names, comma-separated")
+    user_off = user_sub.add_parser("deactivate", help="stop an account from logging in; ends its sessions")
+    user_off.add_argument("username")
     args = parser.parse_args(argv)
     settings = Settings.from_env()
+
+    if args.command == "user":
+        return user_command(settings, args)
 
     if args.command == "init":
         init_database(settings, demo=False)

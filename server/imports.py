@@ -1,9 +1,14 @@
-"""Reference data in and out: schools and teachers from XLSX or CSV, checked row by row before anything is
+"""Reference data in and out: schools, teachers and user accounts from XLSX or CSV, checked row by row before anything is
 written, applied in one transaction, and undoable; exports in the same shapes.
 
 The flow: `read_table` (bytes → header and rows, and the encoding found) → `check` (a report per row;
 nothing written) → `stage_tx` (a valid file becomes a pending batch) → `apply_tx` (checked again, then
 written through `server.reference.upsert` with the rows it replaces kept) → `undo_tx` (puts them back).
+
+Users (admins only) go through `server.accounts`: a file never carries passwords; each new account gets a
+one-time password, returned once in the applied report and stored only as its argon2 hash; an existing
+account's name, role and networks are updated, its password never. Undo deactivates the accounts the
+import added and restores the ones it changed.
 """
 
 from __future__ import annotations
@@ -22,13 +27,14 @@ import msgspec
 import openpyxl
 import sqlite_utils
 
+from server import accounts
 from server.cells import safe_row, unread_cell
 from server.notice import Notice, Refused
 from server.reference import upsert
 from server.vocabulary import GRADE_LABELS, LEARNING_AREAS
 from sync.scope import Actor
 
-Kind = Literal["schools", "teachers"]
+Kind = Literal["schools", "teachers", "users"]
 IMPORT_ROLES = ("admin", "secretary")
 MAX_ROWS = 20_000
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -60,11 +66,20 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
             ("learning_areas", "learning area", "learning areas", "กลุ่มสาระ", "วิชา", "วิชาที่สอน"),
         ),
     ),
+    "users": (
+        Column("username", "ชื่อผู้ใช้", ("username", "user", "login", "user name", "ชื่อเข้าระบบ"), True),
+        Column("name", "ชื่อ-สกุล", ("name", "display_name", "full name", "ชื่อ", "ชื่อ - สกุล", "ชื่อ-นามสกุล"), True),
+        Column("role", "บทบาท", ("role", "ตำแหน่ง", "หน้าที่"), True),
+        Column("networks", "เครือข่าย", ("networks", "network", "network_ids", "รหัสเครือข่าย", "ชื่อเครือข่าย")),
+    ),
 }
-PK = {"schools": "code", "teachers": "id"}
+#: Headers a users file must not have: passwords never travel in a file.
+PASSWORD_HEADERS = ("password", "password_hash", "passwd", "รหัสผ่าน")
+PK = {"schools": "code", "teachers": "id", "users": "username"}
 TABLE_COLUMNS = {
     "schools": ("code", "name", "network_id", "district", "grades"),
     "teachers": ("id", "school_code", "name", "grades", "learning_areas"),
+    "users": ("username", "display_name", "role", "networks"),
 }
 
 
@@ -74,6 +89,7 @@ class RowReport(msgspec.Struct):
     action: Literal["new", "changed", "same", "error"] = "new"
     errors: list[Notice] = []
     row: dict[str, Any] = {}  # normalized, as it will be stored
+    password: str = ""  # users only: the one-time password of an account this import added, shown once
 
 
 class Report(msgspec.Struct, kw_only=True):
@@ -242,7 +258,13 @@ def parse(db: sqlite_utils.Database, actor: Actor, kind: Kind, filename: str, da
     except Refused as exc:
         report.file_errors = exc.reasons
         return report
+    if kind == "users" and actor.role != "admin":
+        report.file_errors = [Notice("Only an administrator may import users")]
+        return report
     found, missing, report.ignored_columns = map_columns(kind, headers)
+    if kind == "users" and any(_header_key(h) in {_header_key(p) for p in PASSWORD_HEADERS} for h in headers):
+        report.file_errors = [Notice("A users file must not hold passwords: remove the password column")]
+        return report
     if missing:
         report.file_errors = [Notice("Missing columns: %(columns)s", {"columns": ", ".join(missing)})]
         return report
@@ -259,7 +281,7 @@ def parse(db: sqlite_utils.Database, actor: Actor, kind: Kind, filename: str, da
 def check(
     db: sqlite_utils.Database, actor: Actor, kind: Kind, items: Iterable[tuple[int, dict[str, str]]]
 ) -> list[RowReport]:
-    checker = _check_school if kind == "schools" else _check_teacher
+    checker = {"schools": _check_school, "teachers": _check_teacher, "users": _check_user}[kind]
     ctx = _Context(db, actor, kind)
     return [checker(ctx, RowReport(line, {k: nfc(v) for k, v in values.items()})) for line, values in items]
 
@@ -283,6 +305,7 @@ class _Context:
             if kind == "teachers"
             else {}
         )
+        self.users = {u["username"]: u for u in accounts.list_users(db)} if kind == "users" else {}
 
 
 def _common(ctx: _Context, r: RowReport, key: str, required: tuple[str, ...]) -> str:
@@ -383,6 +406,42 @@ def _check_teacher(ctx: _Context, r: RowReport) -> RowReport:
     return _finish(r, existing, TABLE_COLUMNS["teachers"])
 
 
+def _check_user(ctx: _Context, r: RowReport) -> RowReport:
+    r.values["username"] = r.values.get("username", "").lower()
+    username = _common(ctx, r, "username", ("username", "name", "role"))
+    if ctx.actor.role != "admin":
+        r.errors.append(Notice("Only an administrator may import users"))
+    role_text = r.values.get("role", "")
+    role = accounts.parse_role(role_text)
+    network_ids, bad = accounts.parse_networks(r.values.get("networks", ""), ctx.networks)
+    if bad:
+        r.errors.append(Notice("Unknown network: %(network)s", {"network": ", ".join(bad)}))
+    if username and r.values.get("name") and role_text:
+        r.errors += accounts.problems(username, r.values["name"], role, network_ids, role_text)
+    existing = ctx.users.get(username)
+    if existing and not existing["active"]:
+        r.errors.append(
+            Notice("User %(username)s is deactivated; an import does not reactivate", {"username": username})
+        )
+    r.row = {
+        "username": username,
+        "display_name": r.values.get("name", ""),
+        "role": role,
+        "networks": network_ids,
+    }
+    if r.errors:
+        r.action = "error"
+    elif existing is None:
+        r.action = "new"
+    else:
+        r.action = "same" if _user_snapshot(existing) == {**r.row, "active": 1} else "changed"
+    return r
+
+
+def _user_snapshot(user: dict[str, Any]) -> dict[str, Any]:
+    return {k: user[k] for k in ("username", "display_name", "role", "networks", "active")}
+
+
 # -- writing: stage, apply, undo ----------------------------------------------------------------------------
 
 
@@ -393,6 +452,8 @@ def _now() -> str:
 def _networks_touched(db: sqlite_utils.Database, kind: str, rows: list[dict[str, Any]]) -> list[str]:
     if kind == "schools":
         return sorted({r["network_id"] for r in rows})
+    if kind == "users":
+        return sorted({n for r in rows for n in r["networks"]})
     codes = sorted({r["school_code"] for r in rows})
     marks = ",".join("?" for _ in codes)
     found = db.execute(f"SELECT DISTINCT network_id FROM schools WHERE code IN ({marks})", codes)
@@ -437,6 +498,49 @@ def apply_tx(db: sqlite_utils.Database, actor: Actor, batch_id: int) -> Report:
     )
     if not report.ok:
         raise Refused("import_invalid", *[e for r in report.rows for e in r.errors][:20])
+    if kind == "users":
+        before, after = _apply_users(db, report)
+    else:
+        before, after = _apply_rows(db, kind, report)
+    db["import_batches"].update(
+        batch_id,
+        {
+            "status": "applied",
+            "applied_at": _now(),
+            "network_ids": json.dumps(_networks_touched(db, kind, [r.row for r in report.rows])),
+            "before": json.dumps(before, ensure_ascii=False),
+            "after_seq": json.dumps(after, ensure_ascii=False),
+        },
+    )
+    # Cancel this actor's other pending batches: they were checked against data that just changed.
+    db.execute("DELETE FROM import_batches WHERE status = 'pending' AND actor_id = ?", [actor.id])
+    return report
+
+
+def _apply_users(db: sqlite_utils.Database, report: Report) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Add or update the accounts; `before` and `after` are snapshots (no password hashes) for undo."""
+    before: dict[str, Any] = {}
+    after: dict[str, Any] = {}
+    for r in report.rows:
+        if r.action == "same":
+            continue
+        row = r.row
+        old = accounts.find(db, row["username"])
+        if old is None:
+            _, r.password = accounts.add_user(
+                db, row["username"], row["display_name"], row["role"], row["networks"]
+            )
+            before[row["username"]] = None
+        else:
+            before[row["username"]] = _user_snapshot(old)
+            accounts.update_user(db, old["id"], row["display_name"], row["role"], row["networks"])
+        after[row["username"]] = _user_snapshot(accounts.find(db, row["username"]))  # type: ignore[arg-type]
+    return before, after
+
+
+def _apply_rows(
+    db: sqlite_utils.Database, kind: str, report: Report
+) -> tuple[dict[str, Any], dict[str, Any]]:
     table, pk, columns = kind, PK[kind], TABLE_COLUMNS[kind]
     changed = [r.row for r in report.rows if r.action != "same"]
     before: dict[str, Any] = {}
@@ -454,27 +558,18 @@ def apply_tx(db: sqlite_utils.Database, actor: Actor, batch_id: int) -> Report:
             [json.dumps(list(before))],
         )
     }
-    db["import_batches"].update(
-        batch_id,
-        {
-            "status": "applied",
-            "applied_at": _now(),
-            "network_ids": json.dumps(_networks_touched(db, kind, [r.row for r in report.rows])),
-            "before": json.dumps(before, ensure_ascii=False),
-            "after_seq": json.dumps(after),
-        },
-    )
-    # Cancel this actor's other pending batches: they were checked against data that just changed.
-    db.execute("DELETE FROM import_batches WHERE status = 'pending' AND actor_id = ?", [actor.id])
-    return report
+    return before, after
 
 
 def last_applied(db: sqlite_utils.Database, actor: Actor) -> dict[str, Any] | None:
-    """The newest applied import whose networks the actor can all see: the one 'undo' would undo."""
+    """The newest applied import whose networks the actor can all see: the one 'undo' would undo.
+    Only an admin undoes a users import."""
     for batch_id, kind, filename, created, nets, before in db.execute(
         "SELECT id, kind, filename, applied_at, network_ids, before FROM import_batches "
         "WHERE status = 'applied' ORDER BY id DESC LIMIT 50"
     ):
+        if kind == "users" and actor.role != "admin":
+            continue
         if all(actor.can_see(n) for n in json.loads(nets or "[]")):
             return {
                 "id": batch_id,
@@ -498,7 +593,11 @@ def undo_tx(db: sqlite_utils.Database, actor: Actor) -> dict[str, Any]:
         "SELECT before, after_seq FROM import_batches WHERE id = ?", [last["id"]]
     ).fetchone()
     before: dict[str, Any] = json.loads(before_json)
-    after: dict[str, int] = json.loads(after_json)
+    after: dict[str, Any] = json.loads(after_json)
+    if kind == "users":
+        counts = _undo_users(db, before, after)
+        db["import_batches"].update(last["id"], {"status": "undone", "undone_at": _now()})
+        return {**last, **counts}
     reasons = []
     for key, seq in after.items():
         row = db.execute(f"SELECT seq FROM {kind} WHERE {pk} = ?", [key]).fetchone()
@@ -524,6 +623,28 @@ def undo_tx(db: sqlite_utils.Database, actor: Actor) -> dict[str, Any]:
     return {**last, "removed": len(added), "restored": len(restored)}
 
 
+def _undo_users(db: sqlite_utils.Database, before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
+    """Deactivate the accounts the import added, restore the name, role and networks of those it changed;
+    refused when any of them changed since (passwords are never touched)."""
+    reasons = []
+    for username, snapshot in after.items():
+        user = accounts.find(db, username)
+        if user is None or _user_snapshot(user) != snapshot:
+            reasons.append(Notice("%(code)s was changed after the import", {"code": username}))
+    if reasons:
+        raise Refused("import_undo_blocked", *reasons[:20])
+    removed = restored = 0
+    for username, old in before.items():
+        if old is None:
+            accounts.deactivate(db, username)
+            removed += 1
+        else:
+            user = accounts.find(db, username)
+            accounts.update_user(db, user["id"], old["display_name"], old["role"], old["networks"])  # type: ignore[index]
+            restored += 1
+    return {"removed": removed, "restored": restored}
+
+
 def _in_use(db: sqlite_utils.Database, kind: str, key: str) -> bool:
     if kind == "schools":
         checks = [
@@ -543,8 +664,21 @@ def _in_use(db: sqlite_utils.Database, kind: str, key: str) -> bool:
 
 
 def export_rows(db: sqlite_utils.Database, actor: Actor, kind: Kind) -> tuple[list[str], list[list[str]]]:
-    """The actor's schools or teachers with the Thai headers the importer reads back."""
+    """The actor's schools or teachers with the Thai headers the importer reads back; users (admins only,
+    active accounts, no password hashes) likewise."""
     headers = [c.header for c in COLUMNS[kind]]
+    if kind == "users":
+        if actor.role != "admin":
+            return headers, []
+        return headers, [
+            [
+                _safe_cell(u["username"]),
+                _safe_cell(u["display_name"]),
+                accounts.ROLE_NAMES[u["role"]][0] if u["role"] in accounts.ROLE_NAMES else u["role"],
+                ", ".join(u["networks"]),
+            ]
+            for u in accounts.list_users(db, active_only=True)
+        ]
     if kind == "schools":
         sql = "SELECT code, name, network_id, district, grades, network_id FROM schools ORDER BY 3, 1"
     else:

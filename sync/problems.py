@@ -64,6 +64,9 @@ CATALOG: dict[str, Problem] = {
         Problem("import_not_pending", 409, N_("This import was already applied or cancelled")),
         Problem("import_undo_blocked", 409, N_("The last import cannot be undone")),
         Problem("nothing_to_undo", 404, N_("There is no import to undo")),
+        # User accounts (server/accounts.py)
+        Problem("user_invalid", 422, N_("The user account is not valid")),
+        Problem("user_not_found", 404, N_("There is no such user")),
     )
 }
 

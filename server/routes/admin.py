@@ -1,6 +1,7 @@
 """Reference data online (htmx): upload → row-by-row report → confirm; undo the last import; export.
 
 Admin and network secretaries only; a secretary's rows are checked against their own networks.
+User accounts are imported and exported by admins only.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from litestar.datastructures import UploadFile
 from litestar.response import Response, Template
 
 from server import imports
-from server.access import IMPORTERS, who
+from server.access import IMPORTERS, require_role, who
 from server.notice import Notice, Refused
 from server.pages import page
 from sync.problems import problem
@@ -36,7 +37,7 @@ async def imports_page(request: Request[Actor, Any, Any]) -> Template:
 async def upload(request: Request[Actor, Any, Any]) -> Template:
     """Step 1: read and check the file; only a valid file is kept, as a pending batch."""
     form = await request.form()
-    kind = "teachers" if form.get("kind") == "teachers" else "schools"
+    kind = form.get("kind") if form.get("kind") in ("teachers", "users") else "schools"
     file = form.get("file")
     if not isinstance(file, UploadFile):
         return _page_or_fragment(
@@ -61,7 +62,10 @@ async def confirm(request: Request[Actor, Any, Any], batch_id: int) -> Template:
             report=None,
             errors=[Notice(problem(exc.code).title), *exc.reasons],
         )
-    return _page_or_fragment(request, "admin/_import_report.html", report=report, errors=[], applied=True)
+    answer = _page_or_fragment(request, "admin/_import_report.html", report=report, errors=[], applied=True)
+    if report.kind == "users":
+        answer.headers["Cache-Control"] = "no-store"  # one-time passwords: never kept by a cache
+    return answer
 
 
 @post("/admin/imports/undo", **who(IMPORTERS))
@@ -78,9 +82,11 @@ async def undo(request: Request[Actor, Any, Any]) -> Template:
 @get("/admin/export/{kind:str}", **who(IMPORTERS))
 async def export(
     request: Request[Actor, Any, Any],
-    kind: Literal["schools", "teachers"],
+    kind: Literal["schools", "teachers", "users"],
     format: Literal["xlsx", "csv"] = "xlsx",
 ) -> Response[bytes]:
+    if kind == "users":
+        require_role(request.user, "admin")
     headers, rows = await request.app.state.db.read(imports.export_rows, request.user, kind)
     if format == "csv":
         body, media = imports.to_csv(headers, rows), "text/csv; charset=utf-8"

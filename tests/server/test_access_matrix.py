@@ -253,6 +253,14 @@ MATRIX: list[Entry] = [
         lambda fx: "/admin/export/schools?format=csv",
         expect(200, IMPORTERS),
     ),
+    # User accounts (server/routes/users.py); deactivating an unknown account is 404 (no persona is touched)
+    Entry("GET", "/admin/users", lambda fx: "/admin/users", expect(200, ADMINS)),
+    Entry(
+        "POST",
+        "/admin/users/{username:str}/deactivate",
+        lambda fx: "/admin/users/no.such.user/deactivate",
+        expect(404, ADMINS),
+    ),
     # Reports (server/routes/reports.py): a network the caller cannot see is 404
     Entry("GET", "/reports", lambda fx: "/reports", expect(200, SIGNED_IN)),
     *(

@@ -37,6 +37,7 @@ from server.routes import (
     session,
     sync_api,
     tablet,
+    terms,
     users,
 )
 from server.shell import refresh_forms
@@ -96,6 +97,9 @@ ROUTES = [
     admin.export,
     users.users_page,
     users.deactivate,
+    # Administration: semester dates
+    terms.terms_page,
+    terms.save_term,
 ]
 
 PUBLIC = ["^/login", "^/lang/", "^/static/", "^/sw.js", "^/manifest.webmanifest", "^/healthz", "^/schema"]

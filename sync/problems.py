@@ -67,6 +67,8 @@ CATALOG: dict[str, Problem] = {
         # User accounts (server/accounts.py)
         Problem("user_invalid", 422, N_("The user account is not valid")),
         Problem("user_not_found", 404, N_("There is no such user")),
+        # Semester dates (server/terms.py)
+        Problem("invalid_term", 422, N_("The semester dates are not valid; nothing was saved")),
     )
 }
 

@@ -261,6 +261,17 @@ MATRIX: list[Entry] = [
         lambda fx: "/admin/users/no.such.user/deactivate",
         expect(404, ADMINS),
     ),
+    # Semester dates (server/routes/terms.py); the POST is refused (end before start), so nothing is stored
+    Entry("GET", "/admin/terms", lambda fx: "/admin/terms", expect(200, ADMINS)),
+    Entry(
+        "POST",
+        "/admin/terms",
+        lambda fx: "/admin/terms",
+        expect(422, ADMINS),
+        send=lambda p, fx: {
+            "data": {"academic_year": "2569", "semester": "1", "start": "2026-10-31", "end": "2026-05-16"}
+        },
+    ),
     # Reports (server/routes/reports.py): a network the caller cannot see is 404
     Entry("GET", "/reports", lambda fx: "/reports", expect(200, SIGNED_IN)),
     *(

@@ -1,0 +1,41 @@
+"""Semester dates online (admins only): the academic years around today, and setting one term's dates."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from litestar import Request, get, post
+from litestar.response import Redirect, Template
+
+from server import terms
+from server.access import ADMINS, who
+from server.notice import Notice, Refused
+from server.pages import page
+from sync.problems import problem
+from sync.scope import Actor
+
+
+async def _render(request: Request[Actor, Any, Any], errors: list[Notice], failed: str = "") -> Template:
+    rows = await request.app.state.db.read(terms.term_rows, dt.date.today())
+    return page(request, "admin/terms.html", rows=rows, errors=errors, failed=failed)
+
+
+@get("/admin/terms", **who(ADMINS))
+async def terms_page(request: Request[Actor, Any, Any]) -> Template:
+    return await _render(request, errors=[])
+
+
+@post("/admin/terms", **who(ADMINS))
+async def save_term(request: Request[Actor, Any, Any]) -> Template | Redirect:
+    form = await request.form()
+    values = {name: form.get(name) for name in ("academic_year", "semester", "start", "end")}
+    try:
+        term = terms.parse_term(values)
+        await request.app.state.db.write(terms.set_term_tx, term)
+    except Refused as exc:
+        failed = f"{values['academic_year']}-{values['semester']}"
+        answer = await _render(request, [Notice(problem(exc.code).title), *exc.reasons], failed)
+        answer.status_code = 422
+        return answer
+    return Redirect(path="/admin/terms", status_code=303)

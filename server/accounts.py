@@ -16,6 +16,7 @@ import sqlite_utils
 
 from server.auth import hash_password
 from server.notice import Notice, Refused
+from sync.apply import next_seq
 
 ROLES = ("supervisor", "team_member", "secretary", "director", "admin")
 #: Roles that work within their networks: an account of these needs at least one network.
@@ -114,6 +115,18 @@ def networks_of(db: sqlite_utils.Database, user_id: int) -> list[str]:
     )
 
 
+def insert_user(db: sqlite_utils.Database, fields: dict[str, Any]) -> int:
+    """Insert an account row with a fresh change number (tablets pull users by `seq`); returns its id."""
+    return int(db["users"].insert({**fields, "seq": next_seq(db)}).last_pk)  # type: ignore[arg-type]
+
+
+def write_user(db: sqlite_utils.Database, user_id: int, **fields: Any) -> None:
+    """Change an account's columns and give it a fresh change number, so tablets pull it again. Every
+    write to `users` goes through here or `insert_user`."""
+    names = ", ".join(f"{k} = ?" for k in fields)
+    db.execute(f"UPDATE users SET {names}, seq = ? WHERE id = ?", [*fields.values(), next_seq(db), user_id])
+
+
 def _set_networks(db: sqlite_utils.Database, user_id: int, network_ids: list[str]) -> None:
     db.execute("DELETE FROM user_networks WHERE user_id = ?", [user_id])
     db["user_networks"].insert_all([{"user_id": user_id, "network_id": n} for n in network_ids])
@@ -132,19 +145,16 @@ def add_user(
     if reasons:
         raise Refused("user_invalid", *reasons)
     password = generate_password()
-    user_id = int(
-        db["users"]
-        .insert(
-            {
-                "username": username,
-                "display_name": display_name.strip(),
-                "password_hash": hash_password(password),
-                "role": role,
-                "active": 1,
-                "created_at": dt.datetime.now(dt.UTC).isoformat(),
-            }
-        )
-        .last_pk  # type: ignore[arg-type]
+    user_id = insert_user(
+        db,
+        {
+            "username": username,
+            "display_name": display_name.strip(),
+            "password_hash": hash_password(password),
+            "role": role,
+            "active": 1,
+            "created_at": dt.datetime.now(dt.UTC).isoformat(),
+        },
     )
     _set_networks(db, user_id, sorted(set(network_ids)))
     return user_id, password
@@ -154,7 +164,7 @@ def update_user(
     db: sqlite_utils.Database, user_id: int, display_name: str, role: str, network_ids: list[str]
 ) -> None:
     """Change name, role and networks; the password and the sessions stay."""
-    db.execute("UPDATE users SET display_name = ?, role = ? WHERE id = ?", [display_name, role, user_id])
+    write_user(db, user_id, display_name=display_name, role=role)
     _set_networks(db, user_id, sorted(set(network_ids)))
 
 
@@ -163,7 +173,7 @@ def deactivate(db: sqlite_utils.Database, username: str) -> int:
     user = find(db, username)
     if user is None:
         raise Refused("user_not_found", Notice("No user %(username)s", {"username": username}))
-    db.execute("UPDATE users SET active = 0 WHERE id = ?", [user["id"]])
+    write_user(db, user["id"], active=0)
     return int(db.execute("DELETE FROM sessions WHERE user_id = ?", [user["id"]]).rowcount)
 
 

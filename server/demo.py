@@ -8,6 +8,7 @@ from typing import Any
 
 import sqlite_utils
 
+from server.accounts import insert_user
 from server.auth import hash_password
 from server.reference import upsert
 
@@ -98,21 +99,18 @@ def create_users(db: sqlite_utils.Database) -> dict[str, int]:
     password_hash = hash_password(DEMO_PASSWORD)
     now = dt.datetime.now(dt.UTC).isoformat()
     for username, display, role, nets in USERS:
-        user_id = (
-            db["users"]
-            .insert(
-                {
-                    "username": username,
-                    "display_name": display,
-                    "password_hash": password_hash,
-                    "role": role,
-                    "active": 1,
-                    "created_at": now,
-                }
-            )
-            .last_pk
+        user_id = insert_user(
+            db,
+            {
+                "username": username,
+                "display_name": display,
+                "password_hash": password_hash,
+                "role": role,
+                "active": 1,
+                "created_at": now,
+            },
         )
-        ids[username] = int(user_id)  # type: ignore[arg-type]
+        ids[username] = user_id
         db["user_networks"].insert_all([{"user_id": user_id, "network_id": n} for n in nets])
     return ids
 

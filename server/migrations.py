@@ -231,5 +231,19 @@ def m008_report_drafts(db: sqlite_utils.Database) -> None:
     )
 
 
+@migrations()
+def m009_users_seq(db: sqlite_utils.Database) -> None:
+    # Tablets pull the names of the users of their networks (the team's observers on the Today screen):
+    # users get a change number like the other synced tables; every write to users sets a fresh one
+    # (server/accounts.py insert_user/write_user).
+    db["users"].add_column("seq", int)
+    for (user_id,) in db.execute("SELECT id FROM users ORDER BY id").fetchall():
+        seq = db.execute(
+            "UPDATE counters SET value = value + 1 WHERE name = 'seq' RETURNING value"
+        ).fetchone()[0]
+        db.execute("UPDATE users SET seq = ? WHERE id = ?", [seq, user_id])
+    db["users"].create_index(["seq"], index_name="idx_users_seq")
+
+
 def apply(db: sqlite_utils.Database) -> None:
     migrations.apply(db)

@@ -113,6 +113,7 @@ JS_MESSAGES = {
     "today.owner": N_("Owner"),
     "today.due": N_("Due"),
     "today.room": N_("Room"),
+    "today.observer": N_("Observer"),
     "action.done": N_("Carried out"),
     "action.in_progress": N_("In progress"),
     "action.not_done": N_("Not done"),

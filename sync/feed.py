@@ -16,6 +16,7 @@ from sync.wire import (
     PullResult,
     SchoolView,
     TeacherView,
+    UserView,
     VisitView,
 )
 
@@ -65,6 +66,16 @@ def pull(db: sqlite_utils.Database, actor: Actor, cursor: int, *, window: int = 
         ):
             assignments.setdefault(visit_id, []).append(AssignmentView(*fields))
         forms = rows("SELECT form_id, version, title FROM form_versions WHERE seq > ? AND seq <= ?", [])
+        # Users carry no network of their own: one is sent to whoever shares a network with them.
+        users = rows(
+            "SELECT u.id, u.display_name, u.role FROM users u WHERE u.seq > ? AND u.seq <= ? AND u.active = 1 "
+            + (
+                ""
+                if actor.sees_all
+                else f"AND u.id IN (SELECT user_id FROM user_networks WHERE {scope('network_id')})"
+            )
+            + " ORDER BY u.id"
+        )
         records = rows(
             f"SELECT {RECORD_COLUMNS} FROM records WHERE seq > ? AND seq <= ? AND {scope('network_id')}"
         )
@@ -80,6 +91,7 @@ def pull(db: sqlite_utils.Database, actor: Actor, cursor: int, *, window: int = 
         ],
         forms=[FormVersionView(*r) for r in forms],
         records=[record_view(r) for r in records],
+        users=[UserView(*r) for r in users],
     )
 
 

@@ -118,6 +118,14 @@ class FormVersionView(msgspec.Struct):
     title: str
 
 
+class UserView(msgspec.Struct):
+    """An active user who shares a network with the puller: names the observers of the team's classrooms."""
+
+    id: int
+    display_name: str
+    role: str
+
+
 class PullResult(msgspec.Struct, kw_only=True):
     cursor: int
     more: bool
@@ -127,3 +135,4 @@ class PullResult(msgspec.Struct, kw_only=True):
     visits: list[VisitView] = []
     forms: list[FormVersionView] = []
     records: list[RecordView] = []
+    users: list[UserView] = []

@@ -353,6 +353,9 @@ def test_a_supervision_day(server: LiveServer, browser: Any, tablet: Any, tmp_pa
     assert mine.count() == 1 and am.locator("details.team a.task").count() == 1  # mine; the team's in a fold
     assert "09:00" in mine.first.inner_text() and "นางสาวมาลัย ทดสอบ" in mine.first.inner_text()
     assert "ป.1 · ห้อง 1" in mine.first.inner_text() and "ยังไม่เริ่ม" in mine.first.inner_text()
+    assert "ผู้สังเกต: ผอ.ประเสริฐ ทดลอง" in (
+        am.locator("details.team a.task").first.text_content() or ""
+    )  # pulled users
     earlier = am.locator("[data-earlier-action]")
     assert earlier.count() == 2 and "ยังไม่ปิด" in earlier.first.inner_text()
     assert "ไม่มีข้อตกลงครั้งก่อน" in card(page, "โรงเรียนบ้านโคกสาธิต").inner_text()

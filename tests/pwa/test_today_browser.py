@@ -59,6 +59,8 @@ DATA = {
               {"form_id": "reflection", "version": 2, "title": ""}],
     "teachers": [{"id": f"{A}-01", "name": "ครูหนึ่ง"}],
     "schools": [{"code": A, "name": "โรงเรียนเอ"}, {"code": B, "name": "โรงเรียนบี"}],
+    "users": [{"id": ME, "display_name": "ศน.ฉัน", "role": "supervisor"},
+              {"id": TEAM, "display_name": "ผอ.ทีม", "role": "team_member"}],
 }  # fmt: skip
 
 
@@ -82,6 +84,8 @@ def test_the_day_plan(static_page: Any) -> None:
     assert mine["task"]["href"] == "/forms/observation/1?record=o2"
     [other] = am["others"]
     assert other["teacher"] == f"{A}-02" and other["task"]["state"] == "synced"
+    assert other["observer"] == "ผอ.ทีม"  # the team's classroom names its observer
+    assert mine["observer"] == "ศน.ฉัน"
     assert am["reflection"]["state"] == "pending" and am["policy"]["state"] == "none"
     assert am["policy"]["href"] == "/forms/policy/1?visit=am"
     previous = am["previous"]
@@ -101,6 +105,8 @@ def test_a_day_with_none_of_my_visits_shows_the_networks_visits(static_page: Any
     plans = run(static_page, "return m.dayPlan(data);", data)
     assert [p["visit"]["id"] for p in plans] == ["am", "other-team", "pm"]
     assert all(p["mine"] == [] for p in plans)
+    unnamed = run(static_page, "return m.dayPlan(data);", {k: v for k, v in data.items() if k != "users"})
+    assert unnamed[0]["others"][0]["observer"] == ""  # a tablet that has not pulled users yet
 
 
 def test_prefill_of_new_records(static_page: Any) -> None:

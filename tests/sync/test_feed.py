@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from server import accounts
 from sync.feed import pull
 from tests.conftest import persona
 from tests.factories import SCHOOL_N03, TEACHER_N03, observation_answers, record
@@ -50,3 +51,26 @@ def test_pull_pages_through_a_large_history(demo_db, forms):
         if not page.more:
             break
     assert pages > 5 and schools == len(everything.schools) and cursor == everything.cursor
+
+
+def test_a_supervisor_pulls_the_users_of_their_networks_only(demo_db, forms):
+    result = pull(demo_db, persona(demo_db, "supervisor1"), 0)
+    names = {u.id: u.display_name for u in result.users}
+    mine = {persona(demo_db, u).id for u in ("supervisor1", "team1", "secretary1")}
+    assert set(names) == mine  # not supervisor2 (N03, N04), not the admin or director (no network)
+    assert names[persona(demo_db, "team1").id] == "ผอ.ประเสริฐ ทดลอง"
+    assert {u.role for u in result.users} == {"supervisor", "team_member", "secretary"}
+    everyone = pull(demo_db, persona(demo_db, "director"), 0).users
+    assert len(everyone) == 6
+
+
+def test_a_later_pull_returns_a_user_again_after_a_change(demo_db, forms):
+    sup = persona(demo_db, "supervisor1")
+    first = pull(demo_db, sup, 0)
+    assert pull(demo_db, sup, first.cursor).users == []
+    team1 = persona(demo_db, "team1").id
+    accounts.update_user(demo_db, team1, "ผอ.ประเสริฐ ใหม่", "team_member", ["N01"])
+    later = pull(demo_db, sup, first.cursor)
+    assert [(u.id, u.display_name) for u in later.users] == [(team1, "ผอ.ประเสริฐ ใหม่")]
+    accounts.deactivate(demo_db, "team1")
+    assert pull(demo_db, sup, later.cursor).users == []  # only active users are sent

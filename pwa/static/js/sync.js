@@ -135,6 +135,7 @@ export async function pull() {
       teachers: page.teachers.map((t) => ({ ...t, key: t.id })),
       visits: page.visits.map((v) => ({ ...v, key: v.id })),
       forms: page.forms.map((f) => ({ ...f, key: `${f.form_id}:${f.version}` })),
+      users: (page.users || []).map((u) => ({ ...u, key: u.id })),
     });
     for (const record of page.records) await mergeRecord(record);
     cursor = page.cursor;

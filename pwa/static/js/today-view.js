@@ -68,7 +68,12 @@ function visitCard(plan) {
     ? el('details', { class: 'team' },
         el('summary', {}, `${t('today.team_classrooms')} (${plan.others.length})`),
         el('ul', { class: 'tasks compact' }, ...plan.others.map((c) =>
-          taskRow(c.task, { lead: c.assignment.hour || '–', title: c.teacher, detail: classLabel(c.assignment), attrs: { 'data-teacher': c.assignment.teacher_id } }))))
+          taskRow(c.task, {
+            lead: c.assignment.hour || '–',
+            title: c.teacher,
+            detail: [classLabel(c.assignment), c.observer ? `${t('today.observer')}: ${c.observer}` : null].filter(Boolean).join(' · '),
+            attrs: { 'data-teacher': c.assignment.teacher_id, 'data-observer': String(c.assignment.observer_id) },
+          }))))
     : null;
   const closing = plan.previous ? `${t('today.closes')} ${plan.previous.actions.length}` : undefined;
   return el(
@@ -94,12 +99,12 @@ function visitCard(plan) {
 export async function renderToday() {
   const date = todayIso();
   $('today-date').textContent = beDate(date, 'full');
-  const [visits, records, forms, teachers, schools] = await Promise.all([
+  const [visits, records, forms, teachers, schools, users] = await Promise.all([
     store.getReference('visits'), store.allRecords(), store.getReference('forms'),
-    store.getReference('teachers'), store.getReference('schools'),
+    store.getReference('teachers'), store.getReference('schools'), store.getReference('users'),
   ]);
   const me = Number(document.body.dataset.userId);
-  const plans = dayPlan({ date, me, visits, records, forms, teachers, schools });
+  const plans = dayPlan({ date, me, visits, records, forms, teachers, schools, users });
   $('today-visits').replaceChildren(...plans.map(visitCard));
   $('today-empty').hidden = plans.length > 0;
 }

@@ -12,7 +12,7 @@
  * @typedef {{form_id: string, href: string, state: TaskState, record: ?LocalRecord}} Task
  * @typedef {{action: string, owner: string, due_date: string, status: ?string}} EarlierAction
  * @typedef {{record: LocalRecord, date: string, actions: EarlierAction[]}} Previous
- * @typedef {{assignment: Assignment, teacher: string, task: Task}} Classroom
+ * @typedef {{assignment: Assignment, teacher: string, observer: string, task: Task}} Classroom
  * @typedef {{visit: Visit, school: string, mine: Classroom[], others: Classroom[], reflection: Task,
  *   policy: Task, literacy: Task, previous: ?Previous}} VisitPlan
  * @typedef {{form_id: string, version: number, title: string}} FormVersion
@@ -91,12 +91,14 @@ export function earlierActions(previous, closing) {
 /**
  * Today's visits of my team, morning first, each with what I have to do there.
  * @param {{date: string, me: number, visits: Visit[], records: LocalRecord[], forms: FormVersion[],
- *   teachers: {id: string, name: string}[], schools: {code: string, name: string}[]}} data
+ *   teachers: {id: string, name: string}[], schools: {code: string, name: string}[],
+ *   users?: {id: number, display_name: string}[]}} data
  * @returns {VisitPlan[]}
  */
-export function dayPlan({ date, me, visits, records, forms, teachers, schools }) {
+export function dayPlan({ date, me, visits, records, forms, teachers, schools, users = [] }) {
   const version = latestVersions(forms);
   const teacherName = new Map(teachers.map((t) => [t.id, t.name]));
+  const userName = new Map(users.map((u) => [u.id, u.display_name]));
   const schoolName = new Map(schools.map((s) => [s.code, s.name]));
   const today = visits.filter((v) => v.date === date);
   const mineOnly = today.filter((v) => (v.team || []).includes(me));
@@ -113,6 +115,7 @@ export function dayPlan({ date, me, visits, records, forms, teachers, schools })
     const classroom = (a) => ({
       assignment: a,
       teacher: teacherName.get(a.teacher_id) || a.teacher_id,
+      observer: userName.get(a.observer_id) || '',
       task: task(
         'observation',
         version.observation || 1,

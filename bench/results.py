@@ -279,6 +279,7 @@ def render(out: dict[str, Any]) -> str:
         "# Benchmark results",
         "",
         "Written by `make bench` (`python -m bench`); do not edit by hand. Raw numbers: bench/work/results.json.",
+        f"Where the budgets are missed, the profile and what would close the gap: bench/{NOTES.name}.",
         "",
         *_machine(out["machine"]),
         "## Commands",

@@ -35,6 +35,8 @@ CONFIRMATION_KEYS = frozenset({"name", "at"})
 SNAPSHOT_KEYS = frozenset({"at", "activity", "off_task"})
 GRID_KEYS = frozenset({"wrong", "attempted", "seconds", "stopped_early"})
 MAX_LINKED = 50
+#: Every number answer, bounded or not, fits a JavaScript number exactly and a SQLite integer.
+MAX_NUMBER = 2**53 - 1
 
 
 class FieldProblem(msgspec.Struct, frozen=True):
@@ -47,6 +49,32 @@ class FieldProblem(msgspec.Struct, frozen=True):
 
 def is_empty(value: Any) -> bool:
     return value is None or value == "" or value == [] or value == {}
+
+
+#: Kinds whose answer is a list: an empty answer to one of them is stored as the empty list.
+LIST_KINDS = frozenset({"repeat", "select_many", "snapshots", "observation"})
+
+
+def normalize(form: FormDef, answers: Mapping[str, Any]) -> dict[str, Any]:
+    """The answer set as it is stored: null, "" or {} given for a list answer (and for each repeat item's
+    list answers) becomes [], so the reports can rely on a list. Anything else is left for `validate`."""
+    return _normalize_scope(tuple(f for s in form.sections for f in s.fields), answers)
+
+
+def _normalize_scope(fields: tuple[Field, ...], scope: Mapping[str, Any]) -> dict[str, Any]:
+    out = dict(scope)
+    for field in fields:
+        if field.kind == "group":
+            out = _normalize_scope(field.fields, out)
+            continue
+        if field.kind not in LIST_KINDS or field.name not in out:
+            continue
+        value = out[field.name]
+        if value is None or value == "" or value == {}:
+            out[field.name] = []
+        elif field.kind == "repeat" and isinstance(value, list):
+            out[field.name] = [_normalize_scope(field.fields, i) if isinstance(i, dict) else i for i in value]
+    return out
 
 
 def validate(form: FormDef, answers: Mapping[str, Any], *, today: str | None = None) -> list[FieldProblem]:
@@ -274,7 +302,7 @@ def _check_grid(field: Field, value: Any) -> str | None:
 
 
 def _range(value: float, low: float | None, high: float | None) -> str | None:
-    if (low is not None and value < low) or (high is not None and value > high):
+    if abs(value) > MAX_NUMBER or (low is not None and value < low) or (high is not None and value > high):
         return "range"
     return None
 

@@ -43,6 +43,9 @@ CATALOG: dict[str, Problem] = {
         Problem("unknown_teacher", 422, N_("This teacher is not on the school's list")),
         Problem("invalid_answers", 422, N_("Some answers break the form's rules")),
         Problem("record_too_large", 422, N_("The record is too large")),
+        Problem(
+            "record_failed", 422, N_("The server could not process this record; nothing of it was stored")
+        ),
         Problem("revision_reused", 422, N_("This revision was already sent with other content")),
         Problem(
             "attachment_missing",

@@ -68,7 +68,7 @@ def limit_batch(body: bytes) -> bytes:
 
 
 def _placeholder(record: bytes) -> bytes:
-    ids = {}
+    ids: dict[str, str] = {}
     for match in _IDS.finditer(record, 0, 4096):
         ids.setdefault(match.group(1).decode(), match.group(2).decode())
     return PLACEHOLDER_KEY + b"," + msgspec.json.encode(ids)[1:] if ids else PLACEHOLDER_KEY + b"}"

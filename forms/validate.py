@@ -56,8 +56,9 @@ LIST_KINDS = frozenset({"repeat", "select_many", "snapshots", "observation"})
 
 
 def normalize(form: FormDef, answers: Mapping[str, Any]) -> dict[str, Any]:
-    """The answer set as it is stored: null, "" or {} given for a list answer (and for each repeat item's
-    list answers) becomes [], so the reports can rely on a list. Anything else is left for `validate`."""
+    """The answer set as it is stored, so that reports can rely on one shape per kind: an empty answer
+    (null, "", [] or {}) to a list kind becomes [], to any other kind it is left out; the same inside
+    every repeat item. Whatever else is wrong is left for `validate` to name."""
     return _normalize_scope(tuple(f for s in form.sections for f in s.fields), answers)
 
 
@@ -67,11 +68,14 @@ def _normalize_scope(fields: tuple[Field, ...], scope: Mapping[str, Any]) -> dic
         if field.kind == "group":
             out = _normalize_scope(field.fields, out)
             continue
-        if field.kind not in LIST_KINDS or field.name not in out:
+        if field.name not in out or field.kind in NO_ANSWER:
             continue
         value = out[field.name]
-        if value is None or value == "" or value == {}:
-            out[field.name] = []
+        if is_empty(value):
+            if field.kind in LIST_KINDS:
+                out[field.name] = []
+            else:
+                del out[field.name]
         elif field.kind == "repeat" and isinstance(value, list):
             out[field.name] = [_normalize_scope(field.fields, i) if isinstance(i, dict) else i for i in value]
     return out

@@ -14,6 +14,7 @@ from litestar.response import Response, Template
 
 from server import imports
 from server.access import IMPORTERS, require_role, who
+from server.disposition import content_disposition
 from server.notice import Notice, Refused
 from server.pages import page
 from sync.problems import problem
@@ -92,5 +93,5 @@ async def export(
         body, media = imports.to_csv(headers, rows), "text/csv; charset=utf-8"
     else:
         body, media = imports.to_xlsx(headers, rows, kind), imports.XLSX_TYPE
-    disposition = f'attachment; filename="nithet-{kind}.{format}"'
+    disposition = content_disposition(f"nithet-{kind}.{format}")
     return Response(body, media_type=media, headers={"Content-Disposition": disposition})

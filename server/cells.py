@@ -15,7 +15,7 @@ from typing import Any
 
 from forms.text import clean_text
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
 #: The most characters an Excel cell holds.
 CELL_MAX = 32_767
 

@@ -12,8 +12,9 @@ from litestar import Request, get, post
 from litestar.datastructures import UploadFile
 from litestar.response import Response, Template
 
-from server import imports
+from server import imports, sheets
 from server.access import IMPORTERS, require_role, who
+from server.bounded import TooSlow, in_worker
 from server.disposition import content_disposition
 from server.notice import Notice, Refused
 from server.pages import page
@@ -44,8 +45,16 @@ async def upload(request: Request[Actor, Any, Any]) -> Template:
         return _page_or_fragment(
             request, "admin/_import_report.html", report=None, errors=[Notice("Choose a file")]
         )
-    db = request.app.state.db
-    report = await db.read(imports.parse, request.user, kind, file.filename or "", await file.read())
+    db, name, data = request.app.state.db, file.filename or "", await file.read()
+    try:
+        report = await in_worker(
+            lambda: imports.parse(db.reader(), request.user, kind, name, data), seconds=sheets.READ_SECONDS
+        )
+    except TooSlow as exc:
+        too_slow = Notice(
+            "The file took more than %(n)s seconds to read; nothing was imported", {"n": exc.seconds}
+        )
+        report = imports.Report(kind=kind, filename=name, file_errors=[too_slow])
     if report.ok:
         report.batch_id = await db.write(imports.stage_tx, request.user, report)
     return _page_or_fragment(request, "admin/_import_report.html", report=report, errors=[])

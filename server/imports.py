@@ -18,7 +18,6 @@ import datetime as dt
 import io
 import json
 import re
-import unicodedata
 from collections.abc import Iterable
 from typing import Any, Literal
 
@@ -26,6 +25,7 @@ import msgspec
 import openpyxl
 import sqlite_utils
 
+from forms.text import clean_text
 from server import accounts, sheets
 from server.cells import safe_row, unread_cell
 from server.notice import Notice, Refused
@@ -122,7 +122,7 @@ def nfc(value: Any) -> str:
         value = int(value)
     if isinstance(value, dt.datetime | dt.date):
         value = value.isoformat()[:10]
-    return unread_cell(unicodedata.normalize("NFC", str(value)).strip())
+    return unread_cell(clean_text(str(value)).strip())
 
 
 def decode_csv(data: bytes) -> tuple[str, str]:

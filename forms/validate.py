@@ -35,6 +35,8 @@ CONFIRMATION_KEYS = frozenset({"name", "at"})
 SNAPSHOT_KEYS = frozenset({"at", "activity", "off_task"})
 GRID_KEYS = frozenset({"wrong", "attempted", "seconds", "stopped_early"})
 MAX_LINKED = 50
+#: Every number answer, bounded or not, fits a JavaScript number exactly and a SQLite integer.
+MAX_NUMBER = 2**53 - 1
 
 
 class FieldProblem(msgspec.Struct, frozen=True):
@@ -47,6 +49,36 @@ class FieldProblem(msgspec.Struct, frozen=True):
 
 def is_empty(value: Any) -> bool:
     return value is None or value == "" or value == [] or value == {}
+
+
+#: Kinds whose answer is a list: an empty answer to one of them is stored as the empty list.
+LIST_KINDS = frozenset({"repeat", "select_many", "snapshots", "observation"})
+
+
+def normalize(form: FormDef, answers: Mapping[str, Any]) -> dict[str, Any]:
+    """The answer set as it is stored, so that reports can rely on one shape per kind: an empty answer
+    (null, "", [] or {}) to a list kind becomes [], to any other kind it is left out; the same inside
+    every repeat item. Whatever else is wrong is left for `validate` to name."""
+    return _normalize_scope(tuple(f for s in form.sections for f in s.fields), answers)
+
+
+def _normalize_scope(fields: tuple[Field, ...], scope: Mapping[str, Any]) -> dict[str, Any]:
+    out = dict(scope)
+    for field in fields:
+        if field.kind == "group":
+            out = _normalize_scope(field.fields, out)
+            continue
+        if field.name not in out or field.kind in NO_ANSWER:
+            continue
+        value = out[field.name]
+        if is_empty(value):
+            if field.kind in LIST_KINDS:
+                out[field.name] = []
+            else:
+                del out[field.name]
+        elif field.kind == "repeat" and isinstance(value, list):
+            out[field.name] = [_normalize_scope(field.fields, i) if isinstance(i, dict) else i for i in value]
+    return out
 
 
 def validate(form: FormDef, answers: Mapping[str, Any], *, today: str | None = None) -> list[FieldProblem]:
@@ -274,7 +306,7 @@ def _check_grid(field: Field, value: Any) -> str | None:
 
 
 def _range(value: float, low: float | None, high: float | None) -> str | None:
-    if (low is not None and value < low) or (high is not None and value > high):
+    if abs(value) > MAX_NUMBER or (low is not None and value < low) or (high is not None and value > high):
         return "range"
     return None
 

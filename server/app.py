@@ -11,7 +11,6 @@ from litestar.config.csrf import CSRFConfig
 from litestar.datastructures import State
 from litestar.middleware import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
-from litestar.openapi.plugins import JsonRenderPlugin
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.router import Router
 from litestar.static_files import create_static_files_router
@@ -26,6 +25,7 @@ from server.config import PWA, Settings
 from server.db import Database
 from server.middleware import SessionAuth
 from server.migrations import apply as migrate
+from server.openapi import ApiDocument
 from server.reference import publish_form
 from server.routes import (
     admin,
@@ -187,7 +187,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             title="Nithet sync API",
             version="1",
             # Only the JSON document: the HTML viewers would load scripts from other sites.
-            render_plugins=[JsonRenderPlugin()],
+            render_plugins=[ApiDocument()],
             openapi_router=Router(
                 path="/schema", route_handlers=[], opt={"roles": ANYONE}, include_in_schema=False
             ),

@@ -11,6 +11,8 @@ import msgspec
 from litestar import Request, Response
 from litestar.exceptions import (
     HTTPException,
+    InternalServerException,
+    MethodNotAllowedException,
     NotAuthorizedException,
     NotFoundException,
     PermissionDeniedException,
@@ -84,6 +86,13 @@ def handle(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
         return problem_response("csrf_failed" if "CSRF" in str(exc.detail) else "forbidden")
     if isinstance(exc, NotFoundException):
         return problem_response("not_found")
+    if isinstance(exc, MethodNotAllowedException):
+        allow = (exc.headers or {}).get("allow", "")
+        return problem_response("method_not_allowed", headers={"Allow": allow} if allow else None)
+    if isinstance(exc, InternalServerException) and exc.detail == "client disconnected prematurely":
+        # A tablet that lost its connection mid-upload: nothing was stored, nobody is waiting for an answer.
+        log.info("client went away during %s %s", request.method, request.url.path)
+        return problem_response("request_cut_off")
     if isinstance(exc, ValidationException):
         return problem_response("invalid_request", str(exc.detail), errors=exc.extra or [])
     if _storage_full(exc):

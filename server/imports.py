@@ -18,8 +18,6 @@ import datetime as dt
 import io
 import json
 import re
-import unicodedata
-import zipfile
 from collections.abc import Iterable
 from typing import Any, Literal
 
@@ -27,7 +25,8 @@ import msgspec
 import openpyxl
 import sqlite_utils
 
-from server import accounts
+from forms.text import clean_text
+from server import accounts, sheets
 from server.cells import safe_row, unread_cell
 from server.notice import Notice, Refused
 from server.reference import upsert
@@ -123,7 +122,7 @@ def nfc(value: Any) -> str:
         value = int(value)
     if isinstance(value, dt.datetime | dt.date):
         value = value.isoformat()[:10]
-    return unread_cell(unicodedata.normalize("NFC", str(value)).strip())
+    return unread_cell(clean_text(str(value)).strip())
 
 
 def decode_csv(data: bytes) -> tuple[str, str]:
@@ -143,27 +142,24 @@ def decode_csv(data: bytes) -> tuple[str, str]:
 
 
 def read_table(filename: str, data: bytes) -> tuple[list[str], list[list[str]], str]:
-    """The header and the data rows of the first sheet (XLSX) or of a CSV file, all cells as NFC text."""
+    """The header and the data rows of the first sheet (XLSX) or of a CSV file, all cells as NFC text,
+    read in bounded memory and time (`server/sheets.py`)."""
     if data.startswith(b"PK\x03\x04") or filename.lower().endswith(".xlsx"):
-        try:
-            book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        except (zipfile.BadZipFile, KeyError, ValueError, OSError):
-            raise Refused("import_invalid", Notice("The file is not a readable XLSX workbook")) from None
-        sheet = book.worksheets[0]
-        table = [[nfc(c) for c in row] for row in sheet.iter_rows(values_only=True)]
-        book.close()
-        encoding = "XLSX"
+        rows, encoding = sheets.xlsx_rows(data), "XLSX"
     else:
         text, encoding = decode_csv(data)
         sample = text[:4096]
         delimiter = ";" if sample.count(";") > sample.count(",") and "\t" not in sample else ","
         delimiter = "\t" if sample.count("\t") > sample.count(delimiter) else delimiter
-        table = [[nfc(c) for c in row] for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
-    table = [row for row in table if any(row)]
+        rows = sheets.csv_rows(text, delimiter)
+    table = []
+    for row in rows:
+        if any(c is not None and c != "" for c in row):
+            table.append([nfc(c) for c in row])
+            if len(table) > MAX_ROWS + 1:
+                raise Refused("import_invalid", Notice("The file has more than %(n)s rows", {"n": MAX_ROWS}))
     if not table:
         raise Refused("import_invalid", Notice("The file is empty"))
-    if len(table) > MAX_ROWS:
-        raise Refused("import_invalid", Notice("The file has more than %(n)s rows", {"n": MAX_ROWS}))
     return table[0], table[1:], encoding
 
 

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-import unicodedata
+import logging
+import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -16,14 +17,17 @@ import msgspec
 import sqlite_utils
 
 from forms.model import FormDef
-from forms.validate import validate
+from forms.text import clean_all
+from forms.validate import normalize, validate
 from sync import scores
 from sync.attachments import link_attachments, missing_attachments
+from sync.depth import too_deep
 from sync.problems import problem
 from sync.scope import OBSERVER_ROLES, Actor
 from sync.wire import PushBatch, Receipt, RecordPush, RecordView
 
 FormLookup = Callable[[str, int], FormDef | None]
+log = logging.getLogger("nithet.sync")
 
 
 def next_seq(db: sqlite_utils.Database) -> int:
@@ -40,18 +44,6 @@ def content_hash(record: RecordPush) -> str:
         "answers": record.answers,
     }
     return hashlib.sha256(msgspec.json.encode(body, order="sorted")).hexdigest()
-
-
-def nfc(value: Any) -> Any:
-    """Every string of an answer set in Unicode NFC, so the same Thai text typed on two keyboards is one
-    value (the tablet normalizes too; the server does not trust it to)."""
-    if isinstance(value, str):
-        return unicodedata.normalize("NFC", value)
-    if isinstance(value, list):
-        return [nfc(v) for v in value]
-    if isinstance(value, dict):
-        return {nfc(k): nfc(v) for k, v in value.items()}
-    return value
 
 
 def rejected(record_id: str | None, rev: str | None, code: str, **extra: Any) -> Receipt:
@@ -72,12 +64,11 @@ def apply_batch(
     `attachment_missing` (None skips that check, for callers that hold no photos)."""
     decoded = [_decode(bytes(raw), max_record_bytes) for raw in batch.records]
     refs = _References(db, [r for r in decoded if isinstance(r, RecordPush)])
-    # Every check of a record runs before its first write, so a rejected record writes nothing; the batch is
-    # one transaction, so an unexpected error writes nothing at all (and the tablet retries).
+    # Every check of a record runs before its first write, so a rejected record writes nothing.
     receipts = [
         r
         if isinstance(r, Receipt)
-        else _apply_one(db, actor, r, forms, refs, batch.device_id, now, attachments)
+        else _isolated(db, actor, r, forms, refs, batch.device_id, now, attachments)
         for r in decoded
     ]
     db.table("devices").upsert(
@@ -93,10 +84,24 @@ def apply_batch(
     return receipts
 
 
+def _isolated(db: sqlite_utils.Database, actor: Actor, record: RecordPush, *args: Any) -> Receipt:
+    """One record in its own savepoint: an unexpected error while applying it undoes its writes and
+    becomes its `rejected` receipt; the other records of the batch are still stored. A database that is
+    busy, full or failing is not the record's fault: that error still ends the whole batch (503, retried)."""
+    try:
+        with db.atomic():
+            return _apply_one(db, actor, record, *args)
+    except (sqlite3.OperationalError, OSError, MemoryError):
+        raise
+    except Exception as exc:
+        log.warning("record %s rev %s could not be applied", record.id, record.rev, exc_info=exc)
+        return rejected(record.id, record.rev, "record_failed", detail=type(exc).__name__)
+
+
 def _best_effort_ids(raw: bytes) -> tuple[str | None, str | None]:
     try:
         data = json.loads(raw)
-    except ValueError:
+    except (ValueError, RecursionError):
         return None, None
     if not isinstance(data, dict):
         return None, None
@@ -110,12 +115,14 @@ _DECODER = msgspec.json.Decoder(RecordPush)
 def _decode(raw: bytes, max_record_bytes: int) -> RecordPush | Receipt:
     if len(raw) > max_record_bytes:
         return rejected(*_best_effort_ids(raw), "record_too_large")
+    if too_deep(raw):
+        return rejected(*_best_effort_ids(raw), "malformed_record", detail="nested too deeply")
     try:
         record = _DECODER.decode(raw)
     except (msgspec.ValidationError, msgspec.DecodeError) as exc:
         return rejected(*_best_effort_ids(raw), "malformed_record", detail=str(exc))
-    # Before validation and hashing: the content hash is of the normalized answers.
-    return msgspec.structs.replace(record, answers=nfc(record.answers))
+    # Before validation and hashing: the content hash is of the cleaned text (forms/text.py).
+    return msgspec.structs.replace(record, answers=clean_all(record.answers))
 
 
 class _References:
@@ -195,6 +202,7 @@ def _apply_one(
     form = forms(record.form_id, record.form_version)
     if form is None:
         return rejected(rid, rev, "unknown_form")
+    record = msgspec.structs.replace(record, answers=normalize(form, record.answers))
     school_field = form.school_field()
     school_code = record.answers.get(school_field.name) if school_field else None
     if not isinstance(school_code, str):

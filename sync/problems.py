@@ -28,6 +28,12 @@ CATALOG: dict[str, Problem] = {
         Problem("not_authenticated", 401, N_("Please log in again to sync")),
         Problem("forbidden", 403, N_("Your role cannot do this")),
         Problem("not_found", 404, N_("Not found")),
+        Problem("method_not_allowed", 405, N_("This address does not answer that method")),
+        Problem(
+            "request_cut_off",
+            400,
+            N_("The connection was cut before the request was complete; send it again"),
+        ),
         Problem("csrf_failed", 403, N_("The page is out of date; reload it and try again")),
         Problem("bad_credentials", 401, N_("Wrong username or password")),
         Problem("too_many_attempts", 429, N_("Too many attempts; wait a minute and try again")),
@@ -43,6 +49,9 @@ CATALOG: dict[str, Problem] = {
         Problem("unknown_teacher", 422, N_("This teacher is not on the school's list")),
         Problem("invalid_answers", 422, N_("Some answers break the form's rules")),
         Problem("record_too_large", 422, N_("The record is too large")),
+        Problem(
+            "record_failed", 422, N_("The server could not process this record; nothing of it was stored")
+        ),
         Problem("revision_reused", 422, N_("This revision was already sent with other content")),
         Problem(
             "attachment_missing",

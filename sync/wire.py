@@ -11,6 +11,8 @@ from forms.validate import FieldProblem
 UUID = Annotated[str, msgspec.Meta(pattern=r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")]
 Rev = Annotated[str, msgspec.Meta(min_length=1, max_length=64, pattern=r"^[0-9A-Za-z_.:-]+$")]
 ShortText = Annotated[str, msgspec.Meta(max_length=200)]
+#: Every number on the wire has bounds: nothing a tablet sends can overflow a SQLite integer.
+Count = Annotated[int, msgspec.Meta(ge=0, le=1_000_000)]
 Status = Literal["stored", "duplicate", "conflict", "rejected"]
 
 
@@ -21,7 +23,7 @@ class RecordPush(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     rev: Rev
     base_rev: Rev | None = None
     form_id: ShortText
-    form_version: Annotated[int, msgspec.Meta(ge=1)]
+    form_version: Annotated[int, msgspec.Meta(ge=1, le=1_000_000)]
     answers: dict[str, Any]
     visit_id: ShortText | None = None
     device_time: ShortText | None = None
@@ -34,7 +36,7 @@ class PushBatch(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     records: list[msgspec.Raw]
     app_version: ShortText = ""
     #: How many records the tablet still holds unsent (for the secretary's sync-health view).
-    pending: Annotated[int, msgspec.Meta(ge=0)] = 0
+    pending: Count = 0
 
 
 class RecordView(msgspec.Struct, kw_only=True):

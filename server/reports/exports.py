@@ -12,7 +12,7 @@ from typing import Any
 
 from forms.model import Field, FormDef
 from server import thaidate
-from server.cells import safe_cell
+from server.cells import safe_cell, safe_row
 from server.reports import display
 from server.reports.common import VISIT_DATE, Conn, form
 from server.reports.visits import names as names_of
@@ -106,7 +106,7 @@ def xlsx(conn: Conn, network_id: str, first: str, last: str, school: str | None 
         for cell in sheet[1]:
             cell.font = Font(bold=True)
         for row in rows:
-            sheet.append(row)
+            sheet.append(safe_row(row))
         sheet.freeze_panes = "A2"
     out = io.BytesIO()
     book.save(out)
@@ -126,6 +126,6 @@ def csv_bytes(
             text = io.StringIO()
             writer = csv.writer(text, lineterminator="\r\n")
             writer.writerow(headers)
-            writer.writerows(rows)
+            writer.writerows(safe_row(row) for row in rows)
             return text.getvalue().encode("utf-8-sig")
     return None

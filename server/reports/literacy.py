@@ -18,7 +18,7 @@ def per_pupil(conn: Conn, network_id: str, first: str, last: str) -> list[dict[s
         if definition is None:
             continue
         derived = derive(definition, r["answers"])
-        for i, pupil in enumerate(r["answers"].get("pupils", [])):
+        for i, pupil in enumerate(r["answers"].get("pupils") or []):
             out.append(
                 {
                     "school_code": r["school_code"],

@@ -15,11 +15,11 @@ from server.reports.common import Conn, percent, records
 
 def reflection(conn: Conn, network_id: str, first: str, last: str) -> dict[str, Any]:
     meetings = records(conn, "reflection", network_id, first, last)
-    actions = [a for m in meetings for a in m["answers"].get("actions", [])]
-    teachers = [t for m in meetings for t in m["answers"].get("teachers", [])]
-    focuses = Counter(f for t in teachers for f in t.get("focuses", []))
+    actions = [a for m in meetings for a in m["answers"].get("actions") or []]
+    teachers = [t for m in meetings for t in m["answers"].get("teachers") or []]
+    focuses = Counter(f for t in teachers for f in t.get("focuses") or [])
     support = [a for a in actions if a.get("support_needed") == "yes"]
-    closed = [a for m in meetings for a in m["answers"].get("previous_actions", [])]
+    closed = [a for m in meetings for a in m["answers"].get("previous_actions") or []]
     done = sum(1 for a in closed if a.get("previous_status") == "done")
     return {
         "meetings": len(meetings),

@@ -126,7 +126,7 @@ def themes(
         f"SELECT answers FROM records WHERE network_id = ? AND form_id = 'reflection' AND {VISIT_DATE} BETWEEN ? AND ?",
         [network_id, first, last],
     ).fetchall():
-        for action in json.loads(raw).get("actions", []):
+        for action in json.loads(raw).get("actions") or []:
             if action.get("support_text"):
                 support.setdefault("reflection", []).append(action["support_text"])
     return {

@@ -12,8 +12,10 @@ from litestar import Request, get, post
 from litestar.datastructures import UploadFile
 from litestar.response import Response, Template
 
-from server import imports
+from server import imports, sheets
 from server.access import IMPORTERS, require_role, who
+from server.bounded import TooSlow, in_worker
+from server.disposition import content_disposition
 from server.notice import Notice, Refused
 from server.pages import page
 from sync.problems import problem
@@ -43,8 +45,16 @@ async def upload(request: Request[Actor, Any, Any]) -> Template:
         return _page_or_fragment(
             request, "admin/_import_report.html", report=None, errors=[Notice("Choose a file")]
         )
-    db = request.app.state.db
-    report = await db.read(imports.parse, request.user, kind, file.filename or "", await file.read())
+    db, name, data = request.app.state.db, file.filename or "", await file.read()
+    try:
+        report = await in_worker(
+            lambda: imports.parse(db.reader(), request.user, kind, name, data), seconds=sheets.READ_SECONDS
+        )
+    except TooSlow as exc:
+        too_slow = Notice(
+            "The file took more than %(n)s seconds to read; nothing was imported", {"n": exc.seconds}
+        )
+        report = imports.Report(kind=kind, filename=name, file_errors=[too_slow])
     if report.ok:
         report.batch_id = await db.write(imports.stage_tx, request.user, report)
     return _page_or_fragment(request, "admin/_import_report.html", report=report, errors=[])
@@ -92,5 +102,5 @@ async def export(
         body, media = imports.to_csv(headers, rows), "text/csv; charset=utf-8"
     else:
         body, media = imports.to_xlsx(headers, rows, kind), imports.XLSX_TYPE
-    disposition = f'attachment; filename="nithet-{kind}.{format}"'
+    disposition = content_disposition(f"nithet-{kind}.{format}")
     return Response(body, media_type=media, headers={"Content-Disposition": disposition})

@@ -16,6 +16,7 @@ from litestar.response import Redirect, Response, Template
 
 from server import plans
 from server.access import OWN_REPORTERS, REPORTERS, SIGNED_IN, require_network, who
+from server.disposition import content_disposition
 from server.i18n import current_locale
 from server.pages import page
 from server.reports import activity, exports, health, pdf, summary, themes, visits
@@ -52,14 +53,22 @@ async def _pdf(
 ) -> Response[bytes]:
     html = _render(request, template, for_pdf=True, **context)
     body = await anyio.to_thread.run_sync(pdf.render, html)
-    disposition = f'inline; filename="{filename}"'
-    return Response(body, media_type=PDF, headers={"Content-Disposition": disposition})
+    return Response(
+        body, media_type=PDF, headers={"Content-Disposition": content_disposition(filename, inline=True)}
+    )
 
 
 def _download(body: bytes, media_type: str, filename: str) -> Response[bytes]:
     return Response(
-        body, media_type=media_type, headers={"Content-Disposition": f'attachment; filename="{filename}"'}
+        body, media_type=media_type, headers={"Content-Disposition": content_disposition(filename)}
     )
+
+
+async def _school(request: Request[Actor, Any, Any], network_id: str, school: str | None) -> str | None:
+    """The school filter of an export: a school of this network, or 404."""
+    if school and await request.app.state.db.read(plans.school_network, school) != network_id:
+        raise NotFoundException()
+    return school or None
 
 
 @get("/reports", **who(SIGNED_IN))
@@ -167,10 +176,9 @@ async def export_xlsx(
     request: Request[Actor, Any, Any], network_id: str, period: str | None = None, school: str | None = None
 ) -> Response[bytes]:
     await _network(request, network_id)
+    school = await _school(request, network_id, school)
     chosen, _ = await _period(request, period)
-    body = await request.app.state.db.read(
-        exports.xlsx, network_id, chosen.first, chosen.last, school or None
-    )
+    body = await request.app.state.db.read(exports.xlsx, network_id, chosen.first, chosen.last, school)
     return _download(body, XLSX, f"nithet-{network_id}-{chosen.key}{'-' + school if school else ''}.xlsx")
 
 
@@ -183,9 +191,10 @@ async def export_csv(
     tool: str = "observation",
 ) -> Response[bytes]:
     await _network(request, network_id)
+    school = await _school(request, network_id, school)
     chosen, _ = await _period(request, period)
     body = await request.app.state.db.read(
-        exports.csv_bytes, network_id, chosen.first, chosen.last, tool, school or None
+        exports.csv_bytes, network_id, chosen.first, chosen.last, tool, school
     )
     if body is None:
         raise NotFoundException()

@@ -40,7 +40,7 @@ def login_page(request: Request[Any, Any, Any], next: str = "/") -> Template:
     return page(request, "login.html", next=_safe_next(next), error=None)
 
 
-@post("/login", exclude_from_auth=True, **who(PUBLIC))
+@post("/login", exclude_from_auth=True, **who(PUBLIC, api=True))
 async def login(
     request: Request[Any, Any, Any],
     data: Annotated[LoginForm, Body(media_type=RequestEncodingType.URL_ENCODED)],

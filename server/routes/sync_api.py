@@ -14,6 +14,7 @@ from server.access import OBSERVERS, SIGNED_IN, who
 from server.errors import ApiError
 from server.i18n import _
 from sync.apply import apply_batch
+from sync.depth import limit_batch
 from sync.feed import pull as pull_changes
 from sync.problems import problem
 from sync.scope import Actor
@@ -42,8 +43,8 @@ async def push(request: Request[Actor, Any, Any]) -> PushResult:
     if len(body) > state.settings.max_body_bytes:
         raise ApiError("batch_too_large", f"at most {state.settings.max_body_bytes} bytes")
     try:
-        batch = msgspec.json.decode(body, type=PushBatch)
-    except (msgspec.ValidationError, msgspec.DecodeError) as exc:
+        batch = msgspec.json.decode(limit_batch(body), type=PushBatch)
+    except (msgspec.ValidationError, msgspec.DecodeError, RecursionError) as exc:
         raise ApiError("malformed_batch", str(exc)) from None
     if len(batch.records) > state.settings.max_batch_records:
         raise ApiError("batch_too_large", f"at most {state.settings.max_batch_records} records")

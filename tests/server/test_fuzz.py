@@ -11,7 +11,9 @@ import pytest
 import requests
 import schemathesis
 from hypothesis import HealthCheck, given, settings
+from hypothesis.stateful import Bundle, initialize
 from schemathesis.checks import not_a_server_error
+from schemathesis.generation.stateful.state_machine import StepInput
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
     response_schema_conformance,
@@ -77,3 +79,50 @@ def test_the_api_answers_what_its_schema_says(
         except BaseException as exc:  # every operation's failure is collected, then reported at once
             failures[f"{operation.method.upper()} {operation.path}"] = str(exc)[:1500]
     assert not failures, "\n\n".join(f"{k}:\n{v}" for k, v in failures.items())
+
+
+def test_stateful_chains_of_push_and_pull_answer_what_the_schema_says(
+    shared_server: LiveServer, fuzz_session: requests.Session
+) -> None:
+    """Schemathesis's stateful phase over the schema's links (server/openapi.py): a push replayed as it
+    was sent, a pull after a push, the next pull page from the last cursor. Bounded and derandomized."""
+    schema = schemathesis.openapi.from_url(f"{shared_server.url}/schema/openapi.json")
+    base = schema.as_state_machine()
+    seen: list[tuple[str, str, int]] = []
+    push = schema.find_operation_by_label("POST /api/sync/push")
+    assert push is not None
+
+    class Chains(base):  # type: ignore[valid-type,misc]
+        # Schemathesis starts chains only from operations it trusts to succeed with random data, and it
+        # takes `device_id` for a key of a "Device" no operation creates; every chain here starts with a
+        # push (then: replayed, or followed by a pull, as the links say).
+        @initialize(target=Bundle("catch_all"), step=push.as_strategy().map(StepInput.initial))
+        def first_push(self, step: StepInput) -> Any:
+            self.recorder.record_case(case=step.case)  # as schemathesis records a root of its own
+            self.control.record_step(step, self.recorder)
+            return self.step(step)
+
+        def get_call_kwargs(self, case: Any) -> dict[str, Any]:
+            return {"session": fuzz_session}
+
+        def after_call(self, response: Any, case: Any) -> None:
+            seen.append((case.method.upper(), case.path, response.status_code))
+
+        def validate_response(self, response: Any, case: Any, **kwargs: Any) -> None:
+            case.validate_response(response, checks=CHECKS, transport_kwargs=kwargs.get("kwargs"))
+
+    Chains.run(
+        settings=settings(
+            max_examples=10,
+            stateful_step_count=5,
+            deadline=None,
+            derandomize=True,
+            database=None,
+            suppress_health_check=list(HealthCheck),
+        )
+    )
+    assert not [s for s in seen if s[2] >= 500]
+    pushes = [s for s in seen if s[:2] == ("POST", "/api/sync/push")]
+    pulls = [s for s in seen if s[:2] == ("GET", "/api/sync/pull") and s[2] == 200]
+    replays = [s for s in pushes if s[2] == 200]
+    assert len(replays) > 10 and pulls, seen

@@ -112,6 +112,14 @@ def test_text_is_normalized_to_nfc(demo_db):
     assert report.rows[0].row["name"] == "Café school"
 
 
+def test_control_characters_pasted_into_a_cell_are_dropped(demo_db):
+    admin = persona(demo_db, "admin")
+    data = csv_bytes([["code", "name", "network"], ["49990005", "โรงเรียน\x00บ้าน\x1bนา\x0b", "N01"]])
+    report = parse(demo_db, admin, "schools", "s.csv", data)
+    assert report.ok, errors_of(report)
+    assert report.rows[0].row["name"] == "โรงเรียนบ้านนา"
+
+
 def test_missing_columns_change_nothing(demo_db):
     admin = persona(demo_db, "admin")
     data = csv_bytes([["รหัสโรงเรียน", "อำเภอ"], ["49990005", "ดอนตาล"]])

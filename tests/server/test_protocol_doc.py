@@ -48,3 +48,35 @@ def test_the_malformed_batch_example_is_what_the_server_answers(shared_server):
     answer = shared_server.client("supervisor1").post("/api/sync/push", json={"device_id": 12, "records": []})
     assert answer.status_code == documented["status"]
     assert answer.json() == documented
+
+
+def test_every_schema_address_the_doc_names_answers_and_documents_the_bodies(shared_server):
+    import httpx
+
+    named = set(re.findall(r"`(/schema/[^`\s]*)`", DOC.read_text()))
+    assert named == {"/schema/openapi.json"}
+    for path in named:
+        assert httpx.get(shared_server.url + path).status_code == 200
+    doc = httpx.get(shared_server.url + "/schema/openapi.json").json()
+    push = doc["paths"]["/api/sync/push"]["post"]
+    assert push["requestBody"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/PushBatch"
+    }
+    records = doc["components"]["schemas"]["PushBatch"]["properties"]["records"]
+    assert records["items"] == {"$ref": "#/components/schemas/RecordPush"}
+    assert "answers" in doc["components"]["schemas"]["RecordPush"]["required"]
+    photo = doc["paths"]["/api/attachments/{sha256}"]["put"]["requestBody"]["content"]
+    assert photo["image/jpeg"]["schema"]["format"] == "binary"
+    login = doc["paths"]["/login"]["post"]
+    assert "application/x-www-form-urlencoded" in login["requestBody"]["content"]
+    # login → (me) … push → pull → next pull page
+    operation_ids = {op["operationId"] for ops in doc["paths"].values() for op in ops.values()}
+    links = [
+        link
+        for ops in doc["paths"].values()
+        for op in ops.values()
+        for answer in op["responses"].values()
+        for link in answer.get("links", {}).values()
+    ]
+    assert {link["operationId"] for link in links} <= operation_ids
+    assert {link["operationId"] for link in links} >= {push["operationId"], "ApiSyncPullPull"}

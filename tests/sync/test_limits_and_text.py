@@ -40,3 +40,23 @@ def test_an_oversized_record_and_over_long_strings_are_rejected_alone(demo_db, f
         ("stored", None),
     ]
     assert receipts[0].id == huge["id"]  # the tablet can still tell which record it was
+
+
+def test_an_unexpected_error_in_one_record_undoes_its_writes_and_rejects_it_alone(demo_db, forms):
+    """A fault injected with a real SQLite trigger: the report row of one record fails to insert, after its record and revision rows."""
+    poison, good = record(), record()
+    demo_db.execute(
+        "CREATE TRIGGER poison BEFORE INSERT ON observation_scores WHEN NEW.record_id = ? "
+        "BEGIN SELECT RAISE(ABORT, 'injected fault'); END".replace("?", f"'{poison['id']}'")
+    )
+    receipts = push(demo_db, forms, "supervisor1", poison, good)
+    assert [(r.status, r.code) for r in receipts] == [("rejected", "record_failed"), ("stored", None)]
+    assert (receipts[0].id, receipts[0].rev) == (poison["id"], poison["rev"])
+    # The record and its revision were written before the fault: both undone, nothing half-stored.
+    for table in ("records", "revisions"):
+        column = "id" if table == "records" else "record_id"
+        assert (
+            demo_db.execute(f"SELECT count(*) FROM {table} WHERE {column} = ?", [poison["id"]]).fetchone()[0]
+            == 0
+        )
+    assert stored_answers(demo_db, good["id"]) == good["answers"]

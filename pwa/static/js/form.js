@@ -6,6 +6,7 @@ import { bandOf, derive } from './derive.js';
 import { t } from './i18n.js';
 import { compileRule, truthy } from './rules.js';
 import * as store from './store.js';
+import { cleanText } from './text.js';
 import { beDate, todayIso } from './thaidate.js';
 import { prefill } from './today.js';
 import { evidenceName, evidenceRequired, isEmpty, isRelevant, itemScope, validate, walk } from './validate.js';
@@ -47,7 +48,7 @@ function read(key) {
   if (raw === null) return null;
   if (first.dataset.type === 'int') return Number.isInteger(Number(raw)) ? Number(raw) : raw;
   if (first.dataset.type === 'float') return Number.isFinite(Number(raw)) ? Number(raw) : raw;
-  return first.tagName === 'TEXTAREA' || first.type === 'text' ? first.value.normalize('NFC') : raw;
+  return first.tagName === 'TEXTAREA' || first.type === 'text' ? cleanText(first.value) : raw;
 }
 
 function write(key, value) {

@@ -69,7 +69,7 @@ export function evidenceRequired(field, answers, value, item = null, today = und
 }
 
 const isInt = (v) => typeof v === 'number' && Number.isInteger(v);
-const range = (v, lo, hi) => ((lo != null && v < lo) || (hi != null && v > hi) ? 'range' : null);
+const range = (v, lo, hi) => (Math.abs(v) > Number.MAX_SAFE_INTEGER || (lo != null && v < lo) || (hi != null && v > hi) ? 'range' : null);
 
 function checkValue(form, field, value) {
   const k = field.kind;

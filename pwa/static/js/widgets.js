@@ -4,6 +4,7 @@
 // Timers use Date.now() and setInterval only, so tests can drive them with a fake clock.
 import { t } from './i18n.js';
 import { keepPhoto, photoUrl } from './photo.js';
+import { cleanText } from './text.js';
 
 const pad = (n) => String(n).padStart(2, '0');
 export const hhmm = (ms) => { const d = new Date(ms); return `${pad(d.getHours())}:${pad(d.getMinutes())}`; };
@@ -77,7 +78,7 @@ function setupConfirmation(widget, input, ctx) {
   };
   const update = () => {
     const who = name.value.trim();
-    setValue(input, box.checked && who ? { name: who.normalize('NFC'), at: localStamp(Date.now()) } : null, ctx);
+    setValue(input, box.checked && who ? { name: cleanText(who), at: localStamp(Date.now()) } : null, ctx);
     if (box.checked && !who) box.checked = false;
     render();
   };

@@ -1,0 +1,174 @@
+"""Uploads are read in bounded memory and time (issue 12): spreadsheets that claim millions of cells, zips
+that unpack to gigabytes, CSV lines of a million commas — and sync keeps answering meanwhile."""
+
+from __future__ import annotations
+
+import io
+import re
+import threading
+import time
+import tracemalloc
+import zipfile
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+import anyio
+import openpyxl
+import pytest
+
+from server import sheets
+from server.bounded import TooSlow, check_time, in_worker
+from server.imports import read_table
+from server.notice import Refused
+from tests.factories import batch, record
+
+MB = 1024 * 1024
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def schools_xlsx(rows: int = 1, *, dimension: str | None = None, last_row: int | None = None) -> bytes:
+    """A schools file; `dimension` rewrites what the sheet claims, `last_row` puts one cell that far down."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["code", "name", "network", "district", "grades"])
+    for i in range(rows):
+        sheet.append([f"4998{i:04d}", f"โรงเรียนบ้านทดสอบ {i}", "N03", "ดงหลวง", "ป.1"])
+    if last_row:
+        sheet.cell(row=last_row, column=1, value="x")
+    plain = io.BytesIO()
+    book.save(plain)
+    if dimension is None:
+        return plain.getvalue()
+    out = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(plain.getvalue())) as src,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z,
+    ):
+        for info in src.infolist():
+            data = src.read(info.filename)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                data = re.sub(
+                    rb'<dimension ref="[^"]*" ?/>', f'<dimension ref="{dimension}"/>'.encode(), data
+                )
+                assert dimension.encode() in data
+            z.writestr(info.filename, data)
+    return out.getvalue()
+
+
+def peak_mb(fn: Any) -> tuple[Any, float]:
+    tracemalloc.start()
+    try:
+        result = fn()
+    except Refused as exc:
+        result = exc
+    peak = tracemalloc.get_traced_memory()[1] / MB
+    tracemalloc.stop()
+    return result, peak
+
+
+def test_a_sheet_that_claims_a_million_columns_is_read_in_a_few_megabytes():
+    hostile = schools_xlsx(dimension="A1:XFD8000", last_row=8000)
+    assert len(hostile) < 8 * 1024
+    (headers, rows, _), peak = peak_mb(lambda: read_table("s.xlsx", hostile))
+    assert headers[:3] == ["code", "name", "network"] and len(headers) <= sheets.MAX_COLUMNS
+    assert [r[0] for r in rows] == ["49980000", "x"]
+    assert peak < 30, f"{peak:.0f} MB"
+
+
+def test_a_sheet_that_claims_every_row_is_refused_at_the_row_cap():
+    hostile = schools_xlsx(dimension="A1:XFD1048576", last_row=1_048_576)
+    refused, peak = peak_mb(lambda: read_table("s.xlsx", hostile))
+    assert isinstance(refused, Refused) and "100000" in str(refused.reasons[0].params)
+    assert peak < 30, f"{peak:.0f} MB"
+
+
+def test_a_zip_that_unpacks_to_more_than_the_cap_is_refused_before_it_is_opened():
+    out = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(schools_xlsx())) as src,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z,
+    ):
+        for info in src.infolist():
+            z.writestr(info.filename, src.read(info.filename))
+        z.writestr("xl/padding.bin", b"\0" * (sheets.MAX_UNPACKED_BYTES + 1))
+    assert len(out.getvalue()) < MB
+    refused, peak = peak_mb(lambda: read_table("s.xlsx", out.getvalue()))
+    assert isinstance(refused, Refused) and refused.reasons[0].msgid.startswith("The workbook unpacks")
+    assert peak < 30, f"{peak:.0f} MB"
+
+
+@pytest.mark.parametrize(
+    ("csv_text", "why"),
+    [
+        ("code,name,network\n" + "1," * (4 * MB) + "\n", "A line is longer"),
+        ("code,name,network\n" + "4901,ก,N01\n" * 700_000, "The file has more than"),
+        ('code,name,network\n"' + "x" * 200_000 + '",ก,N01\n', "A line is longer"),
+    ],
+    ids=["8MB-one-line", "8MB-many-rows", "one-huge-field"],
+)
+def test_an_8mb_csv_is_refused_at_the_first_limit_it_breaks(csv_text, why):
+    data = csv_text.encode()
+    assert len(data) >= 200_000
+    refused, peak = peak_mb(lambda: read_table("s.csv", data))
+    assert isinstance(refused, Refused) and refused.reasons[0].msgid.startswith(why)
+    assert peak < len(data) / MB * 6 + 30, f"{peak:.0f} MB"  # the text itself, decoded, and little more
+
+
+def run_in_a_fresh_loop(fn: Any) -> Any:
+    """`anyio.run` in a thread of its own: the suite's browser keeps an event loop running in this one."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(anyio.run, fn).result()
+
+
+def test_work_past_its_time_limit_stops_at_its_next_check():
+    def forever() -> None:
+        while True:
+            check_time()
+
+    with pytest.raises(TooSlow):
+        run_in_a_fresh_loop(lambda: in_worker(forever, seconds=0.2))
+    check_time()  # outside a worker there is no limit
+
+
+def test_work_that_never_checks_is_answered_when_its_limit_is_over():
+    with pytest.raises(TooSlow):
+        run_in_a_fresh_loop(lambda: in_worker(time.sleep, 3, seconds=0.2))
+
+
+def test_the_hostile_sheet_over_http_is_checked_like_any_other(shared_server):
+    with shared_server.client("admin") as admin:
+        r = admin.post(
+            "/admin/imports",
+            data={"kind": "schools"},
+            files={"file": ("s.xlsx", schools_xlsx(dimension="A1:XFD8000", last_row=8000), XLSX)},
+            headers={"hx-request": "true"},
+        )
+    assert r.status_code == 200 and "49980000" in r.text
+
+
+def test_a_push_is_answered_while_a_large_spreadsheet_is_checked(shared_server):
+    """Not a benchmark: the push must not wait for the upload (it would, were the check on the event loop)."""
+    large = schools_xlsx(rows=20_000)
+    uploaded: dict[str, Any] = {}
+
+    def upload() -> None:
+        with shared_server.client("admin") as admin:
+            files = {"file": ("s.xlsx", large, XLSX)}
+            uploaded["response"] = admin.post(
+                "/admin/imports", data={"kind": "schools"}, files=files, timeout=120
+            )
+
+    with shared_server.client("supervisor1") as c:
+        c.get("/api/me")
+        thread = threading.Thread(target=upload)
+        thread.start()
+        time.sleep(1.5)  # the upload has arrived and is being read
+        start = time.monotonic()
+        r = c.post("/api/sync/push", json=batch(record()))
+        elapsed = time.monotonic() - start
+        still_checking = thread.is_alive()
+    thread.join(120)
+    assert r.status_code == 200 and r.json()["receipts"][0]["status"] == "stored"
+    assert still_checking, "the upload finished before the push: the test proved nothing"
+    assert elapsed < 1.0, f"the push waited {elapsed:.2f} s"
+    assert uploaded["response"].status_code == 200

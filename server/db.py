@@ -14,6 +14,8 @@ from typing import Any, TypeVar
 import anyio.to_thread
 import sqlite_utils
 
+from server.workers import ReportWorkers
+
 T = TypeVar("T")
 
 PRAGMAS = (
@@ -43,13 +45,17 @@ class Database:
     each inside one transaction: no 'database is locked' between our own writers, and an answer
     returned from `write` means the transaction has committed."""
 
-    def __init__(self, path: Path | str, *, busy_ms: int = BUSY_TIMEOUT_MS, max_pages: int = 0):
+    def __init__(
+        self, path: Path | str, *, busy_ms: int = BUSY_TIMEOUT_MS, max_pages: int = 0, report_workers: int = 2
+    ):
         self.path = Path(path)
         self.busy_ms, self.max_pages = busy_ms, max_pages
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="nithet-writer")
         self._writer_db: sqlite_utils.Database | None = None
         self._local = threading.local()
+        #: CPU-heavy reports run here, in other processes, off the sync path (server/workers.py).
+        self.reports = ReportWorkers(self.path, report_workers)
 
     def _run_write(self, fn: Callable[..., T], args: tuple[Any, ...]) -> T:
         if self._writer_db is None:
@@ -93,3 +99,4 @@ class Database:
 
         self._writer.submit(_close).result()
         self._writer.shutdown(wait=True)
+        self.reports.close()

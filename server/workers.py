@@ -13,6 +13,8 @@ from __future__ import annotations
 import asyncio
 import multiprocessing
 import os
+import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -29,9 +31,17 @@ _conn: Any = None
 def _start(db_path: str) -> None:
     global _conn
     os.nice(NICENESS)
+    threading.Thread(target=_exit_with, args=(os.getppid(),), daemon=True).start()
     from server.db import connect
 
     _conn = connect(db_path)
+
+
+def _exit_with(server_pid: int) -> None:
+    """A worker never outlives its server, however the server ended (SIGKILL included)."""
+    while os.getppid() == server_pid:
+        time.sleep(1)
+    os._exit(0)
 
 
 def _read(fn: Callable[..., T], args: tuple[Any, ...]) -> T:

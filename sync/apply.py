@@ -127,11 +127,18 @@ class _References:
         self.school_network: dict[str, str] = {}
         self.teacher_school: dict[str, str] = {}
         self.known_ids: set[str] = set()
+        #: (record id, rev) → (content hash, state) of every revision the server holds of these records.
+        self.revisions: dict[tuple[str, str], tuple[str, str]] = {}
         for chunk in _chunks(sorted({r.id for r in records}), 500):
             marks = ",".join("?" for _ in chunk)
             self.known_ids.update(
                 r[0] for r in db.execute(f"SELECT id FROM records WHERE id IN ({marks})", chunk)
             )
+            for rid, rev, digest, state in db.execute(
+                f"SELECT record_id, rev, content_hash, state FROM revisions WHERE record_id IN ({marks})",
+                chunk,
+            ):
+                self.revisions[rid, rev] = (digest, state)
         row = db.execute(
             "UPDATE counters SET value = value + ? WHERE name = 'seq' RETURNING value", [len(records)]
         ).fetchone()
@@ -202,6 +209,12 @@ def _apply_one(
     network_id = refs.school_network.get(school_code)
     if network_id is None or not actor.can_see(network_id):
         return rejected(rid, rev, "school_out_of_scope")
+    digest = content_hash(record)
+    seen_hash, seen_state = refs.revisions.get((rid, rev), (None, None))
+    if seen_hash == digest and seen_state != "conflict":
+        # A replay (the tablet never got the answer): the same content was validated when it was stored,
+        # so a duplicate costs a lookup, not a validation.
+        return Receipt(id=rid, rev=rev, status="duplicate")
     teacher_fields = {f.name for f in form.walk() if f.kind == "teacher"}
     for value in _values_of(record.answers, teacher_fields):
         if value and refs.teacher_school.get(str(value)) != school_code:
@@ -214,7 +227,6 @@ def _apply_one(
         if missing:
             return rejected(rid, rev, "attachment_missing", detail=", ".join(missing))
 
-    digest = content_hash(record)
     if rid not in refs.known_ids:  # the common case: a new record, nothing to compare with
         return _store(db, actor, record, digest, network_id, school_code, None, refs, device_id, now)
     seen = db.execute(

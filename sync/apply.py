@@ -222,13 +222,15 @@ def _apply_one(
     problems = validate(form, record.answers)
     if problems:
         return rejected(rid, rev, "invalid_answers", problems=problems)
-    if attachments is not None:
+    # Only a form with photo fields can hold photos (validation has checked every answer's shape).
+    photos = any(f.kind == "photo" for f in form.walk())
+    if attachments is not None and photos:
         missing = missing_attachments(db, attachments, record.answers)
         if missing:
             return rejected(rid, rev, "attachment_missing", detail=", ".join(missing))
 
     if rid not in refs.known_ids:  # the common case: a new record, nothing to compare with
-        return _store(db, actor, record, digest, network_id, school_code, None, refs, device_id, now)
+        return _store(db, actor, record, digest, network_id, school_code, None, refs, device_id, now, photos)
     seen = db.execute(
         "SELECT content_hash, state FROM revisions WHERE record_id = ? AND rev = ?", [rid, rev]
     ).fetchone()
@@ -245,13 +247,13 @@ def _apply_one(
         return rejected(rid, rev, "school_out_of_scope")
     if current is not None and record.base_rev != current.rev:
         # Both versions are kept: this one as a conflict revision, flagged on the record.
-        _add_revision(db, actor, record, digest, device_id, now, "conflict")
+        _add_revision(db, actor, record, digest, device_id, now, "conflict", photos)
         db.execute(
             "UPDATE records SET conflicts = conflicts + 1, seq = ?, updated_at = ? WHERE id = ?",
             [refs.seq(db), now, rid],
         )
         return Receipt(id=rid, rev=rev, status="conflict", current=_current(db, rid))
-    return _store(db, actor, record, digest, network_id, school_code, current, refs, device_id, now)
+    return _store(db, actor, record, digest, network_id, school_code, current, refs, device_id, now, photos)
 
 
 def _add_revision(
@@ -262,6 +264,7 @@ def _add_revision(
     device_id: str,
     now: str,
     state: str,
+    photos: bool = True,
 ) -> str:
     answers = msgspec.json.encode(record.answers).decode()
     db.execute(
@@ -280,7 +283,8 @@ def _add_revision(
             state,
         ],
     )
-    link_attachments(db, record.id, record.answers)
+    if photos:
+        link_attachments(db, record.id, record.answers)
     return answers
 
 
@@ -295,6 +299,7 @@ def _store(
     refs: _References,
     device_id: str,
     now: str,
+    photos: bool = True,
 ) -> Receipt:
     """The record's new current revision: a new record, or an edit of the revision the server holds."""
     rid, rev = record.id, record.rev
@@ -309,7 +314,7 @@ def _store(
             f"AND rev IN ({marks})",  # placeholders only
             [rid, *record.resolves],
         )
-    answers = _add_revision(db, actor, record, digest, device_id, now, "current")
+    answers = _add_revision(db, actor, record, digest, device_id, now, "current", photos)
     values = [record.form_id, record.form_version, network_id, school_code, record.visit_id, rev, digest]
     values += [answers, record.device_time, now]
     if current is None:

@@ -1,0 +1,71 @@
+"""Group commit (server/db.py): writes that queue up while the writer is busy commit together, each in its
+own savepoint — one that fails is rolled back alone and its caller gets the error; the others are stored."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from pathlib import Path
+
+import pytest
+import sqlite_utils
+
+from server.db import Database, connect
+
+
+def _insert(db: sqlite_utils.Database, n: int) -> int:
+    db.execute("INSERT INTO t (n) VALUES (?)", [n])
+    if n == 3:
+        raise ValueError("record 3 is bad")  # after its own insert: that insert must not survive
+    return n
+
+
+def test_queued_writes_commit_together_and_a_failing_one_alone_is_rolled_back(tmp_path: Path):
+    path = tmp_path / "group.db"
+    setup = connect(path)
+    setup.execute("CREATE TABLE t (n INTEGER)")
+    setup.close()
+    database = Database(path)
+    gate, busy = threading.Event(), threading.Event()
+
+    def hold(db: sqlite_utils.Database) -> None:
+        busy.set()
+        gate.wait(10)  # the writer is busy: the next writes queue up behind it
+
+    async def scenario() -> list[object]:
+        first = asyncio.ensure_future(database.write(hold))
+        await asyncio.get_running_loop().run_in_executor(None, busy.wait, 10)
+        queued = [asyncio.ensure_future(database.write(_insert, n)) for n in range(1, 6)]
+        await asyncio.sleep(0.05)
+        assert not any(f.done() for f in queued)  # nobody is answered before the commit that holds them
+        gate.set()
+        await first
+        return await asyncio.gather(*queued, return_exceptions=True)
+
+    try:
+        results = asyncio.run(scenario())
+    finally:
+        gate.set()
+        database.close()
+    assert results[:2] == [1, 2] and results[3:] == [4, 5]
+    assert isinstance(results[2], ValueError)
+    check = connect(path)
+    assert [r[0] for r in check.execute("SELECT n FROM t ORDER BY n")] == [1, 2, 4, 5]
+    check.close()
+
+
+def test_a_write_error_reaches_its_caller_and_nothing_of_it_is_stored(tmp_path: Path):
+    path = tmp_path / "one.db"
+    setup = connect(path)
+    setup.execute("CREATE TABLE t (n INTEGER)")
+    setup.close()
+    database = Database(path)
+    try:
+        with pytest.raises(ValueError):
+            database.write_sync(_insert, 3)
+        assert database.write_sync(_insert, 7) == 7
+    finally:
+        database.close()
+    check = connect(path)
+    assert [r[0] for r in check.execute("SELECT n FROM t")] == [7]
+    check.close()

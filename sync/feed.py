@@ -31,102 +31,66 @@ RECORD_OVERHEAD = 400
 
 
 def pull(
-    db: sqlite_utils.Database,
-    actor: Actor,
-    cursor: int,
-    *,
-    window: int = WINDOW,
-    max_bytes: int = PAGE_BYTES,
+    db: sqlite_utils.Database, actor: Actor, cursor: int, *, window: int = WINDOW, max_bytes: int = PAGE_BYTES
 ) -> PullResult:
     """One page: the changes after `cursor`, at most `window` change numbers and at most `max_bytes` of
     JSON — unless one change alone is larger (a record is at most 256 KiB, far below the bound)."""
-    cursor = max(cursor, 0)
     with db.atomic():  # one read snapshot for every table
         top = db.execute("SELECT value FROM counters WHERE name = 'seq'").fetchone()[0]
+        cursor = max(cursor, 0)
         upto = _fit(db, actor, cursor, min(top, cursor + window), max_bytes * 9 // 10)
-        while True:
-            page = _page(db, actor, cursor, upto, top)
-            # The estimate misses the reference rows and is rough: the encoded page is what counts.
-            if upto - cursor <= 1 or len(msgspec.json.encode(page)) <= max_bytes:
-                return page
-            upto = cursor + (upto - cursor) // 2
+        nets = sorted(actor.network_ids)
 
+        def scope(column: str) -> str:
+            return "1 = 1" if actor.sees_all else f"{column} IN ({','.join('?' for _ in nets) or 'NULL'})"
 
-def _scope(actor: Actor, column: str) -> tuple[str, list[Any]]:
-    if actor.sees_all:
-        return "1 = 1", []
-    nets = sorted(actor.network_ids)
-    return f"{column} IN ({','.join('?' for _ in nets) or 'NULL'})", list(nets)
+        params: list[Any] = [] if actor.sees_all else nets
 
+        def rows(sql: str, extra: list[Any] | None = None) -> list[tuple[Any, ...]]:
+            return db.execute(sql, [cursor, upto, *(extra if extra is not None else params)]).fetchall()
 
-def _fit(db: sqlite_utils.Database, actor: Actor, cursor: int, upto: int, budget: int) -> int:
-    """The last change number up to which the records of the page stay within `budget` bytes."""
-    where, params = _scope(actor, "network_id")
-    total = 0
-    for seq, size in db.execute(
-        "SELECT seq, length(CAST(answers AS BLOB)) FROM records "
-        f"WHERE seq > ? AND seq <= ? AND {where} ORDER BY seq",
-        [cursor, upto, *params],
-    ):
-        total += size + RECORD_OVERHEAD
-        if total > budget:
-            return max(int(seq) - 1, cursor + 1)
-    return upto
-
-
-def _page(db: sqlite_utils.Database, actor: Actor, cursor: int, upto: int, top: int) -> PullResult:
-    nets = sorted(actor.network_ids)
-
-    def scope(column: str) -> str:
-        return "1 = 1" if actor.sees_all else f"{column} IN ({','.join('?' for _ in nets) or 'NULL'})"
-
-    params: list[Any] = [] if actor.sees_all else nets
-
-    def rows(sql: str, extra: list[Any] | None = None) -> list[tuple[Any, ...]]:
-        return db.execute(sql, [cursor, upto, *(extra if extra is not None else params)]).fetchall()
-
-    networks = rows(f"SELECT id, name FROM networks WHERE seq > ? AND seq <= ? AND {scope('id')}")
-    schools = rows(
-        "SELECT code, name, network_id, district, grades FROM schools "
-        f"WHERE seq > ? AND seq <= ? AND {scope('network_id')}"
-    )
-    teachers = rows(
-        "SELECT t.id, t.school_code, t.name, t.grades, t.learning_areas FROM teachers t "
-        f"JOIN schools s ON s.code = t.school_code WHERE t.seq > ? AND t.seq <= ? AND {scope('s.network_id')}"
-    )
-    # A visit is sent again, whole (every assignment), when it or one of its assignments changed.
-    changed_visits = (
-        "SELECT id FROM visits WHERE (seq > ? AND seq <= ? "
-        "OR id IN (SELECT visit_id FROM visit_assignments WHERE seq > ? AND seq <= ?)) "
-        f"AND {scope('network_id')}"
-    )
-    visits = rows(
-        "SELECT id, date, session, school_code, network_id, team FROM visits "
-        f"WHERE id IN ({changed_visits}) ORDER BY seq",
-        [cursor, upto, *params],
-    )
-    assignments: dict[str, list[AssignmentView]] = {}
-    for visit_id, *fields in rows(
-        "SELECT visit_id, observer_id, teacher_id, grade, room, hour FROM visit_assignments "
-        f"WHERE visit_id IN ({changed_visits}) ORDER BY visit_id, position",
-        [cursor, upto, *params],
-    ):
-        assignments.setdefault(visit_id, []).append(AssignmentView(*fields))
-    forms = rows("SELECT form_id, version, title FROM form_versions WHERE seq > ? AND seq <= ?", [])
-    # Users carry no network of their own: one is sent to whoever shares a network with them.
-    users = rows(
-        "SELECT u.id, u.display_name, u.role FROM users u WHERE u.seq > ? AND u.seq <= ? AND u.active = 1 "
-        + (
-            ""
-            if actor.sees_all
-            else f"AND u.id IN (SELECT user_id FROM user_networks WHERE {scope('network_id')})"
+        networks = rows(f"SELECT id, name FROM networks WHERE seq > ? AND seq <= ? AND {scope('id')}")
+        schools = rows(
+            "SELECT code, name, network_id, district, grades FROM schools "
+            f"WHERE seq > ? AND seq <= ? AND {scope('network_id')}"
         )
-        + " ORDER BY u.id"
-    )
-    records = rows(
-        f"SELECT {RECORD_COLUMNS} FROM records WHERE seq > ? AND seq <= ? AND {scope('network_id')}"
-    )
-    return PullResult(
+        teachers = rows(
+            "SELECT t.id, t.school_code, t.name, t.grades, t.learning_areas FROM teachers t "
+            f"JOIN schools s ON s.code = t.school_code WHERE t.seq > ? AND t.seq <= ? AND {scope('s.network_id')}"
+        )
+        # A visit is sent again, whole (every assignment), when it or one of its assignments changed.
+        changed_visits = (
+            "SELECT id FROM visits WHERE (seq > ? AND seq <= ? "
+            "OR id IN (SELECT visit_id FROM visit_assignments WHERE seq > ? AND seq <= ?)) "
+            f"AND {scope('network_id')}"
+        )
+        visits = rows(
+            "SELECT id, date, session, school_code, network_id, team FROM visits "
+            f"WHERE id IN ({changed_visits}) ORDER BY seq",
+            [cursor, upto, *params],
+        )
+        assignments: dict[str, list[AssignmentView]] = {}
+        for visit_id, *fields in rows(
+            "SELECT visit_id, observer_id, teacher_id, grade, room, hour FROM visit_assignments "
+            f"WHERE visit_id IN ({changed_visits}) ORDER BY visit_id, position",
+            [cursor, upto, *params],
+        ):
+            assignments.setdefault(visit_id, []).append(AssignmentView(*fields))
+        forms = rows("SELECT form_id, version, title FROM form_versions WHERE seq > ? AND seq <= ?", [])
+        # Users carry no network of their own: one is sent to whoever shares a network with them.
+        users = rows(
+            "SELECT u.id, u.display_name, u.role FROM users u WHERE u.seq > ? AND u.seq <= ? AND u.active = 1 "
+            + (
+                ""
+                if actor.sees_all
+                else f"AND u.id IN (SELECT user_id FROM user_networks WHERE {scope('network_id')})"
+            )
+            + " ORDER BY u.id"
+        )
+        records = rows(
+            f"SELECT {RECORD_COLUMNS} FROM records WHERE seq > ? AND seq <= ? AND {scope('network_id')}"
+        )
+    page = PullResult(
         cursor=upto,
         more=upto < top,
         top=top,
@@ -141,6 +105,26 @@ def _page(db: sqlite_utils.Database, actor: Actor, cursor: int, upto: int, top: 
         records=[record_view(r) for r in records],
         users=[UserView(*r) for r in users],
     )
+    if upto - cursor > 1 and len(msgspec.json.encode(page)) > max_bytes:
+        # The estimate leaves out the reference rows and is rough: the encoded page is what counts.
+        return pull(db, actor, cursor, window=(upto - cursor) // 2, max_bytes=max_bytes)
+    return page
+
+
+def _fit(db: sqlite_utils.Database, actor: Actor, cursor: int, upto: int, budget: int) -> int:
+    """The last change number up to which the page's records stay within `budget` bytes of JSON."""
+    nets = [] if actor.sees_all else sorted(actor.network_ids)
+    scope = "1 = 1" if actor.sees_all else f"network_id IN ({','.join('?' for _ in nets) or 'NULL'})"
+    total = 0
+    for seq, size in db.execute(
+        f"SELECT seq, length(CAST(answers AS BLOB)) FROM records WHERE seq > ? AND seq <= ? AND {scope} "
+        "ORDER BY seq",
+        [cursor, upto, *nets],
+    ):
+        total += size + RECORD_OVERHEAD
+        if total > budget:
+            return max(int(seq) - 1, cursor + 1)
+    return upto
 
 
 def _list(text: str | None) -> list[Any]:

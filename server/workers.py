@@ -4,9 +4,9 @@ the tablets. With threads they would share one GIL with the writer; in their own
 nothing but the database file (each worker reads it through its own connection, WAL lets it read while
 the writer commits).
 
-Each worker runs at a lower CPU priority than the server, so on a machine with two cores a secretary's
-export slows down a push less than it slows down itself, and keeps what is costly to load for the life of
-the process (PyThaiNLP's dictionary, WeasyPrint's fonts: `functools.cache` in the report modules)."""
+Each worker runs at the lowest CPU priority, so when the cores are busy a push goes before a secretary's
+export, and keeps what is costly to load for the life of the process (PyThaiNLP's dictionary, WeasyPrint's
+fonts: `functools.cache` in the report modules), loaded when it starts."""
 
 from __future__ import annotations
 
@@ -22,8 +22,8 @@ from typing import Any, TypeVar
 
 T = TypeVar("T")
 
-#: How much lower than the server's the workers' CPU priority is (`nice`).
-NICENESS = 10
+#: How much lower than the server's the workers' CPU priority is (`nice`): the lowest, sync comes first.
+NICENESS = 19
 
 _conn: Any = None
 #: A page in the print fonts: rendering it once decodes the fonts into the worker's font configuration.

@@ -20,12 +20,25 @@ def _insert(db: sqlite_utils.Database, n: int) -> int:
     return n
 
 
-def test_queued_writes_commit_together_and_a_failing_one_alone_is_rolled_back(tmp_path: Path):
-    path = tmp_path / "group.db"
+def _database(path: Path) -> Database:
+    """A database file with one table, `t (n)`, behind the server's write path."""
     setup = connect(path)
     setup.execute("CREATE TABLE t (n INTEGER)")
     setup.close()
-    database = Database(path)
+    return Database(path)
+
+
+def _stored(path: Path) -> list[int]:
+    check = connect(path)
+    try:
+        return [r[0] for r in check.execute("SELECT n FROM t ORDER BY n")]
+    finally:
+        check.close()
+
+
+def test_queued_writes_commit_together_and_a_failing_one_alone_is_rolled_back(tmp_path: Path):
+    path = tmp_path / "group.db"
+    database = _database(path)
     gate, busy = threading.Event(), threading.Event()
 
     def hold(db: sqlite_utils.Database) -> None:
@@ -49,23 +62,16 @@ def test_queued_writes_commit_together_and_a_failing_one_alone_is_rolled_back(tm
         database.close()
     assert results[:2] == [1, 2] and results[3:] == [4, 5]
     assert isinstance(results[2], ValueError)
-    check = connect(path)
-    assert [r[0] for r in check.execute("SELECT n FROM t ORDER BY n")] == [1, 2, 4, 5]
-    check.close()
+    assert _stored(path) == [1, 2, 4, 5]
 
 
 def test_a_write_error_reaches_its_caller_and_nothing_of_it_is_stored(tmp_path: Path):
     path = tmp_path / "one.db"
-    setup = connect(path)
-    setup.execute("CREATE TABLE t (n INTEGER)")
-    setup.close()
-    database = Database(path)
+    database = _database(path)
     try:
         with pytest.raises(ValueError):
             database.write_sync(_insert, 3)
         assert database.write_sync(_insert, 7) == 7
     finally:
         database.close()
-    check = connect(path)
-    assert [r[0] for r in check.execute("SELECT n FROM t")] == [7]
-    check.close()
+    assert _stored(path) == [7]

@@ -40,7 +40,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             session_hours=int(env.get("NITHET_SESSION_HOURS", str(24 * 14))),
             busy_timeout_ms=int(env.get("NITHET_BUSY_MS", "5000")),
             max_db_pages=int(env.get("NITHET_MAX_DB_PAGES", "0")),
-            report_workers=int(env.get("NITHET_REPORT_WORKERS", str(min(2, os.cpu_count() or 1)))),
+            report_workers=int(
+                env.get("NITHET_REPORT_WORKERS", str(max(1, min(2, (os.cpu_count() or 2) - 1))))
+            ),
         )
 
 

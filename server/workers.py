@@ -4,9 +4,12 @@ the tablets. With threads they would share one GIL with the writer; in their own
 nothing but the database file (each worker reads it through its own connection, WAL lets it read while
 the writer commits).
 
-Each worker runs at the lowest CPU priority, so when the cores are busy a push goes before a secretary's
-export, and keeps what is costly to load for the life of the process (PyThaiNLP's dictionary, WeasyPrint's
-fonts: `functools.cache` in the report modules), loaded when it starts."""
+There is one worker fewer than there are cores (at least one, at most two): one core is left to the
+server process (the event loop and the writer, which hold one GIL and so use about one core). Their CPU
+priority is not lowered: on a machine busy with other work that starved the reports (a summary PDF took
+41 s instead of 15 s). A worker keeps what is costly to load for the life of the process (PyThaiNLP's
+dictionary, WeasyPrint's fonts: `functools.cache` in the report modules), loaded by its first report that
+needs it."""
 
 from __future__ import annotations
 
@@ -22,28 +25,15 @@ from typing import Any, TypeVar
 
 T = TypeVar("T")
 
-#: How much lower than the server's the workers' CPU priority is (`nice`): the lowest, sync comes first.
-NICENESS = 19
-
 _conn: Any = None
-#: A page in the print fonts: rendering it once decodes the fonts into the worker's font configuration.
-WARM_HTML = (
-    '<link rel="stylesheet" href="/static/css/fonts-print.css"><p style="font-family: Sarabun Thai, '
-    'Sarabun Latin">ศึกษานิเทศก์ <b>2568</b></p>'
-)
 
 
 def _start(db_path: str) -> None:
     global _conn
-    os.nice(NICENESS)
     threading.Thread(target=_exit_with, args=(os.getppid(),), daemon=True).start()
     from server.db import connect
-    from server.reports import pdf, themes
 
     _conn = connect(db_path)
-    # What is costly once per process, paid when the worker starts rather than by a secretary's report.
-    themes.words("ครูใช้สื่อ")
-    pdf.render(WARM_HTML)
 
 
 def _exit_with(server_pid: int) -> None:

@@ -3,8 +3,9 @@ own savepoint — one that fails is rolled back alone and its caller gets the er
 
 from __future__ import annotations
 
-import asyncio
 import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -45,18 +46,22 @@ def test_queued_writes_commit_together_and_a_failing_one_alone_is_rolled_back(tm
         busy.set()
         gate.wait(10)  # the writer is busy: the next writes queue up behind it
 
-    async def scenario() -> list[object]:
-        first = asyncio.ensure_future(database.write(hold))
-        await asyncio.get_running_loop().run_in_executor(None, busy.wait, 10)
-        queued = [asyncio.ensure_future(database.write(_insert, n)) for n in range(1, 6)]
-        await asyncio.sleep(0.05)
-        assert not any(f.done() for f in queued)  # nobody is answered before the commit that holds them
-        gate.set()
-        await first
-        return await asyncio.gather(*queued, return_exceptions=True)
+    def outcome(n: int) -> object:
+        try:
+            return database.write_sync(_insert, n)
+        except ValueError as exc:
+            return exc
 
     try:
-        results = asyncio.run(scenario())
+        with ThreadPoolExecutor(6) as callers:  # six tablets' requests, each waiting for its answer
+            first = callers.submit(database.write_sync, hold)
+            assert busy.wait(10)
+            queued = [callers.submit(outcome, n) for n in range(1, 6)]
+            time.sleep(0.05)
+            assert not any(f.done() for f in queued)  # nobody is answered before the commit that holds them
+            gate.set()
+            first.result(10)
+            results = [f.result(10) for f in queued]
     finally:
         gate.set()
         database.close()

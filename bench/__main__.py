@@ -13,13 +13,13 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench import concurrency, ingest, machine, reports, shell
+from bench import concurrency, ingest, machine, paper, pull, reports, shell
 from bench.nithet import WORK
 from bench.pouch import npm_install
 from bench.results import render
 
 RESULTS = Path(__file__).with_name("RESULTS.md")
-PARTS = ("ingest", "concurrency", "reports", "shell")
+PARTS = ("ingest", "concurrency", "pull", "paper", "reports", "shell")
 
 
 def main() -> int:
@@ -29,6 +29,13 @@ def main() -> int:
     )
     parser.add_argument("--records", type=int, default=10_000, help="records for the ingest benchmark")
     parser.add_argument("--sizes", default="100000,1000000", help="database sizes for the report queries")
+    parser.add_argument(
+        "--pull-records", type=int, default=40_000, help="observations of the two networks a supervisor pulls"
+    )
+    parser.add_argument("--paper-size", type=int, default=100_000, help="observations for the heavy reports")
+    parser.add_argument(
+        "--history", type=int, default=10_000, help="observations of N01 already held in the concurrency runs"
+    )
     parser.add_argument("--only", default=",".join(PARTS), help="comma-separated parts to run")
     parser.add_argument(
         "--render-only",
@@ -62,7 +69,9 @@ def main() -> int:
     out["machine"] = machine.describe()
     steps = {
         "ingest": lambda: ingest.run(args.runs, args.records, seed=2568, log=log),
-        "concurrency": lambda: concurrency.run(args.runs, seed=4949, log=log),
+        "concurrency": lambda: concurrency.run(args.runs, seed=4949, log=log, history=args.history),
+        "pull": lambda: pull.run(args.pull_records, seed=12, log=log),
+        "paper": lambda: paper.run(args.runs, seed=11, log=log, size=args.paper_size),
         "reports": lambda: reports.run(
             [int(s) for s in args.sizes.split(",")], 5 * args.runs, seed=11, log=log
         ),

@@ -78,9 +78,13 @@ def _rows(
         )
 
 
-def build(count: int, seed: int, log: Any = print) -> tuple[Path, float | None]:
-    """A database of `count` observations (cached in bench/work); returns it and the build seconds."""
-    path = WORK / "reports" / f"observations-{count}-g{GENERATOR}.db"
+def build(
+    count: int, seed: int, log: Any = print, networks: set[str] | None = None
+) -> tuple[Path, float | None]:
+    """A database of `count` observations (cached in bench/work), over the schools of `networks` (default
+    all); returns it and the build seconds."""
+    only = "-" + "-".join(sorted(networks)) if networks else ""
+    path = WORK / "reports" / f"observations-{count}{only}-g{GENERATOR}.db"
     if path.exists():
         db = connect(path)
         migrate(db)  # a database cached by an earlier run gets any newer migration
@@ -97,7 +101,7 @@ def build(count: int, seed: int, log: Any = print) -> tuple[Path, float | None]:
     migrate(db)
     with db.atomic():
         demo.seed(db, dt.date(2025, 6, 2))
-    schools = data.load_schools_from(db)
+    schools = data.load_schools_from(db, networks)
     rows = _rows(schools, count, seed)
     done = 0
     while done < count:

@@ -67,7 +67,16 @@ def shell_bytes(http: httpx.Client) -> dict[str, Any]:
         path = folder / f"{i:03d}"
         path.write_bytes(r.content)
         files.append(path)
-        rows.append({"url": url, "raw": len(r.content), "gzip": len(gzip.compress(r.content, 9, mtime=0))})
+        rows.append(
+            {
+                "url": url,
+                "raw": len(r.content),
+                "gzip": len(gzip.compress(r.content, 9, mtime=0)),
+                # What the server sends: to Chromium over plain HTTP (gzip), and over HTTPS (brotli).
+                "served_gzip": served(http, url, "gzip, deflate"),
+                "served_br": served(http, url, "gzip, deflate, br"),
+            }
+        )
     brotli = _brotli(files)
     for row, size in zip(rows, brotli or [None] * len(rows), strict=True):
         row["brotli"] = size
@@ -80,7 +89,15 @@ def shell_bytes(http: httpx.Client) -> dict[str, Any]:
         "raw": sum(r["raw"] for r in rows),
         "gzip": sum(r["gzip"] for r in rows),
         "brotli": sum(r["brotli"] for r in rows) if brotli else None,
+        "served_gzip": sum(r["served_gzip"] for r in rows),
+        "served_br": sum(r["served_br"] for r in rows),
     }
+
+
+def served(http: httpx.Client, url: str, accept: str) -> int:
+    """Bytes on the wire for `url` (the body as sent, before decompression)."""
+    r = http.get(url, headers={"accept-encoding": accept})
+    return r.num_bytes_downloaded
 
 
 def lighthouse(base: str, cookies: str, runs: int) -> dict[str, Any]:

@@ -7,6 +7,7 @@ from typing import Any
 
 import jinja2
 from litestar import Litestar, Request
+from litestar.config.compression import CompressionConfig
 from litestar.config.csrf import CSRFConfig
 from litestar.datastructures import State
 from litestar.middleware import DefineMiddleware
@@ -109,6 +110,15 @@ CSP = (
     "form-action 'self'; object-src 'none'"
 )
 
+#: Every answer compressed when the client accepts it: brotli, else gzip (Chromium offers brotli only over
+#: HTTPS). Not what is compressed already: fonts (woff2), photos, XLSX (a zip).
+COMPRESSION = CompressionConfig(
+    backend="brotli",
+    brotli_gzip_fallback=True,
+    gzip_compress_level=6,
+    exclude=["^/static/fonts/", "^/api/attachments/", r"\.xlsx$"],
+)
+
 
 def templates() -> TemplateConfig[JinjaTemplateEngine]:
     env = jinja2.Environment(
@@ -152,7 +162,12 @@ async def security_headers(message: Any, scope: Any) -> None:
 
 def create_app(settings: Settings | None = None) -> Litestar:
     settings = settings or Settings.from_env()
-    db = Database(settings.db_path, busy_ms=settings.busy_timeout_ms, max_pages=settings.max_db_pages)
+    db = Database(
+        settings.db_path,
+        busy_ms=settings.busy_timeout_ms,
+        max_pages=settings.max_db_pages,
+        report_workers=settings.report_workers,
+    )
 
     def startup(app: Litestar) -> None:
         db.write_sync(migrate)
@@ -193,5 +208,6 @@ def create_app(settings: Settings | None = None) -> Litestar:
             ),
         ),
         request_max_body_size=settings.max_body_bytes,
+        compression_config=COMPRESSION,
         debug=False,
     )

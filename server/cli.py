@@ -15,6 +15,11 @@ from server.config import Settings
 from server.db import Database
 from server.migrations import apply as migrate
 
+#: How long the server keeps an idle connection open: longer than its clients do (Chromium keeps a used
+#: idle connection 300 s, httpx 5 s), so that it is always the client that closes one, never the server at
+#: the moment a client sends a push on it (the `ReadError`s of the 50-tablet run).
+KEEP_ALIVE_S = 330
+
 
 def local_today() -> dt.date:
     """The area office's date (Thailand), whatever the server's clock zone."""
@@ -145,7 +150,12 @@ def main(argv: list[str] | None = None) -> int:
                 print_logins()
                 print(f"Nithet is serving on http://{args.host}:{port}", flush=True)
                 uvicorn.run(
-                    "server.app:create_app", factory=True, host=args.host, port=port, log_level="warning"
+                    "server.app:create_app",
+                    factory=True,
+                    host=args.host,
+                    port=port,
+                    log_level="warning",
+                    timeout_keep_alive=KEEP_ALIVE_S,
                 )
         except BackupError as exc:
             print(str(exc), file=sys.stderr)

@@ -25,6 +25,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     busy_timeout_ms: int = 5000
     #: Test-only: cap the database at this many pages, to test a full disk (NITHET_MAX_DB_PAGES).
     max_db_pages: int = 0
+    #: Worker processes for CPU-heavy reports, off the sync path (NITHET_REPORT_WORKERS; server/workers.py).
+    report_workers: int = 2
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
@@ -38,6 +40,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             session_hours=int(env.get("NITHET_SESSION_HOURS", str(24 * 14))),
             busy_timeout_ms=int(env.get("NITHET_BUSY_MS", "5000")),
             max_db_pages=int(env.get("NITHET_MAX_DB_PAGES", "0")),
+            report_workers=int(
+                env.get("NITHET_REPORT_WORKERS", str(max(1, min(2, (os.cpu_count() or 2) - 1))))
+            ),
         )
 
 

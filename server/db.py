@@ -7,12 +7,14 @@ import functools
 import sqlite3
 import threading
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, TypeVar
 
 import anyio.to_thread
 import sqlite_utils
+
+from server.workers import ReportWorkers
 
 T = TypeVar("T")
 
@@ -39,42 +41,81 @@ def connect(path: Path | str, *, busy_ms: int = BUSY_TIMEOUT_MS, max_pages: int 
 
 
 class Database:
-    """Every write goes through `write`, run one at a time on a single connection in a single thread,
-    each inside one transaction: no 'database is locked' between our own writers, and an answer
-    returned from `write` means the transaction has committed."""
+    """Every write goes through `write`, run one at a time on a single connection in a single thread:
+    no 'database is locked' between our own writers, and an answer returned from `write` means the
+    transaction holding it has committed.
 
-    def __init__(self, path: Path | str, *, busy_ms: int = BUSY_TIMEOUT_MS, max_pages: int = 0):
+    Group commit: the writes that queue up while the writer is busy (an fsync'd commit takes a while) are
+    run together in one transaction, each in its own savepoint — a write that fails is rolled back alone
+    and its caller gets the error; the others commit with one fsync, and only then is anyone answered."""
+
+    def __init__(
+        self, path: Path | str, *, busy_ms: int = BUSY_TIMEOUT_MS, max_pages: int = 0, report_workers: int = 2
+    ):
         self.path = Path(path)
         self.busy_ms, self.max_pages = busy_ms, max_pages
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="nithet-writer")
         self._writer_db: sqlite_utils.Database | None = None
         self._local = threading.local()
+        self._queue: list[tuple[Callable[..., Any], tuple[Any, ...], Future[Any]]] = []
+        self._queue_lock = threading.Lock()
+        #: CPU-heavy reports run here, in other processes, off the sync path (server/workers.py).
+        self.reports = ReportWorkers(self.path, report_workers)
 
-    def _run_write(self, fn: Callable[..., T], args: tuple[Any, ...]) -> T:
+    def _submit(self, fn: Callable[..., T], args: tuple[Any, ...]) -> Future[T]:
+        future: Future[T] = Future()
+        with self._queue_lock:
+            self._queue.append((fn, args, future))
+            first = len(self._queue) == 1
+        if first:  # otherwise a group already scheduled will take this write too
+            self._writer.submit(self._run_group)
+        return future
+
+    def _run_group(self) -> None:
+        with self._queue_lock:
+            group, self._queue = self._queue, []
+        if not group:
+            return
         if self._writer_db is None:
             self._writer_db = connect(self.path, busy_ms=self.busy_ms, max_pages=self.max_pages)
-        db = self._writer_db
-        # IMMEDIATE: take the write lock first, so a lock held by another process is waited for (up to the
-        # busy timeout) instead of failing half-way; `atomic()` inside `fn` nests as savepoints.
-        db.conn.execute("BEGIN IMMEDIATE")
+        conn = self._writer_db.conn
+        outcomes: list[tuple[bool, Any]] = []
         try:
-            result = fn(db, *args)
-            db.conn.execute("COMMIT")
-        except BaseException:
-            if db.conn.in_transaction:
-                db.conn.execute("ROLLBACK")
-            raise
-        return result
+            # IMMEDIATE: take the write lock first, so a lock held by another process is waited for (up to
+            # the busy timeout) instead of failing half-way; `atomic()` inside a write nests as savepoints.
+            conn.execute("BEGIN IMMEDIATE")
+            for fn, args, _future in group:
+                conn.execute("SAVEPOINT group_write")
+                try:
+                    outcomes.append((True, fn(self._writer_db, *args)))
+                    conn.execute("RELEASE group_write")
+                except BaseException as exc:
+                    if not conn.in_transaction:  # SQLite rolled back the whole group (disk full, I/O error)
+                        raise
+                    conn.execute("ROLLBACK TO group_write")
+                    conn.execute("RELEASE group_write")
+                    outcomes.append((False, exc))
+            conn.execute("COMMIT")
+        except BaseException as exc:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            for _fn, _args, future in group:
+                future.set_exception(exc)
+            return
+        for (ok, value), (_fn, _args, future) in zip(outcomes, group, strict=True):
+            if ok:
+                future.set_result(value)
+            else:
+                future.set_exception(value)
 
     async def write(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-        loop = asyncio.get_running_loop()
         call = functools.partial(fn, **kwargs) if kwargs else fn
-        return await loop.run_in_executor(self._writer, self._run_write, call, args)
+        return await asyncio.wrap_future(self._submit(call, args))
 
     def write_sync(self, fn: Callable[..., T], *args: Any) -> T:
         """The same write path, for the CLI and start-up (no event loop)."""
-        return self._writer.submit(self._run_write, fn, args).result()
+        return self._submit(fn, args).result()
 
     def reader(self) -> sqlite_utils.Database:
         db: sqlite_utils.Database | None = getattr(self._local, "db", None)
@@ -93,3 +134,4 @@ class Database:
 
         self._writer.submit(_close).result()
         self._writer.shutdown(wait=True)
+        self.reports.close()

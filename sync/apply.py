@@ -134,11 +134,18 @@ class _References:
         self.school_network: dict[str, str] = {}
         self.teacher_school: dict[str, str] = {}
         self.known_ids: set[str] = set()
+        #: (record id, rev) → (content hash, state) of every revision the server holds of these records.
+        self.revisions: dict[tuple[str, str], tuple[str, str]] = {}
         for chunk in _chunks(sorted({r.id for r in records}), 500):
             marks = ",".join("?" for _ in chunk)
             self.known_ids.update(
                 r[0] for r in db.execute(f"SELECT id FROM records WHERE id IN ({marks})", chunk)
             )
+            for rid, rev, digest, state in db.execute(
+                f"SELECT record_id, rev, content_hash, state FROM revisions WHERE record_id IN ({marks})",
+                chunk,
+            ):
+                self.revisions[rid, rev] = (digest, state)
         row = db.execute(
             "UPDATE counters SET value = value + ? WHERE name = 'seq' RETURNING value", [len(records)]
         ).fetchone()
@@ -210,6 +217,12 @@ def _apply_one(
     network_id = refs.school_network.get(school_code)
     if network_id is None or not actor.can_see(network_id):
         return rejected(rid, rev, "school_out_of_scope")
+    digest = content_hash(record)
+    seen_hash, seen_state = refs.revisions.get((rid, rev), (None, None))
+    if seen_hash == digest and seen_state != "conflict":
+        # A replay (the tablet never got the answer): the same content was validated when it was stored,
+        # so a duplicate costs a lookup, not a validation.
+        return Receipt(id=rid, rev=rev, status="duplicate")
     teacher_fields = {f.name for f in form.walk() if f.kind == "teacher"}
     for value in _values_of(record.answers, teacher_fields):
         if value and refs.teacher_school.get(str(value)) != school_code:
@@ -217,14 +230,15 @@ def _apply_one(
     problems = validate(form, record.answers)
     if problems:
         return rejected(rid, rev, "invalid_answers", problems=problems)
-    if attachments is not None:
+    # Only a form with photo fields can hold photos (validation has checked every answer's shape).
+    photos = any(f.kind == "photo" for f in form.walk())
+    if attachments is not None and photos:
         missing = missing_attachments(db, attachments, record.answers)
         if missing:
             return rejected(rid, rev, "attachment_missing", detail=", ".join(missing))
 
-    digest = content_hash(record)
     if rid not in refs.known_ids:  # the common case: a new record, nothing to compare with
-        return _store(db, actor, record, digest, network_id, school_code, None, refs, device_id, now)
+        return _store(db, actor, record, digest, network_id, school_code, None, refs, device_id, now, photos)
     seen = db.execute(
         "SELECT content_hash, state FROM revisions WHERE record_id = ? AND rev = ?", [rid, rev]
     ).fetchone()
@@ -241,13 +255,13 @@ def _apply_one(
         return rejected(rid, rev, "school_out_of_scope")
     if current is not None and record.base_rev != current.rev:
         # Both versions are kept: this one as a conflict revision, flagged on the record.
-        _add_revision(db, actor, record, digest, device_id, now, "conflict")
+        _add_revision(db, actor, record, digest, device_id, now, "conflict", photos)
         db.execute(
             "UPDATE records SET conflicts = conflicts + 1, seq = ?, updated_at = ? WHERE id = ?",
             [refs.seq(db), now, rid],
         )
         return Receipt(id=rid, rev=rev, status="conflict", current=_current(db, rid))
-    return _store(db, actor, record, digest, network_id, school_code, current, refs, device_id, now)
+    return _store(db, actor, record, digest, network_id, school_code, current, refs, device_id, now, photos)
 
 
 def _add_revision(
@@ -258,6 +272,7 @@ def _add_revision(
     device_id: str,
     now: str,
     state: str,
+    photos: bool = True,
 ) -> str:
     answers = msgspec.json.encode(record.answers).decode()
     db.execute(
@@ -276,7 +291,8 @@ def _add_revision(
             state,
         ],
     )
-    link_attachments(db, record.id, record.answers)
+    if photos:
+        link_attachments(db, record.id, record.answers)
     return answers
 
 
@@ -291,6 +307,7 @@ def _store(
     refs: _References,
     device_id: str,
     now: str,
+    photos: bool = True,
 ) -> Receipt:
     """The record's new current revision: a new record, or an edit of the revision the server holds."""
     rid, rev = record.id, record.rev
@@ -305,7 +322,7 @@ def _store(
             f"AND rev IN ({marks})",  # placeholders only
             [rid, *record.resolves],
         )
-    answers = _add_revision(db, actor, record, digest, device_id, now, "current")
+    answers = _add_revision(db, actor, record, digest, device_id, now, "current", photos)
     values = [record.form_id, record.form_version, network_id, school_code, record.visit_id, rev, digest]
     values += [answers, record.device_time, now]
     if current is None:

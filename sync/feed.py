@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import msgspec
 import sqlite_utils
 
 from sync.apply import RECORD_COLUMNS, record_view
@@ -20,14 +21,24 @@ from sync.wire import (
     VisitView,
 )
 
-#: How many change numbers one page of pull covers; each number is at most one row, so a page is bounded.
+#: The most change numbers one page of pull covers (each number is at most one row).
 WINDOW = 5000
+#: The most bytes of JSON one page carries (before compression): a page must arrive within the tablet's
+#: per-request timeout on a slow link, so that the cursor moves on (docs/sync-protocol.md).
+PAGE_BYTES = 1_000_000
+#: A record's JSON beyond its answers (ids, names of fields, dates), for the estimate of a page's size.
+RECORD_OVERHEAD = 400
 
 
-def pull(db: sqlite_utils.Database, actor: Actor, cursor: int, *, window: int = WINDOW) -> PullResult:
+def pull(
+    db: sqlite_utils.Database, actor: Actor, cursor: int, *, window: int = WINDOW, max_bytes: int = PAGE_BYTES
+) -> PullResult:
+    """One page: the changes after `cursor`, at most `window` change numbers and at most `max_bytes` of
+    JSON — unless one change alone is larger (a record is at most 256 KiB, far below the bound)."""
     with db.atomic():  # one read snapshot for every table
         top = db.execute("SELECT value FROM counters WHERE name = 'seq'").fetchone()[0]
-        upto = min(top, max(cursor, 0) + window)
+        cursor = max(cursor, 0)
+        upto = _fit(db, actor, cursor, min(top, cursor + window), max_bytes * 9 // 10)
         nets = sorted(actor.network_ids)
 
         def scope(column: str) -> str:
@@ -79,9 +90,10 @@ def pull(db: sqlite_utils.Database, actor: Actor, cursor: int, *, window: int = 
         records = rows(
             f"SELECT {RECORD_COLUMNS} FROM records WHERE seq > ? AND seq <= ? AND {scope('network_id')}"
         )
-    return PullResult(
+    page = PullResult(
         cursor=upto,
         more=upto < top,
+        top=top,
         networks=[NetworkView(*r) for r in networks],
         schools=[SchoolView(c, n, net, d, _list(g)) for c, n, net, d, g in schools],
         teachers=[TeacherView(i, s, n, _list(g), _list(a)) for i, s, n, g, a in teachers],
@@ -93,6 +105,26 @@ def pull(db: sqlite_utils.Database, actor: Actor, cursor: int, *, window: int = 
         records=[record_view(r) for r in records],
         users=[UserView(*r) for r in users],
     )
+    if upto - cursor > 1 and len(msgspec.json.encode(page)) > max_bytes:
+        # The estimate leaves out the reference rows and is rough: the encoded page is what counts.
+        return pull(db, actor, cursor, window=(upto - cursor) // 2, max_bytes=max_bytes)
+    return page
+
+
+def _fit(db: sqlite_utils.Database, actor: Actor, cursor: int, upto: int, budget: int) -> int:
+    """The last change number up to which the page's records stay within `budget` bytes of JSON."""
+    nets = [] if actor.sees_all else sorted(actor.network_ids)
+    scope = "1 = 1" if actor.sees_all else f"network_id IN ({','.join('?' for _ in nets) or 'NULL'})"
+    total = 0
+    for seq, size in db.execute(
+        f"SELECT seq, length(CAST(answers AS BLOB)) FROM records WHERE seq > ? AND seq <= ? AND {scope} "
+        "ORDER BY seq",
+        [cursor, upto, *nets],
+    ):
+        total += size + RECORD_OVERHEAD
+        if total > budget:
+            return max(int(seq) - 1, cursor + 1)
+    return upto
 
 
 def _list(text: str | None) -> list[Any]:

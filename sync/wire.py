@@ -131,6 +131,8 @@ class UserView(msgspec.Struct):
 class PullResult(msgspec.Struct, kw_only=True):
     cursor: int
     more: bool
+    #: The newest change number when the page was read: how far the pull has to go (the tablet's progress).
+    top: int = 0
     networks: list[NetworkView] = []
     schools: list[SchoolView] = []
     teachers: list[TeacherView] = []

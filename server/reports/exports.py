@@ -94,20 +94,23 @@ def _sheet_title(title: str, used: set[str]) -> str:
 
 
 def xlsx(conn: Conn, network_id: str, first: str, last: str, school: str | None = None) -> bytes:
+    """Written in openpyxl's streaming (write-only) mode: rows go straight to the file, no cell objects."""
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
 
-    book = Workbook()
-    book.remove(book.active)  # type: ignore[arg-type]
+    book = Workbook(write_only=True)
+    bold = Font(bold=True)
     used: set[str] = set()
     for title, headers, rows in tables(conn, network_id, first, last, school):
         sheet = book.create_sheet(_sheet_title(title, used))
-        sheet.append([safe_cell(h) for h in headers])
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
+        sheet.freeze_panes = "A2"
+        header_cells = [WriteOnlyCell(sheet, safe_cell(h)) for h in headers]
+        for cell in header_cells:
+            cell.font = bold
+        sheet.append(header_cells)
         for row in rows:
             sheet.append(safe_row(row))
-        sheet.freeze_panes = "A2"
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

@@ -30,6 +30,15 @@ def _fetcher_class() -> Any:
     return LocalFetcher
 
 
+@cache
+def _fonts() -> Any:
+    """One font configuration per process: WeasyPrint decodes each woff2 font once into it, not once per
+    PDF (the report workers live long, server/workers.py)."""
+    from weasyprint.text.fonts import FontConfiguration
+
+    return FontConfiguration()
+
+
 def render(html: str) -> bytes:
     """`html` links its stylesheets and images under /static/ (as the print view online does)."""
     from weasyprint import HTML
@@ -38,4 +47,6 @@ def render(html: str) -> bytes:
         'src="/static/', f'src="file://{STATIC}/'
     )
     fetcher = _fetcher_class()(allowed_protocols=("file",))
-    return HTML(string=html, base_url=f"file://{STATIC}/", url_fetcher=fetcher).write_pdf()  # type: ignore[no-any-return]
+    return HTML(string=html, base_url=f"file://{STATIC}/", url_fetcher=fetcher).write_pdf(
+        font_config=_fonts()
+    )  # type: ignore[no-any-return]

@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-import anyio.to_thread
 from litestar import Request, get, post
 from litestar.exceptions import NotFoundException
 from litestar.response import Redirect, Response, Template
@@ -52,7 +51,7 @@ async def _pdf(
     request: Request[Any, Any, Any], template: str, filename: str, **context: Any
 ) -> Response[bytes]:
     html = _render(request, template, for_pdf=True, **context)
-    body = await anyio.to_thread.run_sync(pdf.render, html)
+    body = await request.app.state.db.reports.run(pdf.render, html)
     return Response(
         body, media_type=PDF, headers={"Content-Disposition": content_disposition(filename, inline=True)}
     )
@@ -178,7 +177,7 @@ async def export_xlsx(
     await _network(request, network_id)
     school = await _school(request, network_id, school)
     chosen, _ = await _period(request, period)
-    body = await request.app.state.db.read(exports.xlsx, network_id, chosen.first, chosen.last, school)
+    body = await request.app.state.db.reports.read(exports.xlsx, network_id, chosen.first, chosen.last, school)
     return _download(body, XLSX, f"nithet-{network_id}-{chosen.key}{'-' + school if school else ''}.xlsx")
 
 
@@ -193,7 +192,7 @@ async def export_csv(
     await _network(request, network_id)
     school = await _school(request, network_id, school)
     chosen, _ = await _period(request, period)
-    body = await request.app.state.db.read(
+    body = await request.app.state.db.reports.read(
         exports.csv_bytes, network_id, chosen.first, chosen.last, tool, school
     )
     if body is None:
@@ -207,7 +206,7 @@ async def theme_report(
 ) -> Template:
     name = await _network(request, network_id)
     chosen, choices = await _period(request, period)
-    found = await request.app.state.db.read(
+    found = await request.app.state.db.reports.read(
         themes.themes, network_id, chosen.first, chosen.last, q[:100], current_locale.get()
     )
     fragment = request.headers.get("hx-request") == "true"

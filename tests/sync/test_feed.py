@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import msgspec
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
 from server import accounts
-from sync.feed import pull
+from sync.feed import PAGE_BYTES, pull
 from tests.conftest import persona
 from tests.factories import SCHOOL_N03, TEACHER_N03, observation_answers, record
 from tests.sync.test_apply import push
@@ -74,3 +78,53 @@ def test_a_later_pull_returns_a_user_again_after_a_change(demo_db, forms):
     assert [(u.id, u.display_name) for u in later.users] == [(team1, "ผอ.ประเสริฐ ใหม่")]
     accounts.deactivate(demo_db, "team1")
     assert pull(demo_db, sup, later.cursor).users == []  # only active users are sent
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    notes=st.lists(st.integers(min_value=0, max_value=3000), min_size=1, max_size=12),
+    bound=st.integers(min_value=12_000, max_value=40_000),
+)
+def test_a_pull_page_never_exceeds_its_byte_bound(demo_db, forms, notes, bound):
+    """Records of any size (Thai notes up to ~9 KB of UTF-8): every page within the bound, and paging from
+    the start still brings every record once, the cursor always moving on."""
+    sup = persona(demo_db, "supervisor1")
+    push(
+        demo_db,
+        forms,
+        "supervisor1",
+        *(record(observation_answers(strengths="ครูสอนดี" * (n // 8 + 1))) for n in notes),
+    )
+    held = {r[0] for r in demo_db.execute("SELECT id FROM records WHERE network_id IN ('N01', 'N02')")}
+    cursor, seen = 0, set()
+    while True:
+        page = pull(demo_db, sup, cursor, max_bytes=bound)
+        assert len(msgspec.json.encode(page)) <= bound
+        assert page.cursor > cursor
+        seen |= {r.id for r in page.records}
+        cursor = page.cursor
+        if not page.more:
+            break
+    assert seen == held
+
+
+def test_an_http_pull_page_stays_within_the_default_bound(live_server):
+    """The server's own bound (1 MB) over real HTTP, uncompressed, on a history of 5,000 change numbers of
+    large records: more than one page, none over the bound."""
+    long = "ครูใช้สื่อของจริงและให้นักเรียนอธิบายเหตุผลของคำตอบ" * 100  # ~4,800 characters
+    answers = observation_answers(strengths=long[:5000], develop_text=long[:5000])
+    with live_server.client("supervisor1") as client:
+        body = {"device_id": "tablet-bound-1", "records": [record(answers) for _ in range(80)]}
+        receipts = client.post("/api/sync/push", json=body).json()["receipts"]
+        assert {r["status"] for r in receipts} == {"stored"}
+        cursor, pages, ids = 0, 0, set()
+        while True:
+            r = client.get(f"/api/sync/pull?cursor={cursor}", headers={"accept-encoding": "identity"})
+            assert r.status_code == 200 and "content-encoding" not in r.headers
+            assert len(r.content) <= PAGE_BYTES
+            page = r.json()
+            pages, cursor = pages + 1, page["cursor"]
+            ids |= {x["id"] for x in page["records"]}
+            if not page["more"]:
+                break
+    assert pages >= 3 and len(ids) == 80

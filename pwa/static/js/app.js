@@ -52,7 +52,10 @@ async function run(reason) {
   }
   if (button) { button.disabled = true; button.textContent = t('sync.running'); }
   try {
-    await syncOnce({ appVersion: BUILD });
+    const onProgress = (share) => {
+      if (button) button.textContent = `${t('sync.receiving')} ${Math.floor(share * 100)}%`;
+    };
+    await syncOnce({ appVersion: BUILD, onProgress });
     attempt = 0;
     showStatus(reason === 'button' ? t('sync.done') : '');
     schedule(INTERVAL);

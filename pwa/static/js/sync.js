@@ -67,10 +67,20 @@ export async function uploadAttachments(records, { force = false } = {}) {
   }
 }
 
+/** POST a batch; sent again at once if the connection failed before any answer (a keep-alive connection
+ * the server had just closed): a push is idempotent, the same records again are only duplicates. */
+async function postBatch(body) {
+  try {
+    return await api('/api/sync/push', { method: 'POST', body });
+  } catch (error) {
+    if (!(error instanceof TypeError)) throw error; // an answer (HttpError) or our own timeout
+    return api('/api/sync/push', { method: 'POST', body });
+  }
+}
+
 async function pushBatch(batch, device, appVersion, left, counts) {
-  const result = await api('/api/sync/push', {
-    method: 'POST',
-    body: { device_id: device, app_version: appVersion, pending: left, records: batch.map(toWire) },
+  const result = await postBatch({
+    device_id: device, app_version: appVersion, pending: left, records: batch.map(toWire),
   });
   const missing = [];
   for (const receipt of result.receipts) {
@@ -125,8 +135,11 @@ function mergeRecord(server) {
   });
 }
 
-export async function pull() {
+/** Page by page (each at most about 1 MB, each with its own timeout), the cursor kept after every page so
+ * that a slow link still moves on. `onProgress(share)` after each page, share from 0 to 1. */
+export async function pull({ onProgress = (_share) => {} } = {}) {
   let cursor = await store.getMeta('cursor', 0);
+  const start = cursor;
   for (;;) {
     const page = await api(`/api/sync/pull?cursor=${cursor}`);
     await store.putReference({
@@ -140,16 +153,17 @@ export async function pull() {
     for (const record of page.records) await mergeRecord(record);
     cursor = page.cursor;
     await store.setMeta('cursor', cursor);
+    onProgress(page.more && page.top > start ? (cursor - start) / (page.top - start) : 1);
     if (!page.more) return cursor;
   }
 }
 
 /** One full sync. Resolves with a summary; throws HttpError (status 401 = log in again) or a network error. */
-export async function syncOnce({ appVersion = '' } = {}) {
+export async function syncOnce({ appVersion = '', onProgress = undefined } = {}) {
   if (!isOnline()) throw new Error('offline');
   const run = async () => {
     const pushed = await push({ appVersion });
-    await pull();
+    await pull({ onProgress });
     const at = new Date().toISOString();
     await store.setMeta('last_sync', at);
     return { pushed, at };

@@ -1,0 +1,86 @@
+"""Report work off the sync path: the CPU-heavy reports (themes, XLSX and CSV exports, PDFs) run in a small
+pool of worker processes, never in the server process where the writer thread and the event loop answer
+the tablets. With threads they would share one GIL with the writer; in their own processes they share
+nothing but the database file (each worker reads it through its own connection, WAL lets it read while
+the writer commits).
+
+There is one worker fewer than there are cores (at least one, at most two): one core is left to the
+server process (the event loop and the writer, which hold one GIL and so use about one core). Their CPU
+priority is not lowered: on a machine busy with other work that starved the reports (a summary PDF took
+41 s instead of 15 s). A worker keeps what is costly to load for the life of the process (PyThaiNLP's
+dictionary, WeasyPrint's fonts: `functools.cache` in the report modules), loaded by its first report that
+needs it."""
+
+from __future__ import annotations
+
+import asyncio
+import multiprocessing
+import os
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+
+_conn: Any = None
+
+
+def _start(db_path: str) -> None:
+    global _conn
+    threading.Thread(target=_exit_with, args=(os.getppid(),), daemon=True).start()
+    from server.db import connect
+
+    _conn = connect(db_path)
+
+
+def _exit_with(server_pid: int) -> None:
+    """A worker never outlives its server, however the server ended (SIGKILL included)."""
+    while os.getppid() == server_pid:
+        time.sleep(1)
+    os._exit(0)
+
+
+def _read(fn: Callable[..., T], args: tuple[Any, ...]) -> T:
+    return fn(_conn, *args)
+
+
+def _run(fn: Callable[..., T], args: tuple[Any, ...]) -> T:
+    return fn(*args)
+
+
+class ReportWorkers:
+    """Started on the first report, so a server nobody asks for a report never pays for the processes.
+    `spawn`, not `fork`: the server process has threads (the writer, the readers) that a fork would copy
+    in whatever state they were in."""
+
+    def __init__(self, db_path: Path, workers: int):
+        self.db_path, self.workers = db_path, max(1, workers)
+        self._pool: ProcessPoolExecutor | None = None
+
+    def _executor(self) -> ProcessPoolExecutor:
+        if self._pool is None:
+            self._pool = ProcessPoolExecutor(
+                self.workers,
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=_start,
+                initargs=(str(self.db_path),),
+            )
+            for _ in range(self.workers):  # start every worker now, not one per report later
+                self._pool.submit(_run, int, ())
+        return self._pool
+
+    async def read(self, fn: Callable[..., T], *args: Any) -> T:
+        """`fn(connection, *args)` in a worker, with the worker's own read connection."""
+        return await asyncio.get_running_loop().run_in_executor(self._executor(), _read, fn, args)
+
+    async def run(self, fn: Callable[..., T], *args: Any) -> T:
+        """`fn(*args)` in a worker (work that needs no database, e.g. HTML to PDF)."""
+        return await asyncio.get_running_loop().run_in_executor(self._executor(), _run, fn, args)
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=False, cancel_futures=True)
+            self._pool = None

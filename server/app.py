@@ -138,15 +138,24 @@ SECURITY_HEADERS = {
 }
 
 
+#: Answers a browser may keep: the static files (named by version or revalidated) and the public shell files.
+CACHEABLE = ("/static/", "/sw.js", "/manifest.webmanifest")
+
+
 async def security_headers(message: Any, scope: Any) -> None:
     """On every answer, error answers from middleware (401, CSRF 403) included: a `before_send` hook sees
-    each response start, where an `after_request` hook misses answers that never reached a handler."""
+    each response start, where an `after_request` hook misses answers that never reached a handler.
+    Everything but static files is `no-store`: a shared browser keeps no page, export, PDF or API answer of
+    a signed-in user (the app shell the service worker caches is dropped at logout, pwa/static/js/app.js)."""
     if message["type"] != "http.response.start":
         return
     present = {name.lower() for name, _value in message.get("headers", [])}
+    extra = dict(SECURITY_HEADERS)
+    if not str(scope.get("path", "")).startswith(CACHEABLE):
+        extra[b"cache-control"] = b"no-store"
     message["headers"] = [
         *message.get("headers", []),
-        *((name, value) for name, value in SECURITY_HEADERS.items() if name not in present),
+        *((name, value) for name, value in extra.items() if name not in present),
     ]
 
 
@@ -179,6 +188,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         csrf_config=CSRFConfig(
             secret=settings.secret_key,
             cookie_secure=settings.secure_cookies,
+            cookie_name="__Host-csrftoken" if settings.secure_cookies else "csrftoken",
             exclude=["^/static/", "^/sw.js", "^/manifest.webmanifest"],
         ),
         exception_handlers={Exception: errors.handle},

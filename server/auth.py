@@ -14,7 +14,8 @@ from argon2.exceptions import InvalidHashError, VerificationError
 
 from sync.scope import Actor
 
-SESSION_COOKIE = "nithet_session"
+#: Which account is signed in on this browser (not secret; the tablet keeps each account's data apart).
+SIGNED_IN_COOKIE = "nithet_user"
 _hasher = PasswordHasher()
 #: A hash to verify against when the user does not exist, so timing does not tell who exists.
 _DUMMY_HASH = _hasher.hash("not a real password")

@@ -26,6 +26,11 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     #: Test-only: cap the database at this many pages, to test a full disk (NITHET_MAX_DB_PAGES).
     max_db_pages: int = 0
 
+    @property
+    def session_cookie(self) -> str:
+        """Behind HTTPS the `__Host-` prefix: the browser then takes it only if Secure, for this host, path /."""
+        return "__Host-nithet_session" if self.secure_cookies else "nithet_session"
+
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
         env = dict(os.environ if env is None else env)

@@ -6,12 +6,12 @@ from litestar.connection import ASGIConnection
 from litestar.exceptions import NotAuthorizedException
 from litestar.middleware import AbstractAuthenticationMiddleware, AuthenticationResult
 
-from server.auth import SESSION_COOKIE, actor_for_token
+from server.auth import actor_for_token
 
 
 class SessionAuth(AbstractAuthenticationMiddleware):
     async def authenticate_request(self, connection: ASGIConnection) -> AuthenticationResult:  # type: ignore[type-arg]
-        token = connection.cookies.get(SESSION_COOKIE)
+        token = connection.cookies.get(connection.app.state.settings.session_cookie)
         if not token:
             raise NotAuthorizedException()
         actor = await connection.app.state.db.read(actor_for_token, token)

@@ -21,6 +21,7 @@ from sync import scores
 from sync.attachments import link_attachments, missing_attachments
 from sync.problems import problem
 from sync.scope import OBSERVER_ROLES, Actor
+from sync.scope_changes import note_removal
 from sync.wire import PushBatch, Receipt, RecordPush, RecordView
 
 FormLookup = Callable[[str, int], FormDef | None]
@@ -309,6 +310,8 @@ def _store(
         )
         refs.known_ids.add(rid)
     else:
+        if current.network_id != network_id:
+            note_removal(db)  # moved to another network: its old network's tablets drop it at their next pull
         db.execute(
             "UPDATE records SET form_id = ?, form_version = ?, network_id = ?, school_code = ?, visit_id = ?, "
             "rev = ?, content_hash = ?, answers = ?, device_time = ?, updated_at = ?, conflicts = "

@@ -9,6 +9,7 @@ import sqlite_utils
 
 from sync.apply import RECORD_COLUMNS, record_view
 from sync.scope import Actor
+from sync.scope_changes import scope_token
 from sync.wire import (
     AssignmentView,
     FormVersionView,
@@ -24,8 +25,14 @@ from sync.wire import (
 WINDOW = 5000
 
 
-def pull(db: sqlite_utils.Database, actor: Actor, cursor: int, *, window: int = WINDOW) -> PullResult:
+def pull(
+    db: sqlite_utils.Database, actor: Actor, cursor: int, *, window: int = WINDOW, scope: str = ""
+) -> PullResult:
+    """`scope`: the token of the tablet's last pull; when it is not the current one, start again (reset)."""
     with db.atomic():  # one read snapshot for every table
+        token = scope_token(db, actor)
+        reset = bool(scope) and scope != token
+        cursor = 0 if reset else cursor
         top = db.execute("SELECT value FROM counters WHERE name = 'seq'").fetchone()[0]
         upto = min(top, max(cursor, 0) + window)
         nets = sorted(actor.network_ids)
@@ -82,6 +89,8 @@ def pull(db: sqlite_utils.Database, actor: Actor, cursor: int, *, window: int = 
     return PullResult(
         cursor=upto,
         more=upto < top,
+        scope=token,
+        reset=reset,
         networks=[NetworkView(*r) for r in networks],
         schools=[SchoolView(c, n, net, d, _list(g)) for c, n, net, d, g in schools],
         teachers=[TeacherView(i, s, n, _list(g), _list(a)) for i, s, n, g, a in teachers],

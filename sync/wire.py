@@ -129,6 +129,9 @@ class UserView(msgspec.Struct):
 class PullResult(msgspec.Struct, kw_only=True):
     cursor: int
     more: bool
+    #: Send it back with the next pull; `reset`: the scope changed, drop what was pulled before this page.
+    scope: str = ""
+    reset: bool = False
     networks: list[NetworkView] = []
     schools: list[SchoolView] = []
     teachers: list[TeacherView] = []

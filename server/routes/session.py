@@ -13,7 +13,7 @@ from litestar.response import Redirect, Response, Template
 from server.access import PUBLIC, SIGNED_IN, who
 from server.auth import (
     MIN_PASSWORD,
-    SESSION_COOKIE,
+    SIGNED_IN_COOKIE,
     change_password,
     check_credentials,
     create_session,
@@ -59,26 +59,32 @@ async def login(
         tpl.status_code = 401
         return tpl  # type: ignore[return-value]
     state.limiter.succeeded(key)
-    token = await state.db.write(create_session, user_id, state.settings.session_hours)
+    settings = state.settings
+    previous = request.cookies.get(settings.session_cookie)
+    if previous:  # someone logged out offline on this browser, or logs in over another user: end that session
+        await state.db.write(end_session, previous)
+    token = await state.db.write(create_session, user_id, settings.session_hours)
     response: Response[Any] = Redirect(path=_safe_next(data.next), status_code=303)
-    response.set_cookie(
-        SESSION_COOKIE,
-        token,
-        httponly=True,
-        samesite="lax",
-        secure=state.settings.secure_cookies,
-        max_age=state.settings.session_hours * 3600,
-    )
+    lifetime = {
+        "samesite": "lax",
+        "secure": settings.secure_cookies,
+        "max_age": settings.session_hours * 3600,
+    }
+    response.set_cookie(settings.session_cookie, token, httponly=True, **lifetime)  # type: ignore[arg-type]
+    # Not secret: tells the tablet's pages whose data they may open (pwa/static/js/accounts.js).
+    response.set_cookie(SIGNED_IN_COOKIE, str(user_id), httponly=False, **lifetime)  # type: ignore[arg-type]
     return response
 
 
 @post("/logout", **who(SIGNED_IN))
 async def logout(request: Request[Any, Any, Any]) -> Response[Any]:
-    token = request.cookies.get(SESSION_COOKIE)
+    settings = request.app.state.settings
+    token = request.cookies.get(settings.session_cookie)
     if token:
         await request.app.state.db.write(end_session, token)
     response: Response[Any] = Redirect(path="/login", status_code=303)
-    response.delete_cookie(SESSION_COOKIE)
+    response.delete_cookie(settings.session_cookie)
+    response.delete_cookie(SIGNED_IN_COOKIE)
     return response
 
 
@@ -124,5 +130,7 @@ async def change_password_route(
     if data.new != data.confirm or len(data.new) < MIN_PASSWORD:
         return answer(_("The new passwords do not match or are too short"), 422)
     state.limiter.succeeded(key)
-    await state.db.write(change_password, user.id, data.new, request.cookies.get(SESSION_COOKIE, ""))
+    await state.db.write(
+        change_password, user.id, data.new, request.cookies.get(state.settings.session_cookie, "")
+    )
     return answer(None, 200)

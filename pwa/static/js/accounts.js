@@ -56,10 +56,18 @@ export async function databaseFor(userId) {
   return (await allAccounts()).find((a) => a.user_id === userId).db;
 }
 
-/** Remember who this account is and how many of its records are not sent yet. */
+/** Remember who this account is, how many of its records are not sent yet, and whether it logged out on
+ * this tablet (then nothing is sent for it, even while its server session lasts, until it logs in again). */
 export async function noteAccount(userId, fields) {
   const db = await databaseFor(userId);
-  await withAccounts('readwrite', (s) => s.put({ user_id: userId, db, ...fields }));
+  const row = (await allAccounts()).find((a) => a.user_id === userId);
+  await withAccounts('readwrite', (s) => s.put({ ...row, ...fields, user_id: userId, db }));
+}
+
+/** May the service worker sync for this account (it has not logged out on this tablet)? */
+export async function mayAutoSync(userId) {
+  const row = (await allAccounts()).find((a) => a.user_id === userId);
+  return Boolean(row) && !row.signed_out;
 }
 
 /** Other accounts with unsent records on this tablet. @returns {Promise<Account[]>} */

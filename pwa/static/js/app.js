@@ -15,6 +15,8 @@ let attempt = 0;
 let timer = 0;
 /** @type {Promise<void> | null} */
 let running = null;
+/** Set once this page logs out: nothing marks the account signed in again. */
+let leaving = false;
 
 /** Show a message in the status banner; `tone` is 'info' or 'error'. */
 export function showStatus(text, tone = 'info', link = null) {
@@ -34,7 +36,8 @@ export function showStatus(text, tone = 'info', link = null) {
 
 export async function refreshStatus() {
   const n = await unsyncedCount();
-  await noteAccount(ME, { username: document.body.dataset.username, display_name: document.body.dataset.userName, unsent: n });
+  const { username, userName } = document.body.dataset;
+  if (!leaving) await noteAccount(ME, { username, display_name: userName, unsent: n, signed_out: false });
   const count = $('unsynced-count');
   if (count) count.textContent = String(n);
   const pill = $('unsynced');
@@ -48,6 +51,7 @@ function schedule(ms) {
 }
 
 async function run(reason) {
+  if (leaving) return;
   const button = $('sync-now');
   if (!navigator.onLine) {
     showStatus(t('sync.offline'));
@@ -152,7 +156,8 @@ function showSignedOut() {
 /** Log out: the unsent count is noted, the cached pages dropped; offline, the server's session ends at the
  * next page opened online (the cookie naming the user is gone, see handOver). */
 async function logOut(form) {
-  await refreshStatus().catch(() => {});
+  leaving = true;
+  await noteAccount(ME, { unsent: await unsyncedCount(), signed_out: true });
   await dropShell();
   forgetSignedIn();
   if (navigator.onLine) form.submit();

@@ -42,6 +42,10 @@ function pageAccount() {
 
 /** @returns {Promise<IDBDatabase>} */
 export function open() {
+  // Checked on every use: a page left open after its user logged out (or another logged in) reads nothing.
+  if (account === null) {
+    try { pageAccount(); } catch (e) { return Promise.reject(e); }
+  }
   if (!opening) {
     opening = (async () => databaseFor(account ?? pageAccount()))().then((name) => new Promise((resolve, reject) => {
       const req = indexedDB.open(name, DB_VERSION);

@@ -1,5 +1,6 @@
 // The service worker: wiring only. `self.BUILD` (version and precache list) is prepended by the server.
 // A new version installs beside the old one and waits until the user accepts the update.
+import { mayAutoSync } from '/static/js/accounts.js';
 import { useAccount } from '/static/js/store.js';
 import { syncOnce } from '/static/js/sync.js';
 
@@ -44,7 +45,9 @@ async function backgroundSync() {
   // Only the signed-in account's records, under its own session (nobody signed in: nothing is sent).
   const me = await fetch('/api/me', { credentials: 'same-origin', redirect: 'error' });
   if (!me.ok) return;
-  useAccount((await me.json()).id);
+  const { id } = await me.json();
+  if (!(await mayAutoSync(id))) return; // logged out on this tablet while offline: wait for their login
+  useAccount(id);
   const result = await syncOnce({ appVersion: BUILD.version });
   for (const client of await self.clients.matchAll()) client.postMessage({ type: 'synced', result });
 }

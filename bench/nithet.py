@@ -26,7 +26,10 @@ def free_port() -> int:
 
 
 def env(db: Path) -> dict[str, str]:
-    return {**os.environ, "NITHET_DB": str(db), "NITHET_SECRET": "bench-secret", "PYTHONPATH": str(ROOT)}
+    return {
+        **os.environ, "NITHET_DB": str(db), "NITHET_SECRET": "bench-secret", "PYTHONPATH": str(ROOT),
+        "NITHET_DEMO_PASSWORD": PASSWORD,
+    }  # fmt: skip
 
 
 def demo_template() -> Path:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from litestar.connection import ASGIConnection
-from litestar.exceptions import NotAuthorizedException
+from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
 from litestar.middleware import AbstractAuthenticationMiddleware, AuthenticationResult
 
 from server.auth import actor_for_token
@@ -17,4 +17,14 @@ class SessionAuth(AbstractAuthenticationMiddleware):
         actor = await connection.app.state.db.read(actor_for_token, token)
         if actor is None:
             raise NotAuthorizedException()
+        if actor.must_change and connection.url.path not in ONLY_WHILE_ONE_TIME:
+            raise PasswordChangeRequired()
         return AuthenticationResult(user=actor, auth=token)
+
+
+#: All a user logged in with a one-time password may do: choose their own password, say who they are, log out.
+ONLY_WHILE_ONE_TIME = frozenset({"/account/password", "/api/me", "/logout"})
+
+
+class PasswordChangeRequired(PermissionDeniedException):
+    """Pages redirect to /account/password; the API answers `password_change_required` (server/errors.py)."""

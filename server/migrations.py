@@ -245,5 +245,13 @@ def m009_users_seq(db: sqlite_utils.Database) -> None:
     db["users"].create_index(["seq"], index_name="idx_users_seq")
 
 
+@migrations()
+def m110_one_time_passwords(db: sqlite_utils.Database) -> None:
+    # A generated password (new account, reset) works until `password_expires_at` (48 h) and must be
+    # changed at the first login (`must_change`); a password the user chose has neither (server/passwords.py).
+    db["users"].add_column("password_expires_at", str)
+    db["users"].add_column("must_change", int, not_null_default=0)
+
+
 def apply(db: sqlite_utils.Database) -> None:
     migrations.apply(db)

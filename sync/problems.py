@@ -30,6 +30,12 @@ CATALOG: dict[str, Problem] = {
         Problem("not_found", 404, N_("Not found")),
         Problem("csrf_failed", 403, N_("The page is out of date; reload it and try again")),
         Problem("bad_credentials", 401, N_("Wrong username or password")),
+        Problem(
+            "password_expired",
+            401,
+            N_("This one-time password has expired; ask the administrator for a new one"),
+        ),
+        Problem("password_change_required", 403, N_("Choose your own password first (Change password)")),
         Problem("too_many_attempts", 429, N_("Too many attempts; wait a minute and try again")),
         Problem("server_busy", 503, N_("The server is busy; your records are kept, try again shortly")),
         Problem(

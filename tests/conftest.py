@@ -106,6 +106,7 @@ class LiveServer:
 
     def start(self) -> LiveServer:
         env = {**os.environ, "NITHET_DB": str(self.db_path), "PYTHONPATH": str(ROOT), **self.env}
+        env.setdefault("NITHET_DEMO_PASSWORD", PASSWORD)  # the demo's own passwords are generated
         with self.log.open("ab") as log:
             self.proc = subprocess.Popen(
                 [sys.executable, "-m", "server", "serve", "--port", str(self.port)],

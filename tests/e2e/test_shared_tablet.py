@@ -13,7 +13,16 @@ from typing import Any
 import pytest
 
 from tests.conftest import LiveServer
-from tests.e2e.tablet import fill, finalize_ok, log_in, open_form, record_id, wait_ready, wait_record, wait_until
+from tests.e2e.tablet import (
+    fill,
+    finalize_ok,
+    log_in,
+    open_form,
+    record_id,
+    wait_ready,
+    wait_record,
+    wait_until,
+)
 from tests.factories import observation_answers
 
 pytestmark = pytest.mark.e2e

@@ -26,12 +26,12 @@ WINDOW = 5000
 
 
 def pull(
-    db: sqlite_utils.Database, actor: Actor, cursor: int, *, window: int = WINDOW, scope: str = ""
+    db: sqlite_utils.Database, actor: Actor, cursor: int, *, window: int = WINDOW, seen_scope: str = ""
 ) -> PullResult:
-    """`scope`: the token of the tablet's last pull; when it is not the current one, start again (reset)."""
+    """`seen_scope`: the token of the tablet's last pull; when it is not the current one, start again."""
     with db.atomic():  # one read snapshot for every table
         token = scope_token(db, actor)
-        reset = bool(scope) and scope != token
+        reset = bool(seen_scope) and seen_scope != token
         cursor = 0 if reset else cursor
         top = db.execute("SELECT value FROM counters WHERE name = 'seq'").fetchone()[0]
         upto = min(top, max(cursor, 0) + window)

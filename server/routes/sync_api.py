@@ -69,6 +69,6 @@ async def pull(
 ) -> PullResult:
     """Reference data and records changed since `cursor`; call again while `more` is true. `scope` is the
     token of the previous answer: when the user's scope changed, the answer starts again with `reset`."""
-    read = partial(pull_changes, scope=since_scope)
+    read = partial(pull_changes, seen_scope=since_scope)
     result: PullResult = await request.app.state.db.read(read, request.user, cursor)
     return result

@@ -99,7 +99,7 @@ def login_cookies(client: httpx.Client, username: str) -> None:
     r = client.post("/login", data={"username": username, "password": PASSWORD, "_csrf_token": token})
     if r.status_code not in (200, 303) or "nithet_session" not in client.cookies:
         raise RuntimeError(f"login as {username} failed: {r.status_code}")
-    client.headers["x-csrftoken"] = token
+    client.headers["x-csrftoken"] = client.cookies["csrftoken"]  # the session's own token
     client.headers["content-type"] = "application/json"
 
 
@@ -116,5 +116,5 @@ async def async_login(client: httpx.AsyncClient, username: str) -> None:
     r = await client.post("/login", data={"username": username, "password": PASSWORD, "_csrf_token": token})
     if r.status_code not in (200, 303) or "nithet_session" not in client.cookies:
         raise RuntimeError(f"login as {username} failed: {r.status_code}")
-    client.headers["x-csrftoken"] = token
+    client.headers["x-csrftoken"] = client.cookies["csrftoken"]  # the session's own token
     client.headers["content-type"] = "application/json"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from typing import Any
 
@@ -41,6 +42,7 @@ from server.routes import (
     users,
 )
 from server.shell import refresh_forms
+from sync.attachments import expire_orphans
 
 ROUTES = [
     # Accounts
@@ -97,6 +99,9 @@ ROUTES = [
     admin.export,
     users.users_page,
     users.deactivate,
+    users.reactivate,
+    users.reset_password,
+    users.edit,
     # Administration: semester dates
     terms.terms_page,
     terms.save_term,
@@ -165,6 +170,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
 
     def startup(app: Litestar) -> None:
         db.write_sync(migrate)
+        db.write_sync(expire_orphans, settings.db_path.parent / "attachments", dt.datetime.now(dt.UTC))
         for form in builtin_forms():
             db.write_sync(publish_form, form)
         refresh_forms(app.state)
@@ -188,7 +194,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         csrf_config=CSRFConfig(
             secret=settings.secret_key,
             cookie_secure=settings.secure_cookies,
-            cookie_name="__Host-csrftoken" if settings.secure_cookies else "csrftoken",
+            cookie_name=settings.csrf_cookie,
             exclude=["^/static/", "^/sw.js", "^/manifest.webmanifest"],
         ),
         exception_handlers={Exception: errors.handle},

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import hmac
 import secrets
 import time
 from collections import OrderedDict, deque
@@ -72,6 +73,17 @@ def create_session(db: sqlite_utils.Database, user_id: int, hours: int) -> str:
         }
     )
     return token
+
+
+def session_csrf_token(session_token: str, secret: str) -> str:
+    """The CSRF token of a session, in Litestar's format (64 hex characters, then their HMAC): the login
+    sets it as the CSRF cookie, and the session middleware refuses a state-changing request whose CSRF
+    cookie is not this one, so a token obtained in another session (or before logging in) is worthless."""
+    from litestar.middleware.csrf import CSRF_SECRET_LENGTH, generate_csrf_hash
+
+    bound = hmac.new(secret.encode(), f"csrf|{session_token}".encode(), hashlib.sha256).hexdigest()
+    bound = bound[:CSRF_SECRET_LENGTH]
+    return bound + generate_csrf_hash(bound, secret)
 
 
 def end_session(db: sqlite_utils.Database, token: str) -> None:

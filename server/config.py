@@ -31,6 +31,10 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
         """Behind HTTPS the `__Host-` prefix: the browser then takes it only if Secure, for this host, path /."""
         return "__Host-nithet_session" if self.secure_cookies else "nithet_session"
 
+    @property
+    def csrf_cookie(self) -> str:
+        return "__Host-csrftoken" if self.secure_cookies else "csrftoken"
+
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
         env = dict(os.environ if env is None else env)

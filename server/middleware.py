@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import hmac
+
 from litestar.connection import ASGIConnection
 from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
 from litestar.middleware import AbstractAuthenticationMiddleware, AuthenticationResult
 
-from server.auth import actor_for_token
+from server.auth import actor_for_token, session_csrf_token
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 class SessionAuth(AbstractAuthenticationMiddleware):
@@ -17,6 +21,11 @@ class SessionAuth(AbstractAuthenticationMiddleware):
         actor = await connection.app.state.db.read(actor_for_token, token)
         if actor is None:
             raise NotAuthorizedException()
+        settings = connection.app.state.settings
+        if connection.scope["method"] not in SAFE_METHODS:
+            expected = session_csrf_token(token, settings.secret_key)
+            if not hmac.compare_digest(connection.cookies.get(settings.csrf_cookie, ""), expected):
+                raise PermissionDeniedException("CSRF token verification failed: not this session's token")
         if actor.must_change and connection.url.path not in ONLY_WHILE_ONE_TIME:
             raise PasswordChangeRequired()
         return AuthenticationResult(user=actor, auth=token)

@@ -253,5 +253,31 @@ def m110_one_time_passwords(db: sqlite_utils.Database) -> None:
     db["users"].add_column("must_change", int, not_null_default=0)
 
 
+@migrations()
+def m111_attachment_owners(db: sqlite_utils.Database) -> None:
+    # Photos (sync/attachments.py): everyone who uploaded the bytes may use them, and a photo belongs to
+    # the network of the first record that stored it; that network decides who may read it.
+    db["attachment_owners"].create(
+        {"sha256": str, "user_id": int, "uploaded_at": str}, pk=("sha256", "user_id")
+    )
+    db.execute(
+        "INSERT INTO attachment_owners (sha256, user_id, uploaded_at) "
+        "SELECT sha256, uploaded_by, uploaded_at FROM attachments WHERE uploaded_by IS NOT NULL"
+    )
+    db["attachments"].add_column("network_id", str)
+    db.execute(
+        "UPDATE attachments SET network_id = (SELECT r.network_id FROM record_attachments l "
+        "JOIN records r ON r.id = l.record_id WHERE l.sha256 = attachments.sha256 "
+        "ORDER BY r.created_at LIMIT 1)"
+    )
+
+
+@migrations()
+def m112_devices_per_user(db: sqlite_utils.Database) -> None:
+    # Sync health: a device row belongs to the user who pushes from it; another user's push on the same
+    # tablet makes its own row instead of taking this one over.
+    db["devices"].transform(pk=("id", "user_id"))
+
+
 def apply(db: sqlite_utils.Database) -> None:
     migrations.apply(db)

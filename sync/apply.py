@@ -18,7 +18,7 @@ import sqlite_utils
 from forms.model import FormDef
 from forms.validate import validate
 from sync import scores
-from sync.attachments import link_attachments, missing_attachments
+from sync.attachments import claim_attachments, link_attachments, missing_attachments
 from sync.problems import problem
 from sync.scope import OBSERVER_ROLES, Actor
 from sync.scope_changes import note_removal
@@ -89,7 +89,7 @@ def apply_batch(
             "pending": batch.pending,
             "last_sync_at": now,
         },
-        pk="id",
+        pk=("id", "user_id"),  # a device row belongs to its user (m112)
     )
     return receipts
 
@@ -211,9 +211,10 @@ def _apply_one(
     if problems:
         return rejected(rid, rev, "invalid_answers", problems=problems)
     if attachments is not None:
-        missing = missing_attachments(db, attachments, record.answers)
+        missing = missing_attachments(db, attachments, record.answers, actor, network_id)
         if missing:
             return rejected(rid, rev, "attachment_missing", detail=", ".join(missing))
+        claim_attachments(db, record.answers, network_id)
 
     digest = content_hash(record)
     if rid not in refs.known_ids:  # the common case: a new record, nothing to compare with

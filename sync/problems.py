@@ -58,6 +58,11 @@ CATALOG: dict[str, Problem] = {
         # Attachment uploads
         Problem("attachment_invalid", 422, N_("The photo could not be accepted")),
         Problem("attachment_too_large", 413, N_("The photo is too large (at most 2 MB after resizing)")),
+        Problem(
+            "attachment_quota",
+            413,
+            N_("Too many photos wait on the server for their records; sync those records first"),
+        ),
         # Publishing forms
         Problem("definition_invalid", 422, N_("The form definition has problems; nothing was published")),
         # Visit plans (server/plans.py)

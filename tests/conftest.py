@@ -158,7 +158,7 @@ def login(url: str, username: str, password: str = PASSWORD) -> Session:
     token = client.cookies["csrftoken"]
     r = client.post("/login", data={"username": username, "password": password, "_csrf_token": token})
     assert r.status_code == 303, r.text
-    client.headers["x-csrftoken"] = token
+    client.headers["x-csrftoken"] = client.cookies["csrftoken"]  # the session's own token (server/auth.py)
     return client
 
 

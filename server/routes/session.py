@@ -19,6 +19,7 @@ from server.auth import (
     end_session,
     login_keys,
     password_ok,
+    session_csrf_token,
 )
 from server.i18n import _, pick
 from server.notice import Refused
@@ -80,6 +81,11 @@ async def login(
         "max_age": settings.session_hours * 3600,
     }
     response.set_cookie(settings.session_cookie, token, httponly=True, **lifetime)  # type: ignore[arg-type]
+    # The CSRF token of this session (server/auth.py): one from before the login no longer works.
+    csrf = session_csrf_token(token, settings.secret_key)
+    response.set_cookie(
+        settings.csrf_cookie, csrf, httponly=False, samesite="lax", secure=settings.secure_cookies
+    )
     # Not secret: tells the tablet's pages whose data they may open (pwa/static/js/accounts.js).
     response.set_cookie(SIGNED_IN_COOKIE, str(user_id), httponly=False, **lifetime)  # type: ignore[arg-type]
     return response

@@ -21,6 +21,7 @@ from server.config import Settings
 from server.db import connect
 from server.passwords import problems
 from tests.conftest import PASSWORD, ROOT
+from tests.factories import batch, record
 
 STRONG = "ช้างเผือก-ทุ่งนา-2569"
 
@@ -36,9 +37,10 @@ def app(demo_template: Path, tmp_path: Path) -> Iterator[tuple[TestClient, Path]
 def log_in(client: TestClient, username: str, password: str) -> object:  # type: ignore[type-arg]
     client.get("/login")
     token = client.cookies["csrftoken"]
-    client.headers["x-csrftoken"] = token
     form = {"username": username, "password": password, "_csrf_token": token}
-    return client.post("/login", data=form, follow_redirects=False)
+    answer = client.post("/login", data=form, follow_redirects=False)
+    client.headers["x-csrftoken"] = client.cookies["csrftoken"]  # the session's own token
+    return answer
 
 
 def run_cli(
@@ -217,3 +219,45 @@ def test_logging_in_over_another_session_ends_it(app) -> None:  # type: ignore[n
     with sqlite3.connect(db_path) as conn:
         assert conn.execute("SELECT count(*) FROM sessions").fetchone()[0] == 1
     assert old != client.cookies["nithet_session"]
+
+
+def test_the_csrf_token_is_bound_to_the_session(app) -> None:  # type: ignore[no-untyped-def]
+    client, _ = app
+    client.get("/login")
+    before = client.cookies["csrftoken"]
+    log_in(client, "supervisor1", PASSWORD)
+    assert client.cookies["csrftoken"] != before
+    assert client.post("/api/sync/push", json=batch(record())).status_code == 200
+    # A token from before the login (a planted one) is refused, though Litestar signed it.
+    client.cookies.set("csrftoken", before)
+    client.headers["x-csrftoken"] = before
+    r = client.post("/api/sync/push", json=batch(record()))
+    assert (r.status_code, r.json()["code"]) == (403, "csrf_failed")
+
+
+def test_the_admin_page_resets_reactivates_and_edits_accounts(app) -> None:  # type: ignore[no-untyped-def]
+    client, db_path = app
+    log_in(client, "admin", PASSWORD)
+    page = client.post("/admin/users/team1/reset")
+    assert page.status_code == 200 and page.headers["cache-control"] == "no-store"
+    one_time = page.text.split('data-username="team1">', 1)[1].split("<", 1)[0]
+    assert len(one_time) == 12
+    client.post("/admin/users/team1/deactivate")
+    edited = client.post(
+        "/admin/users/supervisor2/edit",
+        data={"display_name": "ศน.ธนากร", "role": "supervisor", "networks": "N05"},
+    )
+    assert edited.status_code == 200  # back on the list (303 followed)
+    bad = client.post(
+        "/admin/users/supervisor2/edit", data={"display_name": "x", "role": "supervisor", "networks": ""}
+    )
+    assert (bad.status_code == 422 and "network" in bad.text.lower()) or "เครือข่าย" in bad.text
+    with sqlite3.connect(db_path) as conn:
+        assert conn.execute("SELECT active FROM users WHERE username = 'team1'").fetchone() == (0,)
+        nets = conn.execute(
+            "SELECT network_id FROM user_networks JOIN users u ON u.id = user_id WHERE u.username = 'supervisor2'"
+        ).fetchall()
+        assert nets == [("N05",)]
+    client.post("/admin/users/team1/reactivate")
+    client.post("/logout")
+    assert log_in(client, "team1", one_time).status_code == 303

@@ -254,16 +254,9 @@ def m110_one_time_passwords(db: sqlite_utils.Database) -> None:
 
 
 @migrations()
-def m111_attachment_owners(db: sqlite_utils.Database) -> None:
-    # Photos (sync/attachments.py): everyone who uploaded the bytes may use them, and a photo belongs to
-    # the network of the first record that stored it; that network decides who may read it.
-    db["attachment_owners"].create(
-        {"sha256": str, "user_id": int, "uploaded_at": str}, pk=("sha256", "user_id")
-    )
-    db.execute(
-        "INSERT INTO attachment_owners (sha256, user_id, uploaded_at) "
-        "SELECT sha256, uploaded_by, uploaded_at FROM attachments WHERE uploaded_by IS NOT NULL"
-    )
+def m111_attachment_network(db: sqlite_utils.Database) -> None:
+    # A photo belongs to the network of the first record that stored it (sync/attachments.py): that
+    # network (and its first uploader) decides who may read or cite it.
     db["attachments"].add_column("network_id", str)
     db.execute(
         "UPDATE attachments SET network_id = (SELECT r.network_id FROM record_attachments l "

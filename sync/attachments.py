@@ -6,8 +6,8 @@ whose photo the server does not hold is answered `attachment_missing`: the table
 Files live in a folder beside the database (`<db folder>/attachments/ab/abcdef…`), written atomically;
 the `attachments` table lists them and `record_attachments` says which records use which.
 
-Who may use a photo: whoever uploaded its bytes (`attachment_owners`) and, once a record has stored it,
-whoever may see that first record's network (`attachments.network_id`). A record citing a photo its author
+Who may use a photo: whoever first uploaded it (`uploaded_by`) and, once a record has stored it, whoever
+may see that first record's network (`attachments.network_id`). A record citing a photo its author
 may not use is answered `attachment_missing`, exactly as if the server did not hold it, so a push never
 tells whether a photo of another network exists. Photos no record uses are deleted after
 `ORPHAN_DAYS`, and one user may hold at most `ORPHAN_QUOTA` bytes of them.
@@ -88,18 +88,15 @@ def store_attachment(
         raise AttachmentError("forbidden")
     media_type = check_upload(sha256, body, content_type)
     path = attachment_path(folder, sha256)
-    owned = db.execute(
-        "SELECT 1 FROM attachment_owners WHERE sha256 = ? AND user_id = ?", [sha256, actor.id]
-    ).fetchone()
-    if owned and path.exists():
+    known = db.execute("SELECT 1 FROM attachments WHERE sha256 = ?", [sha256]).fetchone()
+    if known and path.exists():
         return AttachmentReceipt(sha256=sha256, type=media_type, bytes=len(body), status="duplicate")
-    if orphan_bytes(db, actor.id) + len(body) > ORPHAN_QUOTA:
+    if not known and orphan_bytes(db, actor.id) + len(body) > ORPHAN_QUOTA:
         raise AttachmentError(
             "attachment_quota", f"at most {ORPHAN_QUOTA} bytes of photos not yet in a record"
         )
-    if not path.exists():
-        _write(path, body)
-    if db.execute("SELECT 1 FROM attachments WHERE sha256 = ?", [sha256]).fetchone() is None:
+    _write(path, body)
+    if not known:
         db.table("attachments").insert(
             {
                 "sha256": sha256,
@@ -109,9 +106,6 @@ def store_attachment(
                 "uploaded_at": now,
             }
         )
-    db.table("attachment_owners").insert(
-        {"sha256": sha256, "user_id": actor.id, "uploaded_at": now}, pk=("sha256", "user_id"), replace=True
-    )
     return AttachmentReceipt(sha256=sha256, type=media_type, bytes=len(body), status="stored")
 
 
@@ -132,8 +126,7 @@ def _write(path: Path, body: bytes) -> None:
 def orphan_bytes(db: sqlite_utils.Database, user_id: int) -> int:
     """Bytes of the photos this user uploaded that no record uses yet."""
     row = db.execute(
-        "SELECT coalesce(sum(a.bytes), 0) FROM attachment_owners o JOIN attachments a ON a.sha256 = o.sha256 "
-        "WHERE o.user_id = ? AND a.network_id IS NULL",
+        "SELECT coalesce(sum(bytes), 0) FROM attachments WHERE uploaded_by = ? AND network_id IS NULL",
         [user_id],
     ).fetchone()
     return int(row[0])
@@ -151,7 +144,6 @@ def expire_orphans(db: sqlite_utils.Database, folder: Path, now: dt.datetime) ->
         ).fetchall()
     ]
     for sha in old:
-        db.execute("DELETE FROM attachment_owners WHERE sha256 = ?", [sha])
         db.execute("DELETE FROM attachments WHERE sha256 = ?", [sha])
         attachment_path(folder, sha).unlink(missing_ok=True)
     return len(old)
@@ -174,8 +166,8 @@ def photos_in(value: Any) -> Iterator[str]:
 def missing_attachments(
     db: sqlite_utils.Database, folder: Path, answers: dict[str, Any], actor: Actor, network_id: str
 ) -> list[str]:
-    """The photos of a record that its author cannot use: not on the server, or neither uploaded by them nor
-    first stored in the record's network. Both answer the same (`attachment_missing`)."""
+    """The photos of a record that its author cannot use: not on the server, or neither first uploaded by
+    them nor first stored in the record's network. Both answer the same (`attachment_missing`)."""
     wanted = sorted(set(photos_in(answers)))
     if not wanted:
         return []
@@ -183,8 +175,8 @@ def missing_attachments(
     usable = {
         r[0]
         for r in db.execute(
-            f"SELECT a.sha256 FROM attachments a WHERE a.sha256 IN ({marks}) AND (a.network_id = ? "
-            "OR EXISTS (SELECT 1 FROM attachment_owners o WHERE o.sha256 = a.sha256 AND o.user_id = ?))",
+            f"SELECT sha256 FROM attachments WHERE sha256 IN ({marks}) AND (network_id = ? OR "
+            "(network_id IS NULL AND uploaded_by = ?))",
             [*wanted, network_id, actor.id],
         )
     }
@@ -215,13 +207,11 @@ def readable_attachment(
     of a network they may see."""
     if not SHA256.match(sha256):
         return None
-    row = db.execute("SELECT type, network_id FROM attachments WHERE sha256 = ?", [sha256]).fetchone()
+    row = db.execute(
+        "SELECT type, network_id, uploaded_by FROM attachments WHERE sha256 = ?", [sha256]
+    ).fetchone()
     if row is None:
         return None
-    allowed = actor.sees_all or actor.can_see(row[1])
-    if not allowed:
-        allowed = bool(db.execute(
-            "SELECT 1 FROM attachment_owners WHERE sha256 = ? AND user_id = ?", [sha256, actor.id]
-        ).fetchone())  # fmt: skip
+    allowed = actor.sees_all or actor.can_see(row[1]) or row[2] == actor.id
     path = attachment_path(folder, sha256)
     return (path, str(row[0])) if allowed and path.exists() else None

@@ -123,8 +123,8 @@ def _unique(rng: random.Random, used: set[str]) -> str:
 
 def create_users(db: sqlite_utils.Database, passwords: dict[str, str] | None = None) -> dict[str, int]:
     ids = {}
-    hashes = {u: hash_password(p) for u, p in (passwords or {}).items()}
-    password_hash = hash_password(DEMO_PASSWORD)
+    passwords = passwords or {username: DEMO_PASSWORD for username, *_ in USERS}
+    hashes = {p: hash_password(p) for p in set(passwords.values())}  # argon2 is slow on purpose: once each
     now = dt.datetime.now(dt.UTC).isoformat()
     for username, display, role, nets in USERS:
         user_id = insert_user(
@@ -132,7 +132,7 @@ def create_users(db: sqlite_utils.Database, passwords: dict[str, str] | None = N
             {
                 "username": username,
                 "display_name": display,
-                "password_hash": hashes.get(username, password_hash),
+                "password_hash": hashes[passwords[username]],
                 "role": role,
                 "active": 1,
                 "created_at": now,

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -62,7 +63,14 @@ def shell_cached(page: Any) -> bool:
     return bool(page.evaluate("async () => Boolean(await caches.match('/'))"))
 
 
-def test_three_people_share_one_tablet(live_server: LiveServer, tablet: Any) -> None:
+def screenshots(page: Any, folder: Path, name: str) -> None:
+    """The screen as a person holds the tablet: portrait and landscape."""
+    for width, height in ((820, 1180), (1180, 820)):
+        page.set_viewport_size({"width": width, "height": height})
+        page.screenshot(path=str(folder / f"{name}-{width}x{height}.png"))
+
+
+def test_three_people_share_one_tablet(live_server: LiveServer, tablet: Any, tmp_path: Path) -> None:
     url = live_server.url
     page = tablet.new_page()
 
@@ -80,6 +88,7 @@ def test_three_people_share_one_tablet(live_server: LiveServer, tablet: Any) -> 
     log_out(page)
     wait_until(page, "document.querySelector('main h1')?.textContent === 'คุณออกจากระบบแล้ว'")
     assert A_NAME not in page.inner_text("body")
+    screenshots(page, tmp_path, "logged-out-offline")
     assert not shell_cached(page)  # the signed-in pages are gone from the cache
     assert "nithet_user=" not in page.evaluate("document.cookie")
 
@@ -92,7 +101,7 @@ def test_three_people_share_one_tablet(live_server: LiveServer, tablet: Any) -> 
     assert notice.is_visible() and "supervisor1" in notice.inner_text() and "1" in notice.inner_text()
     assert A_NAME not in page.inner_text("header")
     assert server_record(live_server, rid) is None
-    page.screenshot(path="/tmp/wt11/others-unsent-portrait.png")
+    screenshots(page, tmp_path, "others-unsent")
     log_out(page)
     page.wait_for_url(f"{url}/login")
     page.go_back()  # Back after logging out shows no one's page: the login page again

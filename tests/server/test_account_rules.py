@@ -149,6 +149,7 @@ def test_editing_an_account_checks_it_like_a_new_one(demo_db) -> None:  # type: 
 
 def test_spraying_one_guess_over_many_usernames_is_slowed(app) -> None:  # type: ignore[no-untyped-def]
     client, _ = app
+    client.app.state.limiter = LoginLimiter(window=3600)  # a slow shared test machine must not outlast it
     statuses = [log_in(client, f"user{i}", "Password123!").status_code for i in range(45)]  # type: ignore[attr-defined]
     assert statuses[:40] == [401] * 40 and set(statuses[40:]) == {429}
     # The address is slowed for every account, even with the right password.
@@ -261,3 +262,20 @@ def test_the_admin_page_resets_reactivates_and_edits_accounts(app) -> None:  # t
     client.post("/admin/users/team1/reactivate")
     client.post("/logout")
     assert log_in(client, "team1", one_time).status_code == 303
+
+
+def test_the_command_line_edits_resets_and_reactivates(demo_template: Path, tmp_path: Path) -> None:
+    db = tmp_path / "nithet.db"
+    db.write_bytes(demo_template.read_bytes())
+    edited = run_cli(db, "user", "edit", "supervisor2", "--networks", "N05, N06")
+    assert edited.returncode == 0 and "N05, N06" in edited.stdout, edited.stderr
+    assert run_cli(db, "user", "edit", "supervisor2", "--networks", "N99").returncode == 1
+    reset = run_cli(db, "user", "reset-password", "team1")
+    assert reset.returncode == 0, reset.stderr
+    one_time = reset.stdout.strip().rsplit(" ", 1)[1]
+    assert run_cli(db, "user", "deactivate", "team1").returncode == 0
+    assert run_cli(db, "user", "reactivate", "team1").returncode == 0
+    assert run_cli(db, "user", "reset-password", "nobody").returncode == 1
+    with TestClient(create_app(Settings(db_path=db, secret_key="s" * 48))) as client:
+        assert log_in(client, "team1", one_time).status_code == 303
+        assert log_in(client, "team1", PASSWORD).status_code == 401

@@ -26,7 +26,10 @@ def free_port() -> int:
 
 
 def env(db: Path) -> dict[str, str]:
-    return {**os.environ, "NITHET_DB": str(db), "NITHET_SECRET": "bench-secret", "PYTHONPATH": str(ROOT)}
+    return {
+        **os.environ, "NITHET_DB": str(db), "NITHET_SECRET": "bench-secret", "PYTHONPATH": str(ROOT),
+        "NITHET_DEMO_PASSWORD": PASSWORD,
+    }  # fmt: skip
 
 
 def demo_template() -> Path:
@@ -96,7 +99,7 @@ def login_cookies(client: httpx.Client, username: str) -> None:
     r = client.post("/login", data={"username": username, "password": PASSWORD, "_csrf_token": token})
     if r.status_code not in (200, 303) or "nithet_session" not in client.cookies:
         raise RuntimeError(f"login as {username} failed: {r.status_code}")
-    client.headers["x-csrftoken"] = token
+    client.headers["x-csrftoken"] = client.cookies["csrftoken"]  # the session's own token
     client.headers["content-type"] = "application/json"
 
 
@@ -113,5 +116,5 @@ async def async_login(client: httpx.AsyncClient, username: str) -> None:
     r = await client.post("/login", data={"username": username, "password": PASSWORD, "_csrf_token": token})
     if r.status_code not in (200, 303) or "nithet_session" not in client.cookies:
         raise RuntimeError(f"login as {username} failed: {r.status_code}")
-    client.headers["x-csrftoken"] = token
+    client.headers["x-csrftoken"] = client.cookies["csrftoken"]  # the session's own token
     client.headers["content-type"] = "application/json"

@@ -16,6 +16,7 @@ import sqlite_utils
 
 from server.auth import hash_password
 from server.notice import Notice, Refused
+from server.passwords import one_time_expiry
 from sync.apply import next_seq
 
 ROLES = ("supervisor", "team_member", "secretary", "director", "admin")
@@ -151,6 +152,8 @@ def add_user(
             "username": username,
             "display_name": display_name.strip(),
             "password_hash": hash_password(password),
+            "password_expires_at": one_time_expiry(dt.datetime.now(dt.UTC)),
+            "must_change": 1,
             "role": role,
             "active": 1,
             "created_at": dt.datetime.now(dt.UTC).isoformat(),
@@ -170,11 +173,56 @@ def update_user(
 
 def deactivate(db: sqlite_utils.Database, username: str) -> int:
     """Make the account unable to log in and end its sessions; returns how many sessions ended."""
+    user = _existing(db, username)
+    write_user(db, user["id"], active=0)
+    return int(db.execute("DELETE FROM sessions WHERE user_id = ?", [user["id"]]).rowcount)
+
+
+def _existing(db: sqlite_utils.Database, username: str) -> dict[str, Any]:
     user = find(db, username)
     if user is None:
         raise Refused("user_not_found", Notice("No user %(username)s", {"username": username}))
-    write_user(db, user["id"], active=0)
-    return int(db.execute("DELETE FROM sessions WHERE user_id = ?", [user["id"]]).rowcount)
+    return user
+
+
+def reset_password(db: sqlite_utils.Database, username: str) -> str:
+    """A new one-time password (48 hours, to be changed at the first login); the account's sessions end.
+    Returns the password, shown once."""
+    user = _existing(db, username)
+    password = generate_password()
+    expires = one_time_expiry(dt.datetime.now(dt.UTC))
+    db.execute(
+        "UPDATE users SET password_hash = ?, password_expires_at = ?, must_change = 1 WHERE id = ?",
+        [hash_password(password), expires, user["id"]],
+    )
+    db.execute("DELETE FROM sessions WHERE user_id = ?", [user["id"]])
+    return password
+
+
+def reactivate(db: sqlite_utils.Database, username: str) -> None:
+    """Let a deactivated account log in again (with its old password; reset it when that is lost)."""
+    write_user(db, _existing(db, username)["id"], active=1)
+
+
+def edit_user(
+    db: sqlite_utils.Database,
+    username: str,
+    display_name: str | None,
+    role: str | None,
+    network_ids: list[str] | None,
+) -> dict[str, Any]:
+    """Change what is given of name, role and networks, checked like a new account; returns the account."""
+    user = _existing(db, username)
+    name = user["display_name"] if display_name is None else display_name
+    new_role = user["role"] if role is None else role
+    nets = user["networks"] if network_ids is None else network_ids
+    known = set(network_lookup(db).values())
+    reasons = problems(user["username"], name, new_role if new_role in ROLES else None, nets, new_role)
+    reasons += [Notice("Unknown network: %(network)s", {"network": n}) for n in nets if n not in known]
+    if reasons:
+        raise Refused("user_invalid", *reasons)
+    update_user(db, user["id"], name.strip(), new_role, nets)
+    return _existing(db, username)
 
 
 def list_users(db: sqlite_utils.Database, *, active_only: bool = False) -> list[dict[str, Any]]:

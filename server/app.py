@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from typing import Any
 
@@ -42,6 +43,7 @@ from server.routes import (
     users,
 )
 from server.shell import refresh_forms
+from sync.attachments import expire_orphans
 
 ROUTES = [
     # Accounts
@@ -98,6 +100,9 @@ ROUTES = [
     admin.export,
     users.users_page,
     users.deactivate,
+    users.reactivate,
+    users.reset_password,
+    users.edit,
     # Administration: semester dates
     terms.terms_page,
     terms.save_term,
@@ -148,15 +153,24 @@ SECURITY_HEADERS = {
 }
 
 
+#: Answers a browser may keep: the static files (named by version or revalidated) and the public shell files.
+CACHEABLE = ("/static/", "/sw.js", "/manifest.webmanifest")
+
+
 async def security_headers(message: Any, scope: Any) -> None:
     """On every answer, error answers from middleware (401, CSRF 403) included: a `before_send` hook sees
-    each response start, where an `after_request` hook misses answers that never reached a handler."""
+    each response start, where an `after_request` hook misses answers that never reached a handler.
+    Everything but static files is `no-store`: a shared browser keeps no page, export, PDF or API answer of
+    a signed-in user (the app shell the service worker caches is dropped at logout, pwa/static/js/app.js)."""
     if message["type"] != "http.response.start":
         return
     present = {name.lower() for name, _value in message.get("headers", [])}
+    extra = dict(SECURITY_HEADERS)
+    if not str(scope.get("path", "")).startswith(CACHEABLE):
+        extra[b"cache-control"] = b"no-store"
     message["headers"] = [
         *message.get("headers", []),
-        *((name, value) for name, value in SECURITY_HEADERS.items() if name not in present),
+        *((name, value) for name, value in extra.items() if name not in present),
     ]
 
 
@@ -171,6 +185,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
 
     def startup(app: Litestar) -> None:
         db.write_sync(migrate)
+        db.write_sync(expire_orphans, settings.db_path.parent / "attachments", dt.datetime.now(dt.UTC))
         for form in builtin_forms():
             db.write_sync(publish_form, form)
         refresh_forms(app.state)
@@ -194,6 +209,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         csrf_config=CSRFConfig(
             secret=settings.secret_key,
             cookie_secure=settings.secure_cookies,
+            cookie_name=settings.csrf_cookie,
             exclude=["^/static/", "^/sw.js", "^/manifest.webmanifest"],
         ),
         exception_handlers={Exception: errors.handle},

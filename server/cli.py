@@ -1,9 +1,11 @@
-"""Command line: `python -m server serve | init | demo | backup PATH | restore PATH | user add|deactivate`."""
+"""Command line: `python -m server serve | init | demo | backup PATH | restore PATH |
+user add|edit|reset-password|reactivate|deactivate`."""
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import getpass
 import os
 import sys
 from pathlib import Path
@@ -34,19 +36,51 @@ def init_database(settings: Settings, *, demo: bool) -> bool:
     try:
         db.write_sync(migrate)
         if demo and db.write_sync(demo_data.is_empty):
-            db.write_sync(demo_data.seed, local_today())
+            passwords = demo_data.generated_passwords()
+            db.write_sync(lambda d: demo_data.seed(d, local_today(), passwords=passwords))
+            demo_data.write_logins(settings.db_path, passwords)
             return True
         return False
     finally:
         db.close()
 
 
-def print_logins(out: object = sys.stdout) -> None:
-    from server.demo import DEMO_PASSWORD, USERS
+def print_logins(settings: Settings, out: object = sys.stdout) -> None:
+    """The demo logins of this database, with the passwords generated for it (demo-logins.txt beside it)."""
+    from server.demo import logins_file
 
-    print("Demo logins (password for all: %s):" % DEMO_PASSWORD, file=out)  # type: ignore[arg-type]  # noqa: UP031
-    for username, display, role, nets in USERS:
-        print(f"  {username:<12} {role:<12} {display}  {' '.join(nets)}", file=out)  # type: ignore[arg-type]
+    path = logins_file(settings.db_path)
+    if path.exists():
+        print(f"Demo logins ({path}):", file=out)  # type: ignore[arg-type]
+        print(path.read_text().rstrip(), file=out)  # type: ignore[arg-type]
+
+
+def init_admin(settings: Settings, username: str, password: str) -> int:
+    """`init`: the database without demo data, and its first admin with a password they choose."""
+    from server import accounts, passwords
+    from server.auth import hash_password
+
+    if reasons := passwords.problems(password, username):
+        print("init refused: " + "; ".join(str(r) for r in reasons), file=sys.stderr)
+        return 1
+
+    def first_admin(db: sqlite_utils.Database) -> bool:
+        if db.execute("SELECT count(*) FROM users").fetchone()[0]:
+            return False
+        now = dt.datetime.now(dt.UTC).isoformat()
+        fields = {"username": username, "display_name": username, "role": "admin", "active": 1}
+        accounts.insert_user(db, {**fields, "password_hash": hash_password(password), "created_at": now})
+        return True
+
+    init_database(settings, demo=False)
+    db = Database(settings.db_path)
+    try:
+        added = db.write_sync(first_admin)
+    finally:
+        db.close()
+    print(f"database ready: {settings.db_path}")
+    print(f"admin {username} added" if added else "accounts exist already; no admin added")
+    return 0
 
 
 def user_command(settings: Settings, args: argparse.Namespace) -> int:
@@ -62,6 +96,17 @@ def user_command(settings: Settings, args: argparse.Namespace) -> int:
         _, password = accounts.add_user(db, args.username, args.name, role, network_ids)
         return role, network_ids, password
 
+    def edit(db: sqlite_utils.Database) -> dict[str, object]:
+        network_ids = None
+        if args.networks is not None:
+            network_ids, unknown = accounts.parse_networks(args.networks, accounts.network_lookup(db))
+            if unknown:
+                raise Refused(
+                    "user_invalid", *[Notice("Unknown network: %(network)s", {"network": n}) for n in unknown]
+                )
+        role = None if args.role is None else (accounts.parse_role(args.role) or args.role)
+        return accounts.edit_user(db, args.username, args.name, role, network_ids)
+
     db = Database(settings.db_path)
     username = args.username.strip().lower()
     try:
@@ -69,7 +114,16 @@ def user_command(settings: Settings, args: argparse.Namespace) -> int:
         if args.user_command == "add":
             role, network_ids, password = db.write_sync(add)
             print(f"user {username} added ({role}; networks: {', '.join(network_ids) or '-'})")
-            print(f"one-time password, shown only this once: {password}")
+            print(f"one-time password (48 hours, changed at first login), shown only this once: {password}")
+        elif args.user_command == "edit":
+            user = db.write_sync(edit)
+            print(f"user {username} now {user['role']}; networks: {', '.join(user['networks']) or '-'}")
+        elif args.user_command == "reset-password":
+            password = db.write_sync(accounts.reset_password, username)
+            print(f"new one-time password for {username} (48 hours, changed at first login): {password}")
+        elif args.user_command == "reactivate":
+            db.write_sync(accounts.reactivate, username)
+            print(f"user {username} reactivated")
         else:
             ended = db.write_sync(accounts.deactivate, username)
             print(f"user {username} deactivated; {ended} sessions ended")
@@ -88,7 +142,11 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=None)
     serve.add_argument("--no-demo", action="store_true", help="do not add demo data to an empty database")
-    sub.add_parser("init", help="create or migrate the database")
+    init_cmd = sub.add_parser("init", help="create the database without demo data, with its first admin")
+    init_cmd.add_argument("--admin", default="admin", help="the first admin's username")
+    init_cmd.add_argument(
+        "--password-stdin", action="store_true", help="read the admin's password from standard input"
+    )
     sub.add_parser("demo", help="add the demo data to an empty database")
     backup_cmd = sub.add_parser(
         "backup", help="copy the database and photos to a new folder (server may run)"
@@ -107,8 +165,17 @@ def main(argv: list[str] | None = None) -> int:
         "--role", required=True, help="supervisor, team_member, secretary, director or admin"
     )
     user_add.add_argument("--networks", default="", help="network ids or names, comma-separated")
-    user_off = user_sub.add_parser("deactivate", help="stop an account from logging in; ends its sessions")
-    user_off.add_argument("username")
+    user_edit = user_sub.add_parser("edit", help="change an account's name, role or networks")
+    user_edit.add_argument("username")
+    user_edit.add_argument("--name", default=None)
+    user_edit.add_argument("--role", default=None)
+    user_edit.add_argument("--networks", default=None, help="network ids or names, comma-separated")
+    for name, text in (
+        ("reset-password", "a new one-time password (48 hours); ends the account's sessions"),
+        ("reactivate", "let a deactivated account log in again"),
+        ("deactivate", "stop an account from logging in; ends its sessions"),
+    ):
+        user_sub.add_parser(name, help=text).add_argument("username")
     args = parser.parse_args(argv)
     settings = Settings.from_env()
 
@@ -116,12 +183,18 @@ def main(argv: list[str] | None = None) -> int:
         return user_command(settings, args)
 
     if args.command == "init":
-        init_database(settings, demo=False)
-        print(f"database ready: {settings.db_path}")
+        if args.password_stdin:
+            password = sys.stdin.readline().rstrip("\n")
+        else:
+            password = getpass.getpass(f"Password for the first admin ({args.admin}): ")
+            if getpass.getpass("Again: ") != password:
+                print("init refused: the passwords differ", file=sys.stderr)
+                return 1
+        return init_admin(settings, args.admin.strip().lower(), password)
     elif args.command == "demo":
         added = init_database(settings, demo=True)
         print("demo data added" if added else "the database already has data; nothing added")
-        print_logins()
+        print_logins(settings)
     elif args.command in ("backup", "restore"):
         from server.backup import BackupError, backup, restore
 
@@ -147,7 +220,7 @@ def main(argv: list[str] | None = None) -> int:
             with serving_lock(settings.db_path):
                 init_database(settings, demo=not args.no_demo)
                 port = args.port or settings.port
-                print_logins()
+                print_logins(settings)
                 print(f"Nithet is serving on http://{args.host}:{port}", flush=True)
                 uvicorn.run(
                     "server.app:create_app",

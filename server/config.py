@@ -28,6 +28,15 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     #: Worker processes for CPU-heavy reports, off the sync path (NITHET_REPORT_WORKERS; server/workers.py).
     report_workers: int = 2
 
+    @property
+    def session_cookie(self) -> str:
+        """Behind HTTPS the `__Host-` prefix: the browser then takes it only if Secure, for this host, path /."""
+        return "__Host-nithet_session" if self.secure_cookies else "nithet_session"
+
+    @property
+    def csrf_cookie(self) -> str:
+        return "__Host-csrftoken" if self.secure_cookies else "csrftoken"
+
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
         env = dict(os.environ if env is None else env)

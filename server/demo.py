@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import random
+from pathlib import Path
 from typing import Any
 
 import sqlite_utils
 
-from server.accounts import insert_user
+from server.accounts import generate_password, insert_user
 from server.auth import hash_password
 from server.reference import upsert
 
@@ -33,6 +35,8 @@ LAST = ["ใจดี", "มีสุข", "ทองมา", "แก้วก�
 GRADES = ["k", "p1", "p2", "p3", "p4", "p5", "p6"]
 AREAS = ["thai", "math", "science", "social", "health", "arts", "career", "foreign", "activities"]
 
+#: The demo password of databases seeded directly (tests, benchmarks) or with NITHET_DEMO_PASSWORD set.
+#: `make run` / `python -m server demo` generate one password per demo user instead (demo-logins.txt).
 DEMO_PASSWORD = "nithet2568"
 #: (username, display name, role, network ids); printed by `make run`.
 USERS = [
@@ -49,7 +53,30 @@ def is_empty(db: sqlite_utils.Database) -> bool:
     return db.execute("SELECT count(*) FROM networks").fetchone()[0] == 0
 
 
-def seed(db: sqlite_utils.Database, today: dt.date, rng_seed: int = 2568) -> None:
+def logins_file(db_path: Path) -> Path:
+    """Where `make run` keeps the demo logins of a database (mode 600, beside it)."""
+    return db_path.parent / "demo-logins.txt"
+
+
+def generated_passwords() -> dict[str, str]:
+    """A password per demo user, made for one database (unless NITHET_DEMO_PASSWORD fixes them all)."""
+    fixed = os.environ.get("NITHET_DEMO_PASSWORD")
+    return {username: fixed or generate_password(14) for username, *_ in USERS}
+
+
+def write_logins(db_path: Path, passwords: dict[str, str]) -> None:
+    lines = [
+        f"  {username:<12} {passwords[username]:<15} {role:<12} {display}  {' '.join(nets)}"
+        for username, display, role, nets in USERS
+    ]
+    path = logins_file(db_path)
+    path.write_text("\n".join(lines) + "\n")
+    path.chmod(0o600)
+
+
+def seed(
+    db: sqlite_utils.Database, today: dt.date, rng_seed: int = 2568, passwords: dict[str, str] | None = None
+) -> None:
     rng = random.Random(rng_seed)
     networks, schools, teachers = [], [], []
     used: set[str] = set()
@@ -82,7 +109,7 @@ def seed(db: sqlite_utils.Database, today: dt.date, rng_seed: int = 2568) -> Non
     upsert(db, "networks", networks, pk="id")
     upsert(db, "schools", schools, pk="code")
     upsert(db, "teachers", teachers, pk="id")
-    ids = create_users(db)
+    ids = create_users(db, passwords)
     plan_week(db, today, team=[ids["supervisor1"], ids["team1"]], network_id="N01")
 
 
@@ -94,9 +121,10 @@ def _unique(rng: random.Random, used: set[str]) -> str:
             return name
 
 
-def create_users(db: sqlite_utils.Database) -> dict[str, int]:
+def create_users(db: sqlite_utils.Database, passwords: dict[str, str] | None = None) -> dict[str, int]:
     ids = {}
-    password_hash = hash_password(DEMO_PASSWORD)
+    passwords = passwords or {username: DEMO_PASSWORD for username, *_ in USERS}
+    hashes = {p: hash_password(p) for p in set(passwords.values())}  # argon2 is slow on purpose: once each
     now = dt.datetime.now(dt.UTC).isoformat()
     for username, display, role, nets in USERS:
         user_id = insert_user(
@@ -104,7 +132,7 @@ def create_users(db: sqlite_utils.Database) -> dict[str, int]:
             {
                 "username": username,
                 "display_name": display,
-                "password_hash": password_hash,
+                "password_hash": hashes[passwords[username]],
                 "role": role,
                 "active": 1,
                 "created_at": now,

@@ -21,6 +21,7 @@ from litestar.exceptions import (
 from litestar.response import Redirect
 
 from server.i18n import _
+from server.middleware import PasswordChangeRequired
 from sync.problems import problem
 
 log = logging.getLogger("nithet")
@@ -82,6 +83,10 @@ def handle(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
         if _wants_html(request) and request.method == "GET":
             return Redirect(path=f"/login?next={request.url.path}")
         return problem_response("not_authenticated")
+    if isinstance(exc, PasswordChangeRequired):
+        if _wants_html(request) and request.method == "GET":
+            return Redirect(path="/account/password")
+        return problem_response("password_change_required")
     if isinstance(exc, PermissionDeniedException):
         return problem_response("csrf_failed" if "CSRF" in str(exc.detail) else "forbidden")
     if isinstance(exc, NotFoundException):

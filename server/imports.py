@@ -32,6 +32,7 @@ from server.notice import Notice, Refused
 from server.reference import upsert
 from server.vocabulary import GRADE_LABELS, LEARNING_AREAS
 from sync.scope import Actor
+from sync.scope_changes import note_removal
 
 Kind = Literal["schools", "teachers", "users"]
 IMPORT_ROLES = ("admin", "secretary")
@@ -615,6 +616,7 @@ def undo_tx(db: sqlite_utils.Database, actor: Actor) -> dict[str, Any]:
         if old is not None
     ]
     upsert(db, kind, restored, pk=pk)
+    note_removal(db)  # tablets that pulled the removed rows drop them at their next pull
     db["import_batches"].update(last["id"], {"status": "undone", "undone_at": _now()})
     return {**last, "removed": len(added), "restored": len(restored)}
 

@@ -245,5 +245,32 @@ def m009_users_seq(db: sqlite_utils.Database) -> None:
     db["users"].create_index(["seq"], index_name="idx_users_seq")
 
 
+@migrations()
+def m110_one_time_passwords(db: sqlite_utils.Database) -> None:
+    # A generated password (new account, reset) works until `password_expires_at` (48 h) and must be
+    # changed at the first login (`must_change`); a password the user chose has neither (server/passwords.py).
+    db["users"].add_column("password_expires_at", str)
+    db["users"].add_column("must_change", int, not_null_default=0)
+
+
+@migrations()
+def m111_attachment_network(db: sqlite_utils.Database) -> None:
+    # A photo belongs to the network of the first record that stored it (sync/attachments.py): that
+    # network (and its first uploader) decides who may read or cite it.
+    db["attachments"].add_column("network_id", str)
+    db.execute(
+        "UPDATE attachments SET network_id = (SELECT r.network_id FROM record_attachments l "
+        "JOIN records r ON r.id = l.record_id WHERE l.sha256 = attachments.sha256 "
+        "ORDER BY r.created_at LIMIT 1)"
+    )
+
+
+@migrations()
+def m112_devices_per_user(db: sqlite_utils.Database) -> None:
+    # Sync health: a device row belongs to the user who pushes from it; another user's push on the same
+    # tablet makes its own row instead of taking this one over.
+    db["devices"].transform(pk=("id", "user_id"))
+
+
 def apply(db: sqlite_utils.Database) -> None:
     migrations.apply(db)

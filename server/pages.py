@@ -129,6 +129,15 @@ JS_MESSAGES = {
     "grade.p4": N_("Grade 4"),
     "grade.p5": N_("Grade 5"),
     "grade.p6": N_("Grade 6"),
+    "account.signed_out": N_("You are logged out"),
+    "account.signed_out_note": N_(
+        "Records not sent yet stay on this tablet and are sent when you log in again. "
+        "Connect to the internet to log in."
+    ),
+    "account.others_unsent": N_(
+        "{name} ({username}) has {count} records on this tablet not sent yet. They stay here and are sent "
+        "only when {username} logs in on this tablet."
+    ),
 }
 
 

@@ -20,10 +20,11 @@ from forms.model import FormDef
 from forms.text import clean_all
 from forms.validate import normalize, validate
 from sync import scores
-from sync.attachments import link_attachments, missing_attachments
+from sync.attachments import claim_attachments, link_attachments, missing_attachments
 from sync.depth import too_deep
 from sync.problems import problem
 from sync.scope import OBSERVER_ROLES, Actor
+from sync.scope_changes import note_removal
 from sync.wire import PushBatch, Receipt, RecordPush, RecordView
 
 FormLookup = Callable[[str, int], FormDef | None]
@@ -79,7 +80,7 @@ def apply_batch(
             "pending": batch.pending,
             "last_sync_at": now,
         },
-        pk="id",
+        pk=("id", "user_id"),  # a device row belongs to its user (m112)
     )
     return receipts
 
@@ -233,9 +234,10 @@ def _apply_one(
     # Only a form with photo fields can hold photos (validation has checked every answer's shape).
     photos = any(f.kind == "photo" for f in form.walk())
     if attachments is not None and photos:
-        missing = missing_attachments(db, attachments, record.answers)
+        missing = missing_attachments(db, attachments, record.answers, actor, network_id)
         if missing:
             return rejected(rid, rev, "attachment_missing", detail=", ".join(missing))
+        claim_attachments(db, record.answers, network_id)
 
     if rid not in refs.known_ids:  # the common case: a new record, nothing to compare with
         return _store(db, actor, record, digest, network_id, school_code, None, refs, device_id, now, photos)
@@ -334,6 +336,8 @@ def _store(
         )
         refs.known_ids.add(rid)
     else:
+        if current.network_id != network_id:
+            note_removal(db)  # moved to another network: its old network's tablets drop it at their next pull
         db.execute(
             "UPDATE records SET form_id = ?, form_version = ?, network_id = ?, school_code = ?, visit_id = ?, "
             "rev = ?, content_hash = ?, answers = ?, device_time = ?, updated_at = ?, conflicts = "

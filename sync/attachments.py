@@ -5,10 +5,17 @@ bytes, uploads it (`PUT /api/attachments/{sha256}`, idempotent) and only then pu
 whose photo the server does not hold is answered `attachment_missing`: the tablet uploads and sends again.
 Files live in a folder beside the database (`<db folder>/attachments/ab/abcdef…`), written atomically;
 the `attachments` table lists them and `record_attachments` says which records use which.
+
+Who may use a photo: whoever first uploaded it (`uploaded_by`) and, once a record has stored it, whoever
+may see that first record's network (`attachments.network_id`). A record citing a photo its author
+may not use is answered `attachment_missing`, exactly as if the server did not hold it, so a push never
+tells whether a photo of another network exists. Photos no record uses are deleted after
+`ORPHAN_DAYS`, and one user may hold at most `ORPHAN_QUOTA` bytes of them.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import os
 import re
@@ -23,6 +30,10 @@ from forms.model import PHOTO_MAX_BYTES, PHOTO_TYPES
 from sync.scope import OBSERVER_ROLES, Actor
 
 SHA256 = re.compile(r"^[0-9a-f]{64}$")
+#: Photos uploaded but used by no stored record are deleted after this many days.
+ORPHAN_DAYS = 30
+#: Bytes of such unused photos one user may hold (about 200 resized photos).
+ORPHAN_QUOTA = 100 * 1024 * 1024
 #: The first bytes of each accepted type.
 MAGIC = {"image/jpeg": b"\xff\xd8\xff"}
 
@@ -80,6 +91,25 @@ def store_attachment(
     known = db.execute("SELECT 1 FROM attachments WHERE sha256 = ?", [sha256]).fetchone()
     if known and path.exists():
         return AttachmentReceipt(sha256=sha256, type=media_type, bytes=len(body), status="duplicate")
+    if not known and orphan_bytes(db, actor.id) + len(body) > ORPHAN_QUOTA:
+        raise AttachmentError(
+            "attachment_quota", f"at most {ORPHAN_QUOTA} bytes of photos not yet in a record"
+        )
+    _write(path, body)
+    if not known:
+        db.table("attachments").insert(
+            {
+                "sha256": sha256,
+                "type": media_type,
+                "bytes": len(body),
+                "uploaded_by": actor.id,
+                "uploaded_at": now,
+            }
+        )
+    return AttachmentReceipt(sha256=sha256, type=media_type, bytes=len(body), status="stored")
+
+
+def _write(path: Path, body: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".part")
     try:
@@ -91,17 +121,32 @@ def store_attachment(
     except OSError:
         tmp.unlink(missing_ok=True)  # e.g. a full disk: no half-written file is left behind
         raise
-    db.table("attachments").upsert(
-        {
-            "sha256": sha256,
-            "type": media_type,
-            "bytes": len(body),
-            "uploaded_by": actor.id,
-            "uploaded_at": now,
-        },
-        pk="sha256",
-    )
-    return AttachmentReceipt(sha256=sha256, type=media_type, bytes=len(body), status="stored")
+
+
+def orphan_bytes(db: sqlite_utils.Database, user_id: int) -> int:
+    """Bytes of the photos this user uploaded that no record uses yet."""
+    row = db.execute(
+        "SELECT coalesce(sum(bytes), 0) FROM attachments WHERE uploaded_by = ? AND network_id IS NULL",
+        [user_id],
+    ).fetchone()
+    return int(row[0])
+
+
+def expire_orphans(db: sqlite_utils.Database, folder: Path, now: dt.datetime) -> int:
+    """Delete photos no record has used within ORPHAN_DAYS of their upload; returns how many."""
+    cutoff = (now - dt.timedelta(days=ORPHAN_DAYS)).isoformat()
+    old = [
+        sha
+        for (sha,) in db.execute(
+            "SELECT sha256 FROM attachments WHERE network_id IS NULL AND uploaded_at < ? "
+            "AND sha256 NOT IN (SELECT sha256 FROM record_attachments)",
+            [cutoff],
+        ).fetchall()
+    ]
+    for sha in old:
+        db.execute("DELETE FROM attachments WHERE sha256 = ?", [sha])
+        attachment_path(folder, sha).unlink(missing_ok=True)
+    return len(old)
 
 
 def photos_in(value: Any) -> Iterator[str]:
@@ -118,13 +163,35 @@ def photos_in(value: Any) -> Iterator[str]:
                 yield from photos_in(v)
 
 
-def missing_attachments(db: sqlite_utils.Database, folder: Path, answers: dict[str, Any]) -> list[str]:
+def missing_attachments(
+    db: sqlite_utils.Database, folder: Path, answers: dict[str, Any], actor: Actor, network_id: str
+) -> list[str]:
+    """The photos of a record that its author cannot use: not on the server, or neither first uploaded by
+    them nor first stored in the record's network. Both answer the same (`attachment_missing`)."""
     wanted = sorted(set(photos_in(answers)))
     if not wanted:
         return []
     marks = ",".join("?" for _ in wanted)
-    held = {r[0] for r in db.execute(f"SELECT sha256 FROM attachments WHERE sha256 IN ({marks})", wanted)}
-    return [sha for sha in wanted if sha not in held or not attachment_path(folder, sha).exists()]
+    usable = {
+        r[0]
+        for r in db.execute(
+            f"SELECT sha256 FROM attachments WHERE sha256 IN ({marks}) AND (network_id = ? OR "
+            "(network_id IS NULL AND uploaded_by = ?))",
+            [*wanted, network_id, actor.id],
+        )
+    }
+    return [sha for sha in wanted if sha not in usable or not attachment_path(folder, sha).exists()]
+
+
+def claim_attachments(db: sqlite_utils.Database, answers: dict[str, Any], network_id: str) -> None:
+    """A stored record's photos belong, from now on, to the network of the first record that used them."""
+    wanted = sorted(set(photos_in(answers)))
+    if wanted:
+        marks = ",".join("?" for _ in wanted)
+        db.execute(
+            f"UPDATE attachments SET network_id = ? WHERE network_id IS NULL AND sha256 IN ({marks})",
+            [network_id, *wanted],
+        )
 
 
 def link_attachments(db: sqlite_utils.Database, record_id: str, answers: dict[str, Any]) -> None:
@@ -136,18 +203,15 @@ def link_attachments(db: sqlite_utils.Database, record_id: str, answers: dict[st
 def readable_attachment(
     db: sqlite_utils.Database, folder: Path, actor: Actor, sha256: str
 ) -> tuple[Path, str] | None:
-    """The file and type of a photo this user may see: one they uploaded, or one used by a record they
-    may see."""
+    """The file and type of a photo this user may see: one they uploaded, or one first stored in a record
+    of a network they may see."""
     if not SHA256.match(sha256):
         return None
-    row = db.execute("SELECT type, uploaded_by FROM attachments WHERE sha256 = ?", [sha256]).fetchone()
+    row = db.execute(
+        "SELECT type, network_id, uploaded_by FROM attachments WHERE sha256 = ?", [sha256]
+    ).fetchone()
     if row is None:
         return None
-    allowed = actor.sees_all or row[1] == actor.id
-    if not allowed:
-        networks = [r[0] for r in db.execute(
-            "SELECT DISTINCT r.network_id FROM record_attachments a JOIN records r ON r.id = a.record_id "
-            "WHERE a.sha256 = ?", [sha256])]  # fmt: skip
-        allowed = any(actor.can_see(n) for n in networks)
+    allowed = actor.sees_all or actor.can_see(row[1]) or row[2] == actor.id
     path = attachment_path(folder, sha256)
     return (path, str(row[0])) if allowed and path.exists() else None

@@ -10,6 +10,7 @@ import sqlite_utils
 
 from sync.apply import RECORD_COLUMNS, record_view
 from sync.scope import Actor
+from sync.scope_changes import scope_token
 from sync.wire import (
     AssignmentView,
     FormVersionView,
@@ -31,11 +32,21 @@ RECORD_OVERHEAD = 400
 
 
 def pull(
-    db: sqlite_utils.Database, actor: Actor, cursor: int, *, window: int = WINDOW, max_bytes: int = PAGE_BYTES
+    db: sqlite_utils.Database,
+    actor: Actor,
+    cursor: int,
+    *,
+    window: int = WINDOW,
+    max_bytes: int = PAGE_BYTES,
+    seen_scope: str = "",
 ) -> PullResult:
     """One page: the changes after `cursor`, at most `window` change numbers and at most `max_bytes` of
-    JSON — unless one change alone is larger (a record is at most 256 KiB, far below the bound)."""
+    JSON — unless one change alone is larger (a record is at most 256 KiB, far below the bound).
+    `seen_scope`: the token of the tablet's last pull; when it is not the current one, start again."""
     with db.atomic():  # one read snapshot for every table
+        token = scope_token(db, actor)
+        reset = bool(seen_scope) and seen_scope != token
+        cursor = 0 if reset else cursor
         top = db.execute("SELECT value FROM counters WHERE name = 'seq'").fetchone()[0]
         cursor = max(cursor, 0)
         upto = _fit(db, actor, cursor, min(top, cursor + window), max_bytes * 9 // 10)
@@ -94,6 +105,8 @@ def pull(
         cursor=upto,
         more=upto < top,
         top=top,
+        scope=token,
+        reset=reset,
         networks=[NetworkView(*r) for r in networks],
         schools=[SchoolView(c, n, net, d, _list(g)) for c, n, net, d, g in schools],
         teachers=[TeacherView(i, s, n, _list(g), _list(a)) for i, s, n, g, a in teachers],
@@ -107,7 +120,9 @@ def pull(
     )
     if upto - cursor > 1 and len(msgspec.json.encode(page)) > max_bytes:
         # The estimate leaves out the reference rows and is rough: the encoded page is what counts.
-        return pull(db, actor, cursor, window=(upto - cursor) // 2, max_bytes=max_bytes)
+        return pull(
+            db, actor, cursor, window=(upto - cursor) // 2, max_bytes=max_bytes, seen_scope=seen_scope
+        )
     return page
 
 

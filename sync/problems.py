@@ -36,6 +36,12 @@ CATALOG: dict[str, Problem] = {
         ),
         Problem("csrf_failed", 403, N_("The page is out of date; reload it and try again")),
         Problem("bad_credentials", 401, N_("Wrong username or password")),
+        Problem(
+            "password_expired",
+            401,
+            N_("This one-time password has expired; ask the administrator for a new one"),
+        ),
+        Problem("password_change_required", 403, N_("Choose your own password first (Change password)")),
         Problem("too_many_attempts", 429, N_("Too many attempts; wait a minute and try again")),
         Problem("server_busy", 503, N_("The server is busy; your records are kept, try again shortly")),
         Problem(
@@ -61,6 +67,11 @@ CATALOG: dict[str, Problem] = {
         # Attachment uploads
         Problem("attachment_invalid", 422, N_("The photo could not be accepted")),
         Problem("attachment_too_large", 413, N_("The photo is too large (at most 2 MB after resizing)")),
+        Problem(
+            "attachment_quota",
+            413,
+            N_("Too many photos wait on the server for their records; sync those records first"),
+        ),
         # Publishing forms
         Problem("definition_invalid", 422, N_("The form definition has problems; nothing was published")),
         # Visit plans (server/plans.py)

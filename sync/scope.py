@@ -19,6 +19,8 @@ class Actor(msgspec.Struct, frozen=True):
     display_name: str
     role: Role
     network_ids: frozenset[str] = frozenset()
+    #: Logged in with a one-time password: only changing it is allowed (server/middleware.py).
+    must_change: bool = False
 
     @property
     def sees_all(self) -> bool:

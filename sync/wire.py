@@ -133,6 +133,9 @@ class PullResult(msgspec.Struct, kw_only=True):
     more: bool
     #: The newest change number when the page was read: how far the pull has to go (the tablet's progress).
     top: int = 0
+    #: Send it back with the next pull; `reset`: the scope changed, drop what was pulled before this page.
+    scope: str = ""
+    reset: bool = False
     networks: list[NetworkView] = []
     schools: list[SchoolView] = []
     teachers: list[TeacherView] = []

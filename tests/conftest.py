@@ -106,6 +106,7 @@ class LiveServer:
 
     def start(self) -> LiveServer:
         env = {**os.environ, "NITHET_DB": str(self.db_path), "PYTHONPATH": str(ROOT), **self.env}
+        env.setdefault("NITHET_DEMO_PASSWORD", PASSWORD)  # the demo's own passwords are generated
         with self.log.open("ab") as log:
             self.proc = subprocess.Popen(
                 [sys.executable, "-m", "server", "serve", "--port", str(self.port)],
@@ -157,7 +158,7 @@ def login(url: str, username: str, password: str = PASSWORD) -> Session:
     token = client.cookies["csrftoken"]
     r = client.post("/login", data={"username": username, "password": password, "_csrf_token": token})
     assert r.status_code == 303, r.text
-    client.headers["x-csrftoken"] = token
+    client.headers["x-csrftoken"] = client.cookies["csrftoken"]  # the session's own token (server/auth.py)
     return client
 
 

@@ -50,6 +50,6 @@ async def download(request: Request[Actor, Any, Any], sha256: str) -> File:
     if found is None:
         raise ApiError("not_found")
     path, media_type = found
-    return File(
-        path=path, media_type=media_type, headers={"Cache-Control": "private, max-age=31536000, immutable"}
-    )
+    # No `immutable` caching: on a shared browser the next user must not read it from the cache (no-store,
+    # server/app.py).
+    return File(path=path, media_type=media_type)

@@ -12,16 +12,21 @@ from litestar.response import Redirect, Response, Template
 
 from server.access import PUBLIC, SIGNED_IN, who
 from server.auth import (
-    MIN_PASSWORD,
-    SESSION_COOKIE,
+    SIGNED_IN_COOKIE,
     change_password,
     check_credentials,
     create_session,
     end_session,
+    login_keys,
     password_ok,
+    session_csrf_token,
 )
 from server.i18n import _, pick
+from server.notice import Refused
 from server.pages import page
+from server.passwords import MIN_LENGTH
+from server.passwords import problems as password_problems
+from sync.problems import problem
 from sync.scope import Actor
 
 
@@ -46,39 +51,55 @@ async def login(
     data: Annotated[LoginForm, Body(media_type=RequestEncodingType.URL_ENCODED)],
 ) -> Response[Any]:
     state = request.app.state
-    key = f"{data.username.strip().lower()}|{request.client.host if request.client else ''}"
-    if state.limiter.blocked(key):
-        error = _("Too many attempts; wait a minute and try again")
-        blocked = page(request, "login.html", next=_safe_next(data.next), error=error)
-        blocked.status_code = 429
-        return blocked  # type: ignore[return-value]
-    user_id = await state.db.read(check_credentials, data.username, data.password)
-    if user_id is None:
-        state.limiter.failed(key)
-        tpl = page(request, "login.html", next=_safe_next(data.next), error=_("Wrong username or password"))
-        tpl.status_code = 401
+    keys = login_keys(data.username, request.client.host if request.client else "")
+
+    def refused(error: str, status: int) -> Response[Any]:
+        tpl = page(request, "login.html", next=_safe_next(data.next), error=error)
+        tpl.status_code = status
         return tpl  # type: ignore[return-value]
-    state.limiter.succeeded(key)
-    token = await state.db.write(create_session, user_id, state.settings.session_hours)
+
+    if any(state.limiter.blocked(k) for k in keys):
+        return refused(_("Too many attempts; wait a minute and try again"), 429)
+    try:
+        user_id = await state.db.read(check_credentials, data.username, data.password)
+    except Refused as exc:  # a one-time password past its 48 hours
+        return refused(_(problem(exc.code).title), 401)
+    if user_id is None:
+        for k in keys:
+            state.limiter.failed(k)
+        return refused(_("Wrong username or password"), 401)
+    state.limiter.succeeded(keys[0])
+    settings = state.settings
+    previous = request.cookies.get(settings.session_cookie)
+    if previous:  # someone logged out offline on this browser, or logs in over another user: end that session
+        await state.db.write(end_session, previous)
+    token = await state.db.write(create_session, user_id, settings.session_hours)
     response: Response[Any] = Redirect(path=_safe_next(data.next), status_code=303)
+    lifetime = {
+        "samesite": "lax",
+        "secure": settings.secure_cookies,
+        "max_age": settings.session_hours * 3600,
+    }
+    response.set_cookie(settings.session_cookie, token, httponly=True, **lifetime)  # type: ignore[arg-type]
+    # The CSRF token of this session (server/auth.py): one from before the login no longer works.
+    csrf = session_csrf_token(token, settings.secret_key)
     response.set_cookie(
-        SESSION_COOKIE,
-        token,
-        httponly=True,
-        samesite="lax",
-        secure=state.settings.secure_cookies,
-        max_age=state.settings.session_hours * 3600,
+        settings.csrf_cookie, csrf, httponly=False, samesite="lax", secure=settings.secure_cookies
     )
+    # Not secret: tells the tablet's pages whose data they may open (pwa/static/js/accounts.js).
+    response.set_cookie(SIGNED_IN_COOKIE, str(user_id), httponly=False, **lifetime)  # type: ignore[arg-type]
     return response
 
 
 @post("/logout", **who(SIGNED_IN))
 async def logout(request: Request[Any, Any, Any]) -> Response[Any]:
-    token = request.cookies.get(SESSION_COOKIE)
+    settings = request.app.state.settings
+    token = request.cookies.get(settings.session_cookie)
     if token:
         await request.app.state.db.write(end_session, token)
     response: Response[Any] = Redirect(path="/login", status_code=303)
-    response.delete_cookie(SESSION_COOKIE)
+    response.delete_cookie(settings.session_cookie)
+    response.delete_cookie(SIGNED_IN_COOKIE)
     return response
 
 
@@ -97,7 +118,7 @@ class PasswordForm(msgspec.Struct):
 
 @get("/account/password", sync_to_thread=False, **who(SIGNED_IN))
 def password_page(request: Request[Actor, Any, Any]) -> Template:
-    return page(request, "account/password.html", error=None, changed=False, min_length=MIN_PASSWORD)
+    return page(request, "account/password.html", error=None, changed=False, min_length=MIN_LENGTH)
 
 
 @post("/account/password", **who(SIGNED_IN))
@@ -111,7 +132,7 @@ async def change_password_route(
 
     def answer(error: str | None, status: int) -> Template:
         tpl = page(
-            request, "account/password.html", error=error, changed=error is None, min_length=MIN_PASSWORD
+            request, "account/password.html", error=error, changed=error is None, min_length=MIN_LENGTH
         )
         tpl.status_code = status
         return tpl
@@ -121,8 +142,12 @@ async def change_password_route(
     if not await state.db.read(password_ok, user.id, data.old):
         state.limiter.failed(key)
         return answer(_("The current password is wrong"), 401)
-    if data.new != data.confirm or len(data.new) < MIN_PASSWORD:
-        return answer(_("The new passwords do not match or are too short"), 422)
+    if data.new != data.confirm:
+        return answer(_("The new passwords do not match"), 422)
+    if reasons := password_problems(data.new, user.username):
+        return answer(" ".join(str(r) for r in reasons), 422)
     state.limiter.succeeded(key)
-    await state.db.write(change_password, user.id, data.new, request.cookies.get(SESSION_COOKIE, ""))
+    await state.db.write(
+        change_password, user.id, data.new, request.cookies.get(state.settings.session_cookie, "")
+    )
     return answer(None, 200)

@@ -8,7 +8,7 @@ from typing import Any
 
 import msgspec
 from litestar import Request, get, post
-from litestar.params import Parameter
+from litestar.params import Parameter, QueryParameter
 
 from server.access import OBSERVERS, SIGNED_IN, who
 from server.errors import ApiError
@@ -64,8 +64,12 @@ async def push(request: Request[Actor, Any, Any]) -> PushResult:
 
 @get("/api/sync/pull", **who(SIGNED_IN, api=True))
 async def pull(
-    request: Request[Actor, Any, Any], cursor: int = Parameter(default=0, ge=0, le=2**62)
+    request: Request[Actor, Any, Any],
+    cursor: int = Parameter(default=0, ge=0, le=2**62),
+    since_scope: str = QueryParameter(name="scope", default="", max_length=64),
 ) -> PullResult:
-    """Reference data and records changed since `cursor`; call again while `more` is true."""
-    result: PullResult = await request.app.state.db.read(pull_changes, request.user, cursor)
+    """Reference data and records changed since `cursor`; call again while `more` is true. `scope` is the
+    token of the previous answer: when the user's scope changed, the answer starts again with `reset`."""
+    read = partial(pull_changes, seen_scope=since_scope)
+    result: PullResult = await request.app.state.db.read(read, request.user, cursor)
     return result

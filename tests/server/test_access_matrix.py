@@ -261,6 +261,25 @@ MATRIX: list[Entry] = [
         lambda fx: "/admin/users/no.such.user/deactivate",
         expect(404, ADMINS),
     ),
+    Entry(
+        "POST",
+        "/admin/users/{username:str}/reactivate",
+        lambda fx: "/admin/users/no.such.user/reactivate",
+        expect(404, ADMINS),
+    ),
+    Entry(
+        "POST",
+        "/admin/users/{username:str}/reset",
+        lambda fx: "/admin/users/no.such.user/reset",
+        expect(404, ADMINS),
+    ),
+    Entry(
+        "POST",
+        "/admin/users/{username:str}/edit",
+        lambda fx: "/admin/users/no.such.user/edit",
+        expect(404, ADMINS),
+        send=lambda persona, fx: {"data": {"display_name": "x", "role": "supervisor", "networks": "N01"}},
+    ),
     # Semester dates (server/routes/terms.py); the POST is refused (end before start), so nothing is stored
     Entry("GET", "/admin/terms", lambda fx: "/admin/terms", expect(200, ADMINS)),
     Entry(

@@ -11,12 +11,12 @@ import sys
 import threading
 from pathlib import Path
 
-from tests.conftest import ROOT, LiveServer
+from tests.conftest import PASSWORD, ROOT, LiveServer
 from tests.factories import batch, record
 
 
 def cli(db: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "NITHET_DB": str(db), "PYTHONPATH": str(ROOT)}
+    env = {**os.environ, "NITHET_DB": str(db), "PYTHONPATH": str(ROOT), "NITHET_DEMO_PASSWORD": PASSWORD}
     return subprocess.run(
         [sys.executable, "-m", "server", *args],
         cwd=ROOT,

@@ -46,7 +46,7 @@ def fuzz_session(shared_server: LiveServer) -> Iterator[requests.Session]:
         allow_redirects=False,
     )
     assert r.status_code == 303
-    session.headers["x-csrftoken"] = token
+    session.headers["x-csrftoken"] = session.cookies["csrftoken"]  # the session's own token
     yield session
     session.close()
 

@@ -34,17 +34,22 @@ def set_cookies(response: httpx.Response) -> dict[str, str]:
 
 def test_session_and_csrf_cookies_are_httponly_samesite_and_secure_behind_https(app_client) -> None:
     page = app_client.get("/login")
-    csrf = set_cookies(page)["csrftoken"].lower()
-    assert "secure" in csrf and "samesite=lax" in csrf
-    token = app_client.cookies["csrftoken"]
+    csrf = set_cookies(page)["__Host-csrftoken"].lower()
+    assert "secure" in csrf and "samesite=lax" in csrf and "path=/" in csrf and "domain" not in csrf
+    token = app_client.cookies["__Host-csrftoken"]
     r = app_client.post(
         "/login",
         data={"username": "supervisor1", "password": PASSWORD, "_csrf_token": token},
         follow_redirects=False,
     )
     assert r.status_code == 303
-    session = set_cookies(r)["nithet_session"].lower()
+    # The __Host- prefix: the browser keeps it only when Secure, for this host alone, on path /.
+    session = set_cookies(r)["__Host-nithet_session"].lower()
     assert "httponly" in session and "samesite=lax" in session and "secure" in session
+    assert "path=/" in session and "domain" not in session
+    # The cookie naming the signed-in account is readable by the tablet's scripts, and holds no secret.
+    signed_in = set_cookies(r)["nithet_user"].lower()
+    assert "httponly" not in signed_in and signed_in.startswith("nithet_user=") and "secure" in signed_in
 
 
 def test_cookies_are_not_secure_on_plain_http_by_default(shared_server: LiveServer) -> None:

@@ -1,17 +1,22 @@
 // Every signed-in page: the service worker and its update offer, the sync triggers, the unsynced count,
-// and storage persistence. Pages add their own module (home.js, form.js) on top.
+// storage persistence, and handing the tablet over (logout, another user). Pages add their own module
+// (home.js, form.js) on top.
+import { forgetSignedIn, noteAccount, signedInUser } from './accounts.js';
 import { backoffDelay } from './backoff.js';
 import { csrfToken } from './connection.js';
 import { t } from './i18n.js';
 import { HttpError, syncOnce, unsyncedCount } from './sync.js';
 
 const BUILD = document.body.dataset.build || '';
+const ME = Number(document.body.dataset.userId);
 const INTERVAL = 5 * 60 * 1000;
 const $ = (id) => document.getElementById(id);
 let attempt = 0;
 let timer = 0;
 /** @type {Promise<void> | null} */
 let running = null;
+/** Set once this page logs out: nothing marks the account signed in again. */
+let leaving = false;
 
 /** Show a message in the status banner; `tone` is 'info' or 'error'. */
 export function showStatus(text, tone = 'info', link = null) {
@@ -31,6 +36,8 @@ export function showStatus(text, tone = 'info', link = null) {
 
 export async function refreshStatus() {
   const n = await unsyncedCount();
+  const { username, userName } = document.body.dataset;
+  if (!leaving) await noteAccount(ME, { username, display_name: userName, unsent: n, signed_out: false });
   const count = $('unsynced-count');
   if (count) count.textContent = String(n);
   const pill = $('unsynced');
@@ -44,6 +51,7 @@ function schedule(ms) {
 }
 
 async function run(reason) {
+  if (leaving) return;
   const button = $('sync-now');
   if (!navigator.onLine) {
     showStatus(t('sync.offline'));
@@ -132,10 +140,62 @@ async function keepStorage() {
   window.dispatchEvent(new CustomEvent('nithet:storage', { detail: { persisted: Boolean(persisted), usage, quota } }));
 }
 
-$('sync-now')?.addEventListener('click', () => requestSync('button'));
-window.addEventListener('online', () => requestSync('online'));
-window.addEventListener('offline', () => { showStatus(t('sync.offline')); refreshStatus(); });
-csrfToken().catch(() => {});
-registerServiceWorker().catch((e) => console.warn('service worker', e));
-keepStorage().catch(() => {});
-refreshStatus().then(() => requestSync('open'));
+/** Drop the cached signed-in pages (the shell): the next user's pages are fetched and cached anew. */
+async function dropShell() {
+  for (const key of await caches.keys()) if (key.startsWith('nithet-')) await caches.delete(key);
+}
+
+/** Nobody is signed in on this page any more: show only that, and what happens to the unsent records. */
+function showSignedOut() {
+  document.querySelector('.menu')?.replaceChildren();
+  $('sync-bar')?.remove();
+  const main = $('main');
+  main.replaceChildren(document.createElement('h1'), document.createElement('p'));
+  main.firstElementChild.textContent = t('account.signed_out');
+  main.lastElementChild.textContent = t('account.signed_out_note');
+  main.lastElementChild.className = 'muted';
+}
+
+/** Log out: the unsent count is noted, the cached pages dropped; offline, the server's session ends at the
+ * next page opened online (the cookie naming the user is gone, see handOver). */
+async function logOut(form) {
+  leaving = true;
+  await noteAccount(ME, { unsent: await unsyncedCount(), signed_out: true });
+  await dropShell();
+  forgetSignedIn();
+  if (navigator.onLine) form.submit();
+  else showSignedOut();
+}
+
+/** This page was made for someone no longer signed in here (a cached shell, Back after logging out, a
+ * page left open while another user logged in): it shows and sends nothing of theirs. */
+async function handOver(signedIn) {
+  await dropShell();
+  const logout = document.querySelector('form[action="/logout"]');
+  if (!navigator.onLine) showSignedOut();
+  else if (signedIn === null && logout) logout.submit(); // a logout made offline: end the session now
+  else location.reload();
+}
+
+function start() {
+  $('sync-now')?.addEventListener('click', () => requestSync('button'));
+  window.addEventListener('online', () => requestSync('online'));
+  window.addEventListener('offline', () => { showStatus(t('sync.offline')); refreshStatus(); });
+  csrfToken().catch(() => {});
+  registerServiceWorker()
+    .then(async () => {
+      if (!(await caches.match('/'))) navigator.serviceWorker?.controller?.postMessage({ type: 'PRECACHE' });
+    })
+    .catch((e) => console.warn('service worker', e));
+  keepStorage().catch(() => {});
+  refreshStatus().then(() => requestSync('open'));
+}
+
+for (const form of document.querySelectorAll('form[action="/logout"]')) {
+  form.addEventListener('submit', (event) => { event.preventDefault(); logOut(form); });
+}
+window.addEventListener('pageshow', (event) => {
+  if (event.persisted && signedInUser() !== ME) handOver(signedInUser());
+});
+if (signedInUser() === ME) start();
+else handOver(signedInUser());

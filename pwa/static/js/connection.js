@@ -20,7 +20,7 @@ function cookie(name) {
 
 /** The CSRF token, remembered for the service worker's background sync. */
 export async function csrfToken() {
-  const fromCookie = cookie('csrftoken');
+  const fromCookie = cookie('csrftoken') || cookie('__Host-csrftoken'); // the second behind HTTPS
   if (fromCookie) {
     if ((await getMeta('csrf')) !== fromCookie) await setMeta('csrf', fromCookie);
     return fromCookie;

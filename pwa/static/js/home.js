@@ -1,4 +1,5 @@
 // The home screen: today's visits (today-view.js), the records on this tablet with their state, storage, export.
+import { othersWithUnsent } from './accounts.js';
 import { el } from './dom.js';
 import { t } from './i18n.js';
 import * as store from './store.js';
@@ -57,6 +58,19 @@ async function renderRecords() {
   $('last-sync').textContent = last ? beDateTime(last) : '–';
 }
 
+/** Other people's unsent records on this tablet: said, never shown or sent under this account. */
+async function renderOthers() {
+  const others = await othersWithUnsent(Number(document.body.dataset.userId));
+  $('others-unsent').replaceChildren(
+    ...others.map((a) =>
+      el('li', { 'data-username': a.username || '' }, t('account.others_unsent')
+        .replaceAll('{name}', a.display_name || '').replaceAll('{username}', a.username || '')
+        .replaceAll('{count}', String(a.unsent))),
+    ),
+  );
+  $('others-unsent').hidden = others.length === 0;
+}
+
 async function exportUnsent() {
   const unsent = (await store.allRecords()).filter((r) => r.state !== 'synced');
   const blob = new Blob([JSON.stringify({ exported_at: new Date().toISOString(), records: unsent }, null, 2)], {
@@ -84,3 +98,4 @@ window.addEventListener('nithet:storage', (event) => {
 });
 renderToday();
 renderRecords();
+renderOthers();

@@ -1,7 +1,9 @@
 // IndexedDB only: one DB_VERSION and an upgrade ladder. Records (drafts and finals, keyed by the client
 // UUID), reference data pulled from the server, attachment blobs, and meta (device id, pull cursor).
+// One database per account on this tablet (accounts.js names it): nothing of one user is seen, pushed or
+// merged under another's session.
+import { databaseFor, signedInUser } from './accounts.js';
 
-export const DB_NAME = 'nithet';
 export const DB_VERSION = 1;
 
 /** Each step upgrades from version i to i + 1; never edit a step once released, add one. */
@@ -19,12 +21,34 @@ const UPGRADES = [
 
 /** @type {Promise<IDBDatabase> | null} */
 let opening = null;
+/** @type {number | null} The account the service worker syncs for (pages use their signed-in user). */
+let account = null;
+
+/** Work on this account's database from now on (the service worker, which has no page). */
+export function useAccount(userId) {
+  if (account === userId) return;
+  opening?.then((db) => db.close(), () => {});
+  opening = null;
+  account = userId;
+}
+
+/** The page's account: the user it was rendered for, only while that user is the one signed in (a shell
+ * cached for someone else, or a page left open after logging out, opens nothing). */
+function pageAccount() {
+  const id = Number(globalThis.document?.body?.dataset.userId) || null;
+  if (id === null || signedInUser() !== id) throw new Error('signed out');
+  return id;
+}
 
 /** @returns {Promise<IDBDatabase>} */
 export function open() {
+  // Checked on every use: a page left open after its user logged out (or another logged in) reads nothing.
+  if (account === null) {
+    try { pageAccount(); } catch (e) { return Promise.reject(e); }
+  }
   if (!opening) {
-    opening = new Promise((resolve, reject) => {
-      const req = indexedDB.open(DB_NAME, DB_VERSION);
+    opening = (async () => databaseFor(account ?? pageAccount()))().then((name) => new Promise((resolve, reject) => {
+      const req = indexedDB.open(name, DB_VERSION);
       req.onupgradeneeded = (event) => {
         for (let v = event.oldVersion; v < DB_VERSION; v++) UPGRADES[v](req.result);
       };
@@ -35,7 +59,8 @@ export function open() {
       };
       req.onerror = () => { opening = null; reject(req.error); };
       req.onblocked = () => console.warn('nithet: close other tabs to upgrade the local database');
-    });
+    }));
+    opening.catch(() => { opening = null; });
   }
   return opening;
 }
@@ -116,5 +141,15 @@ export function markBlob(sha256, uploaded) {
     const s = t.objectStore('blobs');
     const row = await done(s.get(sha256));
     if (row) await done(s.put({ ...row, uploaded }));
+  });
+}
+
+/** Forget what was pulled (reference rows and synced records) before pulling the user's scope again;
+ * every record not sent yet (draft, pending, conflict, rejected) stays. */
+export function clearPulled() {
+  return tx(['reference', 'records'], 'readwrite', async (t) => {
+    t.objectStore('reference').clear();
+    const records = t.objectStore('records');
+    for (const id of await done(records.index('state').getAllKeys('synced'))) records.delete(id);
   });
 }

@@ -1,5 +1,7 @@
 // The service worker: wiring only. `self.BUILD` (version and precache list) is prepended by the server.
 // A new version installs beside the old one and waits until the user accepts the update.
+import { mayAutoSync } from '/static/js/accounts.js';
+import { useAccount } from '/static/js/store.js';
 import { syncOnce } from '/static/js/sync.js';
 
 const BUILD = self.BUILD;
@@ -40,6 +42,12 @@ async function asset(request) {
 }
 
 async function backgroundSync() {
+  // Only the signed-in account's records, under its own session (nobody signed in: nothing is sent).
+  const me = await fetch('/api/me', { credentials: 'same-origin', redirect: 'error' });
+  if (!me.ok) return;
+  const { id } = await me.json();
+  if (!(await mayAutoSync(id))) return; // logged out on this tablet while offline: wait for their login
+  useAccount(id);
   const result = await syncOnce({ appVersion: BUILD.version });
   for (const client of await self.clients.matchAll()) client.postMessage({ type: 'synced', result });
 }
@@ -48,6 +56,8 @@ self.addEventListener('install', (event) => event.waitUntil(precache()));
 self.addEventListener('activate', (event) => event.waitUntil(dropOldCaches()));
 self.addEventListener('message', (event) => {
   if (event.data?.type === 'SKIP_WAITING') self.skipWaiting();
+  // A user signed in after the shell was dropped (logout, another user): cache their pages again.
+  if (event.data?.type === 'PRECACHE') event.waitUntil(precache());
 });
 self.addEventListener('sync', (event) => {
   if (event.tag === 'nithet-push') event.waitUntil(backgroundSync());

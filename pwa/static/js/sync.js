@@ -140,8 +140,12 @@ function mergeRecord(server) {
 export async function pull({ onProgress = (_share) => {} } = {}) {
   let cursor = await store.getMeta('cursor', 0);
   const start = cursor;
+  let scope = await store.getMeta('scope', '');
   for (;;) {
-    const page = await api(`/api/sync/pull?cursor=${cursor}`);
+    const page = await api(`/api/sync/pull?cursor=${cursor}&scope=${encodeURIComponent(scope)}`);
+    // The user's networks or role changed, or rows were removed (an undone import, a record moved to
+    // another network): the server sends the whole scope again from the start.
+    if (page.reset) await store.clearPulled();
     await store.putReference({
       networks: page.networks.map((n) => ({ ...n, key: n.id })),
       schools: page.schools.map((s) => ({ ...s, key: s.code })),
@@ -152,8 +156,10 @@ export async function pull({ onProgress = (_share) => {} } = {}) {
     });
     for (const record of page.records) await mergeRecord(record);
     cursor = page.cursor;
+    scope = page.scope || '';
     await store.setMeta('cursor', cursor);
-    onProgress(page.more && page.top > start ? (cursor - start) / (page.top - start) : 1);
+    await store.setMeta('scope', scope);
+    onProgress(page.more && page.top > start ? Math.max(0, cursor - start) / (page.top - start) : 1);
     if (!page.more) return cursor;
   }
 }

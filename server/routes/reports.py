@@ -177,7 +177,9 @@ async def export_xlsx(
     await _network(request, network_id)
     school = await _school(request, network_id, school)
     chosen, _ = await _period(request, period)
-    body = await request.app.state.db.reports.read(exports.xlsx, network_id, chosen.first, chosen.last, school)
+    body = await request.app.state.db.reports.read(
+        exports.xlsx, network_id, chosen.first, chosen.last, school
+    )
     return _download(body, XLSX, f"nithet-{network_id}-{chosen.key}{'-' + school if school else ''}.xlsx")
 
 

@@ -29,13 +29,16 @@ export function showStatus(text, tone = 'info', link = null) {
   banner.hidden = !text;
 }
 
-export async function refreshStatus() {
-  const n = await unsyncedCount();
+/** Recount the pill (by index); `announce` tells the page's views that records changed. */
+export async function refreshStatus({ announce = true } = {}) {
+  const { drafts, waiting } = await unsyncedCount();
   const count = $('unsynced-count');
-  if (count) count.textContent = String(n);
+  if (count) count.textContent = String(waiting);
+  const draftCount = $('draft-count');
+  if (draftCount) draftCount.textContent = String(drafts);
   const pill = $('unsynced');
-  if (pill) pill.dataset.state = !navigator.onLine ? 'offline' : n > 0 ? 'pending' : 'ok';
-  window.dispatchEvent(new CustomEvent('nithet:records-changed'));
+  if (pill) pill.dataset.state = !navigator.onLine ? 'offline' : waiting > 0 ? 'pending' : 'ok';
+  if (announce) window.dispatchEvent(new CustomEvent('nithet:records-changed'));
 }
 
 function schedule(ms) {
@@ -135,4 +138,5 @@ window.addEventListener('offline', () => { showStatus(t('sync.offline')); refres
 csrfToken().catch(() => {});
 registerServiceWorker().catch((e) => console.warn('service worker', e));
 keepStorage().catch(() => {});
-refreshStatus().then(() => requestSync('open'));
+// The page draws itself first; the sync at open starts once it has loaded.
+refreshStatus({ announce: false }).then(() => setTimeout(() => requestSync('open'), 0));

@@ -19,7 +19,6 @@ const $ = (id) => document.getElementById(id);
 const params = new URLSearchParams(location.search);
 /** @type {any} */
 let record;
-let saving = Promise.resolve();
 /** Work that must end before the record may be finalized (photos being resized). */
 const work = new Set();
 /** @type {{kind: string, at: string, name: string, school_code: string}[]} */
@@ -265,14 +264,40 @@ function showProblems(problems) {
   }
 }
 
+// Autosave keeps up however many records the tablet holds: at most one write in flight and at most one
+// waiting (the newest answers replace a waiting snapshot), and nothing but the record itself is read or
+// written per keystroke. The unsynced counts change only with the record's state, so only then are they
+// recounted (by index, see store.countByState).
+/** @type {any} */
+let queued = null;
+/** @type {Promise<void> | null} */
+let writing = null;
+let countedState = '';
+
+async function drain() {
+  try {
+    while (queued) {
+      const snapshot = queued;
+      queued = null;
+      await store.putRecord(snapshot);
+      $('save-state').textContent = `${t('form.saved')} ✓`;
+      window.dispatchEvent(new CustomEvent('nithet:saved', { detail: snapshot }));
+      if (snapshot.state !== countedState) {
+        countedState = snapshot.state;
+        refreshStatus();
+      }
+    }
+  } finally {
+    writing = null;
+  }
+}
+
+/** Save the record as it is now; resolves once this (or a newer) snapshot is committed. */
 function save() {
   record.updated_at = new Date().toISOString();
-  const snapshot = structuredClone(record);
-  saving = saving.then(() => store.putRecord(snapshot)).then(() => {
-    $('save-state').textContent = `${t('form.saved')} ✓`;
-    refreshStatus();
-  });
-  return saving;
+  queued = structuredClone(record);
+  if (!writing) writing = drain();
+  return writing;
 }
 
 function setReadonly(readonly) {
@@ -343,9 +368,47 @@ async function resolve(answers) {
   requestSync('resolve');
 }
 
-function onChange() {
+/** Typing in a text box that no rule reads: the one answer goes into the record and is saved at once; the
+ * whole page (relevance, calculations, warnings) is collected again once typing pauses. */
+const TYPED = new Set(['text', 'textarea', 'number', 'time', 'date']);
+const SETTLE_MS = 300;
+let settle = 0;
+/** Names some rule reads (relevance, required-if, calculations, warnings, constraints, derived scores),
+ * and fields with a warning of their own: typing in these collects the whole page at once. */
+const LIVE = (() => {
+  const names = new Set();
+  const add = (source) => { if (source) for (const n of compileRule(source).references()) names.add(n); };
+  for (const f of fields) {
+    for (const rule of [f.relevant, f.required_if, f.calculate, f.warning, f.constraint]) add(rule);
+    if (f.warning) names.add(f.name);
+  }
+  for (const d of form.derived || []) add(d.rule);
+  return names;
+})();
+
+/** Put one typed answer at its DOM key (`notes`, `pupils.2.name`) into the answers; false when the
+ * answers do not have the place for it yet (then the whole page is collected). */
+function putAnswer(answers, key, value) {
+  const path = key.split('.');
+  let box = answers;
+  for (let i = 0; i < path.length - 1; i++) {
+    box = box?.[/^\d+$/.test(path[i]) ? Number(path[i]) : path[i]];
+    if (!box || typeof box !== 'object') return false;
+  }
+  const last = path[path.length - 1];
+  if (isEmpty(value)) delete box[last];
+  else box[last] = value;
+  return true;
+}
+
+function onChange(event) {
   if (record.state === 'pending' || record.state === 'synced') return;
-  record.answers = collect();
+  const target = event?.type === 'input' ? event.target : null;
+  clearTimeout(settle);
+  const typed = target?.name && TYPED.has(target.type) && !LIVE.has(target.name.split('.').pop());
+  if (typed && putAnswer(record.answers, target.name, read(target.name))) {
+    settle = setTimeout(() => onChange(), SETTLE_MS);
+  } else record.answers = collect();
   if (record.state === 'rejected') record.state = 'draft';
   save();
 }

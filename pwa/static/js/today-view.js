@@ -95,17 +95,31 @@ function visitCard(plan) {
   );
 }
 
-/** Render today's visits into #today-visits from IndexedDB (reference data and records). */
+/** The records Today needs, through indexes: those of today's visits and the reflections of their schools
+ * (the previous visit's actions). @param {import('./today.js').Visit[]} visits */
+async function recordsFor(visits) {
+  const schools = [...new Set(visits.map((v) => v.school_code))];
+  const [ofVisits, ...reflections] = await Promise.all([
+    store.recordsOfVisits(visits.map((v) => v.id)),
+    ...schools.map((code) => store.recordsOfSchool('reflection', code)),
+  ]);
+  const byId = new Map([...ofVisits, ...reflections.flat()].map((r) => [r.id, r]));
+  return [...byId.values()];
+}
+
+/** Render today's visits into #today-visits from IndexedDB (reference data and the records they need). */
 export async function renderToday() {
   const date = todayIso();
   $('today-date').textContent = beDate(date, 'full');
-  const [visits, records, forms, teachers, schools, users] = await Promise.all([
-    store.getReference('visits'), store.allRecords(), store.getReference('forms'),
+  const [allVisits, forms, teachers, schools, users] = await Promise.all([
+    store.getReference('visits'), store.getReference('forms'),
     store.getReference('teachers'), store.getReference('schools'), store.getReference('users'),
   ]);
+  const visits = allVisits.filter((v) => v.date === date);
+  const records = await recordsFor(visits);
   const me = Number(document.body.dataset.userId);
   const plans = dayPlan({ date, me, visits, records, forms, teachers, schools, users });
   $('today-visits').replaceChildren(...plans.map(visitCard));
   $('today-empty').hidden = plans.length > 0;
+  if (!performance.getEntriesByName('nithet:today').length) performance.mark('nithet:today');
 }
-

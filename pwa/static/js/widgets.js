@@ -109,7 +109,7 @@ function setupSnapshots(widget, input, ctx, key) {
     const items = entries();
     list.replaceChildren(...items.map((e, i) => {
       const li = document.createElement('li');
-      li.textContent = `${i + 1}. ${e.at} · ${t('snap.activity')}: ${e.activity === 'yes' ? t('yes') : t('no')} · ${t('snap.off_task')}: ${e.off_task}`;
+      li.textContent = `${e.at} · ${t('snap.activity')}: ${e.activity === 'yes' ? t('yes') : t('no')} · ${t('snap.off_task')}: ${e.off_task}`;
       return li;
     }));
     const started = timer()?.start;
@@ -155,7 +155,9 @@ function setupSnapshots(widget, input, ctx, key) {
     tick();
   });
   for (const r of radios('[data-snap-activity], [data-snap-off]')) r.addEventListener('change', (e) => e.stopPropagation());
-  input.addEventListener('nithet:value', render);
+  // The saved snapshots arrive after the widget is set up (a reopened record): the next one is due from
+  // them, so an open prompt is recomputed whenever they change.
+  input.addEventListener('nithet:value', () => { due = null; render(); tick(); });
   setInterval(tick, 1000);
   render();
   tick();
@@ -163,7 +165,7 @@ function setupSnapshots(widget, input, ctx, key) {
 
 // ------------------------------------------------------------------ 60-second reading grid
 
-function setupGrid(widget, input, ctx) {
+function setupGrid(widget, input, ctx, key) {
   const limit = Number(widget.dataset.seconds);
   const firstRow = Number(widget.dataset.firstRow);
   const words = [...widget.querySelectorAll('[data-word]')];
@@ -190,8 +192,16 @@ function setupGrid(widget, input, ctx) {
       w.disabled = !(phase === 'running' || phase === 'marking');
     }
   };
+  // The running grid lives in the record's timers (start time and taps, autosaved), so a killed tab
+  // resumes it, or, past the time limit, asks for the last word read.
+  const keep = () => {
+    ctx.timers()[key] = { start: startedAt, wrong: [...wrong] };
+    ctx.changed();
+  };
+  const forget = () => { delete ctx.timers()[key]; };
   const finish = (attempted, stoppedEarly) => {
     clearInterval(clock);
+    forget();
     phase = 'done';
     const list = [...wrong].filter((i) => i < attempted).sort((a, b) => a - b);
     setValue(input, { wrong: list, attempted, seconds, stopped_early: stoppedEarly }, ctx);
@@ -230,19 +240,26 @@ function setupGrid(widget, input, ctx) {
       paint();
     }
   };
-  startBtn.addEventListener('click', () => {
-    wrong.clear();
+  const run = () => {
     phase = 'running';
-    startedAt = Date.now();
     status.textContent = t('grid.running');
+    clearInterval(clock);
     clock = setInterval(tick, 250);
     render();
+    tick();
+  };
+  startBtn.addEventListener('click', () => {
+    wrong.clear();
+    startedAt = Date.now();
+    run();
+    keep();
   });
   finishBtn.addEventListener('click', () => {
     seconds = Math.max(1, elapsed());
     finish(words.length, false);
   });
   resetBtn.addEventListener('click', () => {
+    forget();
     phase = 'ready';
     setValue(input, null, ctx);
     render();
@@ -254,6 +271,7 @@ function setupGrid(widget, input, ctx) {
       if (phase !== 'running') return;
       if (wrong.has(i)) wrong.delete(i); else wrong.add(i);
       paint();
+      keep();
       // Early stop: every word of the first row read wrong.
       let all = firstRow > 0;
       for (let k = 0; k < firstRow; k++) if (!wrong.has(k)) all = false;
@@ -266,6 +284,12 @@ function setupGrid(widget, input, ctx) {
   }
   input.addEventListener('nithet:value', render);
   render();
+  const saved = ctx.timers()[key];
+  if (saved?.start) {
+    startedAt = saved.start;
+    for (const i of saved.wrong || []) wrong.add(i);
+    run();
+  }
 }
 
 const SETUP = { photo: setupPhoto, confirmation: setupConfirmation, snapshots: setupSnapshots, reading_grid: setupGrid };

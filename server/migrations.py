@@ -245,5 +245,12 @@ def m009_users_seq(db: sqlite_utils.Database) -> None:
     db["users"].create_index(["seq"], index_name="idx_users_seq")
 
 
+@migrations()
+def m160_visits_cancelled(db: sqlite_utils.Database) -> None:
+    # A planned visit can be cancelled (server/plan_changes.py): it stays, marked, so tablets that pulled it
+    # learn of the cancellation on their next pull and Today stops showing it.
+    db["visits"].add_column("cancelled_at", str)
+
+
 def apply(db: sqlite_utils.Database) -> None:
     migrations.apply(db)

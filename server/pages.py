@@ -128,6 +128,7 @@ JS_MESSAGES = {
     "grade.p4": N_("Grade 4"),
     "grade.p5": N_("Grade 5"),
     "grade.p6": N_("Grade 6"),
+    "form.linked_visit": N_("Linked to the planned visit of"),
 }
 
 

@@ -408,9 +408,30 @@ function onChange(event) {
   const typed = target?.name && TYPED.has(target.type) && !LIVE.has(target.name.split('.').pop());
   if (typed && putAnswer(record.answers, target.name, read(target.name))) {
     settle = setTimeout(() => onChange(), SETTLE_MS);
-  } else record.answers = collect();
+  } else {
+    record.answers = collect();
+    linkVisit();
+  }
   if (record.state === 'rejected') record.state = 'draft';
   save();
+}
+
+/** Today's planned visits (reference data), to link a record started anywhere to its school's visit. */
+let visits = [];
+
+/** A record not opened from a visit joins the visit of its school on its date (and session, when answered),
+ * so it shows on the Today card and the reflection meeting finds it. */
+function linkVisit() {
+  if (!record.visit_id && record.state === 'draft') {
+    const a = record.answers;
+    const visit = visits.find((v) => !v.cancelled && v.school_code === a.school && v.date === (a.visit_date || todayIso())
+      && (!a.session || v.session === a.session));
+    if (visit) record.visit_id = visit.id;
+  }
+  const note = $('visit-link');
+  const visit = visits.find((v) => v.id === record.visit_id);
+  note.hidden = !visit;
+  if (visit) note.textContent = `${t('form.linked_visit')} ${beDate(visit.date, 'medium')} · ${t(`visit.${visit.session}`)}`;
 }
 
 async function finalize() {
@@ -494,6 +515,7 @@ async function fillObservationPickers() {
 }
 
 async function fillPickers() {
+  visits = await store.getReference('visits');
   const schools = (await store.getReference('schools')).sort((a, b) => a.name.localeCompare(b.name, 'th'));
   teachers = await store.getReference('teachers');
   for (const select of formEl.querySelectorAll('select[data-picker="school"]')) {
@@ -576,6 +598,7 @@ async function init() {
   await fillPickers();
   fill();
   showState();
+  linkVisit();
   formEl.addEventListener('input', onChange);
   formEl.addEventListener('change', async (event) => {
     if (event.target.dataset?.picker === 'school') {

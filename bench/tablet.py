@@ -126,10 +126,15 @@ def today_ms(page: Any, base: str, runs: int) -> dict[str, Any]:
                     times.append(mark)
                 break
             page.wait_for_timeout(50)
-    return {"runs_ms": [round(t) for t in times], "median_ms": round(statistics.median(times)) if times else None}
+    return {
+        "runs_ms": [round(t) for t in times],
+        "median_ms": round(statistics.median(times)) if times else None,
+    }
 
 
-def measure(browser: Any, base: str, db_path: Any, count: int, keys: int, runs: int, log: Any) -> dict[str, Any]:
+def measure(
+    browser: Any, base: str, db_path: Any, count: int, keys: int, runs: int, log: Any
+) -> dict[str, Any]:
     context = browser.new_context(
         viewport={"width": 820, "height": 1180}, locale="th-TH", timezone_id="Asia/Bangkok", has_touch=True
     )

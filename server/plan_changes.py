@@ -55,7 +55,14 @@ def update_visit_tx(db: sqlite_utils.Database, actor: Actor, visit_id: str, data
         raise Refused("team_member_double_booked", *clashes)
     db.execute(
         "UPDATE visits SET date = ?, session = ?, school_code = ?, team = ?, seq = ? WHERE id = ?",
-        [data.date, data.session, data.school_code, json.dumps(list(dict.fromkeys(data.team))), next_seq(db), visit_id],
+        [
+            data.date,
+            data.session,
+            data.school_code,
+            json.dumps(list(dict.fromkeys(data.team))),
+            next_seq(db),
+            visit_id,
+        ],
     )
     db.execute("DELETE FROM visit_assignments WHERE visit_id = ?", [visit_id])
     upsert(
@@ -88,7 +95,8 @@ def cancel_visit_tx(db: sqlite_utils.Database, actor: Actor, visit_id: str) -> N
 def visit_values(db: sqlite_utils.Database, actor: Actor, visit_id: str) -> dict[str, Any] | None:
     """A visit as the plan form's values (to edit it); None when missing or not visible."""
     row = db.execute(
-        "SELECT date, session, school_code, network_id, team, cancelled_at FROM visits WHERE id = ?", [visit_id]
+        "SELECT date, session, school_code, network_id, team, cancelled_at FROM visits WHERE id = ?",
+        [visit_id],
     ).fetchone()
     if row is None or not actor.can_see(row[3]) or row[5]:
         return None

@@ -136,10 +136,12 @@ async def update_visit(request: Request[Actor, Any, Any], visit_id: str) -> Resp
 
 @post("/plans/{visit_id:str}/cancel", **who(PLANNERS))
 async def cancel_visit(request: Request[Actor, Any, Any], visit_id: str) -> Response[Any]:
-    try:
-        await request.app.state.db.write(plan_changes.cancel_visit_tx, request.user, visit_id)
-    except Refused:
-        raise NotFoundException() from None
+    """Cancel once the planner has ticked "yes, cancel" (without it, back to the visit unchanged)."""
+    db = request.app.state.db
+    if await db.read(plans.visit_detail, request.user, visit_id) is None:
+        raise NotFoundException()
+    if (await request.form()).get("sure"):
+        await db.write(plan_changes.cancel_visit_tx, request.user, visit_id)
     return Redirect(path=f"/plans/{visit_id}", status_code=303)
 
 

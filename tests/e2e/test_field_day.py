@@ -126,9 +126,12 @@ def test_typing_is_kept_up_to_a_second_before_a_kill_with_2000_records(tablet, l
     page = tablet.new_page()
     log_in_and_install(page, live_server.url)
     seed_tablet(page, year_of_records(live_server.db_path, 2000))
-    assert page.evaluate(
-        "async () => (await import('/static/js/store.js')).countByState(['synced']).then((n) => n.synced)"
-    ) >= 2000
+    assert (
+        page.evaluate(
+            "async () => (await import('/static/js/store.js')).countByState(['synced']).then((n) => n.synced)"
+        )
+        >= 2000
+    )
     open_form(page, live_server.url)
     rid = record_id(page)
     box = page.locator("textarea[name=strengths]")

@@ -22,7 +22,9 @@ def card(page: Any, session: str) -> Any:
     return page.locator(f".visit-card[data-session={session}]")
 
 
-def test_the_demo_day_shows_my_classrooms_and_follows_a_changed_plan(tablet: Any, live_server: LiveServer) -> None:
+def test_the_demo_day_shows_my_classrooms_and_follows_a_changed_plan(
+    tablet: Any, live_server: LiveServer
+) -> None:
     page = tablet.new_page()
     log_in_and_install(page, live_server.url, "supervisor1")
     wait_until(page, "document.querySelectorAll('.visit-card').length === 2")
@@ -57,7 +59,8 @@ def test_the_demo_day_shows_my_classrooms_and_follows_a_changed_plan(tablet: Any
         shown = desk.get(f"/plans/{first}").text
         assert "08:30" in shown
         r = desk.post(
-            f"/plans/v-{TODAY}-afternoon/cancel", data={"sure": "on", "_csrf_token": desk.headers["x-csrftoken"]}
+            f"/plans/v-{TODAY}-afternoon/cancel",
+            data={"sure": "on", "_csrf_token": desk.headers["x-csrftoken"]},
         )
         assert r.status_code == 303
 

@@ -8,6 +8,7 @@ event, dispatched once the IndexedDB transaction holding that text has committed
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import random
 import statistics
@@ -44,13 +45,16 @@ SEED_JS = """async (rows) => {
 def year_of_records(db_path: Any, count: int, seed: int = 16) -> list[dict[str, Any]]:
     """`count` synced observations of supervisor1's networks, as the tablet stores pulled records."""
     rng = random.Random(seed)
+    now = dt.datetime.now(dt.UTC)
     schools = load_schools(db_path, NETWORKS)
     out = []
     for _ in range(count):
         school = rng.choice(schools)
         day = random_date(rng)
         rev = f"r-1-{rng.getrandbits(48):012x}"
-        stamp = f"{day}T{rng.randint(1, 9):02d}:{rng.randint(0, 59):02d}:{rng.randint(0, 59):02d}.000Z"
+        # Synced within the last 180 days: what a tablet keeps after pruning (the previous semester on).
+        synced = now - dt.timedelta(seconds=rng.randint(0, 180 * 86400))
+        stamp = synced.strftime("%Y-%m-%dT%H:%M:%S.000Z")
         out.append({
             "id": str(uuid.UUID(int=rng.getrandbits(128), version=4)),
             "form_id": "observation", "form_version": 1, "answers": answers(rng, school, day),

@@ -4,6 +4,7 @@ up when the tablet holds a year of records (nothing typed more than a second bef
 from __future__ import annotations
 
 import datetime as dt
+import random
 import time
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -153,3 +154,54 @@ def test_typing_is_kept_up_to_a_second_before_a_kill_with_2000_records(tablet, l
     assert TYPED.startswith(kept)
     assert len(kept) >= must_keep, (len(kept), must_keep, len(TYPED))
     assert page.input_value("textarea[name=strengths]") == kept
+
+
+def test_pruning_removes_only_old_synced_records_nothing_unsynced(tablet, live_server):
+    page = tablet.new_page()
+    log_in_and_install(page, live_server.url)
+    cutoff = "2025-05-16"  # the previous semester's first day
+    rng = random.Random(16)
+    base = year_of_records(live_server.db_path, 1)[0]
+
+    def rec(rid: str, state: str, updated: str, **extra: Any) -> dict[str, Any]:
+        return {**base, "id": rid, "state": state, "updated_at": f"{updated}T03:00:00.000Z", **extra}
+
+    school = base["answers"]["school"]
+    named = [
+        rec("old-synced", "synced", "2024-06-01"),
+        rec("old-linked", "synced", "2024-06-01"),
+        rec("draft-linking", "draft", "2024-06-02", form_id="reflection",
+            answers={"school": school, "linked_observations": ["old-linked"]}),
+        rec("old-reflection", "synced", "2024-06-01", form_id="reflection",
+            answers={"school": school, "visit_date": "2024-05-30"}),
+        rec("older-reflection", "synced", "2024-03-01", form_id="reflection",
+            answers={"school": school, "visit_date": "2024-02-28"}),
+        rec("new-synced", "synced", "2025-07-01"),
+    ]  # fmt: skip
+    states = ["synced", "synced", "synced", "draft", "pending", "rejected", "conflict"]
+    randoms = [
+        rec(
+            f"r-{n}",
+            rng.choice(states),
+            f"{rng.choice(['2023', '2024', '2025', '2026'])}-0{rng.randint(1, 9)}-1{n % 10}",
+        )
+        for n in range(300)
+    ]
+    seed_tablet(page, named + randoms)
+    removed = page.evaluate(
+        "async (cutoff) => (await import('/static/js/prune.js')).pruneTablet(cutoff, { force: true })", cutoff
+    )
+    left = set(
+        page.evaluate(
+            "async () => (await import('/static/js/store.js')).allRecords().then((rs) => rs.map((r) => r.id))"
+        )
+    )
+    gone = {r["id"] for r in named + randoms} - left
+    assert removed == len(gone) > 0
+    assert {"old-synced", "older-reflection"} <= gone
+    assert {"old-linked", "draft-linking", "old-reflection", "new-synced"} <= left
+    for r in named + randoms:
+        if r["id"] in gone:  # only synced records changed before the cutoff ever leave
+            assert r["state"] == "synced" and r["updated_at"] < cutoff, r["id"]
+        elif r["state"] == "synced" and r["updated_at"] < cutoff:
+            assert r["id"] in {"old-linked", "old-reflection"}, r["id"]

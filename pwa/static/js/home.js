@@ -3,6 +3,7 @@ import { el } from './dom.js';
 import { t } from './i18n.js';
 import * as store from './store.js';
 import { beDate, beDateTime, todayIso } from './thaidate.js';
+import { pruneTablet } from './prune.js';
 import { renderToday } from './today-view.js';
 
 const $ = (id) => document.getElementById(id);
@@ -120,3 +121,5 @@ window.addEventListener('nithet:storage', (event) => {
 });
 renderToday();
 renderRecords();
+// Once the screen is drawn: old synced records leave the tablet (at most once a day).
+setTimeout(() => pruneTablet($('records').dataset.keepSince).catch((e) => console.warn('prune', e)), 2000);

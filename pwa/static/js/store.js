@@ -102,6 +102,11 @@ export const recordsOfSchool = (formId, school) =>
   tx(['records'], 'readonly', (t) =>
     done(t.objectStore('records').index('form_school').getAll(IDBKeyRange.only([formId, school]))));
 
+/** Every record of one form, through the form_school index (records without a school are not in it). */
+export const recordsOfForm = (formId) =>
+  tx(['records'], 'readonly', (t) =>
+    done(t.objectStore('records').index('form_school').getAll(IDBKeyRange.bound([formId], [formId, []]))));
+
 /**
  * One page of records, newest change first, through the updated_at index: up to `limit` records that
  * `keep` accepts, updated before `before` (an ISO timestamp, or null for the newest). Resolves with the
@@ -177,3 +182,25 @@ export function markBlob(sha256, uploaded) {
     if (row) await done(s.put({ ...row, uploaded }));
   });
 }
+
+/**
+ * Remove synced records last changed before `before` (ISO) unless `keep` has their id, in one transaction,
+ * through the updated_at index. Drafts and unsynced work are never touched (their state is not 'synced').
+ * Resolves with how many left the tablet.
+ * @param {string} before @param {Set<string>} keep
+ */
+export const pruneSynced = (before, keep) =>
+  tx(['records'], 'readwrite', (t) => new Promise((resolve, reject) => {
+    let removed = 0;
+    const req = t.objectStore('records').index('updated_at').openCursor(IDBKeyRange.upperBound(before, true));
+    req.onerror = () => reject(req.error);
+    req.onsuccess = () => {
+      const cursor = req.result;
+      if (!cursor) { resolve(removed); return; }
+      if (cursor.value.state === 'synced' && !keep.has(cursor.value.id)) {
+        cursor.delete();
+        removed += 1;
+      }
+      cursor.continue();
+    };
+  }));

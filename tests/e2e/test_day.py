@@ -209,7 +209,7 @@ RATINGS = (
 
 
 def card(page: Any, school: str) -> Any:
-    return page.locator(".visit-card", has=page.locator("h3", has_text=school))
+    return page.locator(".visit-card", has=page.locator("h2", has_text=school))
 
 
 def go_home(page: Any, url: str) -> None:

@@ -133,6 +133,12 @@ async function keepStorage() {
 }
 
 $('sync-now')?.addEventListener('click', () => requestSync('button'));
+$('menu-toggle')?.addEventListener('click', (event) => {
+  const button = /** @type {HTMLElement} */ (event.currentTarget);
+  const open = button.getAttribute('aria-expanded') !== 'true';
+  button.setAttribute('aria-expanded', String(open));
+  $('main-menu').toggleAttribute('data-open', open);
+});
 window.addEventListener('online', () => requestSync('online'));
 window.addEventListener('offline', () => { showStatus(t('sync.offline')); refreshStatus(); });
 csrfToken().catch(() => {});

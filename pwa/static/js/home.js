@@ -119,7 +119,7 @@ window.addEventListener('nithet:storage', (event) => {
   const mb = (n) => (n / 1024 / 1024).toFixed(1);
   $('storage-info').textContent = `${t(persisted ? 'storage.persisted' : 'storage.not_persisted')} · ${t('storage.used')} ${mb(usage)} / ${mb(quota)} MB`;
 });
-renderToday();
-renderRecords();
+// What follows Today is shown once Today and the list are drawn: nothing moves under the user's finger.
+Promise.allSettled([renderToday(), renderRecords()]).then(() => { delete $('home').dataset.drawing; });
 // Once the screen is drawn: old synced records leave the tablet (at most once a day).
 setTimeout(() => pruneTablet($('records').dataset.keepSince).catch((e) => console.warn('prune', e)), 2000);

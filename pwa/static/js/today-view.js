@@ -42,7 +42,7 @@ function classLabel(a) {
 
 /** @param {VisitPlan} plan */
 function earlierActions(plan) {
-  const heading = el('h4', {}, t('today.previous_actions'));
+  const heading = el('h3', {}, t('today.previous_actions'));
   if (!plan.previous) return [heading, el('p', { class: 'muted' }, t('today.previous_none'))];
   heading.append(' ', el('span', { class: 'muted small' }, beDate(plan.previous.date, 'medium')));
   const items = plan.previous.actions.map((a) =>
@@ -81,13 +81,13 @@ function visitCard(plan) {
     { class: 'visit-card', 'data-visit-id': visit.id, 'data-session': visit.session, 'aria-labelledby': `visit-${visit.id}` },
     el('div', { class: 'visit-head' },
       el('span', { class: `badge session ${visit.session}` }, t(`visit.${visit.session}`)),
-      el('h3', { id: `visit-${visit.id}` }, plan.school),
+      el('h2', { id: `visit-${visit.id}` }, plan.school),
       el('span', { class: 'muted' }, beDate(visit.date, 'medium'))),
-    el('h4', {}, t('today.my_classrooms')),
+    el('h3', {}, t('today.my_classrooms')),
     mine,
     others,
     ...earlierActions(plan),
-    el('h4', {}, t('today.school_forms')),
+    el('h3', {}, t('today.school_forms')),
     el('ul', { class: 'tasks' },
       taskRow(plan.reflection, { title: t('tool.reflection'), detail: closing }),
       taskRow(plan.policy, { title: t('tool.policy') }),

@@ -129,6 +129,7 @@ JS_MESSAGES = {
     "grade.p5": N_("Grade 5"),
     "grade.p6": N_("Grade 6"),
     "form.linked_visit": N_("Linked to the planned visit of"),
+    "sync.login_missing": N_("Log in again to sync. Your records are safe on this tablet."),
 }
 
 

@@ -61,7 +61,8 @@ async function run(reason) {
     schedule(INTERVAL);
   } catch (error) {
     if (error instanceof HttpError && error.status === 401) {
-      showStatus(t('sync.login'), 'error', { href: `/login?next=${encodeURIComponent(location.pathname)}`, text: t('problem.not_authenticated') });
+      const expired = error.body?.session === 'expired';
+      showStatus(t(expired ? 'sync.login' : 'sync.login_missing'), 'error', { href: `/login?next=${encodeURIComponent(location.pathname)}`, text: t('problem.not_authenticated') });
     } else {
       attempt += 1;
       showStatus(t('sync.failed'), 'error');

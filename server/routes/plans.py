@@ -19,6 +19,7 @@ from server.access import PLANNERS, SIGNED_IN, require_network, who
 from server.errors import ApiError
 from server.notice import Refused
 from server.pages import page
+from server.thaidate import parse_date
 from server.vocabulary import GRADE_LABELS
 from sync.scope import Actor
 
@@ -165,7 +166,7 @@ def _form_values(params: MultiDict[Any] | FormMultiDict) -> dict[str, Any]:
     return {
         "visit_id": str(params.get("visit_id") or ""),
         "network": str(params.get("network") or ""),
-        "date": str(params.get("date") or ""),
+        "date": parse_date(str(params.get("date") or "")) or str(params.get("date") or ""),
         "session": str(params.get("session") or "morning"),
         "school_code": str(params.get("school_code") or ""),
         "team": team,

@@ -205,3 +205,30 @@ def test_pruning_removes_only_old_synced_records_nothing_unsynced(tablet, live_s
             assert r["state"] == "synced" and r["updated_at"] < cutoff, r["id"]
         elif r["state"] == "synced" and r["updated_at"] < cutoff:
             assert r["id"] in {"old-linked", "old-reflection"}, r["id"]
+
+
+def test_a_date_is_picked_or_typed_in_buddhist_era(tablet, live_server):
+    page = tablet.new_page()
+    log_in_and_install(page, live_server.url)
+    open_form(page, live_server.url)
+    rid = record_id(page)
+    picker = page.locator('[data-field="visit_date"] [data-widget=be_date]')
+    picker.locator("[data-be-part=day]").select_option("2")
+    picker.locator("[data-be-part=month]").select_option(label="มิถุนายน")
+    picker.locator("[data-be-part=year]").select_option("2568")
+    assert page.input_value("#f-visit_date") == "02/06/2568"
+    assert page.locator("output[data-be-for=visit_date]").inner_text() == "2 มิถุนายน 2568"
+
+    def stored() -> Any:
+        time.sleep(0.5)
+        return ((local_record(page, rid) or {}).get("answers") or {}).get("visit_date")
+
+    assert stored() == "2025-06-02"
+    page.fill("#f-visit_date", "30 พ.ย. 2569")  # typed, with the month's short name
+    assert stored() == "2026-11-30"
+    assert picker.locator("[data-be-part=month]").input_value() == "11"
+    page.fill("#f-visit_date", "31/02/2569")  # no such day: kept as typed, and flagged at finalize
+    assert stored() == "31/02/2569"
+    page.click("#finalize")
+    assert page.locator('[id="err-visit_date"]').is_visible()
+    assert page.input_value("#f-visit_date") == "31/02/2569"

@@ -2,6 +2,7 @@
 // and storage persistence. Pages add their own module (home.js, form.js) on top.
 import { backoffDelay } from './backoff.js';
 import { csrfToken } from './connection.js';
+import { setupBeDates } from './datepicker.js';
 import { t } from './i18n.js';
 import { HttpError, syncOnce, unsyncedCount } from './sync.js';
 
@@ -143,6 +144,11 @@ $('menu-toggle')?.addEventListener('click', (event) => {
 window.addEventListener('online', () => requestSync('online'));
 window.addEventListener('offline', () => { showStatus(t('sync.offline')); refreshStatus(); });
 csrfToken().catch(() => {});
+// Date pickers of pages without a record form (the plan form; htmx draws it again on each change).
+if (!document.getElementById('record-form')) {
+  setupBeDates(document);
+  document.body.addEventListener('htmx:afterSettle', () => setupBeDates(document));
+}
 registerServiceWorker().catch((e) => console.warn('service worker', e));
 keepStorage().catch(() => {});
 // The page draws itself first; the sync at open starts once it has loaded.

@@ -6,7 +6,7 @@ import { bandOf, derive } from './derive.js';
 import { t } from './i18n.js';
 import { compileRule, truthy } from './rules.js';
 import * as store from './store.js';
-import { beDate, todayIso } from './thaidate.js';
+import { beDate, numericBe, parseDate, todayIso } from './thaidate.js';
 import { prefill } from './today.js';
 import { evidenceName, evidenceRequired, isEmpty, isRelevant, itemScope, validate, walk } from './validate.js';
 import { setupWidgets } from './widgets.js';
@@ -44,6 +44,7 @@ function read(key) {
   if (first.type === 'checkbox') return els.filter((e) => e.checked).map((e) => e.value);
   const raw = first.value.trim() === '' ? null : first.value;
   if (raw === null) return null;
+  if (first.dataset.type === 'date') return parseDate(raw) ?? raw; // unreadable text stays, and is flagged
   if (first.dataset.type === 'int') return Number.isInteger(Number(raw)) ? Number(raw) : raw;
   if (first.dataset.type === 'float') return Number.isFinite(Number(raw)) ? Number(raw) : raw;
   return first.tagName === 'TEXTAREA' || first.type === 'text' ? first.value.normalize('NFC') : raw;
@@ -57,7 +58,10 @@ function write(key, value) {
     } else if (el.type === 'radio') el.checked = value !== null && value !== undefined && String(value) === el.value;
     else if (el.type === 'checkbox') el.checked = Array.isArray(value) && value.includes(el.value);
     else if (el.tagName === 'OUTPUT') el.textContent = isEmpty(value) ? '–' : String(value);
-    else el.value = value ?? '';
+    else if (el.dataset.type === 'date') {
+      el.value = typeof value === 'string' && parseDate(value) === value ? numericBe(value) : value ?? '';
+      el.dispatchEvent(new Event('nithet:value'));
+    } else el.value = value ?? '';
   }
 }
 

@@ -2,6 +2,7 @@
 // snapshots and the 60-second reading grid. Each keeps its answer as JSON in a hidden input
 // (`input[data-json]` named like the field) and tells the form through `ctx.changed()`.
 // Timers use Date.now() and setInterval only, so tests can drive them with a fake clock.
+import { setupBeDate } from './datepicker.js';
 import { t } from './i18n.js';
 import { keepPhoto, photoUrl } from './photo.js';
 
@@ -292,7 +293,10 @@ function setupGrid(widget, input, ctx, key) {
   }
 }
 
-const SETUP = { photo: setupPhoto, confirmation: setupConfirmation, snapshots: setupSnapshots, reading_grid: setupGrid };
+const SETUP = {
+  photo: setupPhoto, confirmation: setupConfirmation, snapshots: setupSnapshots, reading_grid: setupGrid,
+  be_date: (/** @type {HTMLElement} */ widget) => setupBeDate(widget),
+};
 
 /** Wire every widget under `root` (the form, or a newly added repeat item). */
 export function setupWidgets(root, ctx) {

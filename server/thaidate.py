@@ -109,4 +109,3 @@ def parse_date(text: str) -> str | None:
         return dt.date(year, month or 0, int(day)).isoformat()
     except ValueError:
         return None
-

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.tablet import log_in_and_install, open_form, wait_until
+from tests.e2e.tablet import axe_problems, log_in_and_install, open_form, wait_until
 
 pytestmark = pytest.mark.e2e
 
@@ -52,6 +52,8 @@ def test_every_control_is_a_44px_target_and_the_bars_stay_small(browser: Any, li
             assert bar and bar["height"] <= 64, (screen, bar)  # one row
             if found := page.evaluate(SMALL_TARGETS):
                 small[screen] = found
+            if found := axe_problems(page):
+                small[f"{screen} (axe)"] = found
             page.click("#menu-toggle")  # the folded menu, opened: its links too
             assert page.locator("#main-menu").is_visible()
             if found := page.evaluate(SMALL_TARGETS):
@@ -67,5 +69,34 @@ def test_every_control_is_a_44px_target_and_the_bars_stay_small(browser: Any, li
         assert saved and bottom and bottom["y"] <= saved["y"] < height, (saved, bottom)
         nav = page.locator(".section-nav").bounding_box()
         assert nav and (bar["height"] + nav["height"] + bottom["height"]) <= height / 4, (bar, nav, bottom)
+    finally:
+        context.close()
+
+
+ONLINE_SCREENS = (
+    "/plans", "/plans/new", "/plans/v-{today}-morning", "/plans/v-{today}-morning/edit", "/observations",
+    "/reports", "/account/password",
+)  # fmt: skip
+
+
+def test_axe_finds_nothing_serious_on_the_online_screens(browser: Any, live_server: Any) -> None:
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    today = dt.datetime.now(ZoneInfo("Asia/Bangkok")).date().isoformat()
+    context = browser.new_context(
+        viewport={"width": 1180, "height": 820}, locale="th-TH", timezone_id="Asia/Bangkok", bypass_csp=True
+    )
+    try:
+        page = context.new_page()
+        page.goto(f"{live_server.url}/login")
+        found = {"/login": axe_problems(page)}
+        log_in_and_install(page, live_server.url, install=False)
+        for screen in ONLINE_SCREENS:
+            url = screen.format(today=today)
+            response = page.goto(f"{live_server.url}{url}")
+            assert response and response.status == 200, url
+            found[url] = axe_problems(page)
+        assert {k: v for k, v in found.items() if v} == {}
     finally:
         context.close()

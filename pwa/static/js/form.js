@@ -484,13 +484,12 @@ function fillTeacherPickers(root) {
 async function fillObservationPickers() {
   const boxes = formEl.querySelectorAll('[data-picker="observation"]');
   if (!boxes.length) return;
-  const all = await store.allRecords();
   const school = currentSchool();
   for (const box of boxes) {
     const key = box.dataset.name;
     const keep = new Set(read(key) || []);
-    const mine = all
-      .filter((r) => r.form_id === box.dataset.formRef && r.answers?.school === school && r.id !== record.id)
+    const mine = (school ? await store.recordsOfSchool(box.dataset.formRef, school) : [])
+      .filter((r) => r.id !== record.id)
       .sort((a, b) => String(b.updated_at).localeCompare(String(a.updated_at)));
     const teacherName = new Map(teachers.map((x) => [x.id, x.name]));
     const chips = mine.map((r) => {
@@ -565,7 +564,10 @@ async function newRecord(id) {
   }
   if (visit) {
     const has = (name) => fields.some((f) => f.name === name);
-    Object.assign(answers, prefill(form.id, visit, params, await store.allRecords(), has));
+    // The visit's records and the school's reflections: all that prefill reads (today.js).
+    const [ofVisit, reflections] = await Promise.all([
+      store.recordsOfVisits([visit.id]), store.recordsOfSchool('reflection', visit.school_code)]);
+    Object.assign(answers, prefill(form.id, visit, params, [...ofVisit, ...reflections], has));
   }
   for (const f of topFields.filter((x) => x.kind === 'repeat' && x.min_items > 0 && !answers[x.name])) {
     answers[f.name] = Array.from({ length: f.min_items }, () => ({}));

@@ -64,6 +64,15 @@ def year_of_records(db_path: Any, count: int, seed: int = 16) -> list[dict[str, 
     return out
 
 
+def wait_for(page: Any, expression: str, seconds: float = 120) -> None:
+    """Poll a JS expression until it is truthy (the app's CSP forbids page.wait_for_function's eval)."""
+    for _ in range(int(seconds * 10)):
+        if page.evaluate(expression):
+            return
+        page.wait_for_timeout(100)
+    raise TimeoutError(expression)
+
+
 def seed_tablet(page: Any, records: list[dict[str, Any]], chunk: int = 500) -> None:
     """Put the records into the open page's IndexedDB (the app's own store module)."""
     for i in range(0, len(records), chunk):
@@ -149,10 +158,7 @@ def measure(
         page.fill("#password", PASSWORD)
         page.click("button[type=submit]")
         page.wait_for_url(f"{base}/")
-        for _ in range(1200):
-            if page.evaluate("document.getElementById('last-sync')?.textContent.trim() !== '–'"):
-                break
-            page.wait_for_timeout(100)
+        wait_for(page, "document.getElementById('last-sync')?.textContent.trim() !== '–'")
         records = year_of_records(db_path, count)
         seed_tablet(page, records)
         size = len(json.dumps(records, ensure_ascii=False).encode())
@@ -161,10 +167,7 @@ def measure(
         today = today_ms(page, base, runs)
         log(f"tablet {count} records: today {today}")
         page.goto(f"{base}/forms/observation/1")
-        for _ in range(600):
-            if page.evaluate("document.body.dataset.formReady === 'true'"):
-                break
-            page.wait_for_timeout(50)
+        wait_for(page, "document.body.dataset.formReady === 'true'")
         typing = typing_latency(page, keys)
         log(f"tablet {count} records: typing {typing}")
         return {"records": count, "bytes": size, "today": today, "typing": typing}

@@ -22,6 +22,7 @@ from server.plans import (
     PLANNER_ROLES,
     VisitCreate,
     _check_plan,
+    assignment_rows,
     double_bookings,
     load_terms,
     teachers_at,
@@ -65,24 +66,7 @@ def update_visit_tx(db: sqlite_utils.Database, actor: Actor, visit_id: str, data
         ],
     )
     db.execute("DELETE FROM visit_assignments WHERE visit_id = ?", [visit_id])
-    upsert(
-        db,
-        "visit_assignments",
-        [
-            {
-                "id": f"{visit_id}:{n}",
-                "visit_id": visit_id,
-                "position": n,
-                "observer_id": a.observer_id,
-                "teacher_id": a.teacher_id,
-                "grade": a.grade or None,
-                "room": a.room.strip() or None,
-                "hour": a.hour or None,
-            }
-            for n, a in enumerate(data.assignments, start=1)
-        ],
-        pk="id",
-    )
+    upsert(db, "visit_assignments", assignment_rows(visit_id, data.assignments), pk="id")
 
 
 def cancel_visit_tx(db: sqlite_utils.Database, actor: Actor, visit_id: str) -> None:

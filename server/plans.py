@@ -153,25 +153,25 @@ def create_visit_tx(db: sqlite_utils.Database, actor: Actor, data: VisitCreate) 
         ],
         pk="id",
     )
-    upsert(
-        db,
-        "visit_assignments",
-        [
-            {
-                "id": f"{visit_id}:{n}",
-                "visit_id": visit_id,
-                "position": n,
-                "observer_id": a.observer_id,
-                "teacher_id": a.teacher_id,
-                "grade": a.grade or None,
-                "room": a.room.strip() or None,
-                "hour": a.hour or None,
-            }
-            for n, a in enumerate(data.assignments, start=1)
-        ],
-        pk="id",
-    )
+    upsert(db, "visit_assignments", assignment_rows(visit_id, data.assignments), pk="id")
     return visit_id
+
+
+def assignment_rows(visit_id: str, assignments: list[AssignmentCreate]) -> list[dict[str, Any]]:
+    """The `visit_assignments` rows of a visit's classrooms, numbered in the order given."""
+    return [
+        {
+            "id": f"{visit_id}:{n}",
+            "visit_id": visit_id,
+            "position": n,
+            "observer_id": a.observer_id,
+            "teacher_id": a.teacher_id,
+            "grade": a.grade or None,
+            "room": a.room.strip() or None,
+            "hour": a.hour or None,
+        }
+        for n, a in enumerate(assignments, start=1)
+    ]
 
 
 def _check_plan(db: sqlite_utils.Database, data: VisitCreate, network_id: str) -> list[Notice]:

@@ -66,9 +66,20 @@ async def create_visit(request: Request[Actor, Any, Any]) -> Response[Any] | Tem
             plans.create_visit_tx, request.user, _visit_create(values)
         )
     except Refused as exc:
-        tpl = await _render_form(request, values, errors=exc.messages())
-        tpl.status_code = 200 if _htmx(request) else 422
-        return tpl
+        return await _refused(request, values, exc)
+    return _to_visit(request, visit_id)
+
+
+async def _refused(request: Request[Actor, Any, Any], values: dict[str, Any], exc: Refused) -> Template:
+    """The plan form again, with the reasons it was refused."""
+    if exc.code == "not_found":
+        raise NotFoundException()
+    tpl = await _render_form(request, values, errors=exc.messages())
+    tpl.status_code = 200 if _htmx(request) else 422
+    return tpl
+
+
+def _to_visit(request: Request[Actor, Any, Any], visit_id: str) -> Response[Any]:
     if _htmx(request):
         return Response(b"", status_code=204, headers={"HX-Redirect": f"/plans/{visit_id}"})
     return Redirect(path=f"/plans/{visit_id}", status_code=303)
@@ -125,14 +136,8 @@ async def update_visit(request: Request[Actor, Any, Any], visit_id: str) -> Resp
             plan_changes.update_visit_tx, request.user, visit_id, _visit_create(values)
         )
     except Refused as exc:
-        if exc.code == "not_found":
-            raise NotFoundException() from None
-        tpl = await _render_form(request, values, errors=exc.messages())
-        tpl.status_code = 200 if _htmx(request) else 422
-        return tpl
-    if _htmx(request):
-        return Response(b"", status_code=204, headers={"HX-Redirect": f"/plans/{visit_id}"})
-    return Redirect(path=f"/plans/{visit_id}", status_code=303)
+        return await _refused(request, values, exc)
+    return _to_visit(request, visit_id)
 
 
 @post("/plans/{visit_id:str}/cancel", **who(PLANNERS))

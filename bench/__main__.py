@@ -13,13 +13,13 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench import concurrency, ingest, machine, paper, pull, reports, shell
+from bench import concurrency, ingest, machine, paper, pull, reports, shell, tablet
 from bench.nithet import WORK
 from bench.pouch import npm_install
 from bench.results import render
 
 RESULTS = Path(__file__).with_name("RESULTS.md")
-PARTS = ("ingest", "concurrency", "pull", "paper", "reports", "shell")
+PARTS = ("ingest", "concurrency", "pull", "paper", "reports", "shell", "tablet")
 
 
 def main() -> int:
@@ -36,6 +36,10 @@ def main() -> int:
     parser.add_argument(
         "--history", type=int, default=10_000, help="observations of N01 already held in the concurrency runs"
     )
+    parser.add_argument(
+        "--tablet-records", default="0,2000", help="records on the tablet for the tablet benchmark"
+    )
+    parser.add_argument("--keys", type=int, default=200, help="Thai characters typed in the tablet benchmark")
     parser.add_argument("--only", default=",".join(PARTS), help="comma-separated parts to run")
     parser.add_argument(
         "--render-only",
@@ -76,6 +80,9 @@ def main() -> int:
             [int(s) for s in args.sizes.split(",")], 5 * args.runs, seed=11, log=log
         ),
         "shell": lambda: shell.run(args.runs, log=log),
+        "tablet": lambda: tablet.run(
+            args.runs, tuple(int(n) for n in args.tablet_records.split(",")), args.keys, log=log
+        ),
     }
     for name in parts:
         t0 = time.perf_counter()

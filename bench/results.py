@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from bench import budgets
+from bench.tablet import report as tablet_report
 
 NOTES = Path(__file__).with_name("NOTES.md")
 
@@ -307,6 +308,7 @@ def render(out: dict[str, Any]) -> str:
         ("concurrency", _concurrency),
         ("reports", _reports),
         ("shell", _shell),
+        ("tablet", tablet_report),
     ):
         if part in out:
             lines += fn(out[part])

@@ -41,6 +41,7 @@ TIMEOUT = 60  # seconds per HTTP request
 MAX_TARBALL_BYTES = 50 * 1024 * 1024
 
 HTMX_VERSION = "2.0.11"
+AXE_VERSION = "4.14.1"  # the accessibility checker the end-to-end tests run on every screen (not shipped)
 SARABUN_VERSION = "5.3.0"
 
 
@@ -82,10 +83,17 @@ PINS: tuple[Pin, ...] = (
         "pwa/static/fonts/OFL-sarabun.txt",
         "2b16d88bda534060561ccc38074ddce01f59e3f26fbabaafa33600934a30dd45",
     ),
+    Pin(
+        "axe-core",
+        AXE_VERSION,
+        "axe.min.js",
+        f"tests/e2e/vendor/axe-{AXE_VERSION}.min.js",
+        "29348999450cdf2849a8e70b7912fc2da85a849da39c0d0d5394f51d4a9ed95c",
+    ),
 )
 
 # Directories holding only pinned files; anything else found there is reported by --check.
-VENDOR_DIRS = ("pwa/static/vendor", "pwa/static/fonts")
+VENDOR_DIRS = ("pwa/static/vendor", "pwa/static/fonts", "tests/e2e/vendor")
 
 
 class VendorError(Exception):

@@ -24,7 +24,7 @@ PUBLIC = "public"
 SIGNED_IN: frozenset[str] = frozenset({"supervisor", "team_member", "secretary", "director", "admin"})
 #: Roles that make records on a tablet (push, photo uploads).
 OBSERVERS: frozenset[str] = OBSERVER_ROLES
-PLANNERS: frozenset[str] = frozenset({"supervisor", "secretary", "admin"})
+PLANNERS: frozenset[str] = frozenset({"supervisor", "secretary", "admin", "team_member"})
 IMPORTERS: frozenset[str] = frozenset({"secretary", "admin"})
 ADMINS: frozenset[str] = frozenset({"admin"})
 #: Roles that read network reports (each within the networks it can see).

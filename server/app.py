@@ -92,6 +92,9 @@ ROUTES = [
     plans.create_visit,
     plans.create_visit_api,
     plans.visit_page,
+    plans.edit_visit,
+    plans.update_visit,
+    plans.cancel_visit,
     # Reference data: import (upload, confirm, undo) and export
     admin.imports_page,
     admin.upload,

@@ -82,6 +82,15 @@ def term_of(day: dt.date, terms: Iterable[Term] = ()) -> Term:
     return started[-1] if started else known[0]
 
 
+def previous_term(day: dt.date, terms: Iterable[Term] = ()) -> Term:
+    """The term before the one `day` belongs to (tablets keep synced records from its first day on)."""
+    current = term_of(day, terms)
+    key = f"{current.academic_year}-1" if current.semester == 2 else f"{current.academic_year - 1}-2"
+    found = term_by_key(key, terms)
+    assert found is not None
+    return found
+
+
 def term_by_key(key: str, terms: Iterable[Term] = ()) -> Term | None:
     """`2568-1` → that term (configured dates, else the defaults); None when the key is not a term."""
     try:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import json
 import random
 from pathlib import Path
 from typing import Any
@@ -166,3 +167,27 @@ def plan_week(db: sqlite_utils.Database, today: dt.date, team: list[int], networ
                 i += 1
         day += dt.timedelta(days=1)
     upsert(db, "visits", visits, pk="id")
+    upsert(db, "visit_assignments", [a for v in visits for a in _classrooms(db, v, team)], pk="id")
+
+
+def _classrooms(db: sqlite_utils.Database, visit: dict[str, Any], team: list[int]) -> list[dict[str, Any]]:
+    """Two classrooms for each team member, an hour each (the manual: every member observes at least one)."""
+    hours = ("09:00", "10:00") if visit["session"] == "morning" else ("13:00", "14:00")
+    teachers = db.execute(
+        "SELECT id, grades FROM teachers WHERE school_code = ? ORDER BY id", [visit["school_code"]]
+    ).fetchall()
+    out = []
+    for n, (teacher_id, grades) in enumerate(teachers[: 2 * len(team)], start=1):
+        out.append(
+            {
+                "id": f"{visit['id']}:{n}",
+                "visit_id": visit["id"],
+                "position": n,
+                "observer_id": team[(n - 1) // 2],
+                "teacher_id": teacher_id,
+                "grade": (json.loads(grades or "[]") or [None])[0],
+                "room": "1",
+                "hour": hours[(n - 1) % 2],
+            }
+        )
+    return out

@@ -20,6 +20,7 @@ from litestar.exceptions import (
 )
 from litestar.response import Redirect
 
+from server.auth import SESSION_COOKIE
 from server.i18n import _
 from server.middleware import PasswordChangeRequired
 from sync.problems import problem
@@ -82,7 +83,10 @@ def handle(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
     if isinstance(exc, NotAuthorizedException):
         if _wants_html(request) and request.method == "GET":
             return Redirect(path=f"/login?next={request.url.path}")
-        return problem_response("not_authenticated")
+        # A session cookie the server no longer accepts has expired; no cookie at all is simply missing
+        # (e.g. the browser was killed before it wrote the new cookie to disk): the tablet words them apart.
+        session = "expired" if request.cookies.get(SESSION_COOKIE) else "missing"
+        return problem_response("not_authenticated", session=session)
     if isinstance(exc, PasswordChangeRequired):
         if _wants_html(request) and request.method == "GET":
             return Redirect(path="/account/password")

@@ -272,5 +272,12 @@ def m112_devices_per_user(db: sqlite_utils.Database) -> None:
     db["devices"].transform(pk=("id", "user_id"))
 
 
+@migrations()
+def m160_visits_cancelled(db: sqlite_utils.Database) -> None:
+    # A planned visit can be cancelled (server/plan_changes.py): it stays, marked, so tablets that pulled it
+    # learn of the cancellation on their next pull and Today stops showing it.
+    db["visits"].add_column("cancelled_at", str)
+
+
 def apply(db: sqlite_utils.Database) -> None:
     migrations.apply(db)

@@ -138,6 +138,8 @@ JS_MESSAGES = {
         "{name} ({username}) has {count} records on this tablet not sent yet. They stay here and are sent "
         "only when {username} logs in on this tablet."
     ),
+    "form.linked_visit": N_("Linked to the planned visit of"),
+    "sync.login_missing": N_("Log in again to sync. Your records are safe on this tablet."),
 }
 
 

@@ -27,7 +27,7 @@ from server.vocabulary import GRADE_LABELS, TEAM_ROLES
 from sync.scope import Actor
 
 #: Roles that may plan visits (for the networks they can see).
-PLANNER_ROLES = ("supervisor", "secretary", "admin")
+PLANNER_ROLES = ("supervisor", "secretary", "admin", "team_member")
 HOUR = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 Text = Annotated[str, msgspec.Meta(max_length=100)]
 
@@ -153,25 +153,25 @@ def create_visit_tx(db: sqlite_utils.Database, actor: Actor, data: VisitCreate) 
         ],
         pk="id",
     )
-    upsert(
-        db,
-        "visit_assignments",
-        [
-            {
-                "id": f"{visit_id}:{n}",
-                "visit_id": visit_id,
-                "position": n,
-                "observer_id": a.observer_id,
-                "teacher_id": a.teacher_id,
-                "grade": a.grade or None,
-                "room": a.room.strip() or None,
-                "hour": a.hour or None,
-            }
-            for n, a in enumerate(data.assignments, start=1)
-        ],
-        pk="id",
-    )
+    upsert(db, "visit_assignments", assignment_rows(visit_id, data.assignments), pk="id")
     return visit_id
+
+
+def assignment_rows(visit_id: str, assignments: list[AssignmentCreate]) -> list[dict[str, Any]]:
+    """The `visit_assignments` rows of a visit's classrooms, numbered in the order given."""
+    return [
+        {
+            "id": f"{visit_id}:{n}",
+            "visit_id": visit_id,
+            "position": n,
+            "observer_id": a.observer_id,
+            "teacher_id": a.teacher_id,
+            "grade": a.grade or None,
+            "room": a.room.strip() or None,
+            "hour": a.hour or None,
+        }
+        for n, a in enumerate(assignments, start=1)
+    ]
 
 
 def _check_plan(db: sqlite_utils.Database, data: VisitCreate, network_id: str) -> list[Notice]:
@@ -212,7 +212,7 @@ def double_bookings(
     notices = []
     rows = db.execute(
         "SELECT v.id, v.team, s.name FROM visits v JOIN schools s ON s.code = v.school_code "
-        "WHERE v.date = ? AND v.session = ? ORDER BY v.id",
+        "WHERE v.date = ? AND v.session = ? AND v.cancelled_at IS NULL ORDER BY v.id",
         [date, session],
     )
     names = dict(db.execute("SELECT id, display_name FROM users").fetchall())
@@ -251,7 +251,8 @@ def visits_in(db: sqlite_utils.Database, network_id: str, term: Term) -> list[di
         "SELECT v.id, v.date, v.session, v.school_code, s.name, v.team, "
         "(SELECT count(*) FROM visit_assignments a WHERE a.visit_id = v.id) "
         "FROM visits v JOIN schools s ON s.code = v.school_code "
-        "WHERE v.network_id = ? AND v.date BETWEEN ? AND ? ORDER BY v.date, v.session DESC",
+        "WHERE v.network_id = ? AND v.date BETWEEN ? AND ? AND v.cancelled_at IS NULL "
+        "ORDER BY v.date, v.session DESC",
         [network_id, term.start.isoformat(), term.end.isoformat()],
     ).fetchall()
     names = dict(db.execute("SELECT id, display_name FROM users").fetchall())
@@ -272,7 +273,7 @@ def visits_in(db: sqlite_utils.Database, network_id: str, term: Term) -> list[di
 def visit_detail(db: sqlite_utils.Database, actor: Actor, visit_id: str) -> dict[str, Any] | None:
     """A visit with its team and classrooms; None when missing or in a network the actor cannot see."""
     row = db.execute(
-        "SELECT v.id, v.date, v.session, v.school_code, s.name, v.network_id, v.team "
+        "SELECT v.id, v.date, v.session, v.school_code, s.name, v.network_id, v.team, v.cancelled_at "
         "FROM visits v JOIN schools s ON s.code = v.school_code WHERE v.id = ?",
         [visit_id],
     ).fetchone()
@@ -297,6 +298,7 @@ def visit_detail(db: sqlite_utils.Database, actor: Actor, visit_id: str) -> dict
         "team": [names.get(u, str(u)) for u in json.loads(row[6] or "[]")],
         "assignments": assignments,
         "records": visit_records(db, visit_id),
+        "cancelled": bool(row[7]),
     }
 
 
@@ -359,7 +361,7 @@ def coverage(db: sqlite_utils.Database, network_id: str, term: Term) -> Coverage
     visits = dict(
         db.execute(
             "SELECT school_code, count(*) FROM visits "
-            "WHERE network_id = ? AND date BETWEEN ? AND ? GROUP BY school_code",
+            "WHERE network_id = ? AND date BETWEEN ? AND ? AND cancelled_at IS NULL GROUP BY school_code",
             [network_id, *span],
         ).fetchall()
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 BE_OFFSET = 543
 MONTHS_TH = [
@@ -76,3 +77,35 @@ def format_datetime(value: str | dt.datetime | None, zone: str = "Asia/Bangkok")
         moment = moment.replace(tzinfo=dt.UTC)
     local = moment.astimezone(ZoneInfo(zone))
     return f"{format_date(local.date())} {local:%H:%M} น."
+
+
+_ARABIC_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
+_NUMERIC = re.compile(r"^(\d{1,2})[/.\- ](\d{1,2})[/.\- ](\d{2}|\d{4})$")
+_NAMED = re.compile(r"^(\d{1,2})\s+(\S+)\s+(\d{2}|\d{4})$")
+_ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_MONTH_NUMBER = {name: n for names in (MONTHS_TH, MONTHS_TH_SHORT) for n, name in enumerate(names, start=1)}
+
+
+def parse_date(text: str) -> str | None:
+    """A typed date as ISO 8601, or None: `30/11/2569`, `30 พ.ย. 2569`, `30/11/69` (day, month, BE year;
+    a year under 2400 is CE), ISO `2026-11-30`, Thai digits too. The cases are forms/vectors/be_dates.json."""
+    value = " ".join(text.translate(_ARABIC_DIGITS).split())
+    if _ISO.match(value):
+        try:
+            return dt.date.fromisoformat(value).isoformat()
+        except ValueError:
+            return None
+    match = _NUMERIC.match(value) or _NAMED.match(value)
+    if not match:
+        return None
+    day, month_text, year_text = match.groups()
+    month = int(month_text) if month_text.isdigit() else _MONTH_NUMBER.get(month_text)
+    year = int(year_text)
+    if len(year_text) == 2:
+        year += 2500
+    if year >= 2400:
+        year -= BE_OFFSET
+    try:
+        return dt.date(year, month or 0, int(day)).isoformat()
+    except ValueError:
+        return None

@@ -76,7 +76,7 @@ def pull(
             f"AND {scope('network_id')}"
         )
         visits = rows(
-            "SELECT id, date, session, school_code, network_id, team FROM visits "
+            "SELECT id, date, session, school_code, network_id, team, cancelled_at IS NOT NULL FROM visits "
             f"WHERE id IN ({changed_visits}) ORDER BY seq",
             [cursor, upto, *params],
         )
@@ -111,8 +111,8 @@ def pull(
         schools=[SchoolView(c, n, net, d, _list(g)) for c, n, net, d, g in schools],
         teachers=[TeacherView(i, s, n, _list(g), _list(a)) for i, s, n, g, a in teachers],
         visits=[
-            VisitView(i, d, s, sc, n, [int(x) for x in _list(t)], assignments.get(i, []))
-            for i, d, s, sc, n, t in visits
+            VisitView(i, d, s, sc, n, [int(x) for x in _list(t)], assignments.get(i, []), bool(c))
+            for i, d, s, sc, n, t, c in visits
         ],
         forms=[FormVersionView(*r) for r in forms],
         records=[record_view(r) for r in records],

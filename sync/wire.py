@@ -112,6 +112,8 @@ class VisitView(msgspec.Struct):
     team: list[int]
     #: Every assignment of the visit, whole: a changed assignment sends its visit again.
     assignments: list[AssignmentView] = []
+    #: A cancelled visit is sent again with this set; the tablet no longer shows it on Today.
+    cancelled: bool = False
 
 
 class FormVersionView(msgspec.Struct):

@@ -14,15 +14,17 @@ from litestar.datastructures import FormMultiDict, MultiDict
 from litestar.exceptions import NotFoundException
 from litestar.response import Redirect, Response, Template
 
-from server import plans
+from server import plan_changes, plans
 from server.access import PLANNERS, SIGNED_IN, require_network, who
 from server.errors import ApiError
 from server.notice import Refused
 from server.pages import page
+from server.thaidate import parse_date
 from server.vocabulary import GRADE_LABELS
 from sync.scope import Actor
 
 ASSIGNMENT_ROWS = 8
+_ROW = ("observer", "teacher", "grade", "room", "hour")
 
 
 def _htmx(request: Request[Any, Any, Any]) -> bool:
@@ -64,9 +66,20 @@ async def create_visit(request: Request[Actor, Any, Any]) -> Response[Any] | Tem
             plans.create_visit_tx, request.user, _visit_create(values)
         )
     except Refused as exc:
-        tpl = await _render_form(request, values, errors=exc.messages())
-        tpl.status_code = 200 if _htmx(request) else 422
-        return tpl
+        return await _refused(request, values, exc)
+    return _to_visit(request, visit_id)
+
+
+async def _refused(request: Request[Actor, Any, Any], values: dict[str, Any], exc: Refused) -> Template:
+    """The plan form again, with the reasons it was refused."""
+    if exc.code == "not_found":
+        raise NotFoundException()
+    tpl = await _render_form(request, values, errors=exc.messages())
+    tpl.status_code = 200 if _htmx(request) else 422
+    return tpl
+
+
+def _to_visit(request: Request[Actor, Any, Any], visit_id: str) -> Response[Any]:
     if _htmx(request):
         return Response(b"", status_code=204, headers={"HX-Redirect": f"/plans/{visit_id}"})
     return Redirect(path=f"/plans/{visit_id}", status_code=303)
@@ -95,10 +108,47 @@ async def create_visit_api(request: Request[Actor, Any, Any], data: plans.VisitC
 
 @get("/plans/{visit_id:str}", **who(SIGNED_IN))
 async def visit_page(request: Request[Actor, Any, Any], visit_id: str) -> Template:
-    visit = await request.app.state.db.read(plans.visit_detail, request.user, visit_id)
+    db = request.app.state.db
+    visit = await db.read(plans.visit_detail, request.user, visit_id)
     if visit is None:
         raise NotFoundException()
-    return page(request, "plans/visit.html", visit=visit, grades=GRADE_LABELS)
+    warnings = [] if visit["cancelled"] else await db.read(plan_changes.coverage_warnings, visit_id)
+    can_plan = request.user.role in PLANNERS
+    return page(
+        request, "plans/visit.html", visit=visit, grades=GRADE_LABELS, warnings=warnings, can_plan=can_plan
+    )
+
+
+@get("/plans/{visit_id:str}/edit", **who(PLANNERS))
+async def edit_visit(request: Request[Actor, Any, Any], visit_id: str) -> Template:
+    values = await request.app.state.db.read(plan_changes.visit_values, request.user, visit_id)
+    if values is None:
+        raise NotFoundException()
+    values["rows"] = (values["rows"] + [dict.fromkeys(_ROW, "")] * ASSIGNMENT_ROWS)[:ASSIGNMENT_ROWS]
+    return await _render_form(request, values, errors=[])
+
+
+@post("/plans/{visit_id:str}", **who(PLANNERS))
+async def update_visit(request: Request[Actor, Any, Any], visit_id: str) -> Response[Any] | Template:
+    values = _form_values(await request.form()) | {"visit_id": visit_id}
+    try:
+        await request.app.state.db.write(
+            plan_changes.update_visit_tx, request.user, visit_id, _visit_create(values)
+        )
+    except Refused as exc:
+        return await _refused(request, values, exc)
+    return _to_visit(request, visit_id)
+
+
+@post("/plans/{visit_id:str}/cancel", **who(PLANNERS))
+async def cancel_visit(request: Request[Actor, Any, Any], visit_id: str) -> Response[Any]:
+    """Cancel once the planner has ticked "yes, cancel" (without it, back to the visit unchanged)."""
+    db = request.app.state.db
+    if await db.read(plans.visit_detail, request.user, visit_id) is None:
+        raise NotFoundException()
+    if (await request.form()).get("sure"):
+        await db.write(plan_changes.cancel_visit_tx, request.user, visit_id)
+    return Redirect(path=f"/plans/{visit_id}", status_code=303)
 
 
 # -- the form's values: the same parsing for the htmx refresh (query) and the submit (form body) -------------
@@ -119,8 +169,9 @@ def _form_values(params: MultiDict[Any] | FormMultiDict) -> dict[str, Any]:
         if str(value).isdigit():
             team.append(int(value))
     return {
+        "visit_id": str(params.get("visit_id") or ""),
         "network": str(params.get("network") or ""),
-        "date": str(params.get("date") or ""),
+        "date": parse_date(str(params.get("date") or "")) or str(params.get("date") or ""),
         "session": str(params.get("session") or "morning"),
         "school_code": str(params.get("school_code") or ""),
         "team": team,

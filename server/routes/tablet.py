@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import msgspec
@@ -10,16 +11,20 @@ from litestar.exceptions import NotFoundException
 from litestar.response import Response, Template
 
 from server.access import PUBLIC, SIGNED_IN, who
+from server.calendar import previous_term
 from server.i18n import _
 from server.pages import island, page
+from server.plans import load_terms
 from server.shell import SERVICE_WORKER
 
 
-@get("/", sync_to_thread=False, **who(SIGNED_IN))
-def home(request: Request[Any, Any, Any]) -> Template:
+@get("/", **who(SIGNED_IN))
+async def home(request: Request[Any, Any, Any]) -> Template:
     forms = request.app.state.forms
     latest = {form_id: form for (form_id, _version), form in sorted(forms.items())}
-    return page(request, "home.html", forms=list(latest.values()))
+    terms = await request.app.state.db.read(load_terms)
+    keep_since = previous_term(dt.date.today(), terms).start.isoformat()
+    return page(request, "home.html", forms=list(latest.values()), keep_since=keep_since)
 
 
 @get("/forms/{form_id:str}/{version:int}", sync_to_thread=False, **who(SIGNED_IN))

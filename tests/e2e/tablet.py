@@ -14,6 +14,7 @@ import signal
 import struct
 import time
 import zlib
+from pathlib import Path
 from typing import Any
 
 from tests.conftest import PASSWORD
@@ -202,3 +203,23 @@ def finalize_ok(page: Any) -> None:
         )
         summary = page.inner_text("#error-summary")
         raise AssertionError(f"not finalized; errors shown: {shown} {summary}") from None
+
+
+# -- accessibility -------------------------------------------------------------------------------------------
+
+AXE = Path(__file__).with_name("vendor") / "axe-4.14.1.min.js"
+
+
+def axe_problems(page: Any) -> list[str]:
+    """axe-core's serious and critical violations on the page as shown (vendored; scripts/vendor.py)."""
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.add_script_tag(path=str(AXE))
+    found = page.evaluate(
+        """async () => (await axe.run(document, {
+            resultTypes: ['violations'],
+            rules: { 'label-content-name-mismatch': { enabled: true } },  // experimental in axe: asked for
+          })).violations
+          .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+          .map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`)"""
+    )
+    return list(found)

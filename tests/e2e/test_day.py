@@ -29,6 +29,7 @@ from server import demo
 from server.db import connect
 from server.migrations import apply as migrate
 from server.reference import upsert
+from server.thaidate import format_date
 from tests.conftest import LiveServer, login
 from tests.e2e.tablet import (
     check,
@@ -209,7 +210,7 @@ RATINGS = (
 
 
 def card(page: Any, school: str) -> Any:
-    return page.locator(".visit-card", has=page.locator("h3", has_text=school))
+    return page.locator(".visit-card", has=page.locator("h2", has_text=school))
 
 
 def go_home(page: Any, url: str) -> None:
@@ -225,7 +226,7 @@ def observe(page: Any, url: str, school_name: str, teacher: str, expected: dict[
     row.click()
     wait_form_ready(page)
     assert page.input_value("#f-school") == expected["school"]
-    assert page.input_value("#f-visit_date") == TODAY.isoformat()
+    assert page.input_value("#f-visit_date") == format_date(TODAY, "numeric")  # shown in BE
     assert page.is_checked(f"input[name=session][value={expected['session']}]")
     wait_until(page, "document.querySelector('#f-teacher').value !== ''")
     assert page.input_value("#f-teacher") == teacher
@@ -259,11 +260,13 @@ def reflect(page: Any, url: str, school_name: str, observation_id: str, shots: P
     # Every observed teacher of the visit has an item; last visit's two actions wait to be closed.
     teachers = [page.input_value(sel(f"f-teachers.{i}.teacher")) for i in range(2)]
     assert teachers == [f"{MORNING}-01", f"{MORNING}-02"]
-    assert page.input_value("#f-previous_meeting_date") == LAST_SEMESTER.isoformat()
+    assert page.input_value("#f-previous_meeting_date") == format_date(LAST_SEMESTER, "numeric")
     for i, earlier in enumerate(EARLIER_ACTIONS):
         assert page.input_value(sel(f"f-previous_actions.{i}.previous_action")) == earlier["action"]
         assert page.input_value(sel(f"f-previous_actions.{i}.previous_owner")) == earlier["owner"]
-        assert page.input_value(sel(f"f-previous_actions.{i}.previous_due")) == earlier["due_date"]
+        assert page.input_value(sel(f"f-previous_actions.{i}.previous_due")) == format_date(
+            earlier["due_date"], "numeric"
+        )
     page.locator("#sec-follow_up").screenshot(path=shots / "reflection-follow-up-800.png")
     page.fill("#f-start_time", "11:00")
     page.fill("#f-end_time", "11:45")

@@ -61,7 +61,7 @@ def expect(ok: int, allowed: frozenset[str] | str, *, denied: int = 403, **other
 
 
 OBSERVERS = frozenset({"admin", "secretary", "supervisor", "team_member"})
-PLANNERS = frozenset({"admin", "secretary", "supervisor"})
+PLANNERS = frozenset({"admin", "secretary", "supervisor", "team_member"})
 IMPORTERS = frozenset({"admin", "secretary"})
 ADMINS = frozenset({"admin"})
 AREA = {"admin", "director"}
@@ -230,6 +230,27 @@ MATRIX: list[Entry] = [
         lambda fx: f"/plans/{fx.visit_id}",
         expect(200, SIGNED_IN, supervisor2=404),
         check=_is_problem("not_found"),
+    ),
+    Entry(
+        "GET",
+        "/plans/{visit_id:str}/edit",
+        lambda fx: f"/plans/{fx.visit_id}/edit",
+        expect(200, PLANNERS, supervisor2=404),
+    ),
+    Entry(
+        "POST",
+        "/plans/{visit_id:str}",
+        lambda fx: f"/plans/{fx.visit_id}",
+        # No school and no team: refused with its reasons (422), the visit unchanged.
+        expect(422, PLANNERS, supervisor2=404),
+        send=lambda p, fx: {"data": {"network": "N01", "date": "2031-08-01", "session": "morning"}},
+    ),
+    Entry(
+        "POST",
+        "/plans/{visit_id:str}/cancel",
+        lambda fx: f"/plans/{fx.visit_id}/cancel",
+        # Without the "yes, cancel" tick: back to the visit, not cancelled.
+        expect(303, PLANNERS, supervisor2=404),
     ),
     # Reference data
     Entry("GET", "/admin/imports", lambda fx: "/admin/imports", expect(200, IMPORTERS)),

@@ -107,8 +107,8 @@ def test_plan_rules(demo_db, people):
     with pytest.raises(Refused) as foreign:
         plan(demo_db, people["secretary1"], first_school(demo_db, "N02"), [people["secretary1"].id])
     assert foreign.value.code == "invalid_plan"
-    with pytest.raises(Refused) as forbidden:
-        plan(demo_db, team, school, [team.id])
+    with pytest.raises(Refused) as forbidden:  # the area's deputy director reads plans, never makes them
+        plan(demo_db, persona(demo_db, "director"), school, [team.id])
     assert forbidden.value.code == "forbidden"
     with pytest.raises(Refused):  # supervisor2 is not a member of N01
         plan(demo_db, sup, school, [people["supervisor2"].id])

@@ -132,4 +132,9 @@ def test_an_expired_session_is_401_for_the_sync_api(live_server: LiveServer) -> 
         db.execute("UPDATE sessions SET expires_at = '2000-01-01T00:00:00+00:00'")
     r = client.post("/api/sync/push", json=batch(record()))
     assert (r.status_code, r.json()["code"]) == (401, "not_authenticated")
+    assert r.json()["session"] == "expired"
     assert client.get("/api/sync/pull").status_code == 401
+    # No session cookie at all (the browser lost it): "missing", so the tablet asks to log in again
+    # instead of saying the session expired.
+    client.cookies.delete("nithet_session")
+    assert client.get("/api/sync/pull").json()["session"] == "missing"

@@ -4,6 +4,7 @@
 import { forgetSignedIn, noteAccount, signedInUser } from './accounts.js';
 import { backoffDelay } from './backoff.js';
 import { csrfToken } from './connection.js';
+import { setupBeDates } from './datepicker.js';
 import { t } from './i18n.js';
 import { HttpError, syncOnce, unsyncedCount } from './sync.js';
 
@@ -34,15 +35,20 @@ export function showStatus(text, tone = 'info', link = null) {
   banner.hidden = !text;
 }
 
-export async function refreshStatus() {
-  const n = await unsyncedCount();
+/** Recount the pill (by index); `announce` tells the page's views that records changed. */
+export async function refreshStatus({ announce = true } = {}) {
+  const { drafts, waiting } = await unsyncedCount();
   const { username, userName } = document.body.dataset;
-  if (!leaving) await noteAccount(ME, { username, display_name: userName, unsent: n, signed_out: false });
+  if (!leaving) {
+    await noteAccount(ME, { username, display_name: userName, unsent: drafts + waiting, signed_out: false });
+  }
   const count = $('unsynced-count');
-  if (count) count.textContent = String(n);
+  if (count) count.textContent = String(waiting);
+  const draftCount = $('draft-count');
+  if (draftCount) draftCount.textContent = String(drafts);
   const pill = $('unsynced');
-  if (pill) pill.dataset.state = !navigator.onLine ? 'offline' : n > 0 ? 'pending' : 'ok';
-  window.dispatchEvent(new CustomEvent('nithet:records-changed'));
+  if (pill) pill.dataset.state = !navigator.onLine ? 'offline' : waiting > 0 ? 'pending' : 'ok';
+  if (announce) window.dispatchEvent(new CustomEvent('nithet:records-changed'));
 }
 
 function schedule(ms) {
@@ -69,7 +75,8 @@ async function run(reason) {
     schedule(INTERVAL);
   } catch (error) {
     if (error instanceof HttpError && error.status === 401) {
-      showStatus(t('sync.login'), 'error', { href: `/login?next=${encodeURIComponent(location.pathname)}`, text: t('problem.not_authenticated') });
+      const expired = error.body?.session === 'expired';
+      showStatus(t(expired ? 'sync.login' : 'sync.login_missing'), 'error', { href: `/login?next=${encodeURIComponent(location.pathname)}`, text: t('problem.not_authenticated') });
     } else {
       attempt += 1;
       showStatus(t('sync.failed'), 'error');
@@ -160,7 +167,8 @@ function showSignedOut() {
  * next page opened online (the cookie naming the user is gone, see handOver). */
 async function logOut(form) {
   leaving = true;
-  await noteAccount(ME, { unsent: await unsyncedCount(), signed_out: true });
+  const { drafts, waiting } = await unsyncedCount();
+  await noteAccount(ME, { unsent: drafts + waiting, signed_out: true });
   await dropShell();
   forgetSignedIn();
   if (navigator.onLine) form.submit();
@@ -179,16 +187,28 @@ async function handOver(signedIn) {
 
 function start() {
   $('sync-now')?.addEventListener('click', () => requestSync('button'));
+  $('menu-toggle')?.addEventListener('click', (event) => {
+    const button = /** @type {HTMLElement} */ (event.currentTarget);
+    const open = button.getAttribute('aria-expanded') !== 'true';
+    button.setAttribute('aria-expanded', String(open));
+    $('main-menu').toggleAttribute('data-open', open);
+  });
   window.addEventListener('online', () => requestSync('online'));
   window.addEventListener('offline', () => { showStatus(t('sync.offline')); refreshStatus(); });
   csrfToken().catch(() => {});
+  // Date pickers of pages without a record form (the plan form; htmx draws it again on each change).
+  if (!document.getElementById('record-form')) {
+    setupBeDates(document);
+    document.body.addEventListener('htmx:afterSettle', () => setupBeDates(document));
+  }
   registerServiceWorker()
     .then(async () => {
       if (!(await caches.match('/'))) navigator.serviceWorker?.controller?.postMessage({ type: 'PRECACHE' });
     })
     .catch((e) => console.warn('service worker', e));
   keepStorage().catch(() => {});
-  refreshStatus().then(() => requestSync('open'));
+  // The page draws itself first; the sync at open starts once it has loaded.
+  refreshStatus({ announce: false }).then(() => setTimeout(() => requestSync('open'), 0));
 }
 
 for (const form of document.querySelectorAll('form[action="/logout"]')) {

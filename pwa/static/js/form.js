@@ -7,7 +7,7 @@ import { t } from './i18n.js';
 import { compileRule, truthy } from './rules.js';
 import * as store from './store.js';
 import { cleanText } from './text.js';
-import { beDate, todayIso } from './thaidate.js';
+import { beDate, numericBe, parseDate, todayIso } from './thaidate.js';
 import { prefill } from './today.js';
 import { evidenceName, evidenceRequired, isEmpty, isRelevant, itemScope, validate, walk } from './validate.js';
 import { setupWidgets } from './widgets.js';
@@ -20,7 +20,6 @@ const $ = (id) => document.getElementById(id);
 const params = new URLSearchParams(location.search);
 /** @type {any} */
 let record;
-let saving = Promise.resolve();
 /** Work that must end before the record may be finalized (photos being resized). */
 const work = new Set();
 /** @type {{kind: string, at: string, name: string, school_code: string}[]} */
@@ -46,6 +45,7 @@ function read(key) {
   if (first.type === 'checkbox') return els.filter((e) => e.checked).map((e) => e.value);
   const raw = first.value.trim() === '' ? null : first.value;
   if (raw === null) return null;
+  if (first.dataset.type === 'date') return parseDate(raw) ?? raw; // unreadable text stays, and is flagged
   if (first.dataset.type === 'int') return Number.isInteger(Number(raw)) ? Number(raw) : raw;
   if (first.dataset.type === 'float') return Number.isFinite(Number(raw)) ? Number(raw) : raw;
   return first.tagName === 'TEXTAREA' || first.type === 'text' ? cleanText(first.value) : raw;
@@ -59,7 +59,10 @@ function write(key, value) {
     } else if (el.type === 'radio') el.checked = value !== null && value !== undefined && String(value) === el.value;
     else if (el.type === 'checkbox') el.checked = Array.isArray(value) && value.includes(el.value);
     else if (el.tagName === 'OUTPUT') el.textContent = isEmpty(value) ? '–' : String(value);
-    else el.value = value ?? '';
+    else if (el.dataset.type === 'date') {
+      el.value = typeof value === 'string' && parseDate(value) === value ? numericBe(value) : value ?? '';
+      el.dispatchEvent(new Event('nithet:value'));
+    } else el.value = value ?? '';
   }
 }
 
@@ -266,14 +269,40 @@ function showProblems(problems) {
   }
 }
 
+// Autosave keeps up however many records the tablet holds: at most one write in flight and at most one
+// waiting (the newest answers replace a waiting snapshot), and nothing but the record itself is read or
+// written per keystroke. The unsynced counts change only with the record's state, so only then are they
+// recounted (by index, see store.countByState).
+/** @type {any} */
+let queued = null;
+/** @type {Promise<void> | null} */
+let writing = null;
+let countedState = '';
+
+async function drain() {
+  try {
+    while (queued) {
+      const snapshot = queued;
+      queued = null;
+      await store.putRecord(snapshot);
+      $('save-state').textContent = `${t('form.saved')} ✓`;
+      window.dispatchEvent(new CustomEvent('nithet:saved', { detail: snapshot }));
+      if (snapshot.state !== countedState) {
+        countedState = snapshot.state;
+        refreshStatus();
+      }
+    }
+  } finally {
+    writing = null;
+  }
+}
+
+/** Save the record as it is now; resolves once this (or a newer) snapshot is committed. */
 function save() {
   record.updated_at = new Date().toISOString();
-  const snapshot = structuredClone(record);
-  saving = saving.then(() => store.putRecord(snapshot)).then(() => {
-    $('save-state').textContent = `${t('form.saved')} ✓`;
-    refreshStatus();
-  });
-  return saving;
+  queued = structuredClone(record);
+  if (!writing) writing = drain();
+  return writing;
 }
 
 function setReadonly(readonly) {
@@ -344,11 +373,70 @@ async function resolve(answers) {
   requestSync('resolve');
 }
 
-function onChange() {
+/** Typing in a text box that no rule reads: the one answer goes into the record and is saved at once; the
+ * whole page (relevance, calculations, warnings) is collected again once typing pauses. */
+const TYPED = new Set(['text', 'textarea', 'number', 'time', 'date']);
+const SETTLE_MS = 300;
+let settle = 0;
+/** Names some rule reads (relevance, required-if, calculations, warnings, constraints, derived scores),
+ * and fields with a warning of their own: typing in these collects the whole page at once. */
+const LIVE = (() => {
+  const names = new Set();
+  const add = (source) => { if (source) for (const n of compileRule(source).references()) names.add(n); };
+  for (const f of fields) {
+    for (const rule of [f.relevant, f.required_if, f.calculate, f.warning, f.constraint]) add(rule);
+    if (f.warning) names.add(f.name);
+  }
+  for (const d of form.derived || []) add(d.rule);
+  return names;
+})();
+
+/** Put one typed answer at its DOM key (`notes`, `pupils.2.name`) into the answers; false when the
+ * answers do not have the place for it yet (then the whole page is collected). */
+function putAnswer(answers, key, value) {
+  const path = key.split('.');
+  let box = answers;
+  for (let i = 0; i < path.length - 1; i++) {
+    box = box?.[/^\d+$/.test(path[i]) ? Number(path[i]) : path[i]];
+    if (!box || typeof box !== 'object') return false;
+  }
+  const last = path[path.length - 1];
+  if (isEmpty(value)) delete box[last];
+  else box[last] = value;
+  return true;
+}
+
+function onChange(event) {
   if (record.state === 'pending' || record.state === 'synced') return;
-  record.answers = collect();
+  const target = event?.type === 'input' ? event.target : null;
+  clearTimeout(settle);
+  const typed = target?.name && TYPED.has(target.type) && !LIVE.has(target.name.split('.').pop());
+  if (typed && putAnswer(record.answers, target.name, read(target.name))) {
+    settle = setTimeout(() => onChange(), SETTLE_MS);
+  } else {
+    record.answers = collect();
+    linkVisit();
+  }
   if (record.state === 'rejected') record.state = 'draft';
   save();
+}
+
+/** Today's planned visits (reference data), to link a record started anywhere to its school's visit. */
+let visits = [];
+
+/** A record not opened from a visit joins the visit of its school on its date (and session, when answered),
+ * so it shows on the Today card and the reflection meeting finds it. */
+function linkVisit() {
+  if (!record.visit_id && record.state === 'draft') {
+    const a = record.answers;
+    const visit = visits.find((v) => !v.cancelled && v.school_code === a.school && v.date === (a.visit_date || todayIso())
+      && (!a.session || v.session === a.session));
+    if (visit) record.visit_id = visit.id;
+  }
+  const note = $('visit-link');
+  const visit = visits.find((v) => v.id === record.visit_id);
+  note.hidden = !visit;
+  if (visit) note.textContent = `${t('form.linked_visit')} ${beDate(visit.date, 'medium')} · ${t(`visit.${visit.session}`)}`;
 }
 
 async function finalize() {
@@ -397,13 +485,12 @@ function fillTeacherPickers(root) {
 async function fillObservationPickers() {
   const boxes = formEl.querySelectorAll('[data-picker="observation"]');
   if (!boxes.length) return;
-  const all = await store.allRecords();
   const school = currentSchool();
   for (const box of boxes) {
     const key = box.dataset.name;
     const keep = new Set(read(key) || []);
-    const mine = all
-      .filter((r) => r.form_id === box.dataset.formRef && r.answers?.school === school && r.id !== record.id)
+    const mine = (school ? await store.recordsOfSchool(box.dataset.formRef, school) : [])
+      .filter((r) => r.id !== record.id)
       .sort((a, b) => String(b.updated_at).localeCompare(String(a.updated_at)));
     const teacherName = new Map(teachers.map((x) => [x.id, x.name]));
     const chips = mine.map((r) => {
@@ -432,6 +519,7 @@ async function fillObservationPickers() {
 }
 
 async function fillPickers() {
+  visits = await store.getReference('visits');
   const schools = (await store.getReference('schools')).sort((a, b) => a.name.localeCompare(b.name, 'th'));
   teachers = await store.getReference('teachers');
   for (const select of formEl.querySelectorAll('select[data-picker="school"]')) {
@@ -477,7 +565,10 @@ async function newRecord(id) {
   }
   if (visit) {
     const has = (name) => fields.some((f) => f.name === name);
-    Object.assign(answers, prefill(form.id, visit, params, await store.allRecords(), has));
+    // The visit's records and the school's reflections: all that prefill reads (today.js).
+    const [ofVisit, reflections] = await Promise.all([
+      store.recordsOfVisits([visit.id]), store.recordsOfSchool('reflection', visit.school_code)]);
+    Object.assign(answers, prefill(form.id, visit, params, [...ofVisit, ...reflections], has));
   }
   for (const f of topFields.filter((x) => x.kind === 'repeat' && x.min_items > 0 && !answers[x.name])) {
     answers[f.name] = Array.from({ length: f.min_items }, () => ({}));
@@ -514,6 +605,7 @@ async function init() {
   await fillPickers();
   fill();
   showState();
+  linkVisit();
   formEl.addEventListener('input', onChange);
   formEl.addEventListener('change', async (event) => {
     if (event.target.dataset?.picker === 'school') {

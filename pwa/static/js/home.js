@@ -4,6 +4,7 @@ import { el } from './dom.js';
 import { t } from './i18n.js';
 import * as store from './store.js';
 import { beDate, beDateTime, todayIso } from './thaidate.js';
+import { pruneTablet } from './prune.js';
 import { renderToday } from './today-view.js';
 
 const $ = (id) => document.getElementById(id);
@@ -14,10 +15,15 @@ async function names(kind, keyField, labelField) {
   return new Map(rows.map((r) => [r[keyField], r[labelField]]));
 }
 
-function title(record, schools) {
+/** A row's title: the form, then the teacher (or the grade), the school, the topic and the date. */
+function title(record, ref) {
   const a = record.answers || {};
-  const parts = [schools.get(a.school) || a.school, a.topic, a.visit_date ? beDate(a.visit_date, 'medium') : null];
-  return parts.filter(Boolean).join(' · ') || t('list.untitled');
+  const who = ref.teachers.get(a.teacher) || (a.grade ? t(`grade.${a.grade}`) : null);
+  const parts = [ref.schools.get(a.school) || a.school, a.topic, a.visit_date ? beDate(a.visit_date, 'medium') : null];
+  return {
+    form: ref.forms.get(record.form_id) || record.form_id,
+    text: [who, ...parts].filter(Boolean).join(' · ') || t('list.untitled'),
+  };
 }
 
 /** The page to open a record in: its own form version, or — when the server no longer knows that
@@ -29,31 +35,61 @@ function formHref(record, versions) {
   return `/forms/${record.form_id}/${version}?record=${record.id}`;
 }
 
-async function renderRecords() {
-  const schools = await names('schools', 'code', 'name');
+const PAGE = 50;
+/** Where the next page of "All" starts (null: no more). */
+let nextPage = null;
+
+async function reference() {
   const versions = await store.getReference('forms');
-  const me = Number(document.body.dataset.userId);
-  let records = await store.allRecords();
-  records = records.filter((r) => r.origin !== 'server' || r.author_id === me || r.state !== 'synced');
-  if (filter === 'open') records = records.filter((r) => r.state !== 'synced');
-  records.sort((a, b) => String(b.updated_at).localeCompare(String(a.updated_at)));
-  $('record-list').replaceChildren(
-    ...records.map((r) =>
-      el(
-        'li',
-        { 'data-record-id': r.id, 'data-state': r.state },
-        el(
-          'a',
-          { href: formHref(r, versions) },
-          el('span', { class: `badge ${r.state}` }, t(`state.${r.state}`)),
-          el('strong', {}, title(r, schools)),
-          el('span', { class: 'muted' }, beDateTime(r.updated_at)),
-          r.receipt?.message ? el('span', { class: 'error' }, r.receipt.message) : null,
-        ),
-      ),
+  return {
+    versions,
+    schools: await names('schools', 'code', 'name'),
+    teachers: await names('teachers', 'id', 'name'),
+    forms: new Map(versions.map((f) => [f.form_id, f.title])),
+  };
+}
+
+/** @param {any} r @param {any} ref */
+function recordRow(r, ref) {
+  const { form, text } = title(r, ref);
+  return el(
+    'li',
+    { 'data-record-id': r.id, 'data-state': r.state },
+    el(
+      'a',
+      { href: formHref(r, ref.versions) },
+      el('span', { class: `badge ${r.state}` }, t(`state.${r.state}`)),
+      el('span', { class: 'record-title' }, el('strong', { 'data-form-title': '' }, form), ' ', text),
+      el('span', { class: 'muted' }, beDateTime(r.updated_at)),
+      r.receipt?.message ? el('span', { class: 'error' }, r.receipt.message) : null,
     ),
   );
-  $('record-empty').hidden = records.length > 0;
+}
+
+/** The records list, read through indexes: "to do" is every record not synced (state index); "All" is
+ * paged by last change (updated_at index), PAGE rows at a time. */
+async function renderRecords({ more = false } = {}) {
+  const ref = await reference();
+  const me = Number(document.body.dataset.userId);
+  let records;
+  if (filter === 'open') {
+    records = await store.recordsInStates(store.UNSYNCED);
+    records.sort((a, b) => String(b.updated_at).localeCompare(String(a.updated_at)));
+    nextPage = null;
+  } else {
+    const page = await store.recordsPage({
+      limit: PAGE,
+      before: more ? nextPage : null,
+      keep: (r) => r.origin !== 'server' || r.author_id === me || r.state !== 'synced',
+    });
+    records = page.records;
+    nextPage = page.next;
+  }
+  const rows = records.map((r) => recordRow(r, ref));
+  if (more) $('record-list').append(...rows);
+  else $('record-list').replaceChildren(...rows);
+  $('record-more').hidden = !nextPage;
+  $('record-empty').hidden = $('record-list').children.length > 0;
   const last = await store.getMeta('last_sync');
   $('last-sync').textContent = last ? beDateTime(last) : '–';
 }
@@ -72,7 +108,7 @@ async function renderOthers() {
 }
 
 async function exportUnsent() {
-  const unsent = (await store.allRecords()).filter((r) => r.state !== 'synced');
+  const unsent = await store.recordsInStates(store.UNSYNCED);
   const blob = new Blob([JSON.stringify({ exported_at: new Date().toISOString(), records: unsent }, null, 2)], {
     type: 'application/json',
   });
@@ -90,12 +126,14 @@ for (const button of document.querySelectorAll('[data-filter]')) {
   });
 }
 $('export-unsent').addEventListener('click', exportUnsent);
+$('record-more').addEventListener('click', () => renderRecords({ more: true }));
 window.addEventListener('nithet:records-changed', () => { renderRecords(); renderToday(); });
 window.addEventListener('nithet:storage', (event) => {
   const { persisted, usage, quota } = event.detail;
   const mb = (n) => (n / 1024 / 1024).toFixed(1);
   $('storage-info').textContent = `${t(persisted ? 'storage.persisted' : 'storage.not_persisted')} · ${t('storage.used')} ${mb(usage)} / ${mb(quota)} MB`;
 });
-renderToday();
-renderRecords();
-renderOthers();
+// What follows Today is shown once Today and the list are drawn: nothing moves under the user's finger.
+Promise.allSettled([renderToday(), renderRecords(), renderOthers()]).then(() => { delete $('home').dataset.drawing; });
+// Once the screen is drawn: old synced records leave the tablet (at most once a day).
+setTimeout(() => pruneTablet($('records').dataset.keepSince).catch((e) => console.warn('prune', e)), 2000);

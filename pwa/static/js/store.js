@@ -4,7 +4,7 @@
 // merged under another's session.
 import { databaseFor, signedInUser } from './accounts.js';
 
-export const DB_VERSION = 1;
+export const DB_VERSION = 2;
 
 /** Each step upgrades from version i to i + 1; never edit a step once released, add one. */
 const UPGRADES = [
@@ -16,6 +16,13 @@ const UPGRADES = [
     reference.createIndex('kind', 'kind');
     db.createObjectStore('blobs', { keyPath: 'sha256' });
     db.createObjectStore('meta', { keyPath: 'key' });
+  },
+  // Read only what a screen shows: a visit's records (Today), a school's records of one form (pickers,
+  // the previous reflection). Records without the key path's values are simply not in the index.
+  (/** @type {IDBDatabase} */ _db, /** @type {IDBTransaction} */ t) => {
+    const records = t.objectStore('records');
+    records.createIndex('visit_id', 'visit_id');
+    records.createIndex('form_school', ['form_id', 'answers.school']);
   },
 ];
 
@@ -50,7 +57,7 @@ export function open() {
     opening = (async () => databaseFor(account ?? pageAccount()))().then((name) => new Promise((resolve, reject) => {
       const req = indexedDB.open(name, DB_VERSION);
       req.onupgradeneeded = (event) => {
-        for (let v = event.oldVersion; v < DB_VERSION; v++) UPGRADES[v](req.result);
+        for (let v = event.oldVersion; v < DB_VERSION; v++) UPGRADES[v](req.result, req.transaction);
       };
       req.onsuccess = () => {
         const db = req.result;
@@ -89,6 +96,63 @@ export const putRecord = (record) => tx(['records'], 'readwrite', (t) => done(t.
 export const allRecords = () => tx(['records'], 'readonly', (t) => done(t.objectStore('records').getAll()));
 export const recordsByState = (state) =>
   tx(['records'], 'readonly', (t) => done(t.objectStore('records').index('state').getAll(state)));
+
+/** States of work not yet on the server: drafts, and finalized records waiting for (or refused by) a sync. */
+export const UNSYNCED = ['draft', 'pending', 'rejected', 'conflict'];
+
+/** Records in any of these states, through the state index (never a scan of every record). */
+export const recordsInStates = (states) =>
+  tx(['records'], 'readonly', async (t) => {
+    const index = t.objectStore('records').index('state');
+    return (await Promise.all(states.map((s) => done(index.getAll(s))))).flat();
+  });
+
+/** How many records are in each state, counted by the state index: `{draft: 2, pending: 1, …}`. */
+export const countByState = (states = UNSYNCED) =>
+  tx(['records'], 'readonly', async (t) => {
+    const index = t.objectStore('records').index('state');
+    const counts = await Promise.all(states.map((s) => done(index.count(s))));
+    return Object.fromEntries(states.map((s, i) => [s, counts[i]]));
+  });
+
+/** The records of these visits (Today), through the visit_id index. */
+export const recordsOfVisits = (visitIds) =>
+  tx(['records'], 'readonly', async (t) => {
+    const index = t.objectStore('records').index('visit_id');
+    return (await Promise.all(visitIds.map((id) => done(index.getAll(id))))).flat();
+  });
+
+/** A school's records of one form (the observation picker, the previous reflection). */
+export const recordsOfSchool = (formId, school) =>
+  tx(['records'], 'readonly', (t) =>
+    done(t.objectStore('records').index('form_school').getAll(IDBKeyRange.only([formId, school]))));
+
+/** Every record of one form, through the form_school index (records without a school are not in it). */
+export const recordsOfForm = (formId) =>
+  tx(['records'], 'readonly', (t) =>
+    done(t.objectStore('records').index('form_school').getAll(IDBKeyRange.bound([formId], [formId, []]))));
+
+/**
+ * One page of records, newest change first, through the updated_at index: up to `limit` records that
+ * `keep` accepts, updated before `before` (an ISO timestamp, or null for the newest). Resolves with the
+ * records and the `before` of the next page (null at the end).
+ * @param {{limit?: number, before?: ?string, keep?: (r: any) => boolean}} options
+ */
+export const recordsPage = ({ limit = 50, before = null, keep = () => true } = {}) =>
+  tx(['records'], 'readonly', (t) => new Promise((resolve, reject) => {
+    const range = before ? IDBKeyRange.upperBound(before, true) : null;
+    const req = t.objectStore('records').index('updated_at').openCursor(range, 'prev');
+    /** @type {any[]} */
+    const rows = [];
+    req.onerror = () => reject(req.error);
+    req.onsuccess = () => {
+      const cursor = req.result;
+      if (!cursor) { resolve({ records: rows, next: null }); return; }
+      if (keep(cursor.value)) rows.push(cursor.value);
+      if (rows.length >= limit) { resolve({ records: rows, next: cursor.value.updated_at }); return; }
+      cursor.continue();
+    };
+  }));
 
 /** Update a record inside one transaction: `change` gets the stored record (or undefined) and returns
  * the record to store, or null to leave it. */
@@ -153,3 +217,25 @@ export function clearPulled() {
     for (const id of await done(records.index('state').getAllKeys('synced'))) records.delete(id);
   });
 }
+
+/**
+ * Remove synced records last changed before `before` (ISO) unless `keep` has their id, in one transaction,
+ * through the updated_at index. Drafts and unsynced work are never touched (their state is not 'synced').
+ * Resolves with how many left the tablet.
+ * @param {string} before @param {Set<string>} keep
+ */
+export const pruneSynced = (before, keep) =>
+  tx(['records'], 'readwrite', (t) => new Promise((resolve, reject) => {
+    let removed = 0;
+    const req = t.objectStore('records').index('updated_at').openCursor(IDBKeyRange.upperBound(before, true));
+    req.onerror = () => reject(req.error);
+    req.onsuccess = () => {
+      const cursor = req.result;
+      if (!cursor) { resolve(removed); return; }
+      if (cursor.value.state === 'synced' && !keep.has(cursor.value.id)) {
+        cursor.delete();
+        removed += 1;
+      }
+      cursor.continue();
+    };
+  }));

@@ -179,9 +179,11 @@ export async function syncOnce({ appVersion = '', onProgress = undefined } = {})
   return locks ? locks.request('nithet-sync', run) : run();
 }
 
+/** Work on this tablet not yet on the server, counted by the state index: drafts (not finalized) apart from
+ * finalized records waiting to sync (pending, and those a sync refused: rejected, conflict). */
 export async function unsyncedCount() {
-  const all = await store.allRecords();
-  return all.filter((r) => r.state !== 'synced').length;
+  const n = await store.countByState();
+  return { drafts: n.draft, waiting: n.pending + n.rejected + n.conflict };
 }
 
 export { HttpError };

@@ -42,7 +42,7 @@ function classLabel(a) {
 
 /** @param {VisitPlan} plan */
 function earlierActions(plan) {
-  const heading = el('h4', {}, t('today.previous_actions'));
+  const heading = el('h3', {}, t('today.previous_actions'));
   if (!plan.previous) return [heading, el('p', { class: 'muted' }, t('today.previous_none'))];
   heading.append(' ', el('span', { class: 'muted small' }, beDate(plan.previous.date, 'medium')));
   const items = plan.previous.actions.map((a) =>
@@ -81,13 +81,13 @@ function visitCard(plan) {
     { class: 'visit-card', 'data-visit-id': visit.id, 'data-session': visit.session, 'aria-labelledby': `visit-${visit.id}` },
     el('div', { class: 'visit-head' },
       el('span', { class: `badge session ${visit.session}` }, t(`visit.${visit.session}`)),
-      el('h3', { id: `visit-${visit.id}` }, plan.school),
+      el('h2', { id: `visit-${visit.id}` }, plan.school),
       el('span', { class: 'muted' }, beDate(visit.date, 'medium'))),
-    el('h4', {}, t('today.my_classrooms')),
+    el('h3', {}, t('today.my_classrooms')),
     mine,
     others,
     ...earlierActions(plan),
-    el('h4', {}, t('today.school_forms')),
+    el('h3', {}, t('today.school_forms')),
     el('ul', { class: 'tasks' },
       taskRow(plan.reflection, { title: t('tool.reflection'), detail: closing }),
       taskRow(plan.policy, { title: t('tool.policy') }),
@@ -95,17 +95,31 @@ function visitCard(plan) {
   );
 }
 
-/** Render today's visits into #today-visits from IndexedDB (reference data and records). */
+/** The records Today needs, through indexes: those of today's visits and the reflections of their schools
+ * (the previous visit's actions). @param {import('./today.js').Visit[]} visits */
+async function recordsFor(visits) {
+  const schools = [...new Set(visits.map((v) => v.school_code))];
+  const [ofVisits, ...reflections] = await Promise.all([
+    store.recordsOfVisits(visits.map((v) => v.id)),
+    ...schools.map((code) => store.recordsOfSchool('reflection', code)),
+  ]);
+  const byId = new Map([...ofVisits, ...reflections.flat()].map((r) => [r.id, r]));
+  return [...byId.values()];
+}
+
+/** Render today's visits into #today-visits from IndexedDB (reference data and the records they need). */
 export async function renderToday() {
   const date = todayIso();
   $('today-date').textContent = beDate(date, 'full');
-  const [visits, records, forms, teachers, schools, users] = await Promise.all([
-    store.getReference('visits'), store.allRecords(), store.getReference('forms'),
+  const [allVisits, forms, teachers, schools, users] = await Promise.all([
+    store.getReference('visits'), store.getReference('forms'),
     store.getReference('teachers'), store.getReference('schools'), store.getReference('users'),
   ]);
+  const visits = allVisits.filter((v) => v.date === date);
+  const records = await recordsFor(visits);
   const me = Number(document.body.dataset.userId);
   const plans = dayPlan({ date, me, visits, records, forms, teachers, schools, users });
   $('today-visits').replaceChildren(...plans.map(visitCard));
   $('today-empty').hidden = plans.length > 0;
+  if (!performance.getEntriesByName('nithet:today').length) performance.mark('nithet:today');
 }
-

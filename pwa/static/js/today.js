@@ -5,7 +5,7 @@
 /**
  * @typedef {{observer_id: number, teacher_id: string, grade: ?string, room: ?string, hour: ?string}} Assignment
  * @typedef {{id: string, date: string, session: string, school_code: string, network_id: string,
- *   team: number[], assignments: Assignment[]}} Visit
+ *   team: number[], assignments: Assignment[], cancelled?: boolean}} Visit
  * @typedef {{id: string, form_id: string, form_version: number, state: string, visit_id: ?string,
  *   answers: Record<string, any>, updated_at: string, author_id?: number, origin?: string}} LocalRecord
  * @typedef {'none'|'draft'|'pending'|'synced'|'rejected'|'conflict'} TaskState
@@ -100,7 +100,7 @@ export function dayPlan({ date, me, visits, records, forms, teachers, schools, u
   const teacherName = new Map(teachers.map((t) => [t.id, t.name]));
   const userName = new Map(users.map((u) => [u.id, u.display_name]));
   const schoolName = new Map(schools.map((s) => [s.code, s.name]));
-  const today = visits.filter((v) => v.date === date);
+  const today = visits.filter((v) => v.date === date && !v.cancelled);
   const mineOnly = today.filter((v) => (v.team || []).includes(me));
   const shown = mineOnly.length ? mineOnly : today;
   shown.sort(

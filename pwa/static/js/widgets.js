@@ -2,6 +2,7 @@
 // snapshots and the 60-second reading grid. Each keeps its answer as JSON in a hidden input
 // (`input[data-json]` named like the field) and tells the form through `ctx.changed()`.
 // Timers use Date.now() and setInterval only, so tests can drive them with a fake clock.
+import { setupBeDate } from './datepicker.js';
 import { t } from './i18n.js';
 import { keepPhoto, photoUrl } from './photo.js';
 import { cleanText } from './text.js';
@@ -110,7 +111,7 @@ function setupSnapshots(widget, input, ctx, key) {
     const items = entries();
     list.replaceChildren(...items.map((e, i) => {
       const li = document.createElement('li');
-      li.textContent = `${i + 1}. ${e.at} · ${t('snap.activity')}: ${e.activity === 'yes' ? t('yes') : t('no')} · ${t('snap.off_task')}: ${e.off_task}`;
+      li.textContent = `${e.at} · ${t('snap.activity')}: ${e.activity === 'yes' ? t('yes') : t('no')} · ${t('snap.off_task')}: ${e.off_task}`;
       return li;
     }));
     const started = timer()?.start;
@@ -156,7 +157,9 @@ function setupSnapshots(widget, input, ctx, key) {
     tick();
   });
   for (const r of radios('[data-snap-activity], [data-snap-off]')) r.addEventListener('change', (e) => e.stopPropagation());
-  input.addEventListener('nithet:value', render);
+  // The saved snapshots arrive after the widget is set up (a reopened record): the next one is due from
+  // them, so an open prompt is recomputed whenever they change.
+  input.addEventListener('nithet:value', () => { due = null; render(); tick(); });
   setInterval(tick, 1000);
   render();
   tick();
@@ -164,7 +167,7 @@ function setupSnapshots(widget, input, ctx, key) {
 
 // ------------------------------------------------------------------ 60-second reading grid
 
-function setupGrid(widget, input, ctx) {
+function setupGrid(widget, input, ctx, key) {
   const limit = Number(widget.dataset.seconds);
   const firstRow = Number(widget.dataset.firstRow);
   const words = [...widget.querySelectorAll('[data-word]')];
@@ -191,8 +194,16 @@ function setupGrid(widget, input, ctx) {
       w.disabled = !(phase === 'running' || phase === 'marking');
     }
   };
+  // The running grid lives in the record's timers (start time and taps, autosaved), so a killed tab
+  // resumes it, or, past the time limit, asks for the last word read.
+  const keep = () => {
+    ctx.timers()[key] = { start: startedAt, wrong: [...wrong] };
+    ctx.changed();
+  };
+  const forget = () => { delete ctx.timers()[key]; };
   const finish = (attempted, stoppedEarly) => {
     clearInterval(clock);
+    forget();
     phase = 'done';
     const list = [...wrong].filter((i) => i < attempted).sort((a, b) => a - b);
     setValue(input, { wrong: list, attempted, seconds, stopped_early: stoppedEarly }, ctx);
@@ -231,19 +242,26 @@ function setupGrid(widget, input, ctx) {
       paint();
     }
   };
-  startBtn.addEventListener('click', () => {
-    wrong.clear();
+  const run = () => {
     phase = 'running';
-    startedAt = Date.now();
     status.textContent = t('grid.running');
+    clearInterval(clock);
     clock = setInterval(tick, 250);
     render();
+    tick();
+  };
+  startBtn.addEventListener('click', () => {
+    wrong.clear();
+    startedAt = Date.now();
+    run();
+    keep();
   });
   finishBtn.addEventListener('click', () => {
     seconds = Math.max(1, elapsed());
     finish(words.length, false);
   });
   resetBtn.addEventListener('click', () => {
+    forget();
     phase = 'ready';
     setValue(input, null, ctx);
     render();
@@ -255,6 +273,7 @@ function setupGrid(widget, input, ctx) {
       if (phase !== 'running') return;
       if (wrong.has(i)) wrong.delete(i); else wrong.add(i);
       paint();
+      keep();
       // Early stop: every word of the first row read wrong.
       let all = firstRow > 0;
       for (let k = 0; k < firstRow; k++) if (!wrong.has(k)) all = false;
@@ -267,9 +286,18 @@ function setupGrid(widget, input, ctx) {
   }
   input.addEventListener('nithet:value', render);
   render();
+  const saved = ctx.timers()[key];
+  if (saved?.start) {
+    startedAt = saved.start;
+    for (const i of saved.wrong || []) wrong.add(i);
+    run();
+  }
 }
 
-const SETUP = { photo: setupPhoto, confirmation: setupConfirmation, snapshots: setupSnapshots, reading_grid: setupGrid };
+const SETUP = {
+  photo: setupPhoto, confirmation: setupConfirmation, snapshots: setupSnapshots, reading_grid: setupGrid,
+  be_date: (/** @type {HTMLElement} */ widget) => setupBeDate(widget),
+};
 
 /** Wire every widget under `root` (the form, or a newly added repeat item). */
 export function setupWidgets(root, ctx) {

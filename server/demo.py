@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 import json
+import os
 import random
 from pathlib import Path
 from typing import Any

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
+import anyio.to_thread
 from litestar import Request, get, post
 from litestar.datastructures import UploadFile
 from litestar.enums import RequestEncodingType
@@ -14,8 +15,9 @@ from forms.loader import DefinitionError
 from forms.xlsform import XLSProblem
 from server.access import ADMINS, who
 from server.pages import page
-from server.publishing import Report, check_upload, publish_definition
+from server.publishing import Report, check_upload, definition_problem, publish_definition
 from server.shell import refresh_forms
+from sync.problems import N_
 from sync.scope import Actor
 
 MAX_UPLOAD = 2 * 1024 * 1024
@@ -38,15 +40,16 @@ async def check_definition(
     """Check an uploaded file and answer the report fragment; nothing is published here."""
     upload = data.get("definition")
     if not isinstance(upload, UploadFile):
-        report = Report(filename="", problems=[XLSProblem("file", None, None, "choose a file")])
+        report = Report(filename="", problems=[XLSProblem("file", None, None, N_("choose a file"))])
     else:
         content = await upload.read()
         if len(content) > MAX_UPLOAD:
             report = Report(
-                filename=upload.filename, problems=[XLSProblem("file", None, None, "the file is over 2 MB")]
+                filename=upload.filename, problems=[XLSProblem("file", None, None, N_("the file is over 2 MB"))]
             )
         else:
-            report = check_upload(upload.filename, content, request.app.state.forms)
+            forms = request.app.state.forms
+            report = await anyio.to_thread.run_sync(check_upload, upload.filename, content, forms)
     if request.headers.get("hx-request") != "true":
         return page(request, "admin/forms.html", versions=_versions(request), report=report, published=None)
     return page(request, "admin/_report.html", report=report, published=None)
@@ -61,7 +64,7 @@ async def publish_definition_route(
     try:
         form = await db.write(publish_definition, data.get("definition", ""))
     except DefinitionError as exc:
-        report = Report(filename=exc.source, problems=[XLSProblem(exc.source, None, exc.where, exc.problem)])
+        report = Report(filename=exc.source, problems=[definition_problem(exc)])
         return page(request, "admin/_report.html", report=report, published=None)
     refresh_forms(request.app.state)
     return page(request, "admin/_report.html", report=None, published=form)

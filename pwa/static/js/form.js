@@ -8,7 +8,7 @@ import { compileRule, truthy } from './rules.js';
 import * as store from './store.js';
 import { beDate, todayIso } from './thaidate.js';
 import { prefill } from './today.js';
-import { evidenceName, evidenceRequired, isEmpty, isRelevant, itemScope, validate, walk } from './validate.js';
+import { evidenceName, evidenceRequired, isEmpty, isRelevant, itemScope, offered, repeatCount, validate, walk } from './validate.js';
 import { setupWidgets } from './widgets.js';
 
 const form = JSON.parse(document.getElementById('form-def').textContent);
@@ -30,6 +30,8 @@ const wrapper = (key) => formEl.querySelector(`[data-field="${CSS.escape(key)}"]
 const inputs = (key) => [...formEl.elements].filter((e) => e.name === key);
 /** A validation path (`pupils[2].sex`) as the DOM key of its control (`pupils.2.sex`). */
 const keyOf = (path) => path.replace(/\[(\d+)\]\./g, '.$1.').replace(/\[(\d+)\]$/, '.$1');
+/** The time the record was finalized, for a meta `end` field. */
+let ending = null;
 
 /** Read one answer from the page by its DOM key, typed as the controls say. */
 function read(key) {
@@ -67,16 +69,22 @@ function write(key, value) {
 const itemsBox = (key) => formEl.querySelector(`[data-items-for="${CSS.escape(key)}"]`);
 const itemCount = (key) => itemsBox(key)?.children.length ?? 0;
 
+/** Put an item's index in place of its depth's placeholder, nested repeats' templates included. */
+function placeIndex(root, token, index) {
+  for (const el of [root, ...root.querySelectorAll('*')]) {
+    for (const attr of [...el.attributes]) {
+      if (attr.value.includes(token)) el.setAttribute(attr.name, attr.value.replaceAll(token, String(index)));
+    }
+    if (el.tagName === 'TEMPLATE') for (const inner of el.content.children) placeIndex(inner, token, index);
+  }
+}
+
 function addItemDom(key) {
   const box = itemsBox(key);
   const template = formEl.querySelector(`template[data-template-for="${CSS.escape(key)}"]`);
   const index = box.children.length;
   const item = /** @type {HTMLElement} */ (template.content.firstElementChild.cloneNode(true));
-  for (const el of [item, ...item.querySelectorAll('*')]) {
-    for (const attr of [...el.attributes]) {
-      if (attr.value.includes('__i__')) el.setAttribute(attr.name, attr.value.replaceAll('__i__', String(index)));
-    }
-  }
+  placeIndex(item, `__i${key.split('.').filter((part) => /^\d+$/.test(part)).length}__`, index);
   item.dataset.index = String(index);
   item.querySelector('[data-item-number]').textContent = String(index + 1);
   item.querySelector('[data-remove-item]').addEventListener('click', () => removeItem(key, index));
@@ -106,12 +114,52 @@ function updateRepeatButtons() {
 function removeItem(key, index) {
   if (!confirm(t('repeat.remove_confirm'))) return;
   const answers = collect();
-  const items = [...(answers[key] || [])];
+  const parts = key.split('.');
+  const last = /** @type {string} */ (parts.pop());
+  const parent = parts.reduce((o, part) => o?.[part], answers) || {};
+  const items = [...(parent[last] || [])];
   items.splice(index, 1);
-  record.answers = { ...answers, [key]: items };
-  if (!items.length) delete record.answers[key];
+  if (items.length) parent[last] = items;
+  else delete parent[last];
+  record.answers = answers;
   fill();
   onChange();
+}
+
+/** The scope of the repeat item(s) a DOM key is in (`hh.0.kids.1.age`: hh[0] then its kids[1]), or null. */
+function scopeOf(key, answers) {
+  const parts = key.split('.');
+  let obj = answers;
+  let scope = null;
+  for (let i = 0; i + 1 < parts.length && /^\d+$/.test(parts[i + 1]); i += 2) {
+    obj = (obj?.[parts[i]] || [])[Number(parts[i + 1])] || {};
+    scope = { ...(scope || {}), ...obj };
+  }
+  return scope;
+}
+
+/** A text with ${name} references filled in from the answers (ODK shows a choice by its name). */
+function interpolate(text, answers, item) {
+  return text.replace(/\$\{([^}\s]+)\}/g, (_, name) => {
+    const value = compileRule(`\${${name}}`).evaluate(answers, { item });
+    return isEmpty(value) ? '' : Array.isArray(value) ? value.join(', ') : String(value);
+  });
+}
+
+const deviceId = () => {
+  let id = localStorage.getItem('nithet-device-id');
+  if (!id) localStorage.setItem('nithet-device-id', (id = crypto.randomUUID()));
+  return id;
+};
+
+/** What the tablet records in a meta field (XLSForm start, end, today, deviceid, username). */
+function metaValue(field, current) {
+  if (field.meta === 'end') return ending ?? current;
+  if (!isEmpty(current)) return current;
+  if (field.meta === 'start') return record.created_at;
+  if (field.meta === 'today') return todayIso();
+  if (field.meta === 'deviceid') return deviceId();
+  return field.meta === 'username' ? formEl.dataset.username || null : null;
 }
 
 // ------------------------------------------------------------------ answers from the page
@@ -134,10 +182,12 @@ function collect() {
       shown.push({ field, key, item });
       if (field.kind === 'repeat') {
         const entries = [];
+        const wanted = repeatCount(field, answers, item, today);
+        if (wanted !== null && wanted !== itemCount(key)) setItemCount(key, wanted);
         for (let i = 0; i < itemCount(key); i++) {
           const entry = {};
           entries.push(entry);
-          visit(field.fields, `${key}.${i}.`, itemScope(field.fields, {}), entry, true);
+          visit(field.fields, `${key}.${i}.`, { ...(item || {}), ...itemScope(field.fields, {}) }, entry, true);
         }
         if (entries.length) target[field.name] = entries;
         continue;
@@ -146,7 +196,13 @@ function collect() {
       if (field.kind === 'calculate') {
         value = compileRule(field.calculate).evaluate(answers, { item, today });
         write(key, value);
-      } else value = read(key);
+      } else if (field.kind === 'meta') {
+        value = metaValue(field, read(key));
+        write(key, value);
+      } else {
+        if (field.choice_filter) filterChoices(field, key, answers, item, today);
+        value = read(key);
+      }
       if (!isEmpty(value)) {
         target[field.name] = value;
         if (item) item[field.name] = value;
@@ -161,6 +217,9 @@ function collect() {
     }
   };
   visit(topFields, '', null, answers, true);
+  for (const el of formEl.querySelectorAll('[data-interp]')) {
+    el.textContent = interpolate(el.dataset.interp, answers, scopeOf(el.closest('[data-field]')?.dataset.field || '', answers));
+  }
   for (const { field, key, item } of shown) {
     const scope = item || answers;
     if (field.kind === 'rating') {
@@ -179,6 +238,16 @@ function collect() {
   showFeedback(answers);
   updateRepeatButtons();
   return answers;
+}
+
+/** Show only the choices the field's choice filter keeps; a kept answer that is filtered out is cleared. */
+function filterChoices(field, key, answers, item, today) {
+  const keep = new Set(offered(form, field, answers, item, today).map((c) => c.value));
+  for (const input of inputs(key)) {
+    const shownNow = keep.has(input.value);
+    input.closest('label').hidden = !shownNow;
+    if (!shownNow) input.checked = false;
+  }
 }
 
 // ------------------------------------------------------------------ feedback summary
@@ -243,17 +312,32 @@ function showFeedback(answers) {
 
 // ------------------------------------------------------------------ problems, saving, state
 
+/** Show (or clear) the problem of one control; a constraint shows its message, its ${} filled in. */
+function showProblem(key, problem, answers) {
+  const err = $(`err-${key}`);
+  if (!err) return;
+  err.hidden = !problem;
+  err.closest('.field')?.classList.toggle('invalid', Boolean(problem));
+  if (!problem) return;
+  const message = problem.code === 'constraint' && err.dataset.constraintMessage;
+  err.textContent = message ? interpolate(message, answers, scopeOf(key, answers)) : t(`err.${problem.code}`);
+}
+
+/** On leaving a control, as ODK does: its constraint is checked and its message shown (or cleared). */
+function checkOnLeave(event) {
+  const key = event.target?.name;
+  if (!key || formEl.dataset.readonly === 'true') return;
+  const answers = collect();
+  const problem = validate(form, answers, { today: todayIso() }).find((p) => keyOf(p.field) === key && p.code === 'constraint');
+  const err = $(`err-${key}`);
+  if (problem || (err && !err.hidden)) showProblem(key, problem, answers);
+}
+
 function showProblems(problems) {
   for (const el of formEl.querySelectorAll('.error')) el.hidden = true;
   for (const el of formEl.querySelectorAll('.field.invalid')) el.classList.remove('invalid');
-  for (const p of problems) {
-    const key = keyOf(p.field);
-    const err = $(`err-${key}`);
-    if (!err) continue;
-    err.textContent = (p.code === 'constraint' && err.dataset.constraintMessage) || t(`err.${p.code}`);
-    err.hidden = false;
-    err.closest('.field')?.classList.add('invalid');
-  }
+  const answers = record.answers || {};
+  for (const p of problems) showProblem(keyOf(p.field), p, answers);
   const summary = $('error-summary');
   summary.hidden = problems.length === 0;
   summary.textContent = problems.length ? `${t('form.has_errors')} (${problems.length})` : '';
@@ -355,8 +439,10 @@ async function finalize() {
     $('save-state').textContent = t('photo.resizing');
     await Promise.allSettled([...work]);
   }
+  ending = new Date().toISOString();
   const answers = collect();
   const problems = validate(form, answers, { today: todayIso() });
+  record.answers = answers;
   showProblems(problems);
   if (problems.length) return;
   record.answers = answers;
@@ -514,6 +600,7 @@ async function init() {
   fill();
   showState();
   formEl.addEventListener('input', onChange);
+  formEl.addEventListener('focusout', checkOnLeave);
   formEl.addEventListener('change', async (event) => {
     if (event.target.dataset?.picker === 'school') {
       record.answers = collect();

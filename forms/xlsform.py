@@ -207,9 +207,9 @@ def import_xlsform(data: bytes, *, filename: str = "form.xlsx") -> tuple[FormDef
         survey = workbook_to_json(raw, form_name=None, fallback_form_name=form_id, warnings=[])
     except PyXFormError as exc:
         found = ROW.search(str(exc))
-        sheets.problems.append(
-            XLSProblem("survey", int(found[1]) if found else None, None, N_("pyxform: {detail}"), {"detail": str(exc)})
-        )
+        row = int(found[1]) if found else None
+        if row is None or all(p.row != row for p in sheets.problems):  # not what the sheet check found already
+            sheets.problems.append(XLSProblem("survey", row, None, N_("pyxform: {detail}"), {"detail": str(exc)}))
         raise XLSFormError(sheets.problems) from None
     if sheets.problems:
         raise XLSFormError(sheets.problems)

@@ -104,15 +104,16 @@ class Sheets:
         self.notices.append(XLSProblem(sheet, row, None, message, {k: str(v) for k, v in params.items()}))
 
     def check(self) -> None:
-        survey = list(enumerate(self.data.survey, start=2))
-        choices = list(enumerate(self.data.choices, start=2))
+        survey = list(enumerate(self.data.survey or [], start=2))
+        choices = list(enumerate(self.data.choices or [], start=2))
+        settings = list(enumerate(self.data.settings or [], start=2))
         if len(survey) > MAX_SURVEY_ROWS or len(choices) > MAX_CHOICE_ROWS:
             self.add("survey", None, None, N_("the workbook is too large: at most {survey} survey rows and "
                      "{choices} choice rows"), survey=MAX_SURVEY_ROWS, choices=MAX_CHOICE_ROWS)  # fmt: skip
             return
         self._columns("survey", survey, self._survey_column)
         self._columns("choices", choices, self._choice_column)
-        self._columns("settings", list(enumerate(self.data.settings, start=2)), self._settings_column)
+        self._columns("settings", settings, self._settings_column)
         names = self._names(survey)
         for number, row in survey:
             self._type(number, row)
@@ -121,7 +122,7 @@ class Sheets:
                 column = SURVEY_ALIASES.get(column, column)
                 if column in RULE_COLUMNS and not (column == "required" and _yes_no(value) is not None):
                     self._rule("survey", number, header, str(value), names, choice=column == "choice_filter")
-        for number, row in enumerate(self.data.settings, start=2):
+        for number, row in settings:
             if row.get("instance_name"):
                 self._rule("settings", number, "instance_name", str(row["instance_name"]), names)
             version = str(row.get("version", "1")).strip()

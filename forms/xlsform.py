@@ -83,7 +83,7 @@ class _Mapper:
         self.problems = sheets.problems
 
     def fields(self, nodes: list[dict[str, Any]]) -> tuple[Field, ...]:
-        out = []
+        out: list[Field] = []
         for node in nodes:
             if node.get("name") == "meta" and node.get("type") == "group":
                 out.extend(self.fields([n for n in node.get("children", []) if n.get("name") not in SKIPPED]))
@@ -195,7 +195,9 @@ def import_xlsform(data: bytes, *, filename: str = "form.xlsx") -> tuple[FormDef
         raw = get_xlsform(io.BytesIO(data))
         letters = column_letters(openpyxl.load_workbook(io.BytesIO(data), read_only=True))
     except PyXFormError as exc:
-        raise XLSFormError([XLSProblem("workbook", None, None, N_("pyxform: {detail}"), {"detail": str(exc)})])
+        raise XLSFormError(
+            [XLSProblem("workbook", None, None, N_("pyxform: {detail}"), {"detail": str(exc)})]
+        ) from None
     except Exception as exc:  # any unreadable file: a zip error, not a workbook …
         raise XLSFormError(
             [XLSProblem("workbook", None, None, N_("not an .xlsx workbook: {detail}"), {"detail": str(exc)})]
@@ -208,8 +210,12 @@ def import_xlsform(data: bytes, *, filename: str = "form.xlsx") -> tuple[FormDef
     except PyXFormError as exc:
         found = ROW.search(str(exc))
         row = int(found[1]) if found else None
-        if row is None or all(p.row != row for p in sheets.problems):  # not what the sheet check found already
-            sheets.problems.append(XLSProblem("survey", row, None, N_("pyxform: {detail}"), {"detail": str(exc)}))
+        if row is None or all(
+            p.row != row for p in sheets.problems
+        ):  # not what the sheet check found already
+            sheets.problems.append(
+                XLSProblem("survey", row, None, N_("pyxform: {detail}"), {"detail": str(exc)})
+            )
         raise XLSFormError(sheets.problems) from None
     if sheets.problems:
         raise XLSFormError(sheets.problems)
@@ -221,7 +227,9 @@ def import_xlsform(data: bytes, *, filename: str = "form.xlsx") -> tuple[FormDef
     if not any(f.kind == "school" for f in fields):
         school = Field(name="school", kind="school", label=Label("โรงเรียน", "School"), required=True)
         fields = (school, *fields)
-        sheets.notice("survey", None, N_("no question named 'school': a required school field was added at the start"))
+        sheets.notice(
+            "survey", None, N_("no question named 'school': a required school field was added at the start")
+        )
     form = FormDef(
         id=str(survey.get("id_string") or form_id).strip().lower().replace("-", "_"),
         version=int(str(survey.get("version") or "1")),

@@ -158,12 +158,16 @@ class Sheets:
     @staticmethod
     def _choice_column(header: str) -> str:
         column, _ = base_column(header)
-        return "unsupported" if column in CHOICE_MEDIA or column == "media" else "ok"  # others: filter columns
+        return (
+            "unsupported" if column in CHOICE_MEDIA or column == "media" else "ok"
+        )  # others: filter columns
 
     @staticmethod
     def _settings_column(header: str) -> str:
         column = header.strip().lower()
-        return "ok" if column in SETTINGS_COLUMNS else "ignored" if column in SETTINGS_IGNORED else "unsupported"
+        return (
+            "ok" if column in SETTINGS_COLUMNS else "ignored" if column in SETTINGS_IGNORED else "unsupported"
+        )
 
     def _names(self, survey: list[tuple[int, dict[str, Any]]]) -> set[str]:
         names: set[str] = set()
@@ -183,7 +187,13 @@ class Sheets:
 
     def _type(self, number: int, row: dict[str, Any]) -> None:
         kind = " ".join(str(row.get("type", "")).split())
-        if not kind or kind in PLAIN_TYPES or kind in META_TYPES or STRUCTURE.match(kind) or SELECT.match(kind):
+        if (
+            not kind
+            or kind in PLAIN_TYPES
+            or kind in META_TYPES
+            or STRUCTURE.match(kind)
+            or SELECT.match(kind)
+        ):
             if ("appearance" in row) and not all(a in APPEARANCES for a in str(row["appearance"]).split()):
                 self.add("survey", number, "appearance", N_("appearance {value!r} is not supported: remove it or "
                          "use minimal, horizontal or field-list"), value=row["appearance"])  # fmt: skip
@@ -196,7 +206,9 @@ class Sheets:
         else:
             self.add("survey", number, "type", N_("type {kind!r} is not supported"), kind=kind)
 
-    def _rule(self, sheet: str, number: int, header: str, source: str, names: set[str], choice: bool = False) -> None:
+    def _rule(
+        self, sheet: str, number: int, header: str, source: str, names: set[str], choice: bool = False
+    ) -> None:
         bare = STRING.sub("''", source)
         unknown = sorted({m[1] for m in FUNCTION.finditer(bare)} - set(_ARITY) - WORDS)
         if unknown:
@@ -219,7 +231,13 @@ class Sheets:
 
 def _yes_no(value: Any) -> bool | None:
     text = str(value).strip().lower()
-    return True if text in ("yes", "true", "true()") else False if text in ("no", "false", "false()", "") else None
+    return (
+        True
+        if text in ("yes", "true", "true()")
+        else False
+        if text in ("no", "false", "false()", "")
+        else None
+    )
 
 
 def column_letters(workbook: Any) -> dict[str, dict[str, str]]:

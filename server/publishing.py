@@ -38,14 +38,18 @@ def check_upload(filename: str, data: bytes, published: dict[tuple[str, int], An
         else:
             return Report(
                 filename=name,
-                problems=[XLSProblem("file", None, None, N_("upload a .toml definition or an .xlsx XLSForm"))],
+                problems=[
+                    XLSProblem("file", None, None, N_("upload a .toml definition or an .xlsx XLSForm"))
+                ],
             )
     except XLSFormError as exc:
         return Report(filename=name, problems=exc.problems)
     except DefinitionError as exc:
         return Report(filename=name, problems=[definition_problem(exc)])
     except UnicodeDecodeError:
-        return Report(filename=name, problems=[XLSProblem("file", None, None, N_("the file is not UTF-8 text"))])
+        return Report(
+            filename=name, problems=[XLSProblem("file", None, None, N_("the file is not UTF-8 text"))]
+        )
     return Report(
         filename=name,
         notices=notices,
@@ -56,7 +60,9 @@ def check_upload(filename: str, data: bytes, published: dict[tuple[str, int], An
 
 
 def definition_problem(exc: DefinitionError) -> XLSProblem:
-    return XLSProblem(exc.source, None, None, N_("{where}: {problem}"), {"where": exc.where, "problem": exc.problem})
+    return XLSProblem(
+        exc.source, None, None, N_("{where}: {problem}"), {"where": exc.where, "problem": exc.problem}
+    )
 
 
 def publish_definition(db: sqlite_utils.Database, definition: str) -> FormDef:

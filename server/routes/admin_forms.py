@@ -45,7 +45,8 @@ async def check_definition(
         content = await upload.read()
         if len(content) > MAX_UPLOAD:
             report = Report(
-                filename=upload.filename, problems=[XLSProblem("file", None, None, N_("the file is over 2 MB"))]
+                filename=upload.filename,
+                problems=[XLSProblem("file", None, None, N_("the file is over 2 MB"))],
             )
         else:
             forms = request.app.state.forms

@@ -22,7 +22,9 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 def publish(live_server: LiveServer, name: str, data: bytes) -> None:
     admin = live_server.client("admin")
-    r = admin.post("/admin/forms/check", files={"definition": (name, data, XLSX)}, headers={"hx-request": "true"})
+    r = admin.post(
+        "/admin/forms/check", files={"definition": (name, data, XLSX)}, headers={"hx-request": "true"}
+    )
     found = re.search(r'name="definition" value="([^"]*)"', r.text)
     assert found, r.text
     r = admin.post("/admin/forms/publish", data={"definition": html.unescape(found[1])})
@@ -76,7 +78,9 @@ def test_cascading_select_and_nested_repeat_behave_as_in_odk(browser: Any, live_
         page.fill(sel("f-household.0.head"), "สมชาย")
         page.fill(sel("f-household.0.members"), "2")
         assert page.inner_text(sel("f-household.0.members-label")) == "สมาชิกใน สมชาย"
-        wait_until(page, "document.querySelectorAll('[data-items-for=\"household.0.member\"] > li').length === 2")
+        wait_until(
+            page, "document.querySelectorAll('[data-items-for=\"household.0.member\"] > li').length === 2"
+        )
         page.fill(sel("f-household.0.member.0.member_name"), "ดาว")
         page.fill(sel("f-household.0.member.0.age"), "10")
         assert page.inner_text(sel("f-household.0.member.0.age-label")) == "อายุของ ดาว"
@@ -99,9 +103,13 @@ def test_cascading_select_and_nested_repeat_behave_as_in_odk(browser: Any, live_
     finally:
         tablet.close()
     db = sqlite3.connect(live_server.db_path)
-    survey = json.loads(db.execute("SELECT answers FROM records WHERE form_id = 'school_survey'").fetchone()[0])
+    survey = json.loads(
+        db.execute("SELECT answers FROM records WHERE form_id = 'school_survey'").fetchone()[0]
+    )
     assert (survey["district"], survey["school_pick"], survey["per_class"]) == ("ud_muang", "s3", 20)
     assert survey["start"] <= survey["end"] and len(survey["deviceid"]) == 36
-    roster = json.loads(db.execute("SELECT answers FROM records WHERE form_id = 'household_roster'").fetchone()[0])
+    roster = json.loads(
+        db.execute("SELECT answers FROM records WHERE form_id = 'household_roster'").fetchone()[0]
+    )
     assert roster["people"] == 3 and [len(h["member"]) for h in roster["household"]] == [2, 1]
     assert roster["household"][0]["member"][0] == {"member_name": "ดาว", "age": 10, "in_school": "yes"}

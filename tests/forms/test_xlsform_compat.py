@@ -30,39 +30,89 @@ SUPPORTED: dict[str, tuple[list[list[Any]], list[str], list[list[Any]] | None]] 
     "calculate": ([["integer", "a", "A"], ["calculate", "c", "", "${a} * 2"]], ["calculation"], None),
     "group": ([["begin_group", "g", "G"], ["text", "a", "A"], ["end_group"]], [], None),
     "group (spaced)": ([["begin group", "g", "G"], ["text", "a", "A"], ["end group"]], [], None),
-    "nested group": ([["begin_group", "g", "G"], ["begin_group", "h", "H"], ["text", "a", "A"], ["end_group"],
-                      ["end_group"]], [], None),  # fmt: skip
+    "nested group": (
+        [
+            ["begin_group", "g", "G"],
+            ["begin_group", "h", "H"],
+            ["text", "a", "A"],
+            ["end_group"],
+            ["end_group"],
+        ],
+        [],
+        None,
+    ),
     "repeat": ([["begin_repeat", "r", "R"], ["text", "a", "A"], ["end_repeat"]], [], None),
-    "nested repeat": ([["begin_repeat", "r", "R"], ["begin_repeat", "s", "S"], ["text", "a", "A"],
-                       ["end_repeat"], ["end_repeat"]], [], None),  # fmt: skip
-    "repeat_count": ([["integer", "n", "N"], ["begin_repeat", "r", "R", "${n}"], ["text", "a", "A"],
-                      ["end_repeat"]], ["repeat_count"], None),  # fmt: skip
+    "nested repeat": (
+        [
+            ["begin_repeat", "r", "R"],
+            ["begin_repeat", "s", "S"],
+            ["text", "a", "A"],
+            ["end_repeat"],
+            ["end_repeat"],
+        ],
+        [],
+        None,
+    ),
+    "repeat_count": (
+        [["integer", "n", "N"], ["begin_repeat", "r", "R", "${n}"], ["text", "a", "A"], ["end_repeat"]],
+        ["repeat_count"],
+        None,
+    ),
     "relevant": ([["integer", "n", "N"], ["text", "a", "A", "${n} > 2"]], ["relevant"], None),
     "required yes": ([["text", "a", "A", "yes"]], ["required"], None),
     "required rule": ([["integer", "n", "N"], ["text", "a", "A", "${n} > 2"]], ["required"], None),
-    "constraint and message": ([["integer", "a", "A", ". < 10", "ต้องน้อยกว่า 10"]],
-                               ["constraint", "constraint_message"], None),  # fmt: skip
+    "constraint and message": (
+        [["integer", "a", "A", ". < 10", "ต้องน้อยกว่า 10"]],
+        ["constraint", "constraint_message"],
+        None,
+    ),
     "hint": ([["text", "a", "A", "a hint"]], ["hint"], None),
-    "choice_filter": ([["select_one province", "p", "P"], ["select_one district", "d", "D", "province=${p}"]],
-                      ["choice_filter"], GEOGRAPHY),  # fmt: skip
-    "choice_filter on the form's own list": ([["select_multiple yn", "a", "A"],
-                                              ["select_one yn", "b", "B", "selected(${a}, name)"]],
-                                             ["choice_filter"], YN),  # fmt: skip
-    "meta start end today deviceid username": ([*META_ROWS, ["username", "username"], ["text", "a", "A"]], [], None),
+    "choice_filter": (
+        [["select_one province", "p", "P"], ["select_one district", "d", "D", "province=${p}"]],
+        ["choice_filter"],
+        GEOGRAPHY,
+    ),
+    "choice_filter on the form's own list": (
+        [["select_multiple yn", "a", "A"], ["select_one yn", "b", "B", "selected(${a}, name)"]],
+        ["choice_filter"],
+        YN,
+    ),
+    "meta start end today deviceid username": (
+        [*META_ROWS, ["username", "username"], ["text", "a", "A"]],
+        [],
+        None,
+    ),
     "appearance minimal": ([["select_one yn", "a", "A", "minimal"]], ["appearance"], YN),
     "appearance horizontal": ([["select_one yn", "a", "A", "horizontal"]], ["appearance"], YN),
-    "appearance field-list": ([["begin_group", "g", "G", "field-list"], ["text", "a", "A"], ["end_group"]],
-                              ["appearance"], None),  # fmt: skip
+    "appearance field-list": (
+        [["begin_group", "g", "G", "field-list"], ["text", "a", "A"], ["end_group"]],
+        ["appearance"],
+        None,
+    ),
     "label in ${}": ([["text", "a", "A"], ["note", "b", "You said ${a}"]], [], None),
-    "functions": ([["integer", "a", "A"], ["date", "d", "D"], ["calculate", "c", "",
-                   "concat(if(${a} > 1, 'm', 'o'), coalesce(${a}, 0), round(${a} div 3, 1), int(${a}), "
-                   "string-length(${a}), date(${d} + 7), today() - ${d})"],
-                   ["text", "t", "T", "regex(., '[0-9]{5}')"],
-                   ["select_multiple yn", "s", "S", "count-selected(.) < 2"]],
-                  ["calculation"], YN),  # fmt: skip
+    "functions": (
+        [
+            ["integer", "a", "A"],
+            ["date", "d", "D"],
+            [
+                "calculate",
+                "c",
+                "",
+                "concat(if(${a} > 1, 'm', 'o'), coalesce(${a}, 0), round(${a} div 3, 1), int(${a}), "
+                "string-length(${a}), date(${d} + 7), today() - ${d})",
+            ],
+            ["text", "t", "T", "regex(., '[0-9]{5}')"],
+            ["select_multiple yn", "s", "S", "count-selected(.) < 2"],
+        ],
+        ["calculation"],
+        YN,
+    ),
     "upper-case names": ([["text", "HouseholdName", "A"], ["integer", "Age-1", "B"]], [], None),
-    "required_message (read, no effect)": ([["text", "a", "A", "yes", "please"]], ["required", "required_message"],
-                                           None),  # fmt: skip
+    "required_message (read, no effect)": (
+        [["text", "a", "A", "yes", "please"]],
+        ["required", "required_message"],
+        None,
+    ),
 }
 
 #: name → (survey rows after the header, extra headers, choices, what the problem names, its column).
@@ -80,25 +130,47 @@ UNSUPPORTED: dict[str, tuple[list[list[Any]], list[str], list[list[Any]] | None,
     "rank": ([["rank yn", "a", "A"]], [], YN, "rank yn", "A"),
     "acknowledge": ([["acknowledge", "a", "A"]], [], None, "acknowledge", "A"),
     "hidden": ([["hidden", "a", "A"]], [], None, "hidden", "A"),
-    "select_one_from_file": ([["select_one_from_file x.csv", "a", "A"]], [], None, "select_one_from_file", "A"),
+    "select_one_from_file": (
+        [["select_one_from_file x.csv", "a", "A"]],
+        [],
+        None,
+        "select_one_from_file",
+        "A",
+    ),
     "or_other": ([["select_one yn or_other", "a", "A"]], [], YN, "or_other", "A"),
     "default": ([["text", "a", "A", "x"]], ["default"], None, "'default'", "D"),
     "media": ([["text", "a", "A", "a.png"]], ["media::image"], None, "'media::image'", "D"),
     "parameters": ([["integer", "a", "A", "start=1"]], ["parameters"], None, "'parameters'", "D"),
     "guidance_hint": ([["text", "a", "A", "g"]], ["guidance_hint"], None, "'guidance_hint'", "D"),
     "trigger": ([["text", "a", "A", "${a}"]], ["trigger"], None, "'trigger'", "D"),
-    "pulldata": ([["calculate", "c", "", "pulldata('f', 'a', 'b', 'c')"]], ["calculation"], None, "pulldata()",
-                 "D"),  # fmt: skip
+    "pulldata": (
+        [["calculate", "c", "", "pulldata('f', 'a', 'b', 'c')"]],
+        ["calculation"],
+        None,
+        "pulldata()",
+        "D",
+    ),
     "once": ([["calculate", "c", "", "once(today())"]], ["calculation"], None, "once()", "D"),
-    "jr:choice-name": ([["select_one yn", "a", "A"], ["calculate", "c", "", "jr:choice-name(${a}, '${a}')"]],
-                       ["calculation"], YN, "jr:choice-name()", "D"),  # fmt: skip
-    "XPath path": ([["integer", "a", "A"], ["text", "b", "B", "/data/a > 1"]], ["relevant"], None, "XPath", "D"),
+    "jr:choice-name": (
+        [["select_one yn", "a", "A"], ["calculate", "c", "", "jr:choice-name(${a}, '${a}')"]],
+        ["calculation"],
+        YN,
+        "jr:choice-name()",
+        "D",
+    ),
+    "XPath path": (
+        [["integer", "a", "A"], ["text", "b", "B", "/data/a > 1"]],
+        ["relevant"],
+        None,
+        "XPath",
+        "D",
+    ),
     "appearance signature": ([["text", "a", "A", "signature"]], ["appearance"], None, "signature", "D"),
 }
 
 
 def _workbook(rows: list[list[Any]], extra: list[str], choices: list[list[Any]] | None) -> bytes:
-    return xlsform([H + extra, *rows], choices)
+    return xlsform([[*H, *extra], *rows], choices)
 
 
 @pytest.mark.parametrize("name", SUPPORTED)
@@ -123,7 +195,7 @@ def test_every_problem_in_one_upload_without_noise() -> None:
     """Problems in many rows and sheets come back together; an unsupported column is one problem, not one per
     cell; choice columns used by a filter are no problem at all."""
     data = xlsform(
-        [H + ["default", "relevant"],
+        [[*H, "default", "relevant"],
          ["geopoint", "where", "Where", "x"],
          ["text", "a.b", "Dotted", "y"],
          ["integer", "n", "N", "", "${missing} > 1"],

@@ -54,7 +54,7 @@ def cascading_survey() -> bytes:
             ["select_one province", "province", "จังหวัด", "Province", "", "yes", "", "", "", "", "", "", "minimal"],
             ["select_one district", "district", "อำเภอใน ${province}", "District in ${province}", "", "yes", "",
              "", "", "", "province = ${province}"],
-            ["select_one school_list", "school_pick", "โรงเรียน", "School", "", "yes", "", "", "", "", 
+            ["select_one school_list", "school_pick", "โรงเรียน", "School", "", "yes", "", "", "", "",
              "province = ${province} and district = ${district}"],
             ["integer", "pupils", "จำนวนนักเรียนของ ${school_pick}", "Pupils at ${school_pick}", "", "yes", "",
              ". > 0 and . < 2000", "จำนวนนักเรียนต้องอยู่ระหว่าง 1 ถึง 1999 (ตอบ ${pupils})"],

@@ -11,6 +11,7 @@ import sqlite_utils
 from forms.loader import DefinitionError, check, load_text
 from forms.model import FormDef
 from forms.xlsform import XLSFormError, XLSProblem, import_xlsform
+from server.lifecycle import start_as_draft
 from server.reference import publish_form
 from sync.problems import N_
 
@@ -65,13 +66,15 @@ def definition_problem(exc: DefinitionError) -> XLSProblem:
     )
 
 
-def publish_definition(db: sqlite_utils.Database, definition: str) -> FormDef:
-    """Decode and check again (the browser carried it), then publish; raises DefinitionError."""
+def publish_definition(db: sqlite_utils.Database, definition: str, by: str = "") -> FormDef:
+    """Decode and check again (the browser carried it), then publish (a new form as a draft, see
+    server/lifecycle.py); raises DefinitionError."""
     try:
         form = msgspec.json.decode(definition, type=FormDef)
     except (msgspec.ValidationError, msgspec.DecodeError) as exc:
         raise DefinitionError("upload", "structure", str(exc)) from None
     check(form, source=f"{form.id} v{form.version}")
+    start_as_draft(db, form.id, by)
     if not publish_form(db, form):
         raise DefinitionError(
             f"{form.id} v{form.version}", "version", "this version is already published; raise the version"

@@ -15,7 +15,7 @@ from typing import Any
 import msgspec
 import sqlite_utils
 
-from forms.model import FormDef
+from forms.model import FormDef, Label
 from forms.validate import validate
 from sync import scores
 from sync.attachments import link_attachments, missing_attachments
@@ -24,6 +24,8 @@ from sync.scope import OBSERVER_ROLES, Actor
 from sync.wire import PushBatch, Receipt, RecordPush, RecordView
 
 FormLookup = Callable[[str, int], FormDef | None]
+#: What a FormLookup answers for a form that takes no more records (closed: server/lifecycle.py).
+CLOSED = FormDef(id="closed", version=1, title=Label("closed"), sections=())
 
 
 def next_seq(db: sqlite_utils.Database) -> int:
@@ -193,8 +195,8 @@ def _apply_one(
     if actor.role not in OBSERVER_ROLES:
         return rejected(rid, rev, "forbidden")
     form = forms(record.form_id, record.form_version)
-    if form is None:
-        return rejected(rid, rev, "unknown_form")
+    if form is None or form is CLOSED:
+        return rejected(rid, rev, "unknown_form" if form is None else "form_closed")
     school_field = form.school_field()
     school_code = record.answers.get(school_field.name) if school_field else None
     if not isinstance(school_code, str):

@@ -116,6 +116,11 @@ def test_xlsform_published_filled_offline_and_synced(browser: Any, live_server: 
             raise AssertionError(admin.inner_html("#report") + admin.url + str(seen[-8:])) from None
         admin.click("#publish")
         admin.locator("#published").wait_for()
+        admin.locator("#draft-note").wait_for()  # a new form is a draft until the admin publishes it
+        admin.goto(f"{url}/admin/forms")
+        admin.locator("#state-learning_spaces input[name=state][value=published]").dispatch_event("click")
+        admin.click('[data-save-state="learning_spaces"]')
+        admin.locator('#state-learning_spaces[data-state="published"]').wait_for()
     finally:
         admin_ctx.close()
 

@@ -29,6 +29,12 @@ def publish(live_server: LiveServer, name: str, data: bytes) -> None:
     assert found, r.text
     r = admin.post("/admin/forms/publish", data={"definition": html.unescape(found[1])})
     assert 'id="published"' in r.text, r.text
+    form_id = re.search(r"บันทึกแล้ว: (\w+) v", r.text)[1]  # type: ignore[index]
+    r = admin.post(f"/admin/forms/{form_id}/state", data={"state": "published"})
+    assert (
+        f'id="state-{form_id}" method="post" action="/admin/forms/{form_id}/state" data-state="published"'
+        in r.text
+    )
 
 
 def chip(page: Any, name: str, value: str) -> Any:

@@ -427,9 +427,17 @@ async function resolve(answers) {
   requestSync('resolve');
 }
 
+/** The record's title in the lists (XLSForm instance_name), or null. */
+function instanceName(answers) {
+  if (!form.instance_name) return null;
+  const value = compileRule(form.instance_name).evaluate(answers, { today: todayIso() });
+  return isEmpty(value) ? null : String(value);
+}
+
 function onChange() {
   if (record.state === 'pending' || record.state === 'synced') return;
   record.answers = collect();
+  record.title = instanceName(record.answers);
   if (record.state === 'rejected') record.state = 'draft';
   save();
 }
@@ -443,6 +451,7 @@ async function finalize() {
   const answers = collect();
   const problems = validate(form, answers, { today: todayIso() });
   record.answers = answers;
+  record.title = instanceName(answers);
   showProblems(problems);
   if (problems.length) return;
   record.answers = answers;

@@ -14,6 +14,7 @@ async function names(kind, keyField, labelField) {
 }
 
 function title(record, schools) {
+  if (record.title) return record.title; // the form's instance_name, computed by the form page
   const a = record.answers || {};
   const parts = [schools.get(a.school) || a.school, a.topic, a.visit_date ? beDate(a.visit_date, 'medium') : null];
   return parts.filter(Boolean).join(' · ') || t('list.untitled');

@@ -108,7 +108,9 @@ def test_cascading_select_and_nested_repeat_behave_as_in_odk(browser: Any, live_
         wait_state(page, "synced")
         page.goto(f"{live_server.url}/")
         page.click("[data-filter=all]")
-        wait_until(page, "document.getElementById('record-list').innerText.includes('s3 120')")  # instance_name
+        wait_until(
+            page, "document.getElementById('record-list').innerText.includes('s3 120')"
+        )  # instance_name
     finally:
         tablet.close()
     db = sqlite3.connect(live_server.db_path)

@@ -4,10 +4,14 @@ its sheet, row and column. Then whole forms that combine them."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from forms.rules import compile_rule
 from forms.validate import validate
 from forms.xlsform import XLSFormError, form_id_from, import_xlsform
 from forms.xlsform_sheets import MAX_SURVEY_ROWS
@@ -278,3 +282,40 @@ def test_household_roster_nested_repeat_counts() -> None:
     assert [(p.field, p.code) for p in validate(form, answers)] == [("household[0].member", "items")]
     answers["household"][0]["member"].append({"member_name": "ข", "age": 10, "in_school": "yes"})
     assert validate(form, answers) == []
+
+
+CELLS = st.one_of(
+    st.sampled_from(["text", "integer", "select_one yn", "begin_group", "end_group", "begin_repeat", "end_repeat",
+                     "geopoint", "calculate", "note", "today", "", "select_multiple nope", "range"]),
+    st.sampled_from(["${a}", ". > 1", "${a} +", "foo(1)", "/data/a", "concat(${a}, 'x')", "yes", "no", "a.b"]),
+    st.text(st.characters(blacklist_categories=("Cc", "Cs")), max_size=12),
+    st.integers(-5, 5),
+)  # fmt: skip
+
+
+@settings(max_examples=60, deadline=None, derandomize=True)
+@given(st.lists(st.lists(CELLS, min_size=3, max_size=6), min_size=1, max_size=8))
+def test_any_workbook_publishes_or_is_reported(rows: list[list[Any]]) -> None:
+    """Whatever is in the cells: a checked form, or problems at places of the workbook; never a crash."""
+    data = xlsform([["type", "name", "label", "relevant", "calculation", "appearance"], *rows], YN)
+    try:
+        form, _ = import_xlsform(data, filename="fuzz.xlsx")
+    except XLSFormError as exc:
+        assert exc.problems and all(
+            p.sheet in ("survey", "choices", "settings", "workbook") for p in exc.problems
+        )
+        assert all(p.text() for p in exc.problems)
+    else:
+        assert form.field("school") is not None
+
+
+@given(st.dates(min_value=dt.date(1, 1, 1), max_value=dt.date(9999, 12, 31)), st.integers(-400, 400))
+def test_dates_are_days_both_ways(day: dt.date, shift: int) -> None:
+    text = day.isoformat()
+    assert compile_rule("date(number(${d}))").evaluate({"d": text}) == text
+    moved = compile_rule("date(${d} + ${n})").evaluate({"d": text, "n": shift})
+    try:
+        expected: str | None = (day + dt.timedelta(days=shift)).isoformat()
+    except OverflowError:  # before year 1 or after 9999
+        expected = None
+    assert moved == expected

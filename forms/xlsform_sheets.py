@@ -44,9 +44,21 @@ class XLSProblem(msgspec.Struct, frozen=True):
         return message.format(**self.params) if self.params else message
 
 
+SHEETS = ("workbook", "survey", "choices", "settings")
+
+
 class XLSFormError(ValueError):
     def __init__(self, problems: list[XLSProblem]):
-        self.problems = problems
+        # In the order of the workbook: sheet, row, column.
+        self.problems = sorted(
+            problems,
+            key=lambda p: (
+                SHEETS.index(p.sheet) if p.sheet in SHEETS else 9,
+                p.row or 0,
+                len(p.column or ""),
+                p.column or "",
+            ),
+        )
         super().__init__("; ".join(f"{p.sheet} row {p.row} column {p.column}: {p.text()}" for p in problems))
 
 

@@ -123,6 +123,9 @@ class Sheets:
             self.add("survey", None, None, N_("the workbook is too large: at most {survey} survey rows and "
                      "{choices} choice rows"), survey=MAX_SURVEY_ROWS, choices=MAX_CHOICE_ROWS)  # fmt: skip
             return
+        for sheet in ("external_choices", "entities", "osm"):  # pyxform reads them; nothing here uses them
+            if getattr(self.data, sheet, None):
+                self.add(sheet, None, None, N_("the {name!r} sheet is not supported: remove it"), name=sheet)
         self._columns("survey", survey, self._survey_column)
         self._columns("choices", choices, self._choice_column)
         self._columns("settings", settings, self._settings_column)

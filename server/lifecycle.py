@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 import msgspec
 import sqlite_utils
@@ -24,7 +24,6 @@ from sync.problems import N_
 from sync.scope import Actor
 
 State = Literal["draft", "published", "closing", "closed"]
-STATES: tuple[State, ...] = ("draft", "published", "closing", "closed")
 #: The moves an admin may make; a draft is never returned to.
 MOVES: dict[str, tuple[State, ...]] = {
     "draft": ("published",),
@@ -113,8 +112,11 @@ def change(
     if not set(networks) <= known or not set(roles) <= set(ROLES):
         raise LifecycleError(N_("Choose networks and roles from the lists"))
     new = FormState(
-        form_id=form_id, state=state, networks=tuple(sorted(networks)), roles=tuple(sorted(roles))
-    )  # type: ignore[arg-type]
+        form_id=form_id,
+        state=cast(State, state),
+        networks=tuple(sorted(networks)),
+        roles=tuple(sorted(roles)),
+    )
     _write(db, new, by)
     return new
 

@@ -5,8 +5,10 @@ its sheet, row and column. Then whole forms that combine them."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 from typing import Any
 
+import openpyxl
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -222,6 +224,20 @@ def test_every_problem_in_one_upload_without_noise() -> None:
     }
     default = next(p for p in caught.value.problems if p.column == "D")
     assert default.params["count"] == "3"
+
+
+def test_sheets_nothing_here_uses_are_named() -> None:
+    for sheet, rows in (("entities", [["list_name", "label"], ["people", "${a}"]]),
+                        ("external_choices", [["list_name", "name"], ["x", "y"]])):  # fmt: skip
+        data = xlsform([H, ["text", "a", "A"]])
+        wb = openpyxl.load_workbook(io.BytesIO(data))
+        for row in rows:
+            wb.create_sheet(sheet).append(row) if sheet not in wb.sheetnames else wb[sheet].append(row)
+        buf = io.BytesIO()
+        wb.save(buf)
+        with pytest.raises(XLSFormError) as caught:
+            import_xlsform(buf.getvalue(), filename="f.xlsx")
+        assert [p.sheet for p in caught.value.problems if sheet in p.text()] == [sheet]
 
 
 def test_form_id_from_settings_or_file_name() -> None:

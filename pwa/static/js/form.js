@@ -140,7 +140,7 @@ function scopeOf(key, answers) {
 
 /** A text with ${name} references filled in from the answers (ODK shows a choice by its name). */
 function interpolate(text, answers, item) {
-  return text.replace(/\$\{([^}\s]+)\}/g, (_, name) => {
+  return text.replace(/\$\{([^{}$\s]+)\}/g, (_, name) => {
     const value = compileRule(`\${${name}}`).evaluate(answers, { item });
     return isEmpty(value) ? '' : Array.isArray(value) ? value.join(', ') : String(value);
   });
@@ -454,7 +454,6 @@ async function finalize() {
   record.title = instanceName(answers);
   showProblems(problems);
   if (problems.length) return;
-  record.answers = answers;
   // The answers were checked against this page's form version, so that is the version they follow (a
   // draft of a version the server does not know moves to this one).
   record.form_id = form.id;

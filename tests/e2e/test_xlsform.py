@@ -87,7 +87,10 @@ def test_broken_workbook_is_reported_and_not_published(live_server: LiveServer) 
     assert "geopoint" in r.text and "pulldata" in r.text and 'id="publish"' not in r.text
     assert "<td>13</td>" in r.text and "<td>14</td>" in r.text  # the rows of the two bad lines
     # Thai first on a Thai page, the English beside it.
-    assert "ไม่รองรับชนิดคำถาม &#39;geopoint&#39; <span" in r.text and "(type &#39;geopoint&#39; is not supported)" in r.text
+    assert (
+        "ไม่รองรับชนิดคำถาม &#39;geopoint&#39; <span" in r.text
+        and "(type &#39;geopoint&#39; is not supported)" in r.text
+    )
     # Publishing a definition the browser made up is checked again on the server.
     r = admin.post("/admin/forms/publish", data={"definition": '{"id": "x", "version": 1}'})
     assert 'id="published"' not in r.text

@@ -16,6 +16,9 @@ from forms.rules import RuleSyntaxError, compile_rule
 DEFINITIONS = Path(__file__).parent / "definitions"
 POLICIES = Path(__file__).parent / "policies"
 NAME = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
+#: A field name: also upper-case letters and hyphens, as XLSForm names have them (never a dot: a dot
+#: separates the parts of a path on the tablet).
+FIELD_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]{0,63}$")
 REF = re.compile(r"\$\{([^}]+)\}")
 #: Kinds whose answer is free of a choice list and of inner fields.
 NEEDS_WORDS = frozenset({"reading_grid"})
@@ -150,8 +153,8 @@ def check(form: FormDef, *, source: str = "<form>") -> None:
     names: set[str] = set()
     for field in fields:
         for name in (field.name, field.evidence_name) if field.kind == "rating" else (field.name,):
-            if not NAME.match(name):
-                fail(f"field {name!r}", "a name is lower-case letters, digits and _, starting with a letter")
+            if not FIELD_NAME.match(name):
+                fail(f"field {name!r}", "a name is letters, digits, _ and -, starting with a letter or _")
             if name in names:
                 fail(f"field {name!r}", "this name is used twice")
             names.add(name)
@@ -161,10 +164,12 @@ def check(form: FormDef, *, source: str = "<form>") -> None:
         inner = {f.kind for f in walk_fields(repeat.fields)}
         if "school" in inner:
             fail(f"field {repeat.name!r}", "the school field cannot be inside a repeat")
-        if inner & {"repeat", "snapshots"}:
-            fail(f"field {repeat.name!r}", "a repeat cannot hold another repeat or snapshots")
+        if "snapshots" in inner:
+            fail(f"field {repeat.name!r}", "a repeat cannot hold snapshots")
     for field in fields:
         _check_field(form, field, names, fail)
+    if form.instance_name is not None:
+        _check_rule("instance_name", "instance_name", form.instance_name, names, fail)
     for scale, steps in form.bands.items():
         if not steps or any(a.min <= b.min for a, b in itertools.pairwise(steps)):
             fail(f"bands {scale!r}", "a band scale needs at least one step, highest `min` first")
@@ -190,6 +195,21 @@ def _check_rule(where: str, attr: str, source: str, names: set[str], fail: Fail)
         fail(where, f"{attr} rule {source!r} refers to unknown field(s): {', '.join(unknown)}")
 
 
+def _check_choice_filter(form: FormDef, field: Field, names: set[str], fail: Fail) -> None:
+    where, source = f"field {field.name!r}", field.choice_filter or ""
+    try:
+        rule = compile_rule(source, choice=True)
+    except RuleSyntaxError as exc:
+        fail(where, f"choice_filter {source!r} does not parse: {exc}")
+    unknown = sorted(rule.references() - names)
+    if unknown:
+        fail(where, f"choice_filter {source!r} refers to unknown field(s): {', '.join(unknown)}")
+    have = {"name"}.union(*(c.columns for c in form.choices.get(field.choices or "", ())))
+    missing = sorted(rule.columns() - have)
+    if missing:
+        fail(where, f"choice_filter {source!r} reads column(s) the choices lack: {', '.join(missing)}")
+
+
 def _check_field(form: FormDef, field: Field, names: set[str], fail: Fail) -> None:
     where = f"field {field.name!r}"
     if field.kind in CHOICE_KINDS:
@@ -205,6 +225,14 @@ def _check_field(form: FormDef, field: Field, names: set[str], fail: Fail) -> No
         fail(where, f"a {field.kind} cannot hold fields")
     if field.kind == "repeat" and field.max_items is not None and field.max_items < max(field.min_items, 1):
         fail(where, "max_items must be at least min_items and at least 1")
+    if field.choice_filter is not None:
+        if field.kind not in CHOICE_KINDS:
+            fail(where, "choice_filter is for select_one and select_many")
+        _check_choice_filter(form, field, names, fail)
+    if field.repeat_count is not None and field.kind != "repeat":
+        fail(where, "repeat_count is for a repeat")
+    if (field.kind == "meta") != (field.meta is not None):
+        fail(where, "a meta field needs `meta` (start, end, today, deviceid or username), and only it")
     if field.kind == "calculate" and not field.calculate:
         fail(where, "a calculate field needs a `calculate` rule")
     if field.kind == "teacher" and field.school_field and field.school_field not in names:
@@ -224,6 +252,7 @@ def _check_field(form: FormDef, field: Field, names: set[str], fail: Fail) -> No
         "constraint": field.constraint,
         "warning": field.warning,
         "calculate": field.calculate,
+        "repeat_count": field.repeat_count,
         "evidence_if": field.evidence_if if field.kind == "rating" else None,
     }
     for attr, source in rules.items():

@@ -29,12 +29,15 @@ Kind = Literal[
     "reading_grid",
     "observation",
     "feedback",
+    "meta",
 ]
 
 #: Kinds that hold no answer of their own.
 CONTAINERS = frozenset({"group", "repeat"})
 NO_ANSWER = frozenset({"note", "group", "feedback"})
 CHOICE_KINDS = frozenset({"select_one", "select_many"})
+#: What a `meta` field records, filled by the tablet (XLSForm metadata types).
+MetaKind = Literal["start", "end", "today", "deviceid", "username"]
 #: The rule that makes a rating's evidence required when no other is given (DOMAIN.md: ≤2 or 5).
 DEFAULT_EVIDENCE_RULE = ". <= 2 or . = 5"
 YES_NO = ("yes", "no")
@@ -59,6 +62,8 @@ class Label(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
 class Choice(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     value: str
     label: Label
+    #: Other columns of the choice (XLSForm choices sheet), read by a field's `choice_filter`.
+    columns: dict[str, str] = {}
 
 
 class Field(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
@@ -79,6 +84,9 @@ class Field(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=Tru
     warning_message: Label | None = None
     #: The name of a choice list in the form's `choices`.
     choices: str | None = None
+    #: A choice filter (XLSForm `choice_filter`): only the choices for which it is true are offered; a bare
+    #: name in it is a column of the choice (`province = ${province}`).
+    choice_filter: str | None = None
     minimum: float | None = None
     maximum: float | None = None
     max_length: int | None = None
@@ -95,6 +103,10 @@ class Field(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=Tru
     #: Repeat: how many items at least and at most.
     min_items: int = 0
     max_items: int | None = None
+    #: Repeat: a rule giving the exact number of items (XLSForm `repeat_count`).
+    repeat_count: str | None = None
+    #: Meta: what the tablet records in it.
+    meta: MetaKind | None = None
     #: select_many: "checklist" shows each choice as a full-width yes row (ticked = yes, unticked = no).
     appearance: Literal["checklist"] | None = None
     #: Snapshots: one prompt every `interval_minutes`, `count` prompts in all.
@@ -195,6 +207,8 @@ class FormDef(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=T
     derived: tuple[Derived, ...] = ()
     #: The policy list (forms/policies/<policies>.toml) a `for_each_policy` group is expanded from.
     policies: str | None = None
+    #: A rule whose value is a record's title in lists (XLSForm `instance_name`).
+    instance_name: str | None = None
 
     def walk(self) -> list[Field]:
         """Every field, depth first, containers before what they contain (computed once per form)."""

@@ -3,7 +3,10 @@
 The language is the XLSForm subset of ODK expressions (``${name}`` references, ``.`` for the
 current value, ``and``/``or``/``not()``, ``div``/``mod``, hyphenated function names) plus a few
 extras (``/``, ``coalesce``, ``minutes``, ``get`` for a key of an object answer, bare
-``true``/``false``).  It is implemented twice, here
+``true``/``false``).  As in ODK, a date (``YYYY-MM-DD``) is a number of days since 1970-01-01 in
+arithmetic (``today() - ${born}``) and ``date()`` turns days back into a date.  A rule compiled with
+``choice=True`` is a choice filter (XLSForm ``choice_filter``): a bare name there is a column of the
+choice being filtered (``province = ${province}``).  It is implemented twice, here
 for server-side validation and in ``pwa/static/js/rules.js`` for the tablet; both run the vectors
 in ``forms/vectors/rules.json`` and must agree on every one of them.
 
@@ -113,6 +116,13 @@ class _Ref:
 
 
 @dataclass(frozen=True, slots=True)
+class _Col:
+    """A column of the choice being filtered (a bare name in a choice filter)."""
+
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
 class _Cur:
     pass
 
@@ -135,7 +145,7 @@ class _Call:
     args: tuple[_Node, ...]
 
 
-_Node: TypeAlias = _Lit | _Ref | _Cur | _Neg | _Bin | _Call
+_Node: TypeAlias = _Lit | _Ref | _Col | _Cur | _Neg | _Bin | _Call
 
 # Binary operators, lowest precedence first; all are left-associative.
 _LEVELS: Final = (
@@ -169,14 +179,16 @@ _ARITY: Final[dict[str, tuple[int, int | None]]] = {
     "max": (1, None),
     "minutes": (2, 2),
     "today": (0, 0),
+    "date": (1, 1),
     "get": (2, 2),
 }
 
 
 class _Parser:
-    def __init__(self, src: str) -> None:
+    def __init__(self, src: str, choice: bool = False) -> None:
         self.tokens = _tokenize(src)
         self.i = 0
+        self.choice = choice
 
     def peek(self) -> _Token:
         return self.tokens[self.i]
@@ -235,6 +247,8 @@ class _Parser:
                 return self.call(tok)
             if tok.text in ("true", "false"):
                 return _Lit(tok.text == "true")
+            if self.choice:
+                return _Col(tok.text)
             raise RuleSyntaxError(f"unknown name {tok.text!r}", tok.pos)
         raise _unexpected(tok)
 
@@ -267,6 +281,8 @@ def _unexpected(tok: _Token, detail: str = "") -> RuleSyntaxError:
 
 _NUMERIC: Final = re.compile(r"[ \t\r\n]*[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)[ \t\r\n]*")
 _SPACES: Final = re.compile(r"[ \t\r\n]+")
+_DATE: Final = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
+_EPOCH: Final = _dt.date(1970, 1, 1)
 _TIME: Final = re.compile(r"([0-9]{1,2}):([0-9]{2})(?::[0-9]{2}(?:\.[0-9]+)?)?(?:Z|[+-][0-9]{2}:?[0-9]{2})?")
 
 
@@ -304,7 +320,17 @@ def _num(v: Any) -> float | None:
             return None
     if isinstance(v, str) and _NUMERIC.fullmatch(v):
         return _finite(float(v))
+    if isinstance(v, str) and _DATE.fullmatch(v):
+        return _days(v)
     return None
+
+
+def _days(text: str) -> float | None:
+    """A date as days since 1970-01-01 (ODK's number of a date); None for an impossible date."""
+    try:
+        return float((_dt.date.fromisoformat(text) - _EPOCH).days)
+    except ValueError:
+        return None
 
 
 def _fmt_number(x: float) -> str:
@@ -455,6 +481,7 @@ class _Context:
     current: Any
     item: Mapping[str, Any] | None
     today: str | None
+    choice: Mapping[str, Any] | None = None
 
     def lookup(self, name: str) -> Any:
         if self.item is not None and name in self.item:
@@ -523,6 +550,17 @@ def _fn_get(a: list[Any], _: _Context) -> Any:
     return obj.get(_str(a[1])) if isinstance(obj, Mapping) else None
 
 
+def _fn_date(a: list[Any], _: _Context) -> Any:
+    """A date from days since 1970-01-01 (or a date, or the date of a date-time); otherwise None."""
+    v = a[0]
+    if isinstance(v, str) and _DATE.match(v):
+        return v[:10] if _days(v[:10]) is not None else None
+    x = _num(v)
+    if x is None or not -719162 <= x <= 2932896:  # years 1 to 9999
+        return None
+    return (_EPOCH + _dt.timedelta(days=math.floor(x))).isoformat()
+
+
 def _fn_today(_a: list[Any], ctx: _Context) -> Any:
     return ctx.today if ctx.today is not None else _dt.date.today().isoformat()
 
@@ -544,6 +582,7 @@ _FUNCTIONS: Final[dict[str, Callable[[list[Any], _Context], Any]]] = {
     "max": lambda a, _: max(_numbers(a), default=None),
     "minutes": _fn_minutes,
     "today": _fn_today,
+    "date": _fn_date,
     "get": _fn_get,
 }
 
@@ -555,6 +594,8 @@ def _compile(node: _Node) -> Callable[[_Context], Any]:
             return lambda ctx: value
         case _Ref(name):
             return lambda ctx: ctx.lookup(name)
+        case _Col(name):
+            return lambda ctx: None if ctx.choice is None else ctx.choice.get(name)
         case _Cur():
             return lambda ctx: ctx.current
         case _Neg(operand):
@@ -592,18 +633,18 @@ def _compile(node: _Node) -> Callable[[_Context], Any]:
     raise AssertionError(node)  # pragma: no cover - the parser builds only the nodes above
 
 
-def _collect_refs(node: _Node, out: set[str]) -> None:
+def _collect_refs(node: _Node, out: set[str], kind: type[_Ref | _Col] = _Ref) -> None:
     match node:
-        case _Ref(name):
+        case _Ref(name) | _Col(name) if isinstance(node, kind):
             out.add(name)
         case _Neg(operand):
-            _collect_refs(operand, out)
+            _collect_refs(operand, out, kind)
         case _Bin(_, left, right):
-            _collect_refs(left, out)
-            _collect_refs(right, out)
+            _collect_refs(left, out, kind)
+            _collect_refs(right, out, kind)
         case _Call(_, args):
             for arg in args:
-                _collect_refs(arg, out)
+                _collect_refs(arg, out, kind)
 
 
 @dataclass(frozen=True, slots=True)
@@ -613,6 +654,7 @@ class Rule:
     source: str
     _ast: _Node
     _refs: frozenset[str]
+    _columns: frozenset[str]
     _run: Callable[[_Context], Any]
 
     def evaluate(
@@ -622,9 +664,11 @@ class Rule:
         current: Any = None,
         item: Mapping[str, Any] | None = None,
         today: str | None = None,
+        choice: Mapping[str, Any] | None = None,
     ) -> Any:
-        """Evaluate against ``answers``; integer-valued numbers come back as ``int``."""
-        result = self._run(_Context(answers, current, item, today))
+        """Evaluate against ``answers`` (and, for a choice filter, the ``choice``'s columns);
+        integer-valued numbers come back as ``int``."""
+        result = self._run(_Context(answers, current, item, today, choice))
         if isinstance(result, float) and result.is_integer() and abs(result) < 2**53:
             return int(result)
         return result
@@ -633,11 +677,18 @@ class Rule:
         """The field names used in ``${...}`` references."""
         return self._refs
 
+    def columns(self) -> frozenset[str]:
+        """The choice columns a choice filter reads (bare names)."""
+        return self._columns
+
 
 @functools.lru_cache(maxsize=1024)
-def compile_rule(source: str) -> Rule:
-    """Parse ``source`` into a :class:`Rule`; raises :class:`RuleSyntaxError`."""
-    ast = _Parser(source).parse()
+def compile_rule(source: str, *, choice: bool = False) -> Rule:
+    """Parse ``source`` into a :class:`Rule` (a choice filter when ``choice``); raises
+    :class:`RuleSyntaxError`."""
+    ast = _Parser(source, choice).parse()
     refs: set[str] = set()
     _collect_refs(ast, refs)
-    return Rule(source, ast, frozenset(refs), _compile(ast))
+    columns: set[str] = set()
+    _collect_refs(ast, columns, _Col)
+    return Rule(source, ast, frozenset(refs), frozenset(columns), _compile(ast))

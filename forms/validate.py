@@ -18,6 +18,7 @@ from forms.model import (
     PHOTO_MAX_SIDE,
     PHOTO_TYPES,
     YES_NO,
+    Choice,
     Field,
     FormDef,
 )
@@ -134,7 +135,7 @@ def _check_fields(
                 problems.append(FieldProblem(path, "not_relevant"))
             continue
         if field.kind == "repeat":
-            _check_repeat(form, field, answers, value, path, problems, today)
+            _check_repeat(form, field, answers, value, path, problems, today, item)
             continue
         required = field.required or (
             field.required_if is not None
@@ -145,6 +146,9 @@ def _check_fields(
                 problems.append(FieldProblem(path, "required"))
             continue
         problem = _check_value(form, field, value)
+        if not problem and field.choice_filter:
+            values = {c.value for c in offered(form, field, answers, item, today)}
+            problem = None if set(value if isinstance(value, list) else [value]) <= values else "choice"
         if problem:
             problems.append(FieldProblem(path, problem))
             continue
@@ -176,16 +180,48 @@ def _check_repeat(
     path: str,
     problems: list[FieldProblem],
     today: str | None,
+    outer: Mapping[str, Any] | None = None,
 ) -> None:
     items = [] if value is None else value
     if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
         problems.append(FieldProblem(path, "type"))
         return
-    if len(items) < field.min_items or (field.max_items is not None and len(items) > field.max_items):
+    wanted = repeat_count(field, answers, outer, today)
+    if (
+        len(items) < field.min_items
+        or (field.max_items is not None and len(items) > field.max_items)
+        or (wanted is not None and len(items) != wanted)
+    ):
         problems.append(FieldProblem(path, "items"))
     for index, entry in enumerate(items):
-        scope = item_scope(field.fields, entry)
+        scope = {**(outer or {}), **item_scope(field.fields, entry)}
         _check_fields(form, field.fields, answers, entry, scope, f"{path}[{index}].", True, problems, today)
+
+
+def repeat_count(
+    field: Field, answers: Mapping[str, Any], item: Mapping[str, Any] | None, today: str | None
+) -> int | None:
+    """The number of items a repeat must have (XLSForm `repeat_count`): 0 when the rule has no value."""
+    if field.repeat_count is None:
+        return None
+    value = compile_rule(field.repeat_count).evaluate(answers, item=item, today=today)
+    n = value if isinstance(value, int) and not isinstance(value, bool) else None
+    return max(0, min(n, 1000)) if n is not None else 0
+
+
+def offered(
+    form: FormDef, field: Field, answers: Mapping[str, Any], item: Mapping[str, Any] | None, today: str | None
+) -> list[Choice]:
+    """The choices a select offers: all of them, or those its choice filter keeps."""
+    choices = form.choice_list(field)
+    if not field.choice_filter:
+        return list(choices)
+    rule = compile_rule(field.choice_filter, choice=True)
+    return [
+        c
+        for c in choices
+        if truthy(rule.evaluate(answers, item=item, today=today, choice={**c.columns, "name": c.value}))
+    ]
 
 
 def item_scope(fields: tuple[Field, ...], entry: Mapping[str, Any]) -> dict[str, Any]:
@@ -228,6 +264,8 @@ def _check_value(form: FormDef, field: Field, value: Any) -> str | None:
         values = {c.value for c in form.choice_list(field)}
         ok = isinstance(value, list) and all(isinstance(v, str) and v in values for v in value)
         return None if ok and len(set(value)) == len(value) else "choice"
+    if kind == "meta":
+        return None if isinstance(value, str) and len(value) <= 200 else "type"
     if kind == "calculate":
         return None if isinstance(value, str | int | float) and not isinstance(value, bool) else "type"
     if kind == "photo":

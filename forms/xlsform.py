@@ -1,34 +1,36 @@
-"""XLSForm import: a workbook parsed and checked by pyxform, mapped onto our FormDef for a subset.
+"""XLSForm import: read by pyxform's own workbook reader and its internal JSON, mapped onto a FormDef.
 
-Supported: types text, integer, decimal, date, time, select_one, select_multiple (with a choices
-sheet), note, calculate, begin/end group, begin/end repeat; columns type, name, label, hint,
-constraint_message (each plain or per language: `label::Thai (th)`, `label::th`, `label::English`…),
-relevant, required (yes/no or a rule: then it is required-if), constraint, calculation; settings
-form_id, form_title, version (an integer). Anything else with a value — another type, another
-column, a function our rule language lacks — is reported by sheet, row and column; nothing is
-dropped quietly. Top-level groups become sections; loose top-level questions are gathered into
-sections between them.
+What is supported (and what is not) is listed in the README ("XLSForms"). Everything pyxform accepts
+is either mapped or reported, all in one pass: the sheet checks (forms/xlsform_sheets.py) run over the
+raw rows first, then pyxform builds its JSON (its own error, if any, is added with its row), then the
+mapping and the definition checks. Top-level groups become sections; loose top-level questions are
+gathered into sections between them.
 
 The school: a `select_one` (or `text`) question named `school` becomes the form's school field (its
 choices are ignored: schools come from the reference data). A workbook without one gets a school field
 added at the start, and the report says so.
+
+The form id comes from the settings sheet (`form_id`) or else from the file name, so two workbooks
+without settings never share an id.
 """
 
 from __future__ import annotations
 
 import io
 import re
+import unicodedata
 from typing import Any
 
-import msgspec
 import openpyxl
 from pyxform.errors import PyXFormError
 from pyxform.xls2json import workbook_to_json
 from pyxform.xls2json_backends import get_xlsform
 
 from forms.loader import DefinitionError, check
-from forms.model import Choice, Field, FormDef, Kind, Label, Section, walk_fields
-from forms.rules import RuleSyntaxError, compile_rule
+from forms.model import Choice, Field, FormDef, Kind, Label, Section
+from forms.xlsform_sheets import N_, Sheets, XLSFormError, XLSProblem, column_letters
+
+__all__ = ["XLSFormError", "XLSProblem", "form_id_from", "import_xlsform"]
 
 TYPES: dict[str, Kind] = {
     "text": "text",
@@ -39,45 +41,16 @@ TYPES: dict[str, Kind] = {
     "note": "note",
     "calculate": "calculate",
 }
-SURVEY_COLUMNS = {
-    "type",
-    "name",
-    "label",
-    "hint",
-    "relevant",
-    "required",
-    "constraint",
-    "constraint_message",
-    "calculation",
-}
-CHOICE_COLUMNS = {"list_name", "name", "label"}
-SETTINGS_COLUMNS = {"form_id", "form_title", "version"}
-RULE_COLUMNS = {
-    "relevant": "relevant",
-    "required": "required_if",
-    "constraint": "constraint",
-    "calculation": "calculate",
-}
-STRUCTURE = re.compile(r"^(begin|end)[ _](group|repeat)$")
-
-
-class XLSProblem(msgspec.Struct, frozen=True):
-    sheet: str
-    row: int | None
-    column: str | None
-    message: str
-
-
-class XLSFormError(ValueError):
-    def __init__(self, problems: list[XLSProblem]):
-        self.problems = problems
-        super().__init__("; ".join(f"{p.sheet} row {p.row} column {p.column}: {p.message}" for p in problems))
+META = ("start", "end", "today", "deviceid", "username")
+#: pyxform's own bookkeeping inside its `meta` group.
+SKIPPED = {"instanceID", "instanceName", "audit"}
+ROW = re.compile(r"\[row : (\d+)\]")
 
 
 def _language(key: str) -> str | None:
-    """'th' or 'en' for a label language ('Thai (th)', 'th', 'English', 'default'); None for others."""
+    """'th' or 'en' for a label language ('Thai (th)', 'thai', 'th', 'English', 'default'); None for others."""
     k = key.strip().lower()
-    if k in ("th", "thai", "default", "ไทย") or k.endswith("(th)"):
+    if k in ("th", "thai", "default", "ไทย", "ภาษาไทย") or k.endswith("(th)"):
         return "th"
     if k in ("en", "english") or k.endswith("(en)"):
         return "en"
@@ -88,80 +61,95 @@ def _label(value: Any, fallback: str) -> Label:
     if isinstance(value, str):
         return Label(value)
     if isinstance(value, dict):
-        by_lang = {_language(k): v for k, v in value.items() if isinstance(v, str)}
-        th = by_lang.get("th") or by_lang.get("en") or fallback
+        texts = {k: v for k, v in value.items() if isinstance(v, str) and v.strip()}
+        by_lang = {_language(k): v for k, v in texts.items()}
+        th = by_lang.get("th") or by_lang.get("en") or next(iter(texts.values()), fallback)
         return Label(th, by_lang.get("en", ""))
     return Label(fallback)
 
 
-def _sheet_rows(wb: Any, name: str) -> tuple[list[tuple[str, str]], list[tuple[int, dict[str, Any]]]]:
-    """The headers (text, column letter) and the non-empty rows (row number, {header: value}) of a sheet."""
-    if name not in wb.sheetnames:
-        return [], []
-    ws = wb[name]
-    rows = list(ws.iter_rows(values_only=True))
-    if not rows:
-        return [], []
-    headers = [
-        (str(h).strip() if h is not None else "", openpyxl.utils.get_column_letter(i + 1))
-        for i, h in enumerate(rows[0])
-    ]
-    out = []
-    for number, row in enumerate(rows[1:], start=2):
-        values = {headers[i][0]: v for i, v in enumerate(row) if i < len(headers) and v not in (None, "")}
-        if values:
-            out.append((number, values))
-    return headers, out
+def form_id_from(filename: str) -> str:
+    """A form id from a file name: `Household Survey (v2).xlsx` → `household_survey_v2`."""
+    stem = unicodedata.normalize("NFKD", filename.rsplit("/", 1)[-1].rsplit(".", 1)[0])
+    text = re.sub(r"[^a-z0-9]+", "_", stem.lower()).strip("_")[:60]
+    if not text:
+        return "form"
+    return text if text[0].isalpha() else f"f_{text}"
 
 
-def _check_sheets(wb: Any) -> tuple[list[XLSProblem], dict[str, int]]:
-    """Unsupported columns, types and rule functions, by sheet, row and column; and each name's row."""
-    problems: list[XLSProblem] = []
-    rows_by_name: dict[str, int] = {}
-    for sheet, allowed in (
-        ("survey", SURVEY_COLUMNS),
-        ("choices", CHOICE_COLUMNS),
-        ("settings", SETTINGS_COLUMNS),
-    ):
-        headers, rows = _sheet_rows(wb, sheet)
-        letters = dict(headers)
-        for number, values in rows:
-            for header, value in values.items():
-                base = header.split("::")[0].strip()
-                if base not in allowed:
-                    problems.append(
-                        XLSProblem(
-                            sheet,
-                            number,
-                            letters.get(header),
-                            f"column {header!r} is not supported (value {value!r})",
-                        )
-                    )
-            if sheet != "survey":
-                continue
-            kind = str(values.get("type", "")).strip()
-            name = str(values.get("name", "")).strip()
-            if name:
-                rows_by_name[name] = number
-            first = kind.split(" ")[0] if kind else ""
-            if kind and not (
-                first in TYPES or first in ("select_one", "select_multiple") or STRUCTURE.match(kind)
-            ):
-                problems.append(
-                    XLSProblem(sheet, number, letters.get("type"), f"type {kind!r} is not supported")
-                )
-            for column in RULE_COLUMNS:
-                source = values.get(column)
-                if source is None or (
-                    column == "required"
-                    and str(source).strip().lower() in ("yes", "no", "true", "false", "true()", "false()")
-                ):
-                    continue
-                try:
-                    compile_rule(str(source))
-                except RuleSyntaxError as exc:
-                    problems.append(XLSProblem(sheet, number, letters.get(column), f"rule {source!r}: {exc}"))
-    return problems, rows_by_name
+class _Mapper:
+    def __init__(self, sheets: Sheets):
+        self.sheets = sheets
+        self.problems = sheets.problems
+
+    def fields(self, nodes: list[dict[str, Any]]) -> tuple[Field, ...]:
+        out: list[Field] = []
+        for node in nodes:
+            if node.get("name") == "meta" and node.get("type") == "group":
+                out.extend(self.fields([n for n in node.get("children", []) if n.get("name") not in SKIPPED]))
+            elif node.get("type") != "audit":
+                field = self.field(node)
+                if field is not None:
+                    out.append(field)
+        return tuple(out)
+
+    def field(self, node: dict[str, Any]) -> Field | None:
+        kind_in, name = node.get("type", ""), node.get("name", "")
+        bind, control = node.get("bind", {}), node.get("control", {})
+        row = self.sheets.rows.get(name)
+        required, required_if = _required(bind)
+        common: dict[str, Any] = {
+            "name": name,
+            "label": _label(node.get("label"), name),
+            "hint": _label(node["hint"], "") if node.get("hint") else None,
+            "relevant": bind.get("relevant"),
+            "required": required,
+            "required_if": required_if,
+        }
+        if kind_in in ("group", "repeat"):
+            inner = self.fields(node.get("children", []))
+            if not inner:
+                self.problems.append(XLSProblem("survey", row, None, N_("{kind} {name!r} has no questions inside: "
+                                                "add some or remove it"), {"kind": kind_in, "name": name}))  # fmt: skip
+                return None
+            if kind_in == "group":
+                return Field(kind="group", fields=inner, **common)
+            return Field(kind="repeat", fields=inner, repeat_count=control.get("jr:count"), **common)
+        if kind_in in META:
+            return Field(kind="meta", meta=kind_in, name=name, label=Label(name))
+        if kind_in in ("select one", "select all that apply"):
+            if name == "school":
+                return Field(kind="school", **common)
+            kind: Kind = "select_one" if kind_in == "select one" else "select_many"
+            return Field(
+                kind=kind,
+                choices=node.get("list_name") or node.get("itemset"),
+                choice_filter=node.get("choice_filter"),
+                constraint=bind.get("constraint"),
+                constraint_message=_message(bind),
+                **common,
+            )
+        if name == "school" and kind_in == "text":
+            return Field(kind="school", **common)
+        if kind_in not in TYPES:  # reported by the sheet check already, unless pyxform spelled it its own way
+            if not any(p.row == row and p.column for p in self.problems):
+                self.problems.append(XLSProblem("survey", row, None, N_("type {kind!r} is not supported"),
+                                                {"kind": kind_in}))  # fmt: skip
+            return None
+        if kind_in == "calculate":  # never a question: hidden, read-only
+            common["label"] = Label("")
+        return Field(
+            kind=TYPES[kind_in],
+            constraint=bind.get("constraint"),
+            constraint_message=_message(bind),
+            calculate=bind.get("calculate"),
+            **common,
+        )
+
+
+def _message(bind: dict[str, Any]) -> Label | None:
+    message = bind.get("jr:constraintMsg")
+    return _label(message, "") if message else None
 
 
 def _required(bind: dict[str, Any]) -> tuple[bool, str | None]:
@@ -173,104 +161,98 @@ def _required(bind: dict[str, Any]) -> tuple[bool, str | None]:
     return False, value
 
 
-def _field(node: dict[str, Any], choices: dict[str, tuple[Choice, ...]]) -> Field:
-    kind_in = node["type"]
-    name = node["name"]
-    bind = node.get("bind", {})
-    required, required_if = _required(bind)
-    common: dict[str, Any] = {
-        "name": name,
-        "label": _label(node.get("label"), name),
-        "hint": _label(node["hint"], "") if node.get("hint") else None,
-        "relevant": bind.get("relevant"),
-        "required": required,
-        "required_if": required_if,
-    }
-    if kind_in in ("group", "repeat"):
-        inner = tuple(_field(c, choices) for c in node.get("children", []) if c.get("name") != "meta")
-        return Field(kind="group" if kind_in == "group" else "repeat", fields=inner, **common)
-    if kind_in in ("select one", "select all that apply"):
-        list_name = node.get("list_name") or node.get("itemset")
-        if name == "school":
-            return Field(kind="school", **common)
-        kind: Kind = "select_one" if kind_in == "select one" else "select_many"
-        return Field(kind=kind, choices=list_name, constraint=bind.get("constraint"), **common)
-    if name == "school" and kind_in == "text":
-        return Field(kind="school", **common)
-    message = node.get("bind", {}).get("jr:constraintMsg")
-    return Field(
-        kind=TYPES[kind_in],
-        constraint=bind.get("constraint"),
-        constraint_message=_label(message, "") if message else None,
-        calculate=bind.get("calculate"),
-        **common,
-    )
+def _choices(survey: dict[str, Any]) -> dict[str, tuple[Choice, ...]]:
+    def choice(item: dict[str, Any]) -> Choice:
+        value = str(item["name"])
+        columns = {str(k): str(v) for k, v in item.items() if k not in ("name", "label", "media")}
+        return Choice(value, _label(item.get("label"), value), columns)
+
+    return {name: tuple(choice(c) for c in items) for name, items in survey.get("choices", {}).items()}
 
 
-def import_xlsform(data: bytes, *, filename: str = "form.xlsx") -> tuple[FormDef, list[str]]:
-    """Parse, check and map a workbook: the form and notices, or XLSFormError with every problem."""
-    try:
-        wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # any unreadable file: a zip error, not a workbook …
-        raise XLSFormError([XLSProblem("workbook", None, None, f"not an .xlsx workbook: {exc}")]) from None
-    problems, rows = _check_sheets(wb)
-    try:
-        survey = workbook_to_json(
-            get_xlsform(io.BytesIO(data)), form_name=None, fallback_form_name="form", warnings=[]
-        )
-    except PyXFormError as exc:
-        raise XLSFormError([*problems, XLSProblem("survey", None, None, f"pyxform: {exc}")]) from None
-    if problems:
-        raise XLSFormError(problems)
-    choices = {
-        list_name: tuple(Choice(str(c["name"]), _label(c.get("label"), str(c["name"]))) for c in items)
-        for list_name, items in survey.get("choices", {}).items()
-    }
-    title = _label(survey.get("title"), survey.get("id_string", "form"))
+def _sections(fields: tuple[Field, ...], title: Label) -> list[Section]:
     sections: list[Section] = []
     loose: list[Field] = []
-    notices: list[str] = []
 
     def flush() -> None:
         if loose:
             sections.append(Section(f"section_{len(sections) + 1}", title, tuple(loose)))
             loose.clear()
 
-    for node in survey.get("children", []):
-        if node.get("name") == "meta":
-            continue
-        try:
-            field = _field(node, choices)
-        except KeyError as exc:
-            raise XLSFormError(
-                [XLSProblem("survey", rows.get(node.get("name", "")), "type", f"type {exc} is not supported")]
-            ) from None
+    for field in fields:
         if field.kind == "group":
             flush()
             sections.append(Section(field.name, field.label, field.fields, field.hint))
         else:
             loose.append(field)
     flush()
-    all_fields = [f for s in sections for f in walk_fields(s.fields)]
-    if not any(f.kind == "school" for f in all_fields):
-        school = Field(name="school", kind="school", label=Label("โรงเรียน", "School"), required=True)
-        first = sections[0] if sections else Section("main", title, ())
-        sections[0:1] = [msgspec.structs.replace(first, fields=(school, *first.fields))]
-        notices.append("no question named 'school': a required school field was added at the start")
-    version_text = str(survey.get("version") or "1")
-    if not version_text.isdigit():
+    return sections
+
+
+def import_xlsform(data: bytes, *, filename: str = "form.xlsx") -> tuple[FormDef, list[XLSProblem]]:
+    """Parse, check and map a workbook: the form and notices, or XLSFormError with every problem."""
+    try:
+        raw = get_xlsform(io.BytesIO(data))
+        letters = column_letters(openpyxl.load_workbook(io.BytesIO(data), read_only=True))
+    except PyXFormError as exc:
         raise XLSFormError(
-            [XLSProblem("settings", 2, None, f"version {version_text!r} must be a whole number")]
+            [XLSProblem("workbook", None, None, N_("pyxform: {detail}"), {"detail": str(exc)})]
+        ) from None
+    except Exception as exc:  # any unreadable file: a zip error, not a workbook …
+        raise XLSFormError(
+            [XLSProblem("workbook", None, None, N_("not an .xlsx workbook: {detail}"), {"detail": str(exc)})]
+        ) from None
+    sheets = Sheets(raw, letters)
+    sheets.check()
+    form_id = form_id_from(filename)
+    try:
+        survey = workbook_to_json(raw, form_name=None, fallback_form_name=form_id, warnings=[])
+    except PyXFormError as exc:
+        found = ROW.search(str(exc))
+        row = int(found[1]) if found else None
+        if row is None or all(
+            p.row != row for p in sheets.problems
+        ):  # not what the sheet check found already
+            sheets.problems.append(
+                XLSProblem("survey", row, None, N_("pyxform: {detail}"), {"detail": str(exc)})
+            )
+        raise XLSFormError(sheets.problems) from None
+    if sheets.problems:
+        raise XLSFormError(sheets.problems)
+    mapper = _Mapper(sheets)
+    fields = mapper.fields(survey.get("children", []))
+    title = _label(survey.get("title"), form_id)
+    if survey.get("title") == form_id:  # no form_title: the file name, as written
+        title = Label(filename.rsplit("/", 1)[-1].rsplit(".", 1)[0])
+    if not any(f.kind == "school" for f in fields):
+        school = Field(name="school", kind="school", label=Label("โรงเรียน", "School"), required=True)
+        fields = (school, *fields)
+        sheets.notice(
+            "survey", None, N_("no question named 'school': a required school field was added at the start")
         )
-    form_id = str(survey.get("id_string") or filename.rsplit(".", 1)[0]).strip().lower().replace("-", "_")
     form = FormDef(
-        id=form_id, version=int(version_text), title=title, sections=tuple(sections), choices=choices
+        id=str(survey.get("id_string") or form_id).strip().lower().replace("-", "_"),
+        version=int(str(survey.get("version") or "1")),
+        title=title,
+        sections=tuple(_sections(fields, title)),
+        choices=_choices(survey),
+        instance_name=survey.get("instance_name"),
     )
+    if sheets.problems:
+        raise XLSFormError(sheets.problems)
     try:
         check(form, source=filename)
     except DefinitionError as exc:
         name = re.search(r"'([^']+)'", exc.where)
         raise XLSFormError(
-            [XLSProblem("survey", rows.get(name[1]) if name else None, None, f"{exc.where}: {exc.problem}")]
+            [
+                XLSProblem(
+                    "survey",
+                    sheets.rows.get(name[1]) if name else None,
+                    None,
+                    N_("{where}: {problem}"),
+                    {"where": exc.where, "problem": exc.problem},
+                )
+            ]
         ) from None
-    return form, notices
+    return form, sheets.notices

@@ -86,6 +86,7 @@ ROUTES = [
     admin_forms.forms_page,
     admin_forms.check_definition,
     admin_forms.publish_definition_route,
+    admin_forms.change_state,
     # Visit plans and semester coverage (online, htmx)
     plans.plans_overview,
     plans.new_visit,

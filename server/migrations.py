@@ -279,5 +279,15 @@ def m160_visits_cancelled(db: sqlite_utils.Database) -> None:
     db["visits"].add_column("cancelled_at", str)
 
 
+def m170_form_states(db: sqlite_utils.Database) -> None:
+    # The form lifecycle (server/lifecycle.py): draft → published → closing → closed, and the networks and
+    # roles a form is offered to (JSON lists, empty = all). A form without a row is published to everyone.
+    db["form_states"].create(
+        {"form_id": str, "state": str, "networks": str, "roles": str, "changed_at": str, "changed_by": str},
+        pk="form_id",
+        not_null=["state", "networks", "roles"],
+    )
+
+
 def apply(db: sqlite_utils.Database) -> None:
     migrations.apply(db)

@@ -65,12 +65,16 @@ def build_version(forms: list[FormDef]) -> str:
 
 
 def refresh_forms(state: Any) -> None:
-    """Load every published form version into the app state, with the precache list and the build
-    version built from them: called at start-up and after an admin publishes a version. Every published
-    version stays in the precache list, so a draft of an older version stays fillable offline."""
+    """Load every published form version and the forms' lifecycle states into the app state, with the
+    precache list and the build version built from them: called at start-up and after an admin publishes a
+    version or changes a form's state. Every version of a form past its draft stays in the precache list, so
+    a record started on an older version (or before the form was closing) stays fillable offline."""
+    from server.lifecycle import load_states, state_of
     from server.reference import load_forms
 
     forms = load_forms(state.db.reader())
     state.forms = forms
-    state.build = build_version(list(forms.values()))
-    state.precache = precache(list(forms.values()))
+    state.form_states = load_states(state.db.reader())
+    shown = [f for f in forms.values() if state_of(state.form_states, f.id).state != "draft"]
+    state.build = build_version(shown)
+    state.precache = precache(shown)

@@ -16,7 +16,7 @@ from typing import Any
 import msgspec
 import sqlite_utils
 
-from forms.model import FormDef
+from forms.model import FormDef, Label
 from forms.text import clean_all
 from forms.validate import normalize, validate
 from sync import scores
@@ -29,6 +29,8 @@ from sync.wire import PushBatch, Receipt, RecordPush, RecordView
 
 FormLookup = Callable[[str, int], FormDef | None]
 log = logging.getLogger("nithet.sync")
+#: What a FormLookup answers for a form that takes no more records (closed: server/lifecycle.py).
+CLOSED = FormDef(id="closed", version=1, title=Label("closed"), sections=())
 
 
 def next_seq(db: sqlite_utils.Database) -> int:
@@ -208,8 +210,8 @@ def _apply_one(
     if actor.role not in OBSERVER_ROLES:
         return rejected(rid, rev, "forbidden")
     form = forms(record.form_id, record.form_version)
-    if form is None:
-        return rejected(rid, rev, "unknown_form")
+    if form is None or form is CLOSED:
+        return rejected(rid, rev, "unknown_form" if form is None else "form_closed")
     record = msgspec.structs.replace(record, answers=normalize(form, record.answers))
     school_field = form.school_field()
     school_code = record.answers.get(school_field.name) if school_field else None

@@ -51,6 +51,7 @@ CATALOG: dict[str, Problem] = {
         # One record of a batch (a receipt with status "rejected")
         Problem("malformed_record", 422, N_("The record could not be read")),
         Problem("unknown_form", 422, N_("This form or form version is not known to the server")),
+        Problem("form_closed", 422, N_("This form is closed: it takes no more records")),
         Problem("school_out_of_scope", 422, N_("This school is not in your networks")),
         Problem("unknown_teacher", 422, N_("This teacher is not on the school's list")),
         Problem("invalid_answers", 422, N_("Some answers break the form's rules")),

@@ -1,9 +1,11 @@
-"""Admin: publish a form version from a TOML definition or an XLSForm (htmx: upload → report → publish)."""
+"""Admin: publish a form version from a TOML definition or an XLSForm (htmx: upload → report → publish),
+and move a form through its lifecycle (server/lifecycle.py)."""
 
 from __future__ import annotations
 
 from typing import Annotated, Any
 
+import anyio.to_thread
 from litestar import Request, get, post
 from litestar.datastructures import UploadFile
 from litestar.enums import RequestEncodingType
@@ -13,9 +15,12 @@ from litestar.response import Template
 from forms.loader import DefinitionError
 from forms.xlsform import XLSProblem
 from server.access import ADMINS, who
+from server.accounts import ROLE_NAMES
+from server.lifecycle import MOVES, ROLES, STATE_NAMES, LifecycleError, change, state_of
 from server.pages import page
-from server.publishing import Report, check_upload, publish_definition
+from server.publishing import Report, check_upload, definition_problem, publish_definition
 from server.shell import refresh_forms
+from sync.problems import N_
 from sync.scope import Actor
 
 MAX_UPLOAD = 2 * 1024 * 1024
@@ -25,9 +30,54 @@ def _versions(request: Request[Any, Any, Any]) -> list[Any]:
     return sorted(request.app.state.forms.values(), key=lambda f: (f.id, -f.version))
 
 
+def _lifecycle(request: Request[Any, Any, Any], problem: str = "") -> dict[str, Any]:
+    """What the forms page shows of each form's lifecycle: its state, the moves, the networks and roles."""
+    states = request.app.state.form_states
+    form_ids = sorted({f.id for f in request.app.state.forms.values()})
+    networks = request.app.state.db.reader().execute("SELECT id, name FROM networks ORDER BY id").fetchall()
+    return {
+        "lifecycle": [state_of(states, form_id) for form_id in form_ids],
+        "moves": MOVES,
+        "state_names": STATE_NAMES,
+        "all_networks": networks,
+        "all_roles": [(role, ROLE_NAMES[role][0]) for role in ROLES],
+        "lifecycle_problem": problem,
+    }
+
+
+def _forms_page(request: Request[Any, Any, Any], problem: str = "") -> Template:
+    return page(
+        request,
+        "admin/forms.html",
+        versions=_versions(request),
+        report=None,
+        published=None,
+        **_lifecycle(request, problem),
+    )
+
+
 @get("/admin/forms", **who(ADMINS))
 async def forms_page(request: Request[Actor, Any, Any]) -> Template:
-    return page(request, "admin/forms.html", versions=_versions(request), report=None, published=None)
+    return _forms_page(request)
+
+
+@post("/admin/forms/{form_id:str}/state", **who(ADMINS))
+async def change_state(request: Request[Actor, Any, Any], form_id: str) -> Template:
+    """Move a form to another state and choose who it is offered to; answers the forms page."""
+    data = await request.form()
+    try:
+        await request.app.state.db.write(
+            change,
+            form_id,
+            str(data.get("state", "")),
+            [str(n) for n in data.getall("networks", [])],
+            [str(r) for r in data.getall("roles", [])],
+            request.user.username,
+        )
+    except LifecycleError as exc:
+        return _forms_page(request, str(exc))
+    refresh_forms(request.app.state)
+    return _forms_page(request)
 
 
 @post("/admin/forms/check", **who(ADMINS))
@@ -38,17 +88,20 @@ async def check_definition(
     """Check an uploaded file and answer the report fragment; nothing is published here."""
     upload = data.get("definition")
     if not isinstance(upload, UploadFile):
-        report = Report(filename="", problems=[XLSProblem("file", None, None, "choose a file")])
+        report = Report(filename="", problems=[XLSProblem("file", None, None, N_("choose a file"))])
     else:
         content = await upload.read()
         if len(content) > MAX_UPLOAD:
             report = Report(
-                filename=upload.filename, problems=[XLSProblem("file", None, None, "the file is over 2 MB")]
+                filename=upload.filename,
+                problems=[XLSProblem("file", None, None, N_("the file is over 2 MB"))],
             )
         else:
-            report = check_upload(upload.filename, content, request.app.state.forms)
+            forms = request.app.state.forms
+            report = await anyio.to_thread.run_sync(check_upload, upload.filename, content, forms)
     if request.headers.get("hx-request") != "true":
-        return page(request, "admin/forms.html", versions=_versions(request), report=report, published=None)
+        return page(request, "admin/forms.html", versions=_versions(request), report=report, published=None,
+                    **_lifecycle(request))  # fmt: skip
     return page(request, "admin/_report.html", report=report, published=None)
 
 
@@ -59,9 +112,10 @@ async def publish_definition_route(
 ) -> Template:
     db = request.app.state.db
     try:
-        form = await db.write(publish_definition, data.get("definition", ""))
+        form = await db.write(publish_definition, data.get("definition", ""), request.user.username)
     except DefinitionError as exc:
-        report = Report(filename=exc.source, problems=[XLSProblem(exc.source, None, exc.where, exc.problem)])
+        report = Report(filename=exc.source, problems=[definition_problem(exc)])
         return page(request, "admin/_report.html", report=report, published=None)
     refresh_forms(request.app.state)
-    return page(request, "admin/_report.html", report=None, published=form)
+    state = state_of(request.app.state.form_states, form.id)
+    return page(request, "admin/_report.html", report=None, published=form, state=state)

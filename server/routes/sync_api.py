@@ -13,6 +13,7 @@ from litestar.params import Parameter, QueryParameter
 from server.access import OBSERVERS, SIGNED_IN, who
 from server.errors import ApiError
 from server.i18n import _
+from server.lifecycle import form_lookup
 from sync.apply import apply_batch
 from sync.depth import limit_batch
 from sync.feed import pull as pull_changes
@@ -55,7 +56,7 @@ async def push(request: Request[Actor, Any, Any]) -> PushResult:
         max_record_bytes=state.settings.max_record_bytes,
         attachments=state.settings.db_path.parent / "attachments",
     )
-    receipts = await state.db.write(apply, request.user, batch, lambda f, v: state.forms.get((f, v)))
+    receipts = await state.db.write(apply, request.user, batch, partial(form_lookup, state))
     for receipt in receipts:
         if receipt.code:
             receipt.message = _(problem(receipt.code).title)

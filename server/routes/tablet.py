@@ -10,9 +10,10 @@ from litestar import Request, get
 from litestar.exceptions import NotFoundException
 from litestar.response import Response, Template
 
-from server.access import PUBLIC, SIGNED_IN, who
+from server.access import ADMINS, PUBLIC, SIGNED_IN, who
 from server.calendar import previous_term
 from server.i18n import _
+from server.lifecycle import state_of
 from server.pages import island, page
 from server.plans import load_terms
 from server.shell import SERVICE_WORKER
@@ -20,17 +21,19 @@ from server.shell import SERVICE_WORKER
 
 @get("/", **who(SIGNED_IN))
 async def home(request: Request[Any, Any, Any]) -> Template:
-    forms = request.app.state.forms
+    forms, states = request.app.state.forms, request.app.state.form_states
     latest = {form_id: form for (form_id, _version), form in sorted(forms.items())}
+    offered = [f for f in latest.values() if state_of(states, f.id).offered_to(request.scope.get("user"))]
     terms = await request.app.state.db.read(load_terms)
     keep_since = previous_term(dt.date.today(), terms).start.isoformat()
-    return page(request, "home.html", forms=list(latest.values()), keep_since=keep_since)
+    return page(request, "home.html", forms=offered, keep_since=keep_since)
 
 
 @get("/forms/{form_id:str}/{version:int}", sync_to_thread=False, **who(SIGNED_IN))
 def form_page(request: Request[Any, Any, Any], form_id: str, version: int) -> Template:
     form = request.app.state.forms.get((form_id, version))
-    if form is None:
+    draft = state_of(request.app.state.form_states, form_id).state == "draft"
+    if form is None or (draft and request.user.role not in ADMINS):  # a draft: only admins try it
         raise NotFoundException()
     return page(request, "form.html", form=form, form_json=island(form))
 

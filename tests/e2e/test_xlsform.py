@@ -86,6 +86,11 @@ def test_broken_workbook_is_reported_and_not_published(live_server: LiveServer) 
     assert r.status_code == 200
     assert "geopoint" in r.text and "pulldata" in r.text and 'id="publish"' not in r.text
     assert "<td>13</td>" in r.text and "<td>14</td>" in r.text  # the rows of the two bad lines
+    # Thai first on a Thai page, the English beside it.
+    assert (
+        "ไม่รองรับชนิดคำถาม &#39;geopoint&#39; <span" in r.text
+        and "(type &#39;geopoint&#39; is not supported)" in r.text
+    )
     # Publishing a definition the browser made up is checked again on the server.
     r = admin.post("/admin/forms/publish", data={"definition": '{"id": "x", "version": 1}'})
     assert 'id="published"' not in r.text
@@ -116,6 +121,11 @@ def test_xlsform_published_filled_offline_and_synced(browser: Any, live_server: 
             raise AssertionError(admin.inner_html("#report") + admin.url + str(seen[-8:])) from None
         admin.click("#publish")
         admin.locator("#published").wait_for()
+        admin.locator("#draft-note").wait_for()  # a new form is a draft until the admin publishes it
+        admin.goto(f"{url}/admin/forms")
+        admin.locator("#state-learning_spaces input[name=state][value=published]").dispatch_event("click")
+        admin.click('[data-save-state="learning_spaces"]')
+        admin.locator('#state-learning_spaces[data-state="published"]').wait_for()
     finally:
         admin_ctx.close()
 

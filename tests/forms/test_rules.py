@@ -16,7 +16,7 @@ from forms.rules import RuleSyntaxError, compile_rule, truthy
 
 VECTORS = files("forms") / "vectors" / "rules.json"
 CASES: list[dict[str, Any]] = json.loads(VECTORS.read_text("utf-8"))["cases"]
-CASE_KEYS = {"name", "expr", "answers", "current", "item", "today", "expect", "error", "position"}
+CASE_KEYS = {"name", "expr", "answers", "current", "item", "today", "choice", "expect", "error", "position"}
 OPERATORS = ["+", " - ", "*", " div ", " / ", " mod ", " = ", "!=", " < ", "<=", " > ", ">=", " and ", " or "]
 
 
@@ -41,8 +41,12 @@ def test_vector(case: dict[str, Any]) -> None:
         if "position" in case:
             assert info.value.position == case["position"], str(info.value)
         return
-    got = compile_rule(case["expr"]).evaluate(
-        case["answers"], current=case.get("current"), item=case.get("item"), today=case.get("today")
+    got = compile_rule(case["expr"], choice="choice" in case).evaluate(
+        case["answers"],
+        current=case.get("current"),
+        item=case.get("item"),
+        today=case.get("today"),
+        choice=case.get("choice"),
     )
     assert same(got, case["expect"]), f"{case['expr']!r}: got {got!r}, want {case['expect']!r}"
 

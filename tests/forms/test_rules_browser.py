@@ -35,12 +35,12 @@ async () => {
   for (const c of cases) {
     run += 1;
     try {
-      const rule = compileRule(c.expr);
+      const rule = compileRule(c.expr, { choice: 'choice' in c });
       if (c.error) {
         failures.push({ name: c.name, problem: 'compiled, expected a RuleSyntaxError' });
         continue;
       }
-      const got = rule.evaluate(c.answers, { current: c.current, item: c.item, today: c.today });
+      const got = rule.evaluate(c.answers, { current: c.current, item: c.item, today: c.today, choice: c.choice });
       if (!same(got, c.expect)) {
         failures.push({ name: c.name, expr: c.expr, got: got ?? null, want: c.expect });
       }

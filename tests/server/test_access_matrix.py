@@ -206,6 +206,13 @@ MATRIX: list[Entry] = [
         expect(200, ADMINS),
         send=lambda p, fx: {"data": {"definition": "not toml ["}},
     ),
+    Entry(
+        "POST",
+        "/admin/forms/{form_id:str}/state",
+        lambda fx: "/admin/forms/no_such_form/state",
+        expect(200, ADMINS),
+        send=lambda p, fx: {"data": {"state": "closed"}},
+    ),
     # Visit plans
     Entry("GET", "/plans", lambda fx: "/plans?network=N01", expect(200, SIGNED_IN, supervisor2=404)),
     Entry("GET", "/plans/new", lambda fx: "/plans/new?network=N01", expect(200, PLANNERS, supervisor2=404)),

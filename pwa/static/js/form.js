@@ -9,7 +9,7 @@ import * as store from './store.js';
 import { cleanText } from './text.js';
 import { beDate, numericBe, parseDate, todayIso } from './thaidate.js';
 import { prefill } from './today.js';
-import { evidenceName, evidenceRequired, isEmpty, isRelevant, itemScope, validate, walk } from './validate.js';
+import { evidenceName, evidenceRequired, isEmpty, isRelevant, itemScope, offered, repeatCount, validate, walk } from './validate.js';
 import { setupWidgets } from './widgets.js';
 
 const form = JSON.parse(document.getElementById('form-def').textContent);
@@ -30,6 +30,8 @@ const wrapper = (key) => formEl.querySelector(`[data-field="${CSS.escape(key)}"]
 const inputs = (key) => [...formEl.elements].filter((e) => e.name === key);
 /** A validation path (`pupils[2].sex`) as the DOM key of its control (`pupils.2.sex`). */
 const keyOf = (path) => path.replace(/\[(\d+)\]\./g, '.$1.').replace(/\[(\d+)\]$/, '.$1');
+/** The time the record was finalized, for a meta `end` field. */
+let ending = null;
 
 /** Read one answer from the page by its DOM key, typed as the controls say. */
 function read(key) {
@@ -71,16 +73,22 @@ function write(key, value) {
 const itemsBox = (key) => formEl.querySelector(`[data-items-for="${CSS.escape(key)}"]`);
 const itemCount = (key) => itemsBox(key)?.children.length ?? 0;
 
+/** Put an item's index in place of its depth's placeholder, nested repeats' templates included. */
+function placeIndex(root, token, index) {
+  for (const el of [root, ...root.querySelectorAll('*')]) {
+    for (const attr of [...el.attributes]) {
+      if (attr.value.includes(token)) el.setAttribute(attr.name, attr.value.replaceAll(token, String(index)));
+    }
+    if (el.tagName === 'TEMPLATE') for (const inner of el.content.children) placeIndex(inner, token, index);
+  }
+}
+
 function addItemDom(key) {
   const box = itemsBox(key);
   const template = formEl.querySelector(`template[data-template-for="${CSS.escape(key)}"]`);
   const index = box.children.length;
   const item = /** @type {HTMLElement} */ (template.content.firstElementChild.cloneNode(true));
-  for (const el of [item, ...item.querySelectorAll('*')]) {
-    for (const attr of [...el.attributes]) {
-      if (attr.value.includes('__i__')) el.setAttribute(attr.name, attr.value.replaceAll('__i__', String(index)));
-    }
-  }
+  placeIndex(item, `__i${key.split('.').filter((part) => /^\d+$/.test(part)).length}__`, index);
   item.dataset.index = String(index);
   item.querySelector('[data-item-number]').textContent = String(index + 1);
   item.querySelector('[data-remove-item]').addEventListener('click', () => removeItem(key, index));
@@ -110,12 +118,52 @@ function updateRepeatButtons() {
 function removeItem(key, index) {
   if (!confirm(t('repeat.remove_confirm'))) return;
   const answers = collect();
-  const items = [...(answers[key] || [])];
+  const parts = key.split('.');
+  const last = /** @type {string} */ (parts.pop());
+  const parent = parts.reduce((o, part) => o?.[part], answers) || {};
+  const items = [...(parent[last] || [])];
   items.splice(index, 1);
-  record.answers = { ...answers, [key]: items };
-  if (!items.length) delete record.answers[key];
+  if (items.length) parent[last] = items;
+  else delete parent[last];
+  record.answers = answers;
   fill();
   onChange();
+}
+
+/** The scope of the repeat item(s) a DOM key is in (`hh.0.kids.1.age`: hh[0] then its kids[1]), or null. */
+function scopeOf(key, answers) {
+  const parts = key.split('.');
+  let obj = answers;
+  let scope = null;
+  for (let i = 0; i + 1 < parts.length && /^\d+$/.test(parts[i + 1]); i += 2) {
+    obj = (obj?.[parts[i]] || [])[Number(parts[i + 1])] || {};
+    scope = { ...(scope || {}), ...obj };
+  }
+  return scope;
+}
+
+/** A text with ${name} references filled in from the answers (ODK shows a choice by its name). */
+function interpolate(text, answers, item) {
+  return text.replace(/\$\{([^{}$\s]+)\}/g, (_, name) => {
+    const value = compileRule(`\${${name}}`).evaluate(answers, { item });
+    return isEmpty(value) ? '' : Array.isArray(value) ? value.join(', ') : String(value);
+  });
+}
+
+const deviceId = () => {
+  let id = localStorage.getItem('nithet-device-id');
+  if (!id) localStorage.setItem('nithet-device-id', (id = crypto.randomUUID()));
+  return id;
+};
+
+/** What the tablet records in a meta field (XLSForm start, end, today, deviceid, username). */
+function metaValue(field, current) {
+  if (field.meta === 'end') return ending ?? current;
+  if (!isEmpty(current)) return current;
+  if (field.meta === 'start') return record.created_at;
+  if (field.meta === 'today') return todayIso();
+  if (field.meta === 'deviceid') return deviceId();
+  return field.meta === 'username' ? formEl.dataset.username || null : null;
 }
 
 // ------------------------------------------------------------------ answers from the page
@@ -138,10 +186,12 @@ function collect() {
       shown.push({ field, key, item });
       if (field.kind === 'repeat') {
         const entries = [];
+        const wanted = repeatCount(field, answers, item, today);
+        if (wanted !== null && wanted !== itemCount(key)) setItemCount(key, wanted);
         for (let i = 0; i < itemCount(key); i++) {
           const entry = {};
           entries.push(entry);
-          visit(field.fields, `${key}.${i}.`, itemScope(field.fields, {}), entry, true);
+          visit(field.fields, `${key}.${i}.`, { ...(item || {}), ...itemScope(field.fields, {}) }, entry, true);
         }
         if (entries.length) target[field.name] = entries;
         continue;
@@ -150,7 +200,13 @@ function collect() {
       if (field.kind === 'calculate') {
         value = compileRule(field.calculate).evaluate(answers, { item, today });
         write(key, value);
-      } else value = read(key);
+      } else if (field.kind === 'meta') {
+        value = metaValue(field, read(key));
+        write(key, value);
+      } else {
+        if (field.choice_filter) filterChoices(field, key, answers, item, today);
+        value = read(key);
+      }
       if (!isEmpty(value)) {
         target[field.name] = value;
         if (item) item[field.name] = value;
@@ -165,6 +221,9 @@ function collect() {
     }
   };
   visit(topFields, '', null, answers, true);
+  for (const el of formEl.querySelectorAll('[data-interp]')) {
+    el.textContent = interpolate(el.dataset.interp, answers, scopeOf(el.closest('[data-field]')?.dataset.field || '', answers));
+  }
   for (const { field, key, item } of shown) {
     const scope = item || answers;
     if (field.kind === 'rating') {
@@ -183,6 +242,16 @@ function collect() {
   showFeedback(answers);
   updateRepeatButtons();
   return answers;
+}
+
+/** Show only the choices the field's choice filter keeps; a kept answer that is filtered out is cleared. */
+function filterChoices(field, key, answers, item, today) {
+  const keep = new Set(offered(form, field, answers, item, today).map((c) => c.value));
+  for (const input of inputs(key)) {
+    const shownNow = keep.has(input.value);
+    input.closest('label').hidden = !shownNow;
+    if (!shownNow) input.checked = false;
+  }
 }
 
 // ------------------------------------------------------------------ feedback summary
@@ -247,17 +316,32 @@ function showFeedback(answers) {
 
 // ------------------------------------------------------------------ problems, saving, state
 
+/** Show (or clear) the problem of one control; a constraint shows its message, its ${} filled in. */
+function showProblem(key, problem, answers) {
+  const err = $(`err-${key}`);
+  if (!err) return;
+  err.hidden = !problem;
+  err.closest('.field')?.classList.toggle('invalid', Boolean(problem));
+  if (!problem) return;
+  const message = problem.code === 'constraint' && err.dataset.constraintMessage;
+  err.textContent = message ? interpolate(message, answers, scopeOf(key, answers)) : t(`err.${problem.code}`);
+}
+
+/** On leaving a control, as ODK does: its constraint is checked and its message shown (or cleared). */
+function checkOnLeave(event) {
+  const key = event.target?.name;
+  if (!key || formEl.dataset.readonly === 'true') return;
+  const answers = collect();
+  const problem = validate(form, answers, { today: todayIso() }).find((p) => keyOf(p.field) === key && p.code === 'constraint');
+  const err = $(`err-${key}`);
+  if (problem || (err && !err.hidden)) showProblem(key, problem, answers);
+}
+
 function showProblems(problems) {
   for (const el of formEl.querySelectorAll('.error')) el.hidden = true;
   for (const el of formEl.querySelectorAll('.field.invalid')) el.classList.remove('invalid');
-  for (const p of problems) {
-    const key = keyOf(p.field);
-    const err = $(`err-${key}`);
-    if (!err) continue;
-    err.textContent = (p.code === 'constraint' && err.dataset.constraintMessage) || t(`err.${p.code}`);
-    err.hidden = false;
-    err.closest('.field')?.classList.add('invalid');
-  }
+  const answers = record.answers || {};
+  for (const p of problems) showProblem(keyOf(p.field), p, answers);
   const summary = $('error-summary');
   summary.hidden = problems.length === 0;
   summary.textContent = problems.length ? `${t('form.has_errors')} (${problems.length})` : '';
@@ -373,6 +457,13 @@ async function resolve(answers) {
   requestSync('resolve');
 }
 
+/** The record's title in the lists (XLSForm instance_name), or null. */
+function instanceName(answers) {
+  if (!form.instance_name) return null;
+  const value = compileRule(form.instance_name).evaluate(answers, { today: todayIso() });
+  return isEmpty(value) ? null : String(value);
+}
+
 /** Typing in a text box that no rule reads: the one answer goes into the record and is saved at once; the
  * whole page (relevance, calculations, warnings) is collected again once typing pauses. */
 const TYPED = new Set(['text', 'textarea', 'number', 'time', 'date']);
@@ -384,7 +475,7 @@ const LIVE = (() => {
   const names = new Set();
   const add = (source) => { if (source) for (const n of compileRule(source).references()) names.add(n); };
   for (const f of fields) {
-    for (const rule of [f.relevant, f.required_if, f.calculate, f.warning, f.constraint]) add(rule);
+    for (const rule of [f.relevant, f.required_if, f.calculate, f.warning, f.constraint, f.choice_filter, f.repeat_count]) add(rule);
     if (f.warning) names.add(f.name);
   }
   for (const d of form.derived || []) add(d.rule);
@@ -415,6 +506,7 @@ function onChange(event) {
     settle = setTimeout(() => onChange(), SETTLE_MS);
   } else {
     record.answers = collect();
+    record.title = instanceName(record.answers);
     linkVisit();
   }
   if (record.state === 'rejected') record.state = 'draft';
@@ -444,11 +536,13 @@ async function finalize() {
     $('save-state').textContent = t('photo.resizing');
     await Promise.allSettled([...work]);
   }
+  ending = new Date().toISOString();
   const answers = collect();
   const problems = validate(form, answers, { today: todayIso() });
+  record.answers = answers;
+  record.title = instanceName(answers);
   showProblems(problems);
   if (problems.length) return;
-  record.answers = answers;
   // The answers were checked against this page's form version, so that is the version they follow (a
   // draft of a version the server does not know moves to this one).
   record.form_id = form.id;
@@ -607,6 +701,7 @@ async function init() {
   showState();
   linkVisit();
   formEl.addEventListener('input', onChange);
+  formEl.addEventListener('focusout', checkOnLeave);
   formEl.addEventListener('change', async (event) => {
     if (event.target.dataset?.picker === 'school') {
       record.answers = collect();

@@ -22,7 +22,8 @@ function title(record, ref) {
   const parts = [ref.schools.get(a.school) || a.school, a.topic, a.visit_date ? beDate(a.visit_date, 'medium') : null];
   return {
     form: ref.forms.get(record.form_id) || record.form_id,
-    text: [who, ...parts].filter(Boolean).join(' · ') || t('list.untitled'),
+    // The form's instance_name (XLSForm), computed by the form page, names the record when it has one.
+    text: record.title || [who, ...parts].filter(Boolean).join(' · ') || t('list.untitled'),
   };
 }
 

@@ -2,6 +2,8 @@
 // A line-for-line twin of forms/rules.py (server validation); both run forms/vectors/rules.json.
 // XLSForm subset of ODK expressions: ${name}, `.`, and/or/not(), div/mod, hyphenated functions,
 // plus `/`, coalesce(), minutes(), get() (a key of an object answer), bare true/false. Evaluation never throws on data: bad data is null.
+// As in ODK a date (YYYY-MM-DD) is days since 1970-01-01 in arithmetic, and date() turns days back into a date.
+// compileRule(src, {choice: true}) is a choice filter (XLSForm choice_filter): a bare name is a column of the choice.
 // regex() matches the whole string, as if wrapped in ^(?:...)$; no `u` flag, so characters beyond
 // U+FFFF (emoji) are two units to `.` here but one in Python: keep patterns to the common subset.
 
@@ -16,7 +18,7 @@ export class RuleSyntaxError extends Error {
 }
 
 /** @typedef {{kind: string, text: string, pos: number}} Token  pos is a UTF-16 index */
-/** AST: ['lit', v] | ['ref', name] | ['cur'] | ['neg', n] | ['bin', op, l, r] | ['call', name, args]
+/** AST: ['lit', v] | ['ref', name] | ['col', name] | ['cur'] | ['neg', n] | ['bin', op, l, r] | ['call', name, args]
  * @typedef {Array<any>} Node */
 
 const WS = ' \t\r\n\u00a0';
@@ -33,11 +35,11 @@ const ARITY = {
   true: [0, 0], false: [0, 0], not: [1, 1], selected: [2, 2], 'count-selected': [1, 1], if: [3, 3],
   'string-length': [1, 1], round: [1, 2], int: [1, 1], number: [1, 1], concat: [0, null], coalesce: [2, 2],
   regex: [2, 2], sum: [1, null], count: [1, null], mean: [1, null], min: [1, null], max: [1, null],
-  minutes: [2, 2], today: [0, 0], get: [2, 2],
+  minutes: [2, 2], today: [0, 0], date: [1, 1], get: [2, 2],
 };
 
-/** @param {string} src @returns {Node} */
-function parse(src) {
+/** @param {string} src @param {boolean} choice bare names are choice columns @returns {Node} */
+function parse(src, choice) {
   const fail = (/** @type {string} */ msg, /** @type {number} */ i) =>
     new RuleSyntaxError(msg, [...src.slice(0, i)].length);
   /** @type {Token[]} */
@@ -109,6 +111,7 @@ function parse(src) {
     if (tok.kind === 'name') {
       if (isOp('(')) return call(tok);
       if (tok.text === 'true' || tok.text === 'false') return ['lit', tok.text === 'true'];
+      if (choice) return ['col', tok.text];
       throw fail(`unknown name '${tok.text}'`, tok.pos);
     }
     throw unexpected(tok);
@@ -141,6 +144,7 @@ function parse(src) {
 
 const NUMERIC = /^[ \t\r\n]*[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)[ \t\r\n]*$/;
 const SPACES = /[ \t\r\n]+/;
+const DATE = /^([0-9]{4})-([0-9]{2})-([0-9]{2})/;
 const TIME = /^([0-9]{1,2}):([0-9]{2})(?::[0-9]{2}(?:\.[0-9]+)?)?(?:Z|[+-][0-9]{2}:?[0-9]{2})?$/;
 
 const isNum = (/** @type {any} */ v) => typeof v === 'number';
@@ -163,7 +167,19 @@ function num(v) {
   if (typeof v === 'boolean') return v ? 1 : 0;
   if (isNum(v)) return finite(v);
   if (typeof v === 'string' && NUMERIC.test(v)) return finite(Number(v));
+  if (typeof v === 'string' && v.length === 10) return days(v);
   return null;
+}
+
+/** A date as days since 1970-01-01 (ODK's number of a date); null for an impossible date.
+ * @param {string} text @returns {number|null} */
+function days(text) {
+  const m = DATE.exec(text);
+  if (!m || m[1] === '0000') return null;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const t = new Date(0);
+  t.setUTCFullYear(y, mo - 1, d);
+  return t.getUTCFullYear() === y && t.getUTCMonth() === mo - 1 && t.getUTCDate() === d ? Math.round(t.getTime() / 86400000) : null;
 }
 
 /** null -> '', lists joined by spaces (select_multiple), objects and non-finite numbers -> ''.
@@ -270,7 +286,7 @@ function localToday() {
 // ---------------------------------------------------------------- evaluation
 
 /** @typedef {Record<string, any>} Answers */
-/** @typedef {{answers: Answers, current: any, item: Answers|null, today: string|null}} Context */
+/** @typedef {{answers: Answers, current: any, item: Answers|null, today: string|null, choice: Answers|null}} Context */
 
 /** @param {Context} ctx @param {string} name */
 function lookup(ctx, name) {
@@ -325,6 +341,13 @@ const FUNCTIONS = {
     return a === null || b === null ? null : b - a;
   },
   today: (_a, ctx) => ctx.today ?? localToday(),
+  // A date from days since 1970-01-01 (or a date, or the date of a date-time); otherwise null.
+  date: ([v]) => {
+    if (typeof v === 'string' && DATE.test(v)) return days(v.slice(0, 10)) === null ? null : v.slice(0, 10);
+    const x = num(v);
+    if (x === null || x < -719162 || x > 2932896) return null;
+    return new Date(Math.floor(x) * 86400000).toISOString().slice(0, 10);
+  },
   // The value at a key of an object answer (a photo, a reading grid); otherwise null.
   get: ([obj, key]) => {
     if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) return null;
@@ -338,6 +361,7 @@ function evaluate(node, ctx) {
   switch (node[0]) {
     case 'lit': return node[1];
     case 'ref': return lookup(ctx, node[1]);
+    case 'col': return ctx.choice && Object.hasOwn(ctx.choice, node[1]) ? ctx.choice[node[1]] ?? null : null;
     case 'cur': return ctx.current ?? null;
     case 'neg': { const x = num(evaluate(node[1], ctx)); return x === null ? null : -x; }
     case 'bin': {
@@ -359,42 +383,49 @@ function evaluate(node, ctx) {
   }
 }
 
-/** @param {Node} node @param {Set<string>} out */
-function collectRefs(node, out) {
-  if (node[0] === 'ref') out.add(node[1]);
-  else if (node[0] === 'neg') collectRefs(node[1], out);
-  else if (node[0] === 'bin') { collectRefs(node[2], out); collectRefs(node[3], out); }
-  else if (node[0] === 'call') for (const a of node[2]) collectRefs(a, out);
+/** @param {Node} node @param {Set<string>} out @param {string} kind 'ref' or 'col' */
+function collectRefs(node, out, kind = 'ref') {
+  if (node[0] === kind) out.add(node[1]);
+  else if (node[0] === 'neg') collectRefs(node[1], out, kind);
+  else if (node[0] === 'bin') { collectRefs(node[2], out, kind); collectRefs(node[3], out, kind); }
+  else if (node[0] === 'call') for (const a of node[2]) collectRefs(a, out, kind);
 }
 
-/** @typedef {{current?: any, item?: Answers|null, today?: string|null}} EvalOptions */
+/** @typedef {{current?: any, item?: Answers|null, today?: string|null, choice?: Answers|null}} EvalOptions */
 /**
  * @typedef {object} Rule
  * @property {string} source
  * @property {(answers: Answers, options?: EvalOptions) => any} evaluate
  * @property {() => Set<string>} references  names used in ${...}
+ * @property {() => Set<string>} columns  choice columns a choice filter reads (bare names)
  */
 
 /** @type {Map<string, Rule>} */
 const cache = new Map();
 
-/** Compile a rule (cached); throws RuleSyntaxError. @param {string} source @returns {Rule} */
-export function compileRule(source) {
-  const hit = cache.get(source);
+/** Compile a rule (cached; a choice filter with `{choice: true}`); throws RuleSyntaxError.
+ * @param {string} source @param {{choice?: boolean}} [mode] @returns {Rule} */
+export function compileRule(source, { choice = false } = {}) {
+  const cacheKey = choice ? `choice:${source}` : source;
+  const hit = cache.get(cacheKey);
   if (hit) return hit;
-  const ast = parse(source);
+  const ast = parse(source, choice);
   /** @type {Set<string>} */
   const refs = new Set();
   collectRefs(ast, refs);
+  /** @type {Set<string>} */
+  const cols = new Set();
+  collectRefs(ast, cols, 'col');
   const rule = Object.freeze({
     source,
     evaluate: (/** @type {Answers} */ answers, /** @type {EvalOptions} */ options = {}) => {
-      const { current = null, item = null, today = null } = options;
-      return evaluate(ast, { answers: answers ?? {}, current, item, today });
+      const { current = null, item = null, today = null, choice: row = null } = options;
+      return evaluate(ast, { answers: answers ?? {}, current, item, today, choice: row });
     },
     references: () => new Set(refs),
+    columns: () => new Set(cols),
   });
   if (cache.size >= 1024) cache.clear();
-  cache.set(source, rule);
+  cache.set(cacheKey, rule);
   return rule;
 }

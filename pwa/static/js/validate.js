@@ -97,6 +97,7 @@ function checkValue(form, field, value) {
     const ok = Array.isArray(value) && value.every((v) => typeof v === 'string' && values.has(v));
     return ok && new Set(value).size === value.length ? null : 'choice';
   }
+  if (k === 'meta') return typeof value === 'string' && [...value].length <= 200 ? null : 'type';
   if (k === 'calculate') return ['string', 'number'].includes(typeof value) ? null : 'type';
   if (k === 'photo') return checkPhoto(value);
   if (k === 'confirmation') {
@@ -189,14 +190,18 @@ function checkFields(form, fields, answers, scope, item, prefix, parentRelevant,
       continue;
     }
     if (field.kind === 'repeat') {
-      checkRepeat(form, field, answers, value, path, problems, today);
+      checkRepeat(form, field, answers, value, path, problems, today, item);
       continue;
     }
     if (isEmpty(value)) {
       if (isRequired(field, answers, item, today)) problems.push({ field: path, code: 'required' });
       continue;
     }
-    const problem = checkValue(form, field, value);
+    let problem = checkValue(form, field, value);
+    if (!problem && field.choice_filter) {
+      const values = new Set(offered(form, field, answers, item, today).map((c) => c.value));
+      problem = (Array.isArray(value) ? value : [value]).every((v) => values.has(v)) ? null : 'choice';
+    }
     if (problem) {
       problems.push({ field: path, code: problem });
       continue;
@@ -220,17 +225,34 @@ function checkFields(form, fields, answers, scope, item, prefix, parentRelevant,
   }
 }
 
-function checkRepeat(form, field, answers, value, path, problems, today) {
+function checkRepeat(form, field, answers, value, path, problems, today, outer = null) {
   const items = value ?? [];
   if (!Array.isArray(items) || !items.every((i) => i && typeof i === 'object' && !Array.isArray(i))) {
     problems.push({ field: path, code: 'type' });
     return;
   }
   const min = field.min_items || 0;
-  if (items.length < min || (field.max_items != null && items.length > field.max_items)) {
+  const wanted = repeatCount(field, answers, outer, today);
+  if (items.length < min || (field.max_items != null && items.length > field.max_items) ||
+    (wanted !== null && items.length !== wanted)) {
     problems.push({ field: path, code: 'items' });
   }
-  items.forEach((entry, i) => checkFields(form, field.fields, answers, entry, itemScope(field.fields, entry), `${path}[${i}].`, true, problems, today));
+  items.forEach((entry, i) => checkFields(form, field.fields, answers, entry, { ...(outer || {}), ...itemScope(field.fields, entry) }, `${path}[${i}].`, true, problems, today));
+}
+
+/** The number of items a repeat must have (XLSForm repeat_count): 0 when the rule has no value. */
+export function repeatCount(field, answers, item = null, today = undefined) {
+  if (!field.repeat_count) return null;
+  const n = evaluate(field.repeat_count, answers, { item, today });
+  return typeof n === 'number' && Number.isInteger(n) ? Math.max(0, Math.min(n, 1000)) : 0;
+}
+
+/** The choices a select offers: all of them, or those its choice filter keeps. */
+export function offered(form, field, answers, item = null, today = undefined) {
+  const choices = choiceList(form, field);
+  if (!field.choice_filter) return choices;
+  const rule = compileRule(field.choice_filter, { choice: true });
+  return choices.filter((c) => truthy(rule.evaluate(answers, { item, today, choice: { ...(c.columns || {}), name: c.value } })));
 }
 
 /** The scope rules see inside a repeat item: every field of the item, empty ones as null, so that

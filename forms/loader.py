@@ -172,8 +172,8 @@ def check(form: FormDef, *, source: str = "<form>") -> None:
     for derived in form.derived:
         if not NAME.match(derived.name) or derived.name in derived_names:
             fail(f"derived {derived.name!r}", "a derived name is a unique lower-case name")
+        _check_derived(form, derived, names | derived_names, fail)
         derived_names.add(derived.name)
-        _check_derived(form, derived, names, fail)
     for field in fields:
         for name in field.derived:
             if name not in derived_names:
@@ -238,13 +238,19 @@ def _check_derived(form: FormDef, d: Derived, names: set[str], fail: Fail) -> No
     if d.rule is not None:
         _check_rule(where, "rule", d.rule, names, fail)
     if d.function is not None:
-        target = form.field(d.field or "")
         wanted = {
             "share": ("snapshots", "repeat"),
             "cwpm": ("reading_grid",),
             "grid_percent": ("reading_grid",),
         }
-        if target is None or target.kind not in wanted[d.function]:
+        targets = (
+            [form.field(n) for n in d.fields]
+            if d.fields and d.function != "share"
+            else [form.field(d.field or "")]
+        )
+        if d.fields and d.field is not None:
+            fail(where, "give `field` or `fields`, not both")
+        if any(t is None or t.kind not in wanted[d.function] for t in targets):
             fail(where, f"function {d.function} needs `field`: a {' or '.join(wanted[d.function])} field")
         if d.function == "share" and (not d.key or d.equals is None):
             fail(where, "function share needs `key` and `equals`")

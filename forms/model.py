@@ -125,7 +125,8 @@ class Derived(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=T
     """A derived score, computed (never stored) by forms/derive.py and its twin pwa/static/js/derive.js.
 
     Exactly one of `rule` (a rule over the answers) or `function` (for what rules cannot express:
-    shares of snapshot entries, reading-grid results) says how; see forms/derive.py.
+    shares of snapshot entries, reading-grid results) says how; see forms/derive.py. A rule also sees the
+    derived scores defined before it (`${word_percent} < 50`), so a threshold is written once, here.
     """
 
     name: str
@@ -134,6 +135,9 @@ class Derived(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=T
     function: Literal["share", "cwpm", "grid_percent"] | None = None
     #: The answer the function reads.
     field: str | None = None
+    #: Reading-grid functions: the first of these answers that is a grid (one grid per grade band, only
+    #: the pupil's band is relevant). Instead of `field`.
+    fields: tuple[str, ...] = ()
     #: share: the key of each list entry and the value counted.
     key: str | None = None
     equals: str | None = None

@@ -1,5 +1,7 @@
 """The literacy and numeracy quick check, by grade: pupils checked, median correct words per minute
-(passage), % zero scores (word reading), % per band of word reading — a quick check, not RT/NT."""
+(passage), % zero scores (word reading), % per band of word reading, median writing and numeracy, and how
+many pupils cannot read, cannot write, cannot calculate (the flags of forms/definitions/literacy.toml,
+version 2 on) — for the network and for each school. A quick check, not RT/NT."""
 
 from __future__ import annotations
 
@@ -7,7 +9,11 @@ from collections import defaultdict
 from typing import Any
 
 from forms.derive import derive
+from forms.model import Label
 from server.reports.common import Conn, form, median, percent, records, shown
+
+#: The per-pupil classification, in the order reports show it (derived flags of the literacy form).
+CLASSIFICATION = ("cannot_read", "cannot_write", "cannot_calculate")
 
 
 def per_pupil(conn: Conn, network_id: str, first: str, last: str) -> list[dict[str, Any]]:
@@ -29,21 +35,32 @@ def per_pupil(conn: Conn, network_id: str, first: str, last: str) -> list[dict[s
     return out
 
 
-def literacy(conn: Conn, network_id: str, first: str, last: str) -> dict[str, Any]:
+def classification_labels(conn: Conn) -> dict[str, Label]:
+    """The Thai and English names of the classification flags, from the latest literacy form."""
     definition = form(conn, "literacy")
-    steps = definition.bands.get("percent", ()) if definition else ()
-    pupils = per_pupil(conn, network_id, first, last)
-    by_grade: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    names = {d.name: d.label for d in definition.derived} if definition else {}
+    return {name: names.get(name, Label(name, name)) for name in CLASSIFICATION}
+
+
+def by_grade(pupils: list[dict[str, Any]], order: list[str], steps: tuple[Any, ...]) -> list[dict[str, Any]]:
+    """A row per grade: n, the classification counts (always shown: plain counts) and, from 3 pupils on,
+    the medians, percentages and bands."""
+    groups: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for p in pupils:
-        by_grade[p["grade"]].append(p)
-    grades = []
-    order = [c.value for c in definition.choices.get("grade", ())] if definition else sorted(by_grade)
-    for grade in order:
-        group = by_grade.get(grade, [])
+        groups[p["grade"]].append(p)
+    rows = []
+    for grade in order + sorted(set(groups) - set(order), key=str):
+        group = groups.get(grade, [])
         n = len(group)
         if not n:
             continue
-        row: dict[str, Any] = {"grade": grade, "n": n, "shown": shown(n)}
+        #: Pupils of a form version that classifies (version 2 on): the base of the counts.
+        classified = [p for p in group if p.get("cannot_read") is not None]
+        counts = {name: sum(1 for p in classified if p.get(name)) for name in CLASSIFICATION}
+        row: dict[str, Any] = {"grade": grade, "n": n, "shown": shown(n), "classified": len(classified),
+                               "counts": counts, "pct": {}}  # fmt: skip
+        if shown(len(classified)):
+            row["pct"] = {name: percent(counts[name], len(classified)) for name in CLASSIFICATION}
         if shown(n):
             words = [p["word_percent"] for p in group if p.get("word_percent") is not None]
             bands = [0] * len(steps)
@@ -55,9 +72,30 @@ def literacy(conn: Conn, network_id: str, first: str, last: str) -> dict[str, An
                 "zero_pct": percent(sum(1 for p in group if p.get("zero_score")), n),
                 "bands": bands,
                 "band_pct": [percent(b, len(words)) for b in bands],
+                "writing_median": median(
+                    p["writing_percent"] for p in group if p.get("writing_percent") is not None
+                ),
                 "numeracy_median": median(
                     p["numeracy_percent"] for p in group if p.get("numeracy_percent") is not None
                 ),
             }
-        grades.append(row)
-    return {"pupils": len(pupils), "grades": grades, "band_labels": [s.label for s in steps]}
+        rows.append(row)
+    return rows
+
+
+def literacy(conn: Conn, network_id: str, first: str, last: str) -> dict[str, Any]:
+    """The network's figures by grade, and each school's (`schools`: code → rows by grade)."""
+    definition = form(conn, "literacy")
+    steps = definition.bands.get("percent", ()) if definition else ()
+    order = [c.value for c in definition.choices.get("grade", ())] if definition else []
+    pupils = per_pupil(conn, network_id, first, last)
+    schools: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for p in pupils:
+        schools[p["school_code"]].append(p)
+    return {
+        "pupils": len(pupils),
+        "grades": by_grade(pupils, order, steps),
+        "schools": {code: by_grade(group, order, steps) for code, group in sorted(schools.items())},
+        "band_labels": [s.label for s in steps],
+        "classification": classification_labels(conn),
+    }

@@ -10,7 +10,17 @@ from typing import NoReturn
 
 import msgspec
 
-from forms.model import CHOICE_KINDS, CONTAINERS, Derived, Field, FormDef, Label, PolicyList, walk_fields
+from forms.model import (
+    CHOICE_KINDS,
+    CONTAINERS,
+    Derived,
+    Field,
+    FormDef,
+    Label,
+    Policy,
+    PolicyList,
+    walk_fields,
+)
 from forms.rules import RuleSyntaxError, compile_rule
 
 DEFINITIONS = Path(__file__).parent / "definitions"
@@ -62,14 +72,20 @@ def load_policies(list_id: str, policies_dir: Path, source: str) -> PolicyList:
         policies = msgspec.toml.decode(path.read_bytes(), type=PolicyList)
     except (msgspec.ValidationError, msgspec.DecodeError) as exc:
         raise DefinitionError(path.name, "structure", str(exc)) from None
+    check_policies(policies, path.name)
+    return policies
+
+
+def check_policies(policies: PolicyList, source: str) -> None:
     seen: set[str] = set()
     for policy in policies.policies:
         if not NAME.match(policy.code) or policy.code in seen:
-            raise DefinitionError(path.name, f"policy {policy.code!r}", "a code is a unique lower-case name")
+            raise DefinitionError(source, f"policy {policy.code!r}", "a code is a unique lower-case name")
+        if not policy.name.th.strip() or not policy.indicator.th.strip():
+            raise DefinitionError(source, f"policy {policy.code!r}", "a policy needs a name and an indicator")
         seen.add(policy.code)
     if not policies.policies:
-        raise DefinitionError(path.name, "policies", "the list is empty")
-    return policies
+        raise DefinitionError(source, "policies", "the list is empty")
 
 
 def expand_policies(form: FormDef, policies: PolicyList, source: str) -> FormDef:
@@ -90,13 +106,15 @@ def expand_policies(form: FormDef, policies: PolicyList, source: str) -> FormDef
                 name=f"{policy.code}_about",
                 kind="note",
                 label=Label(
-                    f"ตัวชี้วัด: {policy.indicator.th} · หลักฐาน: {policy.evidence.th}",
-                    f"Indicator: {policy.indicator.en} · Evidence: {policy.evidence.en}",
+                    f"ตัวชี้วัด: {policy.indicator.th}"
+                    + (f" · หลักฐาน: {policy.evidence.th}" if policy.evidence.th else ""),
+                    f"Indicator: {policy.indicator.en}"
+                    + (f" · Evidence: {policy.evidence.en}" if policy.evidence.en else ""),
                 ),
             )
             fields = tuple(
                 msgspec.structs.replace(
-                    f,
+                    indicator_field(f, policy) if f.policy_indicator else f,
                     name=f"{policy.code}_{f.name}",
                     relevant=rename(f.relevant),
                     required_if=rename(f.required_if),
@@ -134,6 +152,37 @@ def expand_policies(form: FormDef, policies: PolicyList, source: str) -> FormDef
 
     sections = tuple(msgspec.structs.replace(s, fields=expand(s.fields)) for s in form.sections)
     return msgspec.structs.replace(form, sections=sections)
+
+
+def indicator_field(template: Field, policy: Policy) -> Field:
+    """The template's indicator field for one policy: its kind and range follow the indicator's kind."""
+    label = Label(
+        f"{template.label.th}: {policy.indicator.th}", f"{template.label.en}: {policy.indicator.en}"
+    )
+    if policy.kind == "yes_no":
+        return msgspec.structs.replace(template, kind="yes_no", label=label, minimum=None, maximum=None)
+    if policy.kind == "count":
+        return msgspec.structs.replace(template, kind="integer", label=label, minimum=0, maximum=None)
+    return msgspec.structs.replace(template, kind="decimal", label=label, minimum=0, maximum=100)
+
+
+def policy_form(template: str, policies: PolicyList, version: int, *, source: str = "policy.toml") -> FormDef:
+    """A new version of the policy form: the template (the newest built-in definition) expanded with a
+    policy list published by the area office (server/policies.py), then checked like any definition."""
+    try:
+        form = msgspec.toml.decode(template, type=FormDef)
+    except (msgspec.ValidationError, msgspec.DecodeError) as exc:
+        raise DefinitionError(source, "structure", str(exc)) from None
+    check_policies(policies, source)
+    form = msgspec.structs.replace(
+        form,
+        version=version,
+        policies=policies.id,
+        description=Label(policies.label.th, policies.label.en),
+    )
+    form = expand_policies(form, policies, source)
+    check(form, source=source)
+    return form
 
 
 def check(form: FormDef, *, source: str = "<form>") -> None:

@@ -92,6 +92,9 @@ class Field(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=Tru
     fields: tuple[Field, ...] = ()
     #: Group: a template repeated once per policy of the form's policy list (expanded by the loader).
     for_each_policy: bool = False
+    #: In that template: the indicator's value, whose kind the loader sets from the policy's indicator
+    #: kind (yes/no → yes_no, count → integer ≥ 0, percent → decimal 0–100).
+    policy_indicator: bool = False
     #: Repeat: how many items at least and at most.
     min_items: int = 0
     max_items: int | None = None
@@ -155,14 +158,20 @@ class Section(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     hint: Label | None = None
 
 
+IndicatorKind = Literal["yes_no", "count", "percent"]
+INDICATOR_KINDS: tuple[IndicatorKind, ...] = ("yes_no", "count", "percent")
+
+
 class Policy(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
-    """One policy to follow up: a code (a field-name prefix), its name, indicator and expected evidence."""
+    """One policy to follow up: a code (a field-name prefix), its name, indicator (and the kind of its
+    value: yes/no, a count or a percentage) and expected evidence."""
 
     code: str
     name: Label
-    area: str
     indicator: Label
-    evidence: Label
+    kind: IndicatorKind = "percent"
+    evidence: Label = Label("")
+    area: str = ""
 
 
 class PolicyList(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):

@@ -30,6 +30,7 @@ from server.reference import publish_form
 from server.routes import (
     admin,
     admin_forms,
+    admin_policies,
     attachments,
     plans,
     reports,
@@ -83,6 +84,8 @@ ROUTES = [
     admin_forms.forms_page,
     admin_forms.check_definition,
     admin_forms.publish_definition_route,
+    admin_policies.policies_page,
+    admin_policies.publish_policies,
     # Visit plans and semester coverage (online, htmx)
     plans.plans_overview,
     plans.new_visit,

@@ -245,5 +245,23 @@ def m009_users_seq(db: sqlite_utils.Database) -> None:
     db["users"].create_index(["seq"], index_name="idx_users_seq")
 
 
+@migrations()
+def m150_policy_lists(db: sqlite_utils.Database) -> None:
+    # The policy lists the area office publishes (server/policies.py): each builds a policy form version,
+    # which tablets pull like any form version; the list itself is kept to edit next year's from it.
+    db["policy_lists"].create(
+        {
+            "id": str,
+            "label": str,
+            "policies": str,
+            "form_version": int,
+            "published_at": str,
+            "published_by": int,
+        },
+        pk="id",
+        not_null=["label", "policies", "form_version"],
+    )
+
+
 def apply(db: sqlite_utils.Database) -> None:
     migrations.apply(db)

@@ -206,6 +206,14 @@ MATRIX: list[Entry] = [
         expect(200, ADMINS),
         send=lambda p, fx: {"data": {"definition": "not toml ["}},
     ),
+    Entry("GET", "/admin/policies", lambda fx: "/admin/policies", expect(200, AREA)),
+    Entry(
+        "POST",
+        "/admin/policies",
+        lambda fx: "/admin/policies",
+        expect(200, AREA),
+        send=lambda p, fx: {"data": {"list_id": "not a year"}},  # refused: nothing is published
+    ),
     # Visit plans
     Entry("GET", "/plans", lambda fx: "/plans?network=N01", expect(200, SIGNED_IN, supervisor2=404)),
     Entry("GET", "/plans/new", lambda fx: "/plans/new?network=N01", expect(200, PLANNERS, supervisor2=404)),

@@ -254,6 +254,8 @@ def _check_field(form: FormDef, field: Field, names: set[str], fail: Fail) -> No
         fail(where, f"a {field.kind} cannot hold fields")
     if field.kind == "repeat" and field.max_items is not None and field.max_items < max(field.min_items, 1):
         fail(where, "max_items must be at least min_items and at least 1")
+    if field.levels and (field.kind != "rating" or len(field.levels) != 5):
+        fail(where, "`levels` describe the five levels of a rating: give exactly 5")
     if field.kind == "calculate" and not field.calculate:
         fail(where, "a calculate field needs a `calculate` rule")
     if field.kind == "teacher" and field.school_field and field.school_field not in names:

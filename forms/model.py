@@ -86,6 +86,9 @@ class Field(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=Tru
     calculate: str | None = None
     #: Rating: a rule over `.` that makes the evidence text (`<name>_evidence`) required.
     evidence_if: str | None = DEFAULT_EVIDENCE_RULE
+    #: Rating: what each level 1–5 looks like (เกณฑ์ระดับคุณภาพ), shown under the buttons (collapsed) and
+    #: printed on the blank form.
+    levels: tuple[Label, ...] = ()
     #: Teacher picker: the school field whose teachers are offered.
     school_field: str | None = None
     #: Group / repeat: the fields inside.

@@ -32,6 +32,7 @@ from server.routes import (
     admin_forms,
     admin_policies,
     attachments,
+    paper,
     plans,
     reports,
     secretary,
@@ -86,6 +87,7 @@ ROUTES = [
     admin_forms.publish_definition_route,
     admin_policies.policies_page,
     admin_policies.publish_policies,
+    paper.blank_form,
     # Visit plans and semester coverage (online, htmx)
     plans.plans_overview,
     plans.new_visit,

@@ -153,6 +153,12 @@ MATRIX: list[Entry] = [
     Entry(
         "GET", "/forms/{form_id:str}/{version:int}", lambda fx: "/forms/observation/1", expect(200, SIGNED_IN)
     ),
+    Entry(
+        "GET",
+        "/forms/{form_id:str}/{version:int}/print",
+        lambda fx: "/forms/observation/2/print",
+        expect(200, SIGNED_IN),
+    ),
     Entry("GET", "/sw.js", lambda fx: "/sw.js", expect(200, PUBLIC)),
     Entry("GET", "/manifest.webmanifest", lambda fx: "/manifest.webmanifest", expect(200, PUBLIC)),
     Entry("GET", "/healthz", lambda fx: "/healthz", expect(200, PUBLIC)),

@@ -123,7 +123,7 @@ def test_who_sees_which_network(shared_server, login, data):
 def test_summary_page_shows_n_and_no_teacher_names(login, data):
     page = login("secretary1").get(f"/reports/network/N01?period={PERIOD}")
     assert data["network"] in page.text
-    assert "n=3" in page.text
+    assert "จำนวน 3" in page.text and not re.search(r"[ (>]n(=|&lt;)[0-9]", page.text)  # จำนวน, not n
     assert "<svg" in page.text and "<title" in page.text
     for _tid, teacher in data["teachers"]:
         assert teacher not in page.text  # no teacher league tables, no names at all

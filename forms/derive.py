@@ -111,10 +111,13 @@ def derive(form: FormDef, answers: Mapping[str, Any], *, today: str | None = Non
     return out
 
 
-def flag_counts(form: FormDef, answers: Mapping[str, Any], by: str) -> dict[str, dict[str, int]]:
+def flag_counts(
+    form: FormDef, answers: Mapping[str, Any], by: str, values: Mapping[str, Any] | None = None
+) -> dict[str, dict[str, int]]:
     """Per value of the item field `by` (a pupil's grade): how many items, and how many have each
-    per-item flag score set (cannot read, …): the class counts of a record, twin of derive.js."""
-    values = derive(form, answers)
+    per-item flag score set (cannot read, …): the class counts of a record, twin of derive.js.
+    `values`: the record's derived scores when already computed."""
+    values = values if values is not None else derive(form, answers)
     repeat = next((f.name for f in form.walk() if f.kind == "repeat" and form.field(by) in f.fields), "")
     flags = [d for d in form.derived if d.per_item == repeat and d.format == "flag"]
     out: dict[str, dict[str, int]] = {}

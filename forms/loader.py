@@ -267,6 +267,8 @@ def _check_field(form: FormDef, field: Field, names: set[str], fail: Fail) -> No
             fail(where, "seconds must be between 10 and 600")
     if field.kind == "snapshots" and not (1 <= field.count <= 20 and 1 <= field.interval_minutes <= 60):
         fail(where, "snapshots need 1–20 `count` and 1–60 `interval_minutes`")
+    if field.count_by is not None and (field.kind != "feedback" or field.count_by not in names):
+        fail(where, "count_by is for a feedback field and names a field of the form")
     if field.kind == "observation" and not NAME.match(field.form_ref):
         fail(where, "form_ref must name a form")
     rules = {

@@ -114,6 +114,9 @@ class Field(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=Tru
     form_ref: str = "observation"
     #: Feedback: the names of the form's derived scores shown (all of them when empty).
     derived: tuple[str, ...] = ()
+    #: Feedback: also count the per-item flags (cannot read, …) by this field of the repeat's items (the
+    #: pupil's grade): the class counts, as reports count them (forms/derive.py flag_counts).
+    count_by: str | None = None
 
     @property
     def evidence_name(self) -> str:

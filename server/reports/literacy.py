@@ -5,20 +5,25 @@ version 2 on) — for the network and for each school. A quick check, not RT/NT.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from typing import Any
 
-from forms.derive import derive
+from forms.derive import derive, flag_counts
 from forms.model import Label
 from server.reports.common import Conn, form, median, percent, records, shown
 
 #: The per-pupil classification, in the order reports show it (derived flags of the literacy form).
 CLASSIFICATION = ("cannot_read", "cannot_write", "cannot_calculate")
+#: (school, grade) → the class counts: `items` (pupils classified) and one count per flag.
+Counts = dict[tuple[str, str], Counter[str]]
 
 
-def per_pupil(conn: Conn, network_id: str, first: str, last: str) -> list[dict[str, Any]]:
-    """Every pupil checked, with the derived scores of forms/derive.py (defined once, in the form)."""
+def per_pupil(conn: Conn, network_id: str, first: str, last: str) -> tuple[list[dict[str, Any]], Counts]:
+    """Every pupil checked, with the derived scores of forms/derive.py (defined once, in the form), and
+    the class counts (forms/derive.py flag_counts, as the tablet shows them) per (school, grade), from
+    the records of a version that classifies (version 2 on)."""
     out = []
+    counts: Counts = defaultdict(Counter)
     for r in records(conn, "literacy", network_id, first, last):
         definition = form(conn, "literacy", r["form_version"])
         if definition is None:
@@ -32,7 +37,10 @@ def per_pupil(conn: Conn, network_id: str, first: str, last: str) -> list[dict[s
                     **{name: values[i] if i < len(values) else None for name, values in derived.items()},
                 }
             )
-    return out
+        if set(CLASSIFICATION) <= set(derived):
+            for grade, row in flag_counts(definition, r["answers"], "pupil_grade", derived).items():
+                counts[(r["school_code"], grade)].update(row)
+    return out, counts
 
 
 def classification_labels(conn: Conn) -> dict[str, Label]:
@@ -42,7 +50,9 @@ def classification_labels(conn: Conn) -> dict[str, Label]:
     return {name: names.get(name, Label(name, name)) for name in CLASSIFICATION}
 
 
-def by_grade(pupils: list[dict[str, Any]], order: list[str], steps: tuple[Any, ...]) -> list[dict[str, Any]]:
+def by_grade(
+    pupils: list[dict[str, Any]], counts: dict[str, Counter[str]], order: list[str], steps: tuple[Any, ...]
+) -> list[dict[str, Any]]:
     """A row per grade: n, the classification counts (always shown: plain counts) and, from 3 pupils on,
     the medians, percentages and bands."""
     groups: dict[str, list[dict[str, Any]]] = defaultdict(list)
@@ -55,12 +65,12 @@ def by_grade(pupils: list[dict[str, Any]], order: list[str], steps: tuple[Any, .
         if not n:
             continue
         #: Pupils of a form version that classifies (version 2 on): the base of the counts.
-        classified = [p for p in group if p.get("cannot_read") is not None]
-        counts = {name: sum(1 for p in classified if p.get(name)) for name in CLASSIFICATION}
-        row: dict[str, Any] = {"grade": grade, "n": n, "shown": shown(n), "classified": len(classified),
-                               "counts": counts, "pct": {}}  # fmt: skip
-        if shown(len(classified)):
-            row["pct"] = {name: percent(counts[name], len(classified)) for name in CLASSIFICATION}
+        tally = counts.get(grade, Counter())
+        classified = tally["items"]
+        row: dict[str, Any] = {"grade": grade, "n": n, "shown": shown(n), "classified": classified,
+                               "counts": {name: tally[name] for name in CLASSIFICATION}, "pct": {}}  # fmt: skip
+        if shown(classified):
+            row["pct"] = {name: percent(tally[name], classified) for name in CLASSIFICATION}
         if shown(n):
             words = [p["word_percent"] for p in group if p.get("word_percent") is not None]
             bands = [0] * len(steps)
@@ -88,14 +98,21 @@ def literacy(conn: Conn, network_id: str, first: str, last: str) -> dict[str, An
     definition = form(conn, "literacy")
     steps = definition.bands.get("percent", ()) if definition else ()
     order = [c.value for c in definition.choices.get("grade", ())] if definition else []
-    pupils = per_pupil(conn, network_id, first, last)
+    pupils, counts = per_pupil(conn, network_id, first, last)
     schools: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for p in pupils:
         schools[p["school_code"]].append(p)
+    network: dict[str, Counter[str]] = defaultdict(Counter)
+    of_school: dict[str, dict[str, Counter[str]]] = defaultdict(dict)
+    for (school, grade), tally in counts.items():
+        network[grade].update(tally)
+        of_school[school][grade] = tally
     return {
         "pupils": len(pupils),
-        "grades": by_grade(pupils, order, steps),
-        "schools": {code: by_grade(group, order, steps) for code, group in sorted(schools.items())},
+        "grades": by_grade(pupils, network, order, steps),
+        "schools": {
+            code: by_grade(group, of_school[code], order, steps) for code, group in sorted(schools.items())
+        },
         "band_labels": [s.label for s in steps],
         "classification": classification_labels(conn),
     }

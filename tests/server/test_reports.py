@@ -129,8 +129,10 @@ def test_element_means_and_distributions_match_an_independent_count(network):
         assert e["dist"] == [values.count(v) for v in range(1, 6)]
     means = [sum(r[n] for n in ELEMENTS) / 9 for r in made]
     assert s["practice"]["mean"] == pytest.approx(round(statistics.fmean(means), 2))
+    # The five interpretive ranges of observation v2's [bands]: 4.5, 3.5, 2.5, 1.5, below.
     bands = [sum(1 for m in means if m >= 4.5), sum(1 for m in means if 3.5 <= m < 4.5),
-             sum(1 for m in means if 2.5 <= m < 3.5), sum(1 for m in means if m < 2.5)]  # fmt: skip
+             sum(1 for m in means if 2.5 <= m < 3.5), sum(1 for m in means if 1.5 <= m < 2.5),
+             sum(1 for m in means if m < 1.5)]  # fmt: skip
     assert s["practice"]["bands"] == bands
 
 

@@ -267,6 +267,22 @@ def test_reflection_policy_and_literacy_figures(network):
     assert lit["p1"]["bands"] == bands
 
 
+def test_aar_answers_are_summarised_per_school_and_network(network):
+    from server.reports import network_summary
+
+    aar = network_summary(network["db"], "N01", *S1)["reflection"]["aar"]
+    a, b = network["a"], network["b"]
+    assert set(aar["schools"]) == {a, b}  # one meeting at each, one teacher each
+    assert (aar["teachers"], aar["complete"]) == (2, 2)
+    assert [name for name, _label in aar["questions"]] == [
+        "aar_intended",
+        "aar_happened",
+        "aar_why",
+        "aar_next",
+    ]
+    assert aar["schools"][a]["answers"]["aar_next"] == ["เพิ่มการตรวจสอบความเข้าใจ"]
+
+
 def test_cannot_read_write_calculate_by_grade(network):
     """Semester 2: a version 1 class of ป.1 beside version 2 classes; only version 2 pupils are classified,
     every pupil is counted in n; percentages from 3 classified pupils on."""

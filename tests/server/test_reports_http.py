@@ -129,6 +129,9 @@ def test_summary_page_shows_n_and_no_teacher_names(login, data):
         assert teacher not in page.text  # no teacher league tables, no names at all
     school_page = login("secretary1").get(f"/reports/network/N01?period={PERIOD}&school={data['school']}")
     assert data["school_name"] in school_page.text
+    aar = school_page.text[school_page.text.index('id="aar-school"') :].split("</section>")[0]
+    assert "ตั้งใจให้เกิดอะไร" in aar and "เพิ่มการตรวจสอบความเข้าใจ" in aar  # the AAR answers, no names
+    assert 'id="aar-schools"' in page.text
 
 
 def test_network_summary_pdf_has_thai_and_be_dates(login, data, tmp_path):
@@ -182,7 +185,7 @@ def test_xlsx_export_sheets_headers_values(login, data):
     assert {r[col["วันที่สังเกต"]] for r in rows} == {"10/06/2568"}
     assert {r[col["ช่วงเวลา"]] for r in rows} == {"ภาคเช้า"}
     assert {r[col["จุดเด่น"]] for r in rows} >= {'\'=HYPERLINK("http://x")'}
-    assert all(isinstance(r[col["บรรยากาศเชิงบวก"]], int) for r in rows)
+    assert all(isinstance(r[col["บรรยากาศในชั้นเรียนเชิงบวก"]], int) for r in rows)
 
 
 def test_literacy_counts_by_grade_on_screen_on_paper_and_in_xlsx(login, data, tmp_path):

@@ -24,7 +24,10 @@ def push(server, username, device, *records):  # type: ignore[no-untyped-def]
         for form_id, answers in records:
             rd.assert_valid(form_id, answers)
             r = c.post("/api/sync/push", json=batch(record(answers, form_id=form_id), device_id=device))
-            assert r.status_code == 200 and r.json()["receipts"][0]["status"] == "stored", (r.status_code, r.text)
+            assert r.status_code == 200 and r.json()["receipts"][0]["status"] == "stored", (
+                r.status_code,
+                r.text,
+            )
 
 
 def test_secretary_compiles_prints_and_exports(live_server, tablet, tmp_path):

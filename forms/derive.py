@@ -6,6 +6,8 @@ Derived scores are never stored in a record: reports recompute them from the ans
 cut-off never leaves stale bands behind. What a rule can say is a rule (`mean(...)`, `count-selected`,
 `get(...)`); the functions cover what rules cannot: the share of snapshot entries with a value
 (`share`), correct words per minute (`cwpm`) and the percentage of a grid read correctly (`grid_percent`).
+Scores are computed in the order they are defined, and a rule sees the scores before it as `${name}`
+(for a per-item score: the same item's), so a threshold such as `${word_percent} < 50` is written once.
 Percentages and CWPM are rounded to one decimal, half up (values are never negative).
 """
 
@@ -19,7 +21,7 @@ from forms.model import Derived, FormDef, Label
 from forms.rules import compile_rule, truthy
 from forms.validate import item_scope
 
-__all__ = ["band_of", "derive", "derive_one"]
+__all__ = ["band_of", "derive", "derive_one", "flag_counts"]
 
 
 def _round1(x: float) -> float | int:
@@ -64,6 +66,11 @@ def derive_one(
             else None
         )
     target = _lookup(d.field, answers, item)
+    if d.fields:
+        name = next((n for n in d.fields if _grid(_lookup(n, answers, item)) is not None), d.fields[0])
+        target = _lookup(name, answers, item)
+    else:
+        name = d.field or ""
     if d.function == "share":
         entries = [e for e in target if isinstance(e, Mapping)] if isinstance(target, list) else []
         if not entries:
@@ -76,7 +83,7 @@ def derive_one(
     correct, _attempted, seconds = grid
     if d.function == "cwpm":
         return _round1(correct * 60 / seconds) if seconds > 0 else None
-    field = form.field(d.field or "")
+    field = form.field(name)
     total = sum(len(row) for row in field.words) if field else 0
     return _round1(correct * 100 / total) if total else None
 
@@ -84,15 +91,46 @@ def derive_one(
 def derive(form: FormDef, answers: Mapping[str, Any], *, today: str | None = None) -> dict[str, Any]:
     """Every derived score of `form`: a value (number, flag or None), or a list of them per repeat item."""
     out: dict[str, Any] = {}
+    scope = dict(answers)
+    #: Per repeat: each item's scope, which gains the item's scores as they are computed.
+    items: dict[str, list[dict[str, Any]]] = {}
     for d in form.derived:
         if d.per_item is not None:
-            items = answers.get(d.per_item)
-            entries = [i for i in items if isinstance(i, Mapping)] if isinstance(items, list) else []
-            repeat = form.field(d.per_item)
-            inner = repeat.fields if repeat else ()
-            out[d.name] = [derive_one(form, d, answers, item_scope(inner, item), today) for item in entries]
+            if d.per_item not in items:
+                raw = answers.get(d.per_item)
+                repeat = form.field(d.per_item)
+                inner = repeat.fields if repeat else ()
+                entries = [i for i in raw if isinstance(i, Mapping)] if isinstance(raw, list) else []
+                items[d.per_item] = [item_scope(inner, item) for item in entries]
+            values = [derive_one(form, d, scope, item, today) for item in items[d.per_item]]
+            for item, value in zip(items[d.per_item], values, strict=True):
+                item[d.name] = value
+            out[d.name] = values
         else:
-            out[d.name] = derive_one(form, d, answers, None, today)
+            out[d.name] = scope[d.name] = derive_one(form, d, scope, None, today)
+    return out
+
+
+def flag_counts(
+    form: FormDef, answers: Mapping[str, Any], by: str, values: Mapping[str, Any] | None = None
+) -> dict[str, dict[str, int]]:
+    """Per value of the item field `by` (a pupil's grade): how many items, and how many have each
+    per-item flag score set (cannot read, …): the class counts of a record, twin of derive.js.
+    `values`: the record's derived scores when already computed."""
+    values = values if values is not None else derive(form, answers)
+    repeat = next((f.name for f in form.walk() if f.kind == "repeat" and form.field(by) in f.fields), "")
+    flags = [d for d in form.derived if d.per_item == repeat and d.format == "flag"]
+    out: dict[str, dict[str, int]] = {}
+    raw = answers.get(repeat)
+    entries = [i for i in raw if isinstance(i, Mapping)] if isinstance(raw, list) else []
+    for i, item in enumerate(entries):
+        key = item.get(by)
+        if not isinstance(key, str):
+            continue
+        row = out.setdefault(key, {"items": 0} | {d.name: 0 for d in flags})
+        row["items"] += 1
+        for d in flags:
+            row[d.name] += bool(values[d.name][i])
     return out
 
 

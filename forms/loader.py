@@ -10,7 +10,17 @@ from typing import NoReturn
 
 import msgspec
 
-from forms.model import CHOICE_KINDS, CONTAINERS, Derived, Field, FormDef, Label, PolicyList, walk_fields
+from forms.model import (
+    CHOICE_KINDS,
+    CONTAINERS,
+    Derived,
+    Field,
+    FormDef,
+    Label,
+    Policy,
+    PolicyList,
+    walk_fields,
+)
 from forms.rules import RuleSyntaxError, compile_rule
 
 DEFINITIONS = Path(__file__).parent / "definitions"
@@ -65,14 +75,20 @@ def load_policies(list_id: str, policies_dir: Path, source: str) -> PolicyList:
         policies = msgspec.toml.decode(path.read_bytes(), type=PolicyList)
     except (msgspec.ValidationError, msgspec.DecodeError) as exc:
         raise DefinitionError(path.name, "structure", str(exc)) from None
+    check_policies(policies, path.name)
+    return policies
+
+
+def check_policies(policies: PolicyList, source: str) -> None:
     seen: set[str] = set()
     for policy in policies.policies:
         if not NAME.match(policy.code) or policy.code in seen:
-            raise DefinitionError(path.name, f"policy {policy.code!r}", "a code is a unique lower-case name")
+            raise DefinitionError(source, f"policy {policy.code!r}", "a code is a unique lower-case name")
+        if not policy.name.th.strip() or not policy.indicator.th.strip():
+            raise DefinitionError(source, f"policy {policy.code!r}", "a policy needs a name and an indicator")
         seen.add(policy.code)
     if not policies.policies:
-        raise DefinitionError(path.name, "policies", "the list is empty")
-    return policies
+        raise DefinitionError(source, "policies", "the list is empty")
 
 
 def expand_policies(form: FormDef, policies: PolicyList, source: str) -> FormDef:
@@ -93,13 +109,15 @@ def expand_policies(form: FormDef, policies: PolicyList, source: str) -> FormDef
                 name=f"{policy.code}_about",
                 kind="note",
                 label=Label(
-                    f"ตัวชี้วัด: {policy.indicator.th} · หลักฐาน: {policy.evidence.th}",
-                    f"Indicator: {policy.indicator.en} · Evidence: {policy.evidence.en}",
+                    f"ตัวชี้วัด: {policy.indicator.th}"
+                    + (f" · หลักฐาน: {policy.evidence.th}" if policy.evidence.th else ""),
+                    f"Indicator: {policy.indicator.en}"
+                    + (f" · Evidence: {policy.evidence.en}" if policy.evidence.en else ""),
                 ),
             )
             fields = tuple(
                 msgspec.structs.replace(
-                    f,
+                    indicator_field(f, policy) if f.policy_indicator else f,
                     name=f"{policy.code}_{f.name}",
                     relevant=rename(f.relevant),
                     required_if=rename(f.required_if),
@@ -137,6 +155,37 @@ def expand_policies(form: FormDef, policies: PolicyList, source: str) -> FormDef
 
     sections = tuple(msgspec.structs.replace(s, fields=expand(s.fields)) for s in form.sections)
     return msgspec.structs.replace(form, sections=sections)
+
+
+def indicator_field(template: Field, policy: Policy) -> Field:
+    """The template's indicator field for one policy: its kind and range follow the indicator's kind."""
+    label = Label(
+        f"{template.label.th}: {policy.indicator.th}", f"{template.label.en}: {policy.indicator.en}"
+    )
+    if policy.kind == "yes_no":
+        return msgspec.structs.replace(template, kind="yes_no", label=label, minimum=None, maximum=None)
+    if policy.kind == "count":
+        return msgspec.structs.replace(template, kind="integer", label=label, minimum=0, maximum=None)
+    return msgspec.structs.replace(template, kind="decimal", label=label, minimum=0, maximum=100)
+
+
+def policy_form(template: str, policies: PolicyList, version: int, *, source: str = "policy.toml") -> FormDef:
+    """A new version of the policy form: the template (the newest built-in definition) expanded with a
+    policy list published by the area office (server/policies.py), then checked like any definition."""
+    try:
+        form = msgspec.toml.decode(template, type=FormDef)
+    except (msgspec.ValidationError, msgspec.DecodeError) as exc:
+        raise DefinitionError(source, "structure", str(exc)) from None
+    check_policies(policies, source)
+    form = msgspec.structs.replace(
+        form,
+        version=version,
+        policies=policies.id,
+        description=Label(policies.label.th, policies.label.en),
+    )
+    form = expand_policies(form, policies, source)
+    check(form, source=source)
+    return form
 
 
 def check(form: FormDef, *, source: str = "<form>") -> None:
@@ -177,8 +226,8 @@ def check(form: FormDef, *, source: str = "<form>") -> None:
     for derived in form.derived:
         if not NAME.match(derived.name) or derived.name in derived_names:
             fail(f"derived {derived.name!r}", "a derived name is a unique lower-case name")
+        _check_derived(form, derived, names | derived_names, fail)
         derived_names.add(derived.name)
-        _check_derived(form, derived, names, fail)
     for field in fields:
         for name in field.derived:
             if name not in derived_names:
@@ -233,6 +282,8 @@ def _check_field(form: FormDef, field: Field, names: set[str], fail: Fail) -> No
         fail(where, "repeat_count is for a repeat")
     if (field.kind == "meta") != (field.meta is not None):
         fail(where, "a meta field needs `meta` (start, end, today, deviceid or username), and only it")
+    if field.levels and (field.kind != "rating" or len(field.levels) != 5):
+        fail(where, "`levels` describe the five levels of a rating: give exactly 5")
     if field.kind == "calculate" and not field.calculate:
         fail(where, "a calculate field needs a `calculate` rule")
     if field.kind == "teacher" and field.school_field and field.school_field not in names:
@@ -244,6 +295,8 @@ def _check_field(form: FormDef, field: Field, names: set[str], fail: Fail) -> No
             fail(where, "seconds must be between 10 and 600")
     if field.kind == "snapshots" and not (1 <= field.count <= 20 and 1 <= field.interval_minutes <= 60):
         fail(where, "snapshots need 1–20 `count` and 1–60 `interval_minutes`")
+    if field.count_by is not None and (field.kind != "feedback" or field.count_by not in names):
+        fail(where, "count_by is for a feedback field and names a field of the form")
     if field.kind == "observation" and not NAME.match(field.form_ref):
         fail(where, "form_ref must name a form")
     rules = {
@@ -267,13 +320,19 @@ def _check_derived(form: FormDef, d: Derived, names: set[str], fail: Fail) -> No
     if d.rule is not None:
         _check_rule(where, "rule", d.rule, names, fail)
     if d.function is not None:
-        target = form.field(d.field or "")
         wanted = {
             "share": ("snapshots", "repeat"),
             "cwpm": ("reading_grid",),
             "grid_percent": ("reading_grid",),
         }
-        if target is None or target.kind not in wanted[d.function]:
+        targets = (
+            [form.field(n) for n in d.fields]
+            if d.fields and d.function != "share"
+            else [form.field(d.field or "")]
+        )
+        if d.fields and d.field is not None:
+            fail(where, "give `field` or `fields`, not both")
+        if any(t is None or t.kind not in wanted[d.function] for t in targets):
             fail(where, f"function {d.function} needs `field`: a {' or '.join(wanted[d.function])} field")
         if d.function == "share" and (not d.key or d.equals is None):
             fail(where, "function share needs `key` and `equals`")

@@ -94,12 +94,18 @@ class Field(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=Tru
     calculate: str | None = None
     #: Rating: a rule over `.` that makes the evidence text (`<name>_evidence`) required.
     evidence_if: str | None = DEFAULT_EVIDENCE_RULE
+    #: Rating: what each level 1–5 looks like (เกณฑ์ระดับคุณภาพ), shown under the buttons (collapsed) and
+    #: printed on the blank form.
+    levels: tuple[Label, ...] = ()
     #: Teacher picker: the school field whose teachers are offered.
     school_field: str | None = None
     #: Group / repeat: the fields inside.
     fields: tuple[Field, ...] = ()
     #: Group: a template repeated once per policy of the form's policy list (expanded by the loader).
     for_each_policy: bool = False
+    #: In that template: the indicator's value, whose kind the loader sets from the policy's indicator
+    #: kind (yes/no → yes_no, count → integer ≥ 0, percent → decimal 0–100).
+    policy_indicator: bool = False
     #: Repeat: how many items at least and at most.
     min_items: int = 0
     max_items: int | None = None
@@ -120,6 +126,9 @@ class Field(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=Tru
     form_ref: str = "observation"
     #: Feedback: the names of the form's derived scores shown (all of them when empty).
     derived: tuple[str, ...] = ()
+    #: Feedback: also count the per-item flags (cannot read, …) by this field of the repeat's items (the
+    #: pupil's grade): the class counts, as reports count them (forms/derive.py flag_counts).
+    count_by: str | None = None
 
     @property
     def evidence_name(self) -> str:
@@ -137,7 +146,8 @@ class Derived(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=T
     """A derived score, computed (never stored) by forms/derive.py and its twin pwa/static/js/derive.js.
 
     Exactly one of `rule` (a rule over the answers) or `function` (for what rules cannot express:
-    shares of snapshot entries, reading-grid results) says how; see forms/derive.py.
+    shares of snapshot entries, reading-grid results) says how; see forms/derive.py. A rule also sees the
+    derived scores defined before it (`${word_percent} < 50`), so a threshold is written once, here.
     """
 
     name: str
@@ -146,6 +156,9 @@ class Derived(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=T
     function: Literal["share", "cwpm", "grid_percent"] | None = None
     #: The answer the function reads.
     field: str | None = None
+    #: Reading-grid functions: the first of these answers that is a grid (one grid per grade band, only
+    #: the pupil's band is relevant). Instead of `field`.
+    fields: tuple[str, ...] = ()
     #: share: the key of each list entry and the value counted.
     key: str | None = None
     equals: str | None = None
@@ -163,14 +176,20 @@ class Section(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     hint: Label | None = None
 
 
+IndicatorKind = Literal["yes_no", "count", "percent"]
+INDICATOR_KINDS: tuple[IndicatorKind, ...] = ("yes_no", "count", "percent")
+
+
 class Policy(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
-    """One policy to follow up: a code (a field-name prefix), its name, indicator and expected evidence."""
+    """One policy to follow up: a code (a field-name prefix), its name, indicator (and the kind of its
+    value: yes/no, a count or a percentage) and expected evidence."""
 
     code: str
     name: Label
-    area: str
     indicator: Label
-    evidence: Label
+    kind: IndicatorKind = "percent"
+    evidence: Label = Label("")
+    area: str = ""
 
 
 class PolicyList(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):

@@ -90,3 +90,7 @@ def require_network(actor: Actor, network_id: str | None) -> None:
     """A network the actor cannot see does not exist for them: 404, not 403."""
     if not actor.can_see(network_id):
         raise NotFoundException()
+
+
+#: Who publishes the fiscal year's policy list (the unit director's job; the area office's director role).
+POLICY_EDITORS: frozenset[str] = frozenset({"director", "admin"})

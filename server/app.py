@@ -32,7 +32,9 @@ from server.reference import publish_form
 from server.routes import (
     admin,
     admin_forms,
+    admin_policies,
     attachments,
+    paper,
     plans,
     reports,
     secretary,
@@ -87,6 +89,9 @@ ROUTES = [
     admin_forms.check_definition,
     admin_forms.publish_definition_route,
     admin_forms.change_state,
+    admin_policies.policies_page,
+    admin_policies.publish_policies,
+    paper.blank_form,
     # Visit plans and semester coverage (online, htmx)
     plans.plans_overview,
     plans.new_visit,

@@ -31,6 +31,8 @@ PLACE_B = ["สว่าง", "แสงทอง", "ม่วงใหม่", 
 PLACE_C = ["", "", "", "ใต้", "เหนือ", "ใหม่", "น้อย", "ใหญ่"]
 FIRST = ["สมชาย", "สมศรี", "วิไล", "ประภา", "อนันต์", "กนกวรรณ", "ธีระ", "สุภาพร", "มาลัย", "ปรีชา",
          "นภา", "จิราพร", "วีระ", "ศิริพร", "พรทิพย์", "ชัยวัฒน์", "รัตนา", "อรุณี", "สุดารัตน์", "บุญมี"]  # fmt: skip
+#: Given names of men (title นาย); the others are women's (นาง or นางสาว).
+MEN = frozenset({"สมชาย", "อนันต์", "ธีระ", "ปรีชา", "วีระ", "ชัยวัฒน์", "บุญมี"})
 LAST = ["ใจดี", "มีสุข", "ทองมา", "แก้วกล้า", "ศรีงาม", "บุญเรือง", "พรมมา", "สายทอง", "คำแสน",
         "จันทร์เพ็ญ", "ภูมิใจ", "วงศ์ไทย", "สีดา", "ดวงแก้ว"]  # fmt: skip
 GRADES = ["k", "p1", "p2", "p3", "p4", "p5", "p6"]
@@ -102,7 +104,7 @@ def seed(
                     {
                         "id": f"{code}-{t:02d}",
                         "school_code": code,
-                        "name": f"{rng.choice(['นาย', 'นาง', 'นางสาว'])}{rng.choice(FIRST)} {rng.choice(LAST)}",
+                        "name": _teacher_name(rng),
                         "grades": sorted(rng.sample(grades, k=min(len(grades), rng.randint(1, 2)))),
                         "learning_areas": sorted(rng.sample(AREAS, k=rng.randint(1, 3))),
                     }
@@ -112,6 +114,16 @@ def seed(
     upsert(db, "teachers", teachers, pk="id")
     ids = create_users(db, passwords)
     plan_week(db, today, team=[ids["supervisor1"], ids["team1"]], network_id="N01")
+
+
+def _teacher_name(rng: random.Random) -> str:
+    """A title that fits the given name (the same draws as before, so the rest of the demo is unchanged)."""
+    title, first, last = rng.choice(["นาย", "นาง", "นางสาว"]), rng.choice(FIRST), rng.choice(LAST)
+    if first in MEN:
+        title = "นาย"
+    elif title == "นาย":
+        title = "นางสาว"
+    return f"{title}{first} {last}"
 
 
 def _unique(rng: random.Random, used: set[str]) -> str:

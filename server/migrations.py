@@ -273,12 +273,31 @@ def m112_devices_per_user(db: sqlite_utils.Database) -> None:
 
 
 @migrations()
+def m150_policy_lists(db: sqlite_utils.Database) -> None:
+    # The policy lists the area office publishes (server/policies.py): each builds a policy form version,
+    # which tablets pull like any form version; the list itself is kept to edit next year's from it.
+    db["policy_lists"].create(
+        {
+            "id": str,
+            "label": str,
+            "policies": str,
+            "form_version": int,
+            "published_at": str,
+            "published_by": int,
+        },
+        pk="id",
+        not_null=["label", "policies", "form_version"],
+    )
+
+
+@migrations()
 def m160_visits_cancelled(db: sqlite_utils.Database) -> None:
     # A planned visit can be cancelled (server/plan_changes.py): it stays, marked, so tablets that pulled it
     # learn of the cancellation on their next pull and Today stops showing it.
     db["visits"].add_column("cancelled_at", str)
 
 
+@migrations()
 def m170_form_states(db: sqlite_utils.Database) -> None:
     # The form lifecycle (server/lifecycle.py): draft → published → closing → closed, and the networks and
     # roles a form is offered to (JSON lists, empty = all). A form without a row is published to everyone.

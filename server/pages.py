@@ -53,6 +53,7 @@ JS_MESSAGES = {
     "update.later": N_("Later"),
     "update.finish_form": N_("Finish or leave the open form first; the update will wait."),
     "export.unsent": N_("Export unsent records"),
+    "feedback.counts": N_("Pupils by grade"),
     "err.required": N_("This answer is required"),
     "err.constraint": N_("This answer is not allowed"),
     "err.type": N_("This answer has the wrong type"),

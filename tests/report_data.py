@@ -20,6 +20,7 @@ from tests.factories import ELEMENTS
 
 #: The newest version of each form (reflection 2 closes the earlier visit's actions).
 FORMS = {f.id: f for f in sorted(builtin_forms(), key=lambda f: f.version)}
+VERSIONS = {(f.id, f.version): f for f in builtin_forms()}
 STRENGTH_TEXTS = [
     "ครูใช้คำถามปลายเปิดให้นักเรียนอธิบายเหตุผล",
     "นักเรียนทำงานกลุ่มและช่วยเหลือกันอย่างดี",
@@ -113,8 +114,9 @@ def policy(school: str, date: str, statuses: dict[str, str], *, session: str = "
     return answers
 
 
-def pupil(code: str, grade: str, words_attempted: int, words_wrong: int, passage_attempted: int,
-          passage_wrong: int, seconds: int = 60) -> dict[str, Any]:  # fmt: skip
+def pupil_v1(code: str, grade: str, words_attempted: int, words_wrong: int, passage_attempted: int,
+             passage_wrong: int, seconds: int = 60) -> dict[str, Any]:  # fmt: skip
+    """A pupil of literacy version 1 (one word list and passage for every grade)."""
     zero = words_attempted - words_wrong == 0
     p: dict[str, Any] = {
         "pupil_code": code, "sex": "f", "pupil_grade": grade,
@@ -130,31 +132,57 @@ def pupil(code: str, grade: str, words_attempted: int, words_wrong: int, passage
     return p
 
 
+#: Literacy v2: each grade's band (its words, passage, dictation and numeracy items).
+BAND = {"p1": "p1", "p2": "p23", "p3": "p23", "p4": "p46", "p5": "p46", "p6": "p46"}
+
+
+def pupil(
+    code: str, grade: str, words_correct: int, writing: tuple[int, str], numeracy: int
+) -> dict[str, Any]:
+    """A pupil of literacy version 2: `words_correct` of the band's 25 words (read to the end, no passage
+    question reached), `writing` = (dictation words right, sentence level), `numeracy` items right of 10."""
+    band = BAND[grade]
+    attempted = 25 if words_correct else 5  # no word right: the first row, then the early stop
+    p: dict[str, Any] = {
+        "pupil_code": code, "sex": "m", "pupil_grade": grade,
+        f"words_{band}": {"wrong": list(range(words_correct, attempted)), "attempted": attempted, "seconds": 60,
+                          "stopped_early": not words_correct},
+        f"passage_{band}": {"wrong": [], "attempted": 3, "seconds": 60, "stopped_early": False},
+        "sentence": writing[1],
+    }  # fmt: skip
+    if writing[0]:
+        p[f"dictation_{band}"] = [f"d{i}" for i in range(1, writing[0] + 1)]
+    if numeracy:
+        p[f"numeracy_{band}"] = [f"n{i}" for i in range(1, numeracy + 1)]
+    return p
+
+
 def literacy(
     school: str, date: str, grade: str, pupils: list[dict[str, Any]], *, session: str = "morning"
 ) -> dict[str, Any]:
     return {"school": school, "visit_date": date, "session": session, "class_grade": grade, "pupils": pupils}
 
 
-def assert_valid(form_id: str, answers: dict[str, Any]) -> None:
-    problems = validate(FORMS[form_id], answers)
+def assert_valid(form_id: str, answers: dict[str, Any], version: int | None = None) -> None:
+    problems = validate(VERSIONS[(form_id, version)] if version else FORMS[form_id], answers)
     assert not problems, (form_id, problems)
 
 
 def store(db: sqlite_utils.Database, actor: Actor, form_id: str, answers: dict[str, Any], *, device: str = "tablet-a",
-          pending: int = 0) -> str:  # fmt: skip
-    """Validate, then push through sync/apply.py (the one write path) inside a transaction."""
-    assert_valid(form_id, answers)
+          pending: int = 0, version: int | None = None) -> str:  # fmt: skip
+    """Validate, then push through sync/apply.py (the one write path) inside a transaction; the newest
+    version of the form unless `version` says otherwise."""
+    assert_valid(form_id, answers, version)
+    version = version or FORMS[form_id].version
     rid = str(uuid.uuid4())
     raw = msgspec.json.encode(
-        {"id": rid, "rev": f"r-{uuid.uuid4().hex[:12]}", "base_rev": None, "form_id": form_id, "form_version": FORMS[form_id].version,
+        {"id": rid, "rev": f"r-{uuid.uuid4().hex[:12]}", "base_rev": None, "form_id": form_id, "form_version": version,
          "answers": answers, "device_time": f"{answers['visit_date']}T10:00:00+07:00"}
     )  # fmt: skip
     batch = PushBatch(device_id=device, app_version="test-1", pending=pending, records=[msgspec.Raw(raw)])
 
     def lookup(fid: str, version: int) -> Any:
-        f = FORMS.get(fid)
-        return f if f and f.version == version else None
+        return VERSIONS.get((fid, version))
 
     with db.atomic():
         receipts = apply_batch(

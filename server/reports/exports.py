@@ -1,6 +1,6 @@
 """XLSX and CSV exports of one network's records for a period (optionally one school): a sheet per
-tool (and per repeat: reflection teachers and actions, literacy pupils), Thai headers, BE dates,
-labelled choices. Cells that a spreadsheet would run as a formula are prefixed with '."""
+tool (and per repeat: reflection teachers and actions, literacy pupils), and the literacy counts by grade
+(per school and for the network); Thai headers, BE dates, labelled choices. Cells that a spreadsheet would run as a formula are prefixed with '."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from forms.model import Field, FormDef
 from server import thaidate
 from server.cells import safe_cell, safe_row
 from server.reports import display
+from server.reports import literacy as lit
 from server.reports.common import VISIT_DATE, Conn, form
 from server.reports.visits import names as names_of
 
@@ -81,6 +82,33 @@ def tables(
                 ["รหัสบันทึก", "ลำดับ", *(f.label.th for f in inner)],
                 sub_rows,
             )
+    yield literacy_counts(conn, network_id, first, last, school, names)
+
+
+def literacy_counts(
+    conn: Conn, network_id: str, first: str, last: str, school: str | None, names: display.Names
+) -> tuple[str, list[str], list[list[Any]]]:
+    """The sheet of pupils who cannot read, write or calculate, by school and grade, then the network's
+    rows (not with one school). Counts are numbers; a percentage is empty under 3 pupils classified."""
+    data = lit.literacy(conn, network_id, first, last)
+    definition = form(conn, "literacy")
+    grades = {c.value: c.label.th for c in definition.choices.get("grade", ())} if definition else {}
+    headers = ["โรงเรียน", "ชั้น", "จำนวนนักเรียนที่ตรวจสอบ"]
+    for label in data["classification"].values():
+        headers += [f"{label.th} (คน)", f"{label.th} (ร้อยละ)"]
+    groups = [
+        (names("school", code), rows) for code, rows in data["schools"].items() if school in (None, code)
+    ]
+    if school is None:
+        groups.append(("ทั้งเครือข่าย", data["grades"]))
+    out = []
+    for place, rows in groups:
+        for g in rows:
+            row: list[Any] = [safe_cell(place), grades.get(g["grade"], g["grade"]), g["classified"]]
+            for name in data["classification"]:
+                row += [g["counts"][name], g["pct"].get(name, "")]
+            out.append(row)
+    return "อ่านเขียนคิดคำนวณ ตามชั้น", headers, out
 
 
 def _sheet_title(title: str, used: set[str]) -> str:

@@ -1,5 +1,7 @@
 """Reflection meetings: meetings held, teachers reflected with, actions agreed, support requested,
-development focuses by element.
+development focuses by element, and the after-action review (AAR) of each teacher summarised per school:
+how many teachers reflected with, how many answered all four AAR questions, and the answers by question
+(no teacher names; the qualitative compile of themes is server/reports/themes.py).
 
 The share of actions done by the next visit comes from the next meeting: reflection version 2 closes each
 earlier action as done / in progress / not done (`previous_actions`, docs/adr/0002-closing-earlier-actions.md).
@@ -10,7 +12,35 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from server.reports.common import Conn, percent, records
+from server.reports.common import Conn, form, percent, records
+
+#: The four AAR questions of each teacher's reflection (ทบทวนหลังการปฏิบัติ), in the order asked.
+AAR = ("aar_intended", "aar_happened", "aar_why", "aar_next")
+
+
+def aar(conn: Conn, meetings: list[dict[str, Any]]) -> dict[str, Any]:
+    """The AAR answers per school: teachers, teachers with all four answers, the answers by question."""
+    definition = form(conn, "reflection")
+    fields = [definition.field(name) if definition else None for name in AAR]
+    questions = [(name, f.label) for name, f in zip(AAR, fields, strict=True) if f is not None]
+    schools: dict[str, dict[str, Any]] = {}
+    for m in meetings:
+        school = schools.setdefault(
+            m["school_code"], {"teachers": 0, "complete": 0, "answers": {name: [] for name in AAR}}
+        )
+        for teacher in m["answers"].get("teachers", []):
+            texts = {name: (teacher.get(name) or "").strip() for name in AAR}
+            school["teachers"] += 1
+            school["complete"] += all(texts.values())
+            for name, text in texts.items():
+                if text:
+                    school["answers"][name].append(text)
+    return {
+        "questions": questions,
+        "schools": schools,
+        "teachers": sum(s["teachers"] for s in schools.values()),
+        "complete": sum(s["complete"] for s in schools.values()),
+    }
 
 
 def reflection(conn: Conn, network_id: str, first: str, last: str) -> dict[str, Any]:
@@ -31,4 +61,5 @@ def reflection(conn: Conn, network_id: str, first: str, last: str) -> dict[str, 
         "focuses": dict(focuses.most_common()),
         "closed": len(closed),
         "done_pct": percent(done, len(closed)) if len(closed) >= 3 else None,
+        "aar": aar(conn, meetings),
     }

@@ -18,7 +18,7 @@ from server.access import OWN_REPORTERS, REPORTERS, SIGNED_IN, require_network, 
 from server.disposition import content_disposition
 from server.i18n import current_locale
 from server.pages import page
-from server.reports import activity, exports, health, pdf, summary, themes, visits
+from server.reports import activity, exports, health, pdf, policy, summary, themes, visits
 from server.reports import period as periods
 from server.reports.period import Period
 from sync.scope import Actor
@@ -222,7 +222,12 @@ async def area_report(request: Request[Actor, Any, Any], period: str | None = No
     networks = await db.read(plans.networks_for, request.user)
     chosen, choices = await _period(request, period)
     rows = await db.read(summary.area_summary, [n["id"] for n in networks], chosen.first, chosen.last)
-    return page(request, "reports/area.html", rows=rows, period=chosen, periods=choices)
+    table = await db.read(
+        policy.area_table, [(n["id"], n["name"]) for n in networks], chosen.first, chosen.last
+    )
+    labels = await db.read(summary.labels)
+    return page(request, "reports/area.html", rows=rows, period=chosen, periods=choices, policy_table=table,
+                labels=labels)  # fmt: skip
 
 
 @get("/reports/sync", **who(REPORTERS))

@@ -24,7 +24,10 @@ def push(server, username, device, *records):  # type: ignore[no-untyped-def]
         for form_id, answers in records:
             rd.assert_valid(form_id, answers)
             r = c.post("/api/sync/push", json=batch(record(answers, form_id=form_id), device_id=device))
-            assert r.json()["receipts"][0]["status"] == "stored", r.text
+            assert r.status_code == 200 and r.json()["receipts"][0]["status"] == "stored", (
+                r.status_code,
+                r.text,
+            )
 
 
 def test_secretary_compiles_prints_and_exports(live_server, tablet, tmp_path):
@@ -51,11 +54,11 @@ def test_secretary_compiles_prints_and_exports(live_server, tablet, tmp_path):
 
     # The semester of the visits, then one school: htmx swaps the report body and pushes the URL.
     page.select_option("#period-filter", "2568-1")
-    page.wait_for_function("document.querySelector('#h-practice small').textContent.includes('n=6')")
+    page.wait_for_function("document.querySelector('#h-practice small').textContent.includes('จำนวน 6')")
     assert "๑" not in page.locator("#school-coverage").inner_text()  # tables use Arabic digits
     page.select_option("#school-filter", a)
     page.wait_for_selector(f"#report-body h2:has-text('{a_name}')")
-    assert "n=3" in page.locator("#report-body").inner_text()
+    assert "จำนวน 3" in page.locator("#report-body").inner_text()
     assert f"school={a}" in page.url
 
     # The notebook copy of the morning visit: print view, then its PDF.

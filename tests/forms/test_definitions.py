@@ -60,13 +60,29 @@ def test_observation_feedback_scores() -> None:
     assert values["activity_share"] == 50 and values["on_task_share"] == 50
     assert values["active_learning_count"] == 1
     mean = next(d for d in form.derived if d.name == "mean_practice")
-    assert [band_of(form, mean, v).th for v in (4.5, 4.49, 3.5, 2.5, 2.49)] == [
-        "ดีมาก",
-        "ดี",
-        "ดี",
-        "พอใช้",
-        "ปรับปรุง",
-    ]
+    # Five interpretive ranges, as Thai reports read a mean of 1–5.
+    assert [band_of(form, mean, v).th for v in (4.5, 4.49, 3.5, 2.5, 2.49, 1.5, 1.49, 1)] == [
+        "ดีมาก", "ดี", "ดี", "ปานกลาง", "พอใช้", "พอใช้", "ปรับปรุง", "ปรับปรุง"
+    ]  # fmt: skip
+
+
+def test_every_rating_has_a_rubric_of_five_levels() -> None:
+    ratings = [f for f in FORMS["observation"].walk() if f.kind == "rating"]
+    assert len(ratings) == 9
+    assert all(len(f.levels) == 5 and all(level.th and level.en for level in f.levels) for f in ratings)
+    with pytest.raises(DefinitionError, match="exactly 5"):
+        load_text(OBSERVATION_TOML.replace("levels = [\n", "levels = [\n  { th = 'x' },\n", 1))
+
+
+def test_kindergarten_classes_record_an_early_years_activity() -> None:
+    form = FORMS["observation"]
+    answers = {"grade": "k", "learning_area": "thai", "early_activity": "outdoor"}
+    codes = {(p.field, p.code) for p in validate(form, answers)}
+    assert ("learning_area", "constraint") in codes and ("early_activity", "not_relevant") in codes
+    answers["learning_area"] = "early_years"
+    codes = {(p.field, p.code) for p in validate(form, answers)}
+    assert not {c for c in codes if c[0] in ("learning_area", "early_activity")}
+    assert len(form.choices["early_activity"]) == 6
 
 
 def test_band_cut_offs_are_configurable_in_the_file() -> None:
@@ -76,8 +92,9 @@ def test_band_cut_offs_are_configurable_in_the_file() -> None:
     assert band_of(form, mean, 4.2).th == "ดีมาก"
 
 
-def test_literacy_per_pupil_scores() -> None:
-    form = FORMS["literacy"]
+def test_literacy_v1_per_pupil_scores() -> None:
+    """Version 1 (one word list for every grade) keeps its scores: its records stay readable."""
+    form = next(f for f in builtin_forms() if f.id == "literacy" and f.version == 1)
     pupils = [
         {"word_grid": {"wrong": [0, 1, 2, 3, 4], "attempted": 5, "seconds": 8, "stopped_early": True},
          "passage_grid": {"wrong": [1], "attempted": 31, "seconds": 50, "stopped_early": False},

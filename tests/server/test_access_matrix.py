@@ -153,6 +153,12 @@ MATRIX: list[Entry] = [
     Entry(
         "GET", "/forms/{form_id:str}/{version:int}", lambda fx: "/forms/observation/1", expect(200, SIGNED_IN)
     ),
+    Entry(
+        "GET",
+        "/forms/{form_id:str}/{version:int}/print",
+        lambda fx: "/forms/observation/2/print",
+        expect(200, SIGNED_IN),
+    ),
     Entry("GET", "/sw.js", lambda fx: "/sw.js", expect(200, PUBLIC)),
     Entry("GET", "/manifest.webmanifest", lambda fx: "/manifest.webmanifest", expect(200, PUBLIC)),
     Entry("GET", "/healthz", lambda fx: "/healthz", expect(200, PUBLIC)),
@@ -212,6 +218,14 @@ MATRIX: list[Entry] = [
         lambda fx: "/admin/forms/no_such_form/state",
         expect(200, ADMINS),
         send=lambda p, fx: {"data": {"state": "closed"}},
+    ),
+    Entry("GET", "/admin/policies", lambda fx: "/admin/policies", expect(200, AREA)),
+    Entry(
+        "POST",
+        "/admin/policies",
+        lambda fx: "/admin/policies",
+        expect(200, AREA),
+        send=lambda p, fx: {"data": {"list_id": "not a year"}},  # refused: nothing is published
     ),
     # Visit plans
     Entry("GET", "/plans", lambda fx: "/plans?network=N01", expect(200, SIGNED_IN, supervisor2=404)),

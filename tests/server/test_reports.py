@@ -23,6 +23,24 @@ def teachers(db, school: str) -> list[str]:  # type: ignore[no-untyped-def]
     return [r[0] for r in db.execute("SELECT id FROM teachers WHERE school_code = ? ORDER BY id", [school])]
 
 
+#: Literacy v2 in semester 2: (school, date, class, pupils as (code, grade, words right of 25,
+#: (dictation right of 5, sentence level 0–3), numeracy right of 10)). Below 50% = cannot.
+LITERACY_V2 = [
+    ("b", "2025-12-03", "p1", [("C01", "p1", 0, (0, "0"), 2),     # cannot read, write, calculate
+                               ("C02", "p1", 20, (5, "3"), 10),
+                               ("C03", "p1", 10, (2, "1"), 4),    # 40%, 37.5%, 40%: cannot all three
+                               ("C04", "p1", 13, (2, "2"), 5),    # 52%, 50%, 50%: can all three
+                               ("C05", "p1", 12, (4, "2"), 9)]),  # 48%: cannot read
+    ("c", "2025-12-04", "p3", [("D01", "p3", 25, (1, "1"), 8),    # 25%: cannot write
+                               ("D02", "p3", 5, (5, "3"), 2),     # 20%, 20%: cannot read, calculate
+                               ("D03", "p2", 25, (5, "3"), 10),
+                               ("D04", "p2", 25, (5, "3"), 10),
+                               ("D05", "p3", 25, (5, "3"), 10)]),
+]  # fmt: skip
+#: What a secretary counts by hand from LITERACY_V2: grade → (classified, read, write, calculate).
+CANNOT_S2 = {"p1": (5, 3, 2, 2), "p2": (2, 0, 0, 0), "p3": (3, 1, 1, 1)}
+
+
 @pytest.fixture
 def network(demo_db) -> dict[str, Any]:  # type: ignore[no-untyped-def]
     """N01 with: school A 6 observations in semester 1 and 4 in semester 2, school B 2 (suppressed),
@@ -73,16 +91,22 @@ def network(demo_db) -> dict[str, Any]:  # type: ignore[no-untyped-def]
     rd.store(demo_db, sup, "policy", rd.policy(b, "2025-09-01", statuses[1]))
     rd.store(demo_db, sup, "policy", rd.policy(c, "2025-09-02", statuses[2]))
     p1 = [
-        rd.pupil(f"A{i:02d}", "p1", 25, w, 30, pw, 60)
+        rd.pupil_v1(f"A{i:02d}", "p1", 25, w, 30, pw, 60)
         for i, (w, pw) in enumerate([(0, 2), (3, 5), (25, 30), (10, 0), (5, 1)])
     ]
     p1[2]["word_grid"]["stopped_early"] = False  # all wrong but read to the end
-    p3 = [rd.pupil(f"B{i:02d}", "p3", 20, 2, 33, 1, 60) for i in range(2)]
-    p3 += [rd.pupil(f"B{i:02d}", "p3", 20, 2, 33, 1, 60) for i in range(2, 5)]
+    p3 = [rd.pupil_v1(f"B{i:02d}", "p3", 20, 2, 33, 1, 60) for i in range(2)]
+    p3 += [rd.pupil_v1(f"B{i:02d}", "p3", 20, 2, 33, 1, 60) for i in range(2, 5)]
     for p in p3[:2]:
         p["pupil_grade"] = "p2"  # two p2 pupils in a p3 class: a suppressed grade
-    rd.store(demo_db, sup, "literacy", rd.literacy(a, "2025-07-01", "p1", p1, session="afternoon"))
-    rd.store(demo_db, sup, "literacy", rd.literacy(a, "2025-07-01", "p3", p3, session="afternoon"))
+    # Version 1 records (before the grade bands) and version 2 records side by side: reports read both.
+    rd.store(demo_db, sup, "literacy", rd.literacy(a, "2025-07-01", "p1", p1, session="afternoon"), version=1)
+    rd.store(demo_db, sup, "literacy", rd.literacy(a, "2025-07-01", "p3", p3, session="afternoon"), version=1)
+    school_of = {"a": a, "b": b, "c": c}
+    for school, date, grade, pupils in LITERACY_V2:
+        answers = rd.literacy(school_of[school], date, grade, [rd.pupil(*p) for p in pupils])
+        rd.store(demo_db, sup, "literacy", answers)
+    rd.store(demo_db, sup, "literacy", rd.literacy(a, "2025-12-02", "p1", p1), version=1)
     other = persona(demo_db, "supervisor2")
     n03 = demo_db.execute("SELECT code FROM schools WHERE network_id = 'N03' LIMIT 1").fetchone()[0]
     rd.store(
@@ -105,8 +129,10 @@ def test_element_means_and_distributions_match_an_independent_count(network):
         assert e["dist"] == [values.count(v) for v in range(1, 6)]
     means = [sum(r[n] for n in ELEMENTS) / 9 for r in made]
     assert s["practice"]["mean"] == pytest.approx(round(statistics.fmean(means), 2))
+    # The five interpretive ranges of observation v2's [bands]: 4.5, 3.5, 2.5, 1.5, below.
     bands = [sum(1 for m in means if m >= 4.5), sum(1 for m in means if 3.5 <= m < 4.5),
-             sum(1 for m in means if 2.5 <= m < 3.5), sum(1 for m in means if m < 2.5)]  # fmt: skip
+             sum(1 for m in means if 2.5 <= m < 3.5), sum(1 for m in means if 1.5 <= m < 2.5),
+             sum(1 for m in means if m < 1.5)]  # fmt: skip
     assert s["practice"]["bands"] == bands
 
 
@@ -239,6 +265,43 @@ def test_reflection_policy_and_literacy_figures(network):
     bands = [sum(1 for w in words if w >= 80), sum(1 for w in words if 60 <= w < 80),
              sum(1 for w in words if 40 <= w < 60), sum(1 for w in words if w < 40)]  # fmt: skip
     assert lit["p1"]["bands"] == bands
+
+
+def test_aar_answers_are_summarised_per_school_and_network(network):
+    from server.reports import network_summary
+
+    aar = network_summary(network["db"], "N01", *S1)["reflection"]["aar"]
+    a, b = network["a"], network["b"]
+    assert set(aar["schools"]) == {a, b}  # one meeting at each, one teacher each
+    assert (aar["teachers"], aar["complete"]) == (2, 2)
+    assert [name for name, _label in aar["questions"]] == [
+        "aar_intended",
+        "aar_happened",
+        "aar_why",
+        "aar_next",
+    ]
+    assert aar["schools"][a]["answers"]["aar_next"] == ["เพิ่มการตรวจสอบความเข้าใจ"]
+
+
+def test_cannot_read_write_calculate_by_grade(network):
+    """Semester 2: a version 1 class of ป.1 beside version 2 classes; only version 2 pupils are classified,
+    every pupil is counted in n; percentages from 3 classified pupils on."""
+    from server.reports import network_summary
+
+    s = network_summary(network["db"], "N01", *S2)
+    lit = {g["grade"]: g for g in s["literacy"]["grades"]}
+    assert (lit["p1"]["n"], lit["p2"]["n"], lit["p3"]["n"]) == (10, 2, 3)
+    for grade, (classified, *cannot) in CANNOT_S2.items():
+        row = lit[grade]
+        counts = [row["counts"][n] for n in ("cannot_read", "cannot_write", "cannot_calculate")]
+        assert (row["classified"], counts) == (classified, cannot)
+        want = {n: round(c * 100 / classified, 1) for n, c in zip(row["counts"], cannot, strict=True)}
+        assert row["pct"] == (want if classified >= 3 else {})
+    b, c = network["b"], network["c"]
+    by_school = s["literacy"]["schools"]
+    assert set(by_school) == {network["a"], b, c}
+    assert [(g["grade"], g["counts"]["cannot_read"]) for g in by_school[c]] == [("p2", 0), ("p3", 1)]
+    assert s["literacy"]["classification"]["cannot_read"].th == "อ่านไม่ออก"
 
 
 def test_other_networks_do_not_leak_in(network):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import sqlite3
 import subprocess
 from typing import Any
@@ -18,9 +19,11 @@ from tests.factories import batch, record
 PERIOD = "2568-1"
 
 
-def push(client: Any, form_id: str, answers: dict[str, Any], device: str, pending: int = 0) -> None:
-    rd.assert_valid(form_id, answers)
-    body = batch(record(answers, form_id=form_id), device_id=device)
+def push(
+    client: Any, form_id: str, answers: dict[str, Any], device: str, pending: int = 0, version: int = 1
+) -> None:
+    rd.assert_valid(form_id, answers, version if form_id == "literacy" else None)
+    body = batch(record(answers, form_id=form_id, form_version=version), device_id=device)
     body["pending"] = pending
     r = client.post("/api/sync/push", json=body)
     assert r.status_code == 200 and r.json()["receipts"][0]["status"] == "stored", r.text
@@ -51,6 +54,12 @@ def non_white_share(body: bytes, tmp_path: Any) -> float:
     parts = pgm.split(b"\n", 3)
     pixels = parts[3]
     return sum(1 for b in pixels if b < 200) / len(pixels)
+
+
+#: A ป.2 class of the literacy check (version 2): three pupils cannot read, two cannot write, one cannot
+#: calculate; a ป.3 pupil in the class who cannot read.
+LITERACY = [("E01", "p2", 0, (0, "0"), 2), ("E02", "p2", 10, (1, "1"), 8), ("E03", "p2", 12, (5, "3"), 9),
+            ("E04", "p2", 20, (5, "3"), 10), ("E05", "p3", 3, (5, "2"), 10)]  # fmt: skip
 
 
 @pytest.fixture(scope="module")
@@ -85,6 +94,8 @@ def data(shared_server) -> dict[str, Any]:  # type: ignore[no-untyped-def]
             "tablet-sup1-0001",
             pending=3,
         )
+        push(c, "literacy", rd.literacy(school, "2025-06-10", "p2", [rd.pupil(*p) for p in LITERACY]),
+             "tablet-sup1-0001", version=2)  # fmt: skip
     with shared_server.client("supervisor2") as c:
         push(
             c,
@@ -112,12 +123,15 @@ def test_who_sees_which_network(shared_server, login, data):
 def test_summary_page_shows_n_and_no_teacher_names(login, data):
     page = login("secretary1").get(f"/reports/network/N01?period={PERIOD}")
     assert data["network"] in page.text
-    assert "n=3" in page.text
+    assert "จำนวน 3" in page.text and not re.search(r"[ (>]n(=|&lt;)[0-9]", page.text)  # จำนวน, not n
     assert "<svg" in page.text and "<title" in page.text
     for _tid, teacher in data["teachers"]:
         assert teacher not in page.text  # no teacher league tables, no names at all
     school_page = login("secretary1").get(f"/reports/network/N01?period={PERIOD}&school={data['school']}")
     assert data["school_name"] in school_page.text
+    aar = school_page.text[school_page.text.index('id="aar-school"') :].split("</section>")[0]
+    assert "ตั้งใจให้เกิดอะไร" in aar and "เพิ่มการตรวจสอบความเข้าใจ" in aar  # the AAR answers, no names
+    assert 'id="aar-schools"' in page.text
 
 
 def test_network_summary_pdf_has_thai_and_be_dates(login, data, tmp_path):
@@ -171,7 +185,37 @@ def test_xlsx_export_sheets_headers_values(login, data):
     assert {r[col["วันที่สังเกต"]] for r in rows} == {"10/06/2568"}
     assert {r[col["ช่วงเวลา"]] for r in rows} == {"ภาคเช้า"}
     assert {r[col["จุดเด่น"]] for r in rows} >= {'\'=HYPERLINK("http://x")'}
-    assert all(isinstance(r[col["บรรยากาศเชิงบวก"]], int) for r in rows)
+    assert all(isinstance(r[col["บรรยากาศในชั้นเรียนเชิงบวก"]], int) for r in rows)
+
+
+def test_literacy_counts_by_grade_on_screen_on_paper_and_in_xlsx(login, data, tmp_path):
+    """The network page, the school's page, the printed PDF and the XLSX all show how many pupils cannot
+    read, write or calculate, by grade (ป.2: 4 pupils checked, 3 / 2 / 1; ป.3: 1 pupil who cannot read)."""
+    client = login("secretary1")
+    want = {"ป.2": ["4", "3", "2", "1"], "ป.3": ["1", "1", "0", "0"]}
+    for url in (f"/reports/network/N01?period={PERIOD}",
+                f"/reports/network/N01?period={PERIOD}&school={data['school']}"):  # fmt: skip
+        html = client.get(url).text
+        table = html[html.index('id="literacy-counts"') :].split("</table>")[0]
+        for header in ("อ่านไม่ออก", "เขียนไม่ได้", "คิดคำนวณไม่ได้"):
+            assert header in table
+        for row in table.split("<tr")[2:]:
+            cells = [
+                re.sub(r"<[^>]+>", " ", c).split()[0] for c in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)
+            ]
+            grade = row.split('scope="row">')[1].split("<")[0]
+            assert cells == want[grade], (url, grade, cells)
+        assert "(75.0%)" in table  # 3 of 4 ป.2 pupils cannot read
+    text = pdf_text(client.get(f"/reports/network/N01/print?period={PERIOD}&format=pdf").content, tmp_path)
+    assert extracted("อ่านไม่ออก") in text and "3 (75.0%)" in text
+    book = load_workbook(io.BytesIO(client.get(f"/reports/network/N01/export.xlsx?period={PERIOD}").content))
+    sheet = book["อ่านเขียนคิดคำนวณ ตามชั้น"]
+    headers = [c.value for c in sheet[1]]
+    assert headers[:5] == ["โรงเรียน", "ชั้น", "จำนวนนักเรียนที่ตรวจสอบ", "อ่านไม่ออก (คน)", "อ่านไม่ออก (ร้อยละ)"]
+    rows = {(r[0], r[1]): r[2:] for r in sheet.iter_rows(min_row=2, values_only=True)}
+    assert rows[(data["school_name"], "ป.2")] == (4, 3, 75.0, 2, 50.0, 1, 25.0)
+    assert rows[("ทั้งเครือข่าย", "ป.3")] == (1, 1, None, 0, None, 0, None)  # a % of 1 pupil is not shown
+    assert isinstance(rows[("ทั้งเครือข่าย", "ป.2")][0], int)
 
 
 def test_csv_export_round_trips_thai_with_a_bom(login, data):

@@ -2,7 +2,7 @@
 // (inside repeat items with the item's scope), finalize with the same validation as the server, the
 // record's sync state and conflicts shown, and the feedback summary of derived scores.
 import { requestBackgroundSync, requestSync, refreshStatus } from './app.js';
-import { bandOf, derive } from './derive.js';
+import { bandOf, derive, flagCounts } from './derive.js';
 import { t } from './i18n.js';
 import { compileRule, truthy } from './rules.js';
 import * as store from './store.js';
@@ -310,8 +310,34 @@ function showFeedback(answers) {
       });
       parts.push(table);
     }
+    if (box.dataset.countBy) parts.push(countsTable(answers, box.dataset.countBy, label));
     box.replaceChildren(...parts);
   }
+}
+
+/** The class counts: per value of `by` (a pupil's grade), the pupils and how many have each flag set. */
+function countsTable(answers, by, label) {
+  const counts = flagCounts(form, answers, by);
+  const flags = form.derived.filter((d) => d.per_item && d.format === 'flag');
+  const byField = walk(form).find((f) => f.name === by);
+  const choices = (form.choices || {})[byField?.choices] || [];
+  const table = document.createElement('table');
+  table.className = 'feedback-table';
+  table.dataset.counts = by;
+  table.createCaption().textContent = t('feedback.counts');
+  const head = table.createTHead().insertRow();
+  for (const text of [byField ? label(byField.label) : by, ...flags.map((d) => label(d.label))]) {
+    head.append(Object.assign(document.createElement('th'), { textContent: text }));
+  }
+  const body = table.createTBody();
+  for (const [value, row] of Object.entries(counts)) {
+    const tr = body.insertRow();
+    tr.dataset.value = value;
+    const name = choices.find((c) => c.value === value);
+    tr.insertCell().textContent = `${name ? label(name.label) : value}: ${row.items}`;
+    for (const d of flags) Object.assign(tr.insertCell(), { textContent: String(row[d.name]) }).dataset.flag = d.name;
+  }
+  return table;
 }
 
 // ------------------------------------------------------------------ problems, saving, state

@@ -20,7 +20,6 @@ from litestar.exceptions import (
 )
 from litestar.response import Redirect
 
-from server.auth import SESSION_COOKIE
 from server.i18n import _
 from server.middleware import PasswordChangeRequired
 from sync.problems import problem
@@ -85,7 +84,7 @@ def handle(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
             return Redirect(path=f"/login?next={request.url.path}")
         # A session cookie the server no longer accepts has expired; no cookie at all is simply missing
         # (e.g. the browser was killed before it wrote the new cookie to disk): the tablet words them apart.
-        session = "expired" if request.cookies.get(SESSION_COOKIE) else "missing"
+        session = "expired" if request.cookies.get(request.app.state.settings.session_cookie) else "missing"
         return problem_response("not_authenticated", session=session)
     if isinstance(exc, PasswordChangeRequired):
         if _wants_html(request) and request.method == "GET":

@@ -64,6 +64,9 @@ async def _tablet(base: str, n: int, records: list[dict[str, Any]], ready: async
             try:
                 r = await http.post("/api/sync/push", content=body, timeout=TABLET_TIMEOUT_S)
                 latencies.append(time.perf_counter() - t0)
+                if latencies[-1] > TABLET_TIMEOUT_S:
+                    # httpx's timeout is per read; the tablet's covers the whole request, and gives up.
+                    timeouts += 1
                 if r.status_code != 200:
                     errors += 1
                     continue

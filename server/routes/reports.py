@@ -62,6 +62,18 @@ def _download(body: bytes, media_type: str, filename: str) -> Response[bytes]:
     )
 
 
+async def _themes(request: Request[Any, Any, Any], network_id: str, chosen: Period, q: str = "") -> Any:
+    """The qualitative compile; the phrases it had to segment are kept for the next time."""
+    db = request.app.state.db
+    found = await db.read(
+        themes.compile_themes, network_id, chosen.first, chosen.last, q[:100], current_locale.get()
+    )
+    fresh = found.pop("fresh")
+    if fresh:
+        await db.write(themes.store_phrases_tx, fresh)
+    return found
+
+
 @get("/reports", **who(SIGNED_IN))
 async def reports_home(request: Request[Actor, Any, Any], period: str | None = None) -> Template:
     networks = await request.app.state.db.read(plans.networks_for, request.user)
@@ -97,7 +109,8 @@ async def network_print(
     name = await _network(request, network_id)
     chosen, _ = await _period(request, period)
     data = await request.app.state.db.read(summary.network_summary, network_id, chosen.first, chosen.last)
-    ctx = {"network_name": name, "period": chosen, "data": data, "today": dt.date.today()}
+    found = await _themes(request, network_id, chosen)
+    ctx = {"network_name": name, "period": chosen, "data": data, "found": found, "today": dt.date.today()}
     if format == "pdf":
         return await _pdf(
             request, "reports/print/summary.html", f"summary-{network_id}-{chosen.key}.pdf", **ctx
@@ -198,9 +211,7 @@ async def theme_report(
 ) -> Template:
     name = await _network(request, network_id)
     chosen, choices = await _period(request, period)
-    found = await request.app.state.db.read(
-        themes.themes, network_id, chosen.first, chosen.last, q[:100], current_locale.get()
-    )
+    found = await _themes(request, network_id, chosen, q)
     fragment = request.headers.get("hx-request") == "true"
     return page(request, "reports/_themes.html" if fragment else "reports/themes.html", network_id=network_id,
                 network_name=name, period=chosen, periods=choices, found=found)  # fmt: skip

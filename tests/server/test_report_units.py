@@ -1,26 +1,11 @@
-"""Small pure parts of the reports: Thai segmentation offline, anonymised quotes,
-periods (semesters and fiscal halves), and skipped questions left out of print."""
+"""Small pure parts of the reports: periods (semesters and fiscal halves), and skipped questions left out of print."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from server.reports import display, period, themes
+from server.reports import display, period
 from tests.report_data import FORMS, observation
-
-
-def test_thai_words_are_segmented_with_the_bundled_dictionary():
-    words = themes.words("ครูใช้คำถามปลายเปิดให้นักเรียนอธิบายเหตุผล")
-    assert "คำถาม" in words and "อธิบาย" in words and "ปลาย" in words
-    assert "ให้" not in words  # a stop word shipped with PyThaiNLP
-
-
-def test_quotes_lose_teacher_names_and_stay_short():
-    people = ["นางสาวสุดารัตน์ พรมมา", "สุดารัตน์ พรมมา", "สุดารัตน์", "พรมมา"]
-    text = "นางสาวสุดารัตน์ พรมมา ใช้คำถามดีมาก " + "ก" * 300
-    q = themes.quote(text, people)
-    assert "สุดารัตน์" not in q and "พรมมา" not in q and q.startswith("ครู…")
-    assert len(q) <= themes.QUOTE_CHARS
 
 
 def test_periods_semesters_and_fiscal_halves():

@@ -37,11 +37,14 @@ DEMO_PASSWORD = "nithet2568"
 #: (username, display name, role, network ids); printed by `make run`.
 USERS = [
     ("admin", "ผู้ดูแลระบบ", "admin", []),
-    ("director", "รองผู้อำนวยการ สพป. (สาธิต)", "director", []),
+    ("director", "ผอ.กลุ่มนิเทศฯ สุนทร สาธิต", "director", []),
     ("supervisor1", "ศน.วิภาวรรณ สาธิต", "supervisor", ["N01", "N02"]),
     ("supervisor2", "ศน.ธนากร ตัวอย่าง", "supervisor", ["N03", "N04"]),
     ("team1", "ผอ.ประเสริฐ ทดลอง", "team_member", ["N01"]),
     ("secretary1", "เลขาฯ กาญจนา สมมุติ", "secretary", ["N01"]),
+    ("deputy1", "รอง ผอ.สพป. มานพ สาธิต", "deputy", [f"N{i:02d}" for i in range(1, 11)]),
+    ("deputy2", "รอง ผอ.สพป. ปราณี ตัวอย่าง", "deputy", [f"N{i:02d}" for i in range(11, 20)]),
+    ("areadirector", "ผอ.สพป. วิชัย สาธิต", "area_director", []),
 ]
 
 

@@ -14,11 +14,11 @@ from litestar import Request, get, post
 from litestar.exceptions import NotFoundException
 from litestar.response import Redirect, Response, Template
 
-from server import plans
-from server.access import OWN_REPORTERS, REPORTERS, SIGNED_IN, require_network, who
+from server import plans, submissions
+from server.access import NETWORK_READERS, OWN_REPORTERS, REPORTERS, SIGNED_IN, require_network, who
 from server.i18n import current_locale
 from server.pages import page
-from server.reports import activity, exports, health, pdf, summary, themes, visits
+from server.reports import activity, area, exports, health, pdf, summary, themes, visits
 from server.reports import period as periods
 from server.reports.period import Period
 from sync.scope import Actor
@@ -81,7 +81,7 @@ async def reports_home(request: Request[Actor, Any, Any], period: str | None = N
     return page(request, "reports/index.html", networks=networks, period=chosen, periods=choices)
 
 
-@get("/reports/network/{network_id:str}", **who(REPORTERS))
+@get("/reports/network/{network_id:str}", **who(NETWORK_READERS))
 async def network_report(
     request: Request[Actor, Any, Any], network_id: str, period: str | None = None, school: str | None = None
 ) -> Template:
@@ -102,7 +102,7 @@ async def network_report(
     return page(request, "reports/_summary.html" if fragment else "reports/network.html", **ctx)
 
 
-@get("/reports/network/{network_id:str}/print", **who(REPORTERS))
+@get("/reports/network/{network_id:str}/print", **who(NETWORK_READERS))
 async def network_print(
     request: Request[Actor, Any, Any], network_id: str, period: str | None = None, format: str = "html"
 ) -> Template | Response[bytes]:
@@ -205,7 +205,7 @@ async def export_csv(
     return _download(body, "text/csv; charset=utf-8", f"nithet-{network_id}-{chosen.key}-{tool}.csv")
 
 
-@get("/reports/network/{network_id:str}/themes", **who(REPORTERS))
+@get("/reports/network/{network_id:str}/themes", **who(NETWORK_READERS))
 async def theme_report(
     request: Request[Actor, Any, Any], network_id: str, period: str | None = None, q: str = ""
 ) -> Template:
@@ -217,13 +217,41 @@ async def theme_report(
                 network_name=name, period=chosen, periods=choices, found=found)  # fmt: skip
 
 
+async def _area(request: Request[Actor, Any, Any], chosen: Period) -> dict[str, Any]:
+    """The area report of the networks the user can see (a deputy: theirs), with overdue reports."""
+    db, actor = request.app.state.db, request.user
+    networks = await db.read(plans.networks_for, actor)
+    found = await db.read(area.area_report, [n["id"] for n in networks], chosen.first, chosen.last,
+                          current_locale.get())  # fmt: skip
+    fresh = found.pop("fresh")
+    if fresh:
+        await db.write(themes.store_phrases_tx, fresh)
+    terms = await db.read(plans.load_terms)
+    wanted = await db.read(submissions.expected, actor, dt.date.today(), terms)
+    found["overdue"] = [
+        o for o in await db.read(submissions.overdue, actor, dt.date.today(), wanted) if o["network_id"]
+    ]
+    return found
+
+
 @get("/reports/area", **who(REPORTERS))
 async def area_report(request: Request[Actor, Any, Any], period: str | None = None) -> Template:
-    db = request.app.state.db
-    networks = await db.read(plans.networks_for, request.user)
     chosen, choices = await _period(request, period)
-    rows = await db.read(summary.area_summary, [n["id"] for n in networks], chosen.first, chosen.last)
-    return page(request, "reports/area.html", rows=rows, period=chosen, periods=choices)
+    report = await _area(request, chosen)
+    return page(request, "reports/area.html", report=report, period=chosen, periods=choices,
+                kinds=submissions.KIND_LABELS)  # fmt: skip
+
+
+@get("/reports/area/print", **who(REPORTERS))
+async def area_print(
+    request: Request[Actor, Any, Any], period: str | None = None, format: str = "html"
+) -> Template | Response[bytes]:
+    chosen, _ = await _period(request, period)
+    ctx = {"report": await _area(request, chosen), "period": chosen, "today": dt.date.today(),
+           "kinds": submissions.KIND_LABELS}  # fmt: skip
+    if format == "pdf":
+        return await _pdf(request, "reports/print/area.html", f"area-{chosen.key}.pdf", **ctx)
+    return page(request, "reports/print/area.html", for_pdf=False, **ctx)
 
 
 @get("/reports/sync", **who(REPORTERS))

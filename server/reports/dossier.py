@@ -9,7 +9,6 @@ from typing import Any
 import msgspec
 
 from forms.model import Label
-
 from server.reports import practice, summary, themes, visits
 from server.reports.common import form
 

@@ -76,7 +76,7 @@ def _join(a: str, b: str) -> str:
 
 def phrases(text: str) -> list[str]:
     """The distinct theme phrases of `text`, in reading order."""
-    terms, out = teaching_terms(), {}
+    terms, out = teaching_terms(), dict[str, None]()
     for run in _runs(tokens(text)):
         for i, word in enumerate(run):
             if word in terms:

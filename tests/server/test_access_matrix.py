@@ -327,8 +327,12 @@ MATRIX: list[Entry] = [
         expect(303, OWN_REPORTERS),
     ),
     *(
-        Entry("GET", path, lambda fx, url=url: url.format(id=fx.submission_id),
-              expect(200, SIGNED_IN, supervisor2=404))  # fmt: skip
+        Entry(
+            "GET",
+            path,
+            lambda fx, url=url: url.format(id=fx.submission_id),
+            expect(200, SIGNED_IN, supervisor2=404),
+        )
         for path, url in [
             ("/submissions/{submission_id:int}", "/submissions/{id}"),
             ("/submissions/{submission_id:int}/print", "/submissions/{id}/print"),

@@ -277,13 +277,19 @@ def _own_period(kind: str, key: str | None) -> tuple[str, dt.date, dt.date, Peri
     return half.key, half.start, half.end, half
 
 
+async def _prefill(request: Request[Actor, Any, Any], kind: str, rows: list[Any], first: dt.date) -> str:
+    actor = request.user
+    reporter = await request.app.state.db.read(activity.reporter, actor.id, actor.display_name, actor.role)
+    return activity.prefill(kind, rows, first, reporter)
+
+
 @get("/reports/mine/{kind:str}", **who(OWN_REPORTERS))
 async def own_report(request: Request[Actor, Any, Any], kind: str, period: str | None = None) -> Template:
     key, first, last, half = _own_period(kind, period)
     db = request.app.state.db
     rows = await db.read(activity.my_visits, request.user.id, first.isoformat(), last.isoformat())
     saved = await db.read(activity.draft, request.user.id, kind, key)
-    body = saved["body"] if saved else activity.prefill(kind, rows)
+    body = saved["body"] if saved else await _prefill(request, kind, rows, first)
     return page(request, "reports/mine.html", kind=kind, key=key, first=first, last=last, half=half,
                 visits=rows, body=body, saved=saved)  # fmt: skip
 

@@ -19,7 +19,7 @@ from server.notice import Refused
 from server.pages import page
 from server.reports import activity, dossier
 from server.reports import period as periods
-from server.routes.reports import _own_period, _pdf, _period
+from server.routes.reports import _own_period, _pdf, _period, _prefill
 from server.submissions import Memo
 from sync.scope import Actor
 
@@ -118,7 +118,7 @@ async def send_own_report(
     db, actor = request.app.state.db, request.user
     saved = await db.read(activity.draft, actor.id, kind, key)
     visits = await db.read(activity.my_visits, actor.id, first.isoformat(), last.isoformat())
-    body = saved["body"] if saved else activity.prefill(kind, visits)
+    body = saved["body"] if saved else await _prefill(request, kind, visits, first)
     title = f"{actor.display_name} · {half.label() if half else first.isoformat()}"
     memo = Memo(agency="กลุ่มนิเทศ ติดตามและประเมินผลการจัดการศึกษา", date=dt.date.today().isoformat(),
                 subject=str(submissions.KIND_LABELS[OWN_KINDS[kind]]), to=TO_UNIT, body=body or "-",

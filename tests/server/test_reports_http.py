@@ -4,7 +4,9 @@ that is not blank), XLSX and CSV exports, sync health and a supervisor's own rep
 from __future__ import annotations
 
 import csv
+import html
 import io
+import re
 import sqlite3
 import subprocess
 from typing import Any
@@ -202,13 +204,30 @@ def test_themes_count_segmented_words_and_hide_names(login, data):
     assert "นักเรียนทำงานกลุ่ม" in found.text and "สื่อของจริง" not in found.text
 
 
-def test_own_weekly_log_is_prefilled_and_editable(login, data):
+def test_own_daily_duty_log_is_prefilled_and_editable(login, data):
     client = login("supervisor1")
     page = client.get("/reports/mine/weekly?period=2025-06-10")
     assert data["school_name"] in page.text and "สังเกตชั้นเรียน 3 รายการ" in page.text
+    # A heading per working day, Monday to Friday, each with a line for duties other than visits.
+    days = re.findall(r"(\d+) มิถุนายน 2568\n", page.text)
+    assert days[:5] == ["9", "10", "11", "12", "13"]  # the text box (and again its print copy)
+    assert page.text.count("งานอื่นตามภารกิจ") == 10
     r = client.post(
         "/reports/mine/weekly?period=2025-06-10", data={"body": "แก้ไขแล้ว ทดสอบ"}, follow_redirects=True
     )
     assert r.status_code == 200 and "แก้ไขแล้ว ทดสอบ" in r.text
     half = client.get("/reports/mine/half?period=fy2568-2")
-    assert "ผลการปฏิบัติงาน" in half.text and "๒๐ กันยายน" not in half.text  # BE dates, Arabic digits on screen
+    assert "๒๐ กันยายน" not in half.text  # BE dates, Arabic digits on screen
+
+
+def test_the_six_month_report_follows_the_manuals_outline(login, data):
+    text = html.unescape(login("supervisor1").get("/reports/mine/half?period=fy2568-2").text)
+    body = text[text.index('id="report-text"') :]
+    outline = ["๑. ข้อมูลผู้รายงาน", "๒. หน้าที่ความรับผิดชอบที่ได้รับมอบหมาย", "๓. ผลการปฏิบัติราชการ",
+               "๓.๑ งานตามมาตรฐานตำแหน่ง", "(๑) งานนิเทศ", "(๒) งานศึกษาค้นคว้าทางวิชาการ", "(๓) งานวิจัย",
+               "(๔) งานติดตามตรวจสอบและประเมินผล", "๓.๒ งานตามภารกิจกลุ่มงาน", "๓.๓ งานกลุ่มสาระการเรียนรู้",
+               "๓.๔ งานอื่น ๆ", "๔. แนวทางการพัฒนางานในรอบ ๖ เดือนต่อไป"]  # fmt: skip
+    positions = [body.index(heading) for heading in outline]
+    assert positions == sorted(positions)
+    assert "ชื่อ ศน.วิภาวรรณ สาธิต" in body and "แก้วมุกดาหาร" in body  # the reporter and their networks
+    assert "สังเกตชั้นเรียน 3 ชั้นเรียน" in body and data["school_name"] in body  # ๓.๑ from their visits

@@ -55,33 +55,46 @@ def texts(form_id: str, answers: dict[str, Any], policy_codes: list[str]) -> Ite
                 yield f"{part}:{code}", answers.get(f"{code}_{part}") or ""
 
 
-def anonymiser(names: list[str]) -> re.Pattern[str]:
-    """A pattern of teachers' whole names — 'first last' with or without a title, or a title and the
-    first name — never a lone first name or surname (a surname is often a common word)."""
-    titles = "|".join(TITLES)
-    alternatives: set[str] = set()
-    for name in names:
-        bare = re.sub(rf"^(?:{titles})\s*", "", name.strip())
-        parts = bare.split()
-        if len(parts) >= 2:
-            alternatives.add(rf"(?:(?:{titles})\s*)?" + r"\s+".join(map(re.escape, parts)))
-        if parts and len(parts[0]) >= 2:
-            alternatives.add(rf"(?:{titles})\s*{re.escape(parts[0])}")
-    ordered = sorted(alternatives, key=len, reverse=True)
-    return re.compile("|".join(ordered) if ordered else r"(?!)")
+class Anonymiser:
+    """Teachers' whole names become 'ครู…': 'first last' with or without a title, or a title and the first
+    name — never a lone first name or surname (a surname is often a common word). A text that holds no
+    first name at all is left alone at once (most texts name nobody)."""
+
+    def __init__(self, names: list[str]):
+        titles = "|".join(TITLES)
+        alternatives: set[str] = set()
+        firsts: set[str] = set()
+        for name in names:
+            parts = re.sub(rf"^(?:{titles})\s*", "", name.strip()).split()
+            if len(parts) >= 2:
+                alternatives.add(rf"(?:(?:{titles})\s*)?" + r"\s+".join(map(re.escape, parts)))
+            if parts and len(parts[0]) >= 2:
+                alternatives.add(rf"(?:{titles})\s*{re.escape(parts[0])}")
+            if parts:
+                firsts.add(parts[0])
+        ordered = sorted(alternatives, key=len, reverse=True)
+        self._names = re.compile("|".join(ordered)) if ordered else None
+        self._firsts = (
+            re.compile("|".join(map(re.escape, sorted(firsts, key=len, reverse=True)))) if firsts else None
+        )
+
+    def __call__(self, text: str) -> str:
+        if self._names is None or self._firsts is None or not self._firsts.search(text):
+            return text
+        return self._names.sub("ครู…", text)
 
 
-def quote(text: str, names: re.Pattern[str]) -> str:
-    text = names.sub("ครู…", " ".join(text.split()))
+def quote(text: str, names: Anonymiser) -> str:
+    text = names(" ".join(text.split()))
     return text if len(text) <= QUOTE_CHARS else text[: QUOTE_CHARS - 1].rstrip() + "…"
 
 
-def _names(conn: Conn, network_id: str) -> re.Pattern[str]:
+def _names(conn: Conn, network_id: str) -> Anonymiser:
     rows = conn.execute(
         "SELECT t.name FROM teachers t JOIN schools s ON s.code = t.school_code WHERE s.network_id = ?",
         [network_id],
     ).fetchall()
-    return anonymiser([name for (name,) in rows])
+    return Anonymiser([name for (name,) in rows])
 
 
 def _field_label(definition: FormDef | None, name: str, lang: str) -> str:
@@ -103,7 +116,7 @@ class _Group:
         if len(self.samples) < QUOTES:
             self.samples.append(text)
 
-    def out(self, key: str, label: str, names: re.Pattern[str]) -> dict[str, Any]:
+    def out(self, key: str, label: str, names: Anonymiser) -> dict[str, Any]:
         top = [(p, c) for p, c in self.counts.most_common() if c >= 2][:TOP]
         return {"key": key, "label": label, "n": self.n, "themes": top,
                 "quotes": [quote(t, names) for t in self.samples]}  # fmt: skip

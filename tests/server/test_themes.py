@@ -40,14 +40,14 @@ def test_a_theme_is_never_a_lone_stop_word(parts):
 
 
 def test_quotes_drop_whole_names_only():
-    names = themes.anonymiser(["นางสาวพร งาม", "นายสมชาย ทองดี"])
+    names = themes.Anonymiser(["นางสาวพร งาม", "นายสมชาย ทองดี"])
     text = "นางสาวพร งาม ให้นักเรียนคัดลายมือได้งาม ครูสมชายชมเชย สมชาย ทองดี สอนพร้อมกัน"
     q = themes.quote(text, names)
     assert q == "ครู… ให้นักเรียนคัดลายมือได้งาม ครู…ชมเชย ครู… สอนพร้อมกัน"
 
 
 def test_quotes_stay_short():
-    q = themes.quote("ครูใช้คำถามดีมาก " + "ก" * 300, themes.anonymiser([]))
+    q = themes.quote("ครูใช้คำถามดีมาก " + "ก" * 300, themes.Anonymiser([]))
     assert len(q) <= themes.QUOTE_CHARS and q.endswith("…")
 
 

@@ -13,13 +13,13 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench import concurrency, ingest, machine, reports, shell
+from bench import chain, concurrency, ingest, machine, reports, shell
 from bench.nithet import WORK
 from bench.pouch import npm_install
 from bench.results import render
 
 RESULTS = Path(__file__).with_name("RESULTS.md")
-PARTS = ("ingest", "concurrency", "reports", "shell")
+PARTS = ("ingest", "concurrency", "reports", "chain", "shell")
 
 
 def main() -> int:
@@ -66,6 +66,7 @@ def main() -> int:
         "reports": lambda: reports.run(
             [int(s) for s in args.sizes.split(",")], 5 * args.runs, seed=11, log=log
         ),
+        "chain": lambda: chain.run(100_000, 5 * args.runs, seed=11, log=log),
         "shell": lambda: shell.run(args.runs, log=log),
     }
     for name in parts:

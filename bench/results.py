@@ -154,6 +154,28 @@ def _concurrency(r: dict[str, Any]) -> list[str]:
     return [*lines, ""]
 
 
+def _chain(r: dict[str, Any]) -> list[str]:
+    if "error" in r:
+        return ["## Reports: themes and area report", "", f"Failed: {r['error']}", ""]
+    name, first, last = r["semester"]
+    return [
+        "## Reports: themes and area report (bench/chain.py)",
+        "",
+        f"{r['size']:,} observations; semester {name} ({first} – {last}). Median of the runs, in-process on the"
+        " SQLite file, as the handlers call them.",
+        "",
+        "| step | ms | budget |",
+        "|---|---:|---|",
+        f"| themes of {r['network']} ({r['themes_texts']:,} texts), phrases kept | **{r['themes_warm_ms']:.0f}** |"
+        f" ≤ 1000: {_verdict(r['themes_warm_ms'] <= 1000)} |",
+        f"| themes of {r['network']}, cold (every text segmented, once per record) | {r['themes_cold_ms']:.0f} | — |",
+        f"| area report, {r['area_networks']} networks ({r['area_observations']:,} observations), not cached |"
+        f" **{r['area_ms']:.0f}** | ≤ 1000: {_verdict(r['area_ms'] <= 1000)} |",
+        f"| area report again, nothing changed (cached) | {r['area_cached_ms']:.1f} | — |",
+        "",
+    ]
+
+
 def _reports(r: dict[str, Any]) -> list[str]:
     if "error" in r:
         return ["## Reports", "", f"Failed: {r['error']}", ""]
@@ -295,6 +317,7 @@ def render(out: dict[str, Any]) -> str:
         ("ingest", _ingest),
         ("concurrency", _concurrency),
         ("reports", _reports),
+        ("chain", _chain),
         ("shell", _shell),
     ):
         if part in out:

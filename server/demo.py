@@ -34,6 +34,8 @@ GRADES = ["k", "p1", "p2", "p3", "p4", "p5", "p6"]
 AREAS = ["thai", "math", "science", "social", "health", "arts", "career", "foreign", "activities"]
 
 DEMO_PASSWORD = "nithet2568"
+#: The demo area office's coordinates (WGS84), for the travel report's distances.
+OFFICE = (16.5436, 104.7235)
 #: (username, display name, role, network ids); printed by `make run`.
 USERS = [
     ("admin", "ผู้ดูแลระบบ", "admin", []),
@@ -82,6 +84,12 @@ def seed(db: sqlite_utils.Database, today: dt.date, rng_seed: int = 2568) -> Non
                         "learning_areas": sorted(rng.sample(AREAS, k=rng.randint(1, 3))),
                     }
                 )
+    for school in schools:  # invented places around the office, from their own generator
+        place = random.Random(school["code"])
+        school["latitude"] = round(OFFICE[0] + place.uniform(-0.35, 0.35), 5)
+        school["longitude"] = round(OFFICE[1] + place.uniform(-0.25, 0.25), 5)
+    db["office"].upsert({"id": 1, "name": "สำนักงานเขตพื้นที่การศึกษา (สาธิต)", "latitude": OFFICE[0],
+                         "longitude": OFFICE[1]}, pk="id")  # fmt: skip
     upsert(db, "networks", networks, pk="id")
     upsert(db, "schools", schools, pk="code")
     upsert(db, "teachers", teachers, pk="id")

@@ -281,5 +281,14 @@ def m141_submissions(db: sqlite_utils.Database) -> None:
     db["submission_events"].create_index(["submission_id"])
 
 
+@migrations()
+def m142_travel_distances(db: sqlite_utils.Database) -> None:
+    # The travel report's distances (server/reports/visits.py): the office's and the schools' coordinates
+    # where known (WGS84 degrees); a school without them shows no distance.
+    db["schools"].add_column("latitude", float)
+    db["schools"].add_column("longitude", float)
+    db["office"].create({"id": int, "name": str, "latitude": float, "longitude": float}, pk="id")
+
+
 def apply(db: sqlite_utils.Database) -> None:
     migrations.apply(db)

@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from openpyxl import load_workbook
 
+from server.reports.visits import distance_km
 from tests import report_data as rd
 from tests.factories import batch, record
 
@@ -151,10 +152,19 @@ def test_notebook_copy_pdf_and_print_view(login, data, tmp_path):
     assert client.get(f"/reports/network/N01/notebook/{data['school']}/2025-06-11/morning").status_code == 404
 
 
-def test_travel_report(login, data, tmp_path):
+def test_travel_report(shared_server, login, data, tmp_path):
     client = login("secretary1")
     view = client.get(f"/reports/network/N01/travel?period={PERIOD}")
     assert data["school_name"] in view.text and "ศน.วิภาวรรณ สาธิต" in view.text
+    # Purpose from the tools used, times from the records, distance there and back from the coordinates.
+    row = view.text[view.text.index(data["school_name"]) - 400 :]
+    assert "สังเกตชั้นเรียน 3" in row and "ประชุมสะท้อนผล 1" in row and "09:00–14:00" in row
+    db = sqlite3.connect(shared_server.db_path)
+    school = db.execute("SELECT latitude, longitude FROM schools WHERE code = ?", [data["school"]]).fetchone()
+    office = db.execute("SELECT latitude, longitude FROM office").fetchone()
+    db.close()
+    assert f"<td>{round(2 * distance_km(office, school), 1)}</td>" in row
+    assert "ลงชื่อ" in view.text  # a signature block
     r = client.get(f"/reports/network/N01/travel?period={PERIOD}&format=pdf")
     assert "๒๕๖๘" in pdf_text(r.content, tmp_path) or "2568" in pdf_text(r.content, tmp_path)
 

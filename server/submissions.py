@@ -330,7 +330,16 @@ def expected(conn: Any, actor: Actor, today: dt.date, terms: list[Any]) -> list[
     due = last_term.end + dt.timedelta(days=NETWORK_REPORT_DAYS)
     for network_id, name in conn.execute("SELECT id, name FROM networks ORDER BY id"):
         if actor.can_see(network_id):
-            out.append(("network_report", network_id, network_id, last_term.key, name, due))
+            out.append(
+                (
+                    "network_report",
+                    network_id,
+                    network_id,
+                    last_term.key,
+                    f"{name} · {last_term.label()}",
+                    due,
+                )
+            )
     half = periods.of_half(today)
     previous_half = periods.of_half(half.start - dt.timedelta(days=1))
     last_week = today - dt.timedelta(days=7)

@@ -171,7 +171,11 @@ def _chain(r: dict[str, Any]) -> list[str]:
         f"| themes of {r['network']}, cold (every text segmented, once per record) | {r['themes_cold_ms']:.0f} | — |",
         f"| area report, {r['area_networks']} networks ({r['area_observations']:,} observations), not cached |"
         f" **{r['area_ms']:.0f}** | ≤ 1000: {_verdict(r['area_ms'] <= 1000)} |",
+        f"| area report after a sync touched one network | **{r['area_one_changed_ms']:.0f}** |"
+        f" ≤ 1000: {_verdict(r['area_one_changed_ms'] <= 1000)} |",
         f"| area report again, nothing changed (cached) | {r['area_cached_ms']:.1f} | — |",
+        "",
+        f"Load average during the run: {r['load_average']:.1f} (2 cores shared).",
         "",
     ]
 

@@ -3,8 +3,8 @@ the unit director and the area director) — coverage against the plan, practice
 numeracy quick checks, policy status per item, support requests and obstacles by theme, the Active
 Learning checklist and multigrade classes, per network and in total. No school or teacher ranking.
 
-Built from the network summaries and the qualitative compile, then kept per (networks, period) until any
-synced row changes (`counters.seq`): a deputy opening it again, or printing it, waits for nothing."""
+Built from the network summaries and the qualitative compile; each network's row is kept per period until
+one of that network's rows changes: opening it again, or printing it, recomputes only what a sync touched."""
 
 from __future__ import annotations
 
@@ -23,21 +23,31 @@ from server.reports.observed import per_school
 
 _cache: dict[tuple[Any, ...], tuple[int, dict[str, Any]]] = {}
 _lock = threading.Lock()
-CACHED = 64
+#: Kept rows: 19 networks × a few periods × two languages.
+CACHED = 512
+
+
+class _Checklist(msgspec.Struct):
+    """The two answers the area report reads from an observation (the rest of the JSON is skipped)."""
+
+    active_learning: list[str] = []
+    multigrade: str | None = None
 
 
 def _checklist(conn: Conn, network_id: str, first: str, last: str) -> tuple[int, Counter[str], int]:
-    """(observations, how many ticked each Active Learning item, multigrade classes)."""
+    """(observations, how many ticked each Active Learning item, multigrade classes). The answers are
+    decoded once each by msgspec: SQLite's json_extract would parse every record's JSON per field."""
+    decoder = msgspec.json.Decoder(_Checklist)
     ticked: Counter[str] = Counter()
     n = multigrade = 0
-    for items, multi in conn.execute(
-        "SELECT json_extract(answers, '$.active_learning'), json_extract(answers, '$.multigrade') FROM records "
-        f"WHERE network_id = ? AND form_id = 'observation' AND {VISIT_DATE} BETWEEN ? AND ?",
+    for (raw,) in conn.execute(
+        f"SELECT answers FROM records WHERE network_id = ? AND form_id = 'observation' AND {VISIT_DATE} BETWEEN ? AND ?",
         [network_id, first, last],
     ):
+        answers = decoder.decode(raw)
         n += 1
-        ticked.update(msgspec.json.decode(items) if items else [])
-        multigrade += multi in ("yes", 1, "1", True)
+        ticked.update(answers.active_learning)
+        multigrade += answers.multigrade == "yes"
     return n, ticked, multigrade
 
 
@@ -56,7 +66,7 @@ def _network(conn: Conn, network_id: str, first: str, last: str, lang: str) -> d
     cov = coverage(conn, network_id, first, last, by_school)
     cov.pop("rows")
     observed, ticked, multigrade = _checklist(conn, network_id, first, last)
-    found = themes.compile_themes(conn, network_id, first, last, "", lang)
+    found = themes.compile_themes(conn, network_id, first, last, "", lang, forms=("reflection", "policy"))
     return {
         "network_id": network_id,
         "network_name": summary.network_name(conn, network_id),
@@ -104,21 +114,36 @@ def _totals(conn: Conn, rows: list[dict[str, Any]], lang: str) -> dict[str, Any]
     }
 
 
+def _stamp(conn: Conn, network_id: str) -> tuple[Any, ...]:
+    """Changes whenever a row the network's figures come from changes (every synced write takes a new seq)."""
+    return tuple(
+        conn.execute(
+            "SELECT (SELECT max(seq) FROM records WHERE network_id = ?), "
+            "(SELECT max(seq) FROM visits WHERE network_id = ?), (SELECT max(seq) FROM schools WHERE network_id = ?), "
+            "(SELECT max(seq) FROM form_versions)",
+            [network_id, network_id, network_id],
+        ).fetchone()
+    )
+
+
 def area_report(
     conn: Conn, network_ids: list[str], first: str, last: str, lang: str = "th"
 ) -> dict[str, Any]:
-    """Rows per network and area totals; `fresh` holds phrases segmented on the way (themes.py)."""
-    stamp = conn.execute("SELECT value FROM counters WHERE name = 'seq'").fetchone()[0]
-    key = (tuple(network_ids), first, last, lang)
-    with _lock:
-        hit = _cache.get(key)
-    if hit and hit[0] == stamp:
-        return {**hit[1], "fresh": []}
-    rows = [_network(conn, n, first, last, lang) for n in network_ids]
-    fresh = [f for r in rows for f in r.pop("fresh")]
-    result = {"networks": rows, "totals": _totals(conn, rows, lang)}
-    with _lock:
-        if len(_cache) >= CACHED:
-            _cache.clear()
-        _cache[key] = (stamp, result)
-    return {**result, "fresh": fresh}
+    """Rows per network and area totals; `fresh` holds phrases segmented on the way (themes.py). A network's
+    row is kept until one of its rows changes, so a sync recomputes only the network it touched."""
+    rows, fresh = [], []
+    for network_id in network_ids:
+        key, stamp = (network_id, first, last, lang), _stamp(conn, network_id)
+        with _lock:
+            hit = _cache.get(key)
+        if hit and hit[0] == stamp:
+            rows.append(hit[1])
+            continue
+        row = _network(conn, network_id, first, last, lang)
+        fresh += row.pop("fresh")
+        with _lock:
+            if len(_cache) >= CACHED:
+                _cache.clear()
+            _cache[key] = (stamp, row)
+        rows.append(row)
+    return {"networks": rows, "totals": _totals(conn, rows, lang), "fresh": fresh}

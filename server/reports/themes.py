@@ -23,6 +23,7 @@ from server.reports.common import VISIT_DATE, Conn, form
 from server.reports.phrases import lexicon_version, phrases
 from server.reports.policy import items as policy_items
 
+FORMS = ("observation", "reflection", "policy")
 QUOTE_CHARS = 120
 QUOTES = 3
 TOP = 8
@@ -135,9 +136,16 @@ def _rows(conn: Conn, form_id: str, network_id: str, first: str, last: str) -> l
 
 
 def compile_themes(
-    conn: Conn, network_id: str, first: str, last: str, q: str = "", lang: str = "th"
+    conn: Conn,
+    network_id: str,
+    first: str,
+    last: str,
+    q: str = "",
+    lang: str = "th",
+    forms: tuple[str, ...] = FORMS,
 ) -> dict[str, Any]:
-    """The qualitative summary of one network and period; `q` keeps only texts that contain it."""
+    """The qualitative summary of one network and period; `q` keeps only texts that contain it; `forms`
+    limits it to some tools (the area report needs only obstacles and support requests)."""
     names = _names(conn, network_id)
     obs, refl, pol = form(conn, "observation"), form(conn, "reflection"), form(conn, "policy")
     policy_labels = dict(policy_items(pol)) if pol else {}
@@ -148,7 +156,7 @@ def compile_themes(
     practices: list[dict[str, str]] = []
     school_names = dict(conn.execute("SELECT code, name FROM schools WHERE network_id = ?", [network_id]))
     decode = msgspec.json.decode
-    for form_id in ("observation", "reflection", "policy"):
+    for form_id in forms:
         rows = _rows(conn, form_id, network_id, first, last)
         if form_id == "policy":  # each school's latest policy record only: later ones supersede
             rows = list({row[1]: row for row in rows}.values())
@@ -168,10 +176,10 @@ def compile_themes(
                     practices.append({"item": policy_labels[item].text(lang),
                                       "school": school_names.get(school, school), "text": quote(text, names)})  # fmt: skip
                     continue
-                groups.setdefault(key, _Group()).add(text, words)
-                if key == "develop":
-                    for code in ticked:
-                        groups.setdefault(f"element:{code}", _Group()).add(text, words)
+                for group in (key, *(f"element:{code}" for code in ticked if key == "develop")):
+                    if group not in groups:
+                        groups[group] = _Group()
+                    groups[group].add(text, words)
     empty = _Group()
 
     def out(key: str, label: str) -> dict[str, Any]:

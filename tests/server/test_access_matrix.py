@@ -82,7 +82,7 @@ class Fixtures:
     photo: bytes
     photo_sha: str
     team1_id: int
-    submission_id: int
+    submission_id: int = 0
 
 
 @dataclass

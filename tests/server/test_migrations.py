@@ -13,7 +13,10 @@ def test_every_migration_function_is_in_the_ledger_in_order():
     defined = re.findall(r"^def (m\d{3}_\w+)\(", source, flags=re.M)
     registered = [m.name for m in migrations.migrations._migrations]
     assert registered == defined
-    assert [int(name[1:4]) for name in registered] == list(range(1, len(registered) + 1))
+    # In order. Engineers working in parallel number theirs m1N0, m1N1… (N: the last digit); the
+    # numbers are made consecutive again when the branches are merged.
+    numbers = [int(name[1:4]) for name in registered]
+    assert numbers == sorted(set(numbers))
 
 
 def test_migrating_twice_changes_nothing(fresh_db):

@@ -17,7 +17,7 @@ import msgspec
 from server.reports import literacy as lit
 from server.reports import policy as pol
 from server.reports import practice, summary, themes
-from server.reports.common import VISIT_DATE, Conn, form, percent, shown
+from server.reports.common import VISIT_DATE, Conn, form, network_stamp, percent, shown
 from server.reports.coverage import coverage
 from server.reports.observed import per_school
 
@@ -114,18 +114,6 @@ def _totals(conn: Conn, rows: list[dict[str, Any]], lang: str) -> dict[str, Any]
     }
 
 
-def _stamp(conn: Conn, network_id: str) -> tuple[Any, ...]:
-    """Changes whenever a row the network's figures come from changes (every synced write takes a new seq)."""
-    return tuple(
-        conn.execute(
-            "SELECT (SELECT max(seq) FROM records WHERE network_id = ?), "
-            "(SELECT max(seq) FROM visits WHERE network_id = ?), (SELECT max(seq) FROM schools WHERE network_id = ?), "
-            "(SELECT max(seq) FROM form_versions)",
-            [network_id, network_id, network_id],
-        ).fetchone()
-    )
-
-
 def area_report(
     conn: Conn, network_ids: list[str], first: str, last: str, lang: str = "th"
 ) -> dict[str, Any]:
@@ -133,7 +121,7 @@ def area_report(
     row is kept until one of its rows changes, so a sync recomputes only the network it touched."""
     rows, fresh = [], []
     for network_id in network_ids:
-        key, stamp = (network_id, first, last, lang), _stamp(conn, network_id)
+        key, stamp = (network_id, first, last, lang), network_stamp(conn, network_id)
         with _lock:
             hit = _cache.get(key)
         if hit and hit[0] == stamp:

@@ -12,6 +12,7 @@ in `fresh`; the caller stores it (`store_phrases_tx`) through the one write path
 from __future__ import annotations
 
 import re
+import threading
 from collections import Counter
 from collections.abc import Iterator
 from typing import Any
@@ -19,7 +20,7 @@ from typing import Any
 import msgspec
 
 from forms.model import FormDef
-from server.reports.common import VISIT_DATE, Conn, form
+from server.reports.common import VISIT_DATE, Conn, form, network_stamp
 from server.reports.phrases import lexicon_version, phrases
 from server.reports.policy import items as policy_items
 
@@ -209,6 +210,30 @@ def compile_themes(
         "good_practices": practices,
         "fresh": fresh,
     }
+
+
+_kept: dict[tuple[Any, ...], tuple[tuple[Any, ...], dict[str, Any]]] = {}
+_lock = threading.Lock()
+
+
+def kept_themes(
+    conn: Conn, network_id: str, first: str, last: str, q: str = "", lang: str = "th"
+) -> dict[str, Any]:
+    """`compile_themes`, kept in memory per (network, period, language) until one of the network's rows
+    changes; a search (`q`) is always compiled afresh."""
+    if q:
+        return compile_themes(conn, network_id, first, last, q, lang)
+    key, stamp = (network_id, first, last, lang), network_stamp(conn, network_id)
+    with _lock:
+        hit = _kept.get(key)
+    if hit and hit[0] == stamp:
+        return {**hit[1], "fresh": []}
+    found = compile_themes(conn, network_id, first, last, q, lang)
+    with _lock:
+        if len(_kept) >= 256:
+            _kept.clear()
+        _kept[key] = (stamp, {k: v for k, v in found.items() if k != "fresh"})
+    return found
 
 
 def store_phrases_tx(db: Any, fresh: list[dict[str, Any]]) -> None:

@@ -66,7 +66,7 @@ async def _themes(request: Request[Any, Any, Any], network_id: str, chosen: Peri
     """The qualitative compile; the phrases it had to segment are kept for the next time."""
     db = request.app.state.db
     found = await db.read(
-        themes.compile_themes, network_id, chosen.first, chosen.last, q[:100], current_locale.get()
+        themes.kept_themes, network_id, chosen.first, chosen.last, q[:100], current_locale.get()
     )
     fresh = found.pop("fresh")
     if fresh:

@@ -86,3 +86,12 @@ def test_a_record_is_segmented_once(demo_db):
     again = themes.compile_themes(demo_db, "N01", FIRST, LAST)
     assert again.pop("fresh") == []
     assert again == first
+
+
+def test_kept_themes_follow_a_new_record(demo_db):
+    sup = _seed(demo_db)
+    first = themes.kept_themes(demo_db, "N01", FIRST, LAST)
+    assert first["develop"]["n"] == 3
+    assert themes.kept_themes(demo_db, "N01", FIRST, LAST)["develop"] == first["develop"]
+    store(demo_db, sup, "observation", observation(SCHOOL_N01, TEACHER_N01, "2025-06-13", [4] * 9))
+    assert themes.kept_themes(demo_db, "N01", FIRST, LAST)["develop"]["n"] == 4

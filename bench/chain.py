@@ -3,8 +3,9 @@
 On the report benchmark's generated database (bench/reports.py: observations spread over the 243 demo
 schools and four semesters), for network N02 and semester 2568-1:
 - themes, cold: no phrases kept yet, every text segmented (the first view of a period after an upgrade);
-- themes, warm: the phrases kept in `record_phrases` (what every later view does; a new record is
-  segmented once, when first shown);
+- themes, warm: the phrases kept in `record_phrases` (the first view after the network's records changed;
+  a new record is segmented once, when first shown);
+- themes, kept: the page again while none of the network's rows changed (kept in memory);
 - area report, cold cache: all 19 networks recomputed;
 - area report after a sync touched one network: that network's row recomputed, the others kept;
 - area report, cached: the same request again while no synced row changed.
@@ -56,6 +57,8 @@ def run(size: int, runs: int, seed: int = 11, log: Any = print) -> dict[str, Any
         )
         conn.execute("COMMIT")
         warm, warm_runs = _median_ms(lambda: themes.compile_themes(conn, NETWORK, first, last), runs)
+        themes.kept_themes(conn, NETWORK, first, last)
+        kept_ms, kept_runs = _median_ms(lambda: themes.kept_themes(conn, NETWORK, first, last), runs)
 
         # The area report (its themes read only reflection and policy records, few per network).
         def area_cold() -> None:
@@ -81,6 +84,7 @@ def run(size: int, runs: int, seed: int = 11, log: Any = print) -> dict[str, Any
     result = {
         "size": size, "network": NETWORK, "semester": reports.SEMESTER, "themes_texts": texts,
         "themes_cold_ms": cold, "themes_warm_ms": warm, "themes_warm_runs": warm_runs,
+        "themes_kept_ms": kept_ms, "themes_kept_runs": kept_runs,
         "area_networks": len(networks), "area_observations": observations,
         "area_ms": area_ms, "area_runs": area_runs, "area_one_changed_ms": one_ms, "area_one_changed_runs": one_runs,
         "area_cached_ms": cached_ms, "area_cached_runs": cached_runs, "load_average": load,

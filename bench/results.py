@@ -166,9 +166,10 @@ def _chain(r: dict[str, Any]) -> list[str]:
         "",
         "| step | ms | budget |",
         "|---|---:|---|",
-        f"| themes of {r['network']} ({r['themes_texts']:,} texts), phrases kept | **{r['themes_warm_ms']:.0f}** |"
+        f"| themes of {r['network']} ({r['themes_texts']:,} texts) after a change, phrases kept | **{r['themes_warm_ms']:.0f}** |"
         f" ≤ 1000: {_verdict(r['themes_warm_ms'] <= 1000)} |",
         f"| themes of {r['network']}, cold (every text segmented, once per record) | {r['themes_cold_ms']:.0f} | — |",
+        f"| themes of {r['network']} again, nothing changed (kept) | {r.get('themes_kept_ms', float('nan')):.1f} | — |",
         f"| area report, {r['area_networks']} networks ({r['area_observations']:,} observations), not cached |"
         f" **{r['area_ms']:.0f}** | ≤ 1000: {_verdict(r['area_ms'] <= 1000)} |",
         f"| area report after a sync touched one network | **{r['area_one_changed_ms']:.0f}** |"

@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import msgspec
+import msgspec.structs
 
 from forms.model import FormDef
 from server.reports.common import VISIT_DATE, Conn, form, network_stamp
@@ -106,6 +107,14 @@ def _field_label(definition: FormDef | None, name: str, lang: str) -> str:
     return name
 
 
+class _ObservationTexts(msgspec.Struct):
+    """The answers of an observation the compile reads (decoding skips the rest of the record)."""
+
+    strengths: str = ""
+    develop_text: str = ""
+    develop_elements: list[str] = []
+
+
 class _Group:
     def __init__(self) -> None:
         self.n = 0
@@ -156,15 +165,16 @@ def compile_themes(
     fresh: list[dict[str, Any]] = []
     practices: list[dict[str, str]] = []
     school_names = dict(conn.execute("SELECT code, name FROM schools WHERE network_id = ?", [network_id]))
-    decode = msgspec.json.decode
+    decode, kept = msgspec.json.decode, msgspec.json.Decoder(list[list[str]]).decode
+    observed = msgspec.json.Decoder(_ObservationTexts).decode
     for form_id in forms:
         rows = _rows(conn, form_id, network_id, first, last)
         if form_id == "policy":  # each school's latest policy record only: later ones supersede
             rows = list({row[1]: row for row in rows}.values())
         for record_id, school, raw, content_hash, cached in rows:
-            answers = decode(raw)
+            answers = msgspec.structs.asdict(observed(raw)) if form_id == "observation" else decode(raw)
             record_texts = list(texts(form_id, answers, codes))
-            found = decode(cached) if cached else [phrases(t) if t.strip() else [] for _, t in record_texts]
+            found = kept(cached) if cached else [phrases(t) if t.strip() else [] for _, t in record_texts]
             if not cached:
                 fresh.append({"record_id": record_id, "content_key": f"{content_hash}:{lexicon_version()}",
                               "phrases": msgspec.json.encode(found).decode()})  # fmt: skip

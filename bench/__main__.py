@@ -13,13 +13,13 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench import concurrency, ingest, machine, paper, pull, reports, shell, tablet
+from bench import chain, concurrency, ingest, machine, paper, pull, reports, shell, tablet
 from bench.nithet import WORK
 from bench.pouch import npm_install
 from bench.results import render
 
 RESULTS = Path(__file__).with_name("RESULTS.md")
-PARTS = ("ingest", "concurrency", "pull", "paper", "reports", "shell", "tablet")
+PARTS = ("ingest", "concurrency", "pull", "paper", "reports", "chain", "shell", "tablet")
 
 
 def main() -> int:
@@ -79,6 +79,7 @@ def main() -> int:
         "reports": lambda: reports.run(
             [int(s) for s in args.sizes.split(",")], 5 * args.runs, seed=11, log=log
         ),
+        "chain": lambda: chain.run(100_000, 5 * args.runs, seed=11, log=log),
         "shell": lambda: shell.run(args.runs, log=log),
         "tablet": lambda: tablet.run(
             args.runs, tuple(int(n) for n in args.tablet_records.split(",")), args.keys, log=log

@@ -161,6 +161,33 @@ def _concurrency(r: dict[str, Any]) -> list[str]:
     return [*lines, ""]
 
 
+def _chain(r: dict[str, Any]) -> list[str]:
+    if "error" in r:
+        return ["## Reports: themes and area report", "", f"Failed: {r['error']}", ""]
+    name, first, last = r["semester"]
+    return [
+        "## Reports: themes and area report (bench/chain.py)",
+        "",
+        f"{r['size']:,} observations; semester {name} ({first} – {last}). Median of the runs, in-process on the"
+        " SQLite file, as the handlers call them.",
+        "",
+        "| step | ms | budget |",
+        "|---|---:|---|",
+        f"| themes of {r['network']} ({r['themes_texts']:,} texts) after a change, phrases kept | **{r['themes_warm_ms']:.0f}** |"
+        f" ≤ 1000: {_verdict(r['themes_warm_ms'] <= 1000)} |",
+        f"| themes of {r['network']}, cold (every text segmented, once per record) | {r['themes_cold_ms']:.0f} | — |",
+        f"| themes of {r['network']} again, nothing changed (kept) | {r.get('themes_kept_ms', float('nan')):.1f} | — |",
+        f"| area report, {r['area_networks']} networks ({r['area_observations']:,} observations), not cached |"
+        f" **{r['area_ms']:.0f}** | ≤ 1000: {_verdict(r['area_ms'] <= 1000)} |",
+        f"| area report after a sync touched one network | **{r['area_one_changed_ms']:.0f}** |"
+        f" ≤ 1000: {_verdict(r['area_one_changed_ms'] <= 1000)} |",
+        f"| area report again, nothing changed (cached) | {r['area_cached_ms']:.1f} | — |",
+        "",
+        f"Load average during the run: {r['load_average']:.1f} (2 cores shared).",
+        "",
+    ]
+
+
 def _reports(r: dict[str, Any]) -> list[str]:
     if "error" in r:
         return ["## Reports", "", f"Failed: {r['error']}", ""]
@@ -307,6 +334,7 @@ def render(out: dict[str, Any]) -> str:
         ("ingest", _ingest),
         ("concurrency", _concurrency),
         ("reports", _reports),
+        ("chain", _chain),
         ("shell", _shell),
         ("tablet", tablet_report),
     ):

@@ -21,14 +21,24 @@ from sync.scope import OBSERVER_ROLES, Actor
 #: Anyone, signed in or not (login, the service worker, static files, the OpenAPI schema).
 PUBLIC = "public"
 #: Every role with a session.
-SIGNED_IN: frozenset[str] = frozenset({"supervisor", "team_member", "secretary", "director", "admin"})
+SIGNED_IN: frozenset[str] = frozenset(
+    {"supervisor", "team_member", "secretary", "director", "deputy", "area_director", "admin"}
+)
 #: Roles that make records on a tablet (push, photo uploads).
 OBSERVERS: frozenset[str] = OBSERVER_ROLES
 PLANNERS: frozenset[str] = frozenset({"supervisor", "secretary", "admin", "team_member"})
 IMPORTERS: frozenset[str] = frozenset({"secretary", "admin"})
 ADMINS: frozenset[str] = frozenset({"admin"})
 #: Roles that read network reports (each within the networks it can see).
-REPORTERS: frozenset[str] = frozenset({"supervisor", "secretary", "director", "admin"})
+REPORTERS: frozenset[str] = frozenset(
+    {"supervisor", "secretary", "director", "deputy", "area_director", "admin"}
+)
+#: Roles that read a network's summary: the reporters and the network's school directors (the team).
+NETWORK_READERS: frozenset[str] = REPORTERS | {"team_member"}
+#: Roles that send a network's report up the chain (server/submissions.py).
+SUBMITTERS: frozenset[str] = frozenset({"secretary", "supervisor"})
+#: The unit director (ผอ.กลุ่มนิเทศฯ) receives, acknowledges or returns what is sent up.
+UNIT_DIRECTORS: frozenset[str] = frozenset({"director"})
 #: Roles with their own weekly activity log and 6-month report.
 OWN_REPORTERS: frozenset[str] = frozenset({"supervisor", "team_member", "secretary"})
 

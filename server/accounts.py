@@ -19,15 +19,18 @@ from server.notice import Notice, Refused
 from server.passwords import one_time_expiry
 from sync.apply import next_seq
 
-ROLES = ("supervisor", "team_member", "secretary", "director", "admin")
-#: Roles that work within their networks: an account of these needs at least one network.
-NETWORK_ROLES = frozenset({"supervisor", "team_member", "secretary"})
+ROLES = ("supervisor", "team_member", "secretary", "director", "deputy", "area_director", "admin")
+#: Roles that work within their networks: an account of these needs at least one network (a deputy: the
+#: networks they are responsible for).
+NETWORK_ROLES = frozenset({"supervisor", "team_member", "secretary", "deputy"})
 #: Thai names accepted for each role (the first is the one written on export).
 ROLE_NAMES: dict[str, tuple[str, ...]] = {
     "supervisor": ("ศึกษานิเทศก์", "ศน."),
     "team_member": ("คณะผู้บริหารโรงเรียนในเครือข่าย", "ทีมเครือข่าย"),
     "secretary": ("เลขานุการเครือข่าย",),
-    "director": ("ผู้อำนวยการกลุ่มนิเทศ", "รองผู้อำนวยการ"),
+    "director": ("ผู้อำนวยการกลุ่มนิเทศ", "ผอ.กลุ่มนิเทศ"),
+    "deputy": ("รองผู้อำนวยการสำนักงานเขตพื้นที่การศึกษา", "รองผู้อำนวยการ", "รอง ผอ.สพป."),
+    "area_director": ("ผู้อำนวยการสำนักงานเขตพื้นที่การศึกษา", "ผอ.สพป."),
     "admin": ("ผู้ดูแลระบบ",),
 }
 USERNAME = re.compile(r"[a-z0-9][a-z0-9._-]{1,39}")

@@ -39,6 +39,7 @@ from server.routes import (
     reports,
     secretary,
     session,
+    submissions,
     sync_api,
     tablet,
     terms,
@@ -81,6 +82,7 @@ ROUTES = [
     reports.export_csv,
     reports.theme_report,
     reports.area_report,
+    reports.area_print,
     reports.sync_health,
     reports.own_report,
     reports.save_own_report,
@@ -115,6 +117,15 @@ ROUTES = [
     # Administration: semester dates
     terms.terms_page,
     terms.save_term,
+    # The chain of reports up the office: send, decide, note, print what was sent
+    submissions.inbox,
+    submissions.new_network_report,
+    submissions.send_network_report,
+    submissions.send_own_report,
+    submissions.detail,
+    submissions.decide,
+    submissions.note,
+    submissions.print_version,
 ]
 
 PUBLIC = ["^/login", "^/lang/", "^/static/", "^/sw.js", "^/manifest.webmanifest", "^/healthz", "^/schema"]

@@ -162,7 +162,9 @@ def main(argv: list[str] | None = None) -> int:
     user_add.add_argument("username")
     user_add.add_argument("--name", required=True, help="display name")
     user_add.add_argument(
-        "--role", required=True, help="supervisor, team_member, secretary, director or admin"
+        "--role",
+        required=True,
+        help="supervisor, team_member, secretary, director, deputy, area_director or admin",
     )
     user_add.add_argument("--networks", default="", help="network ids or names, comma-separated")
     user_edit = user_sub.add_parser("edit", help="change an account's name, role or networks")

@@ -41,14 +41,19 @@ AREAS = ["thai", "math", "science", "social", "health", "arts", "career", "forei
 #: The demo password of databases seeded directly (tests, benchmarks) or with NITHET_DEMO_PASSWORD set.
 #: `make run` / `python -m server demo` generate one password per demo user instead (demo-logins.txt).
 DEMO_PASSWORD = "nithet2568"
+#: The demo area office's coordinates (WGS84), for the travel report's distances.
+OFFICE = (16.5436, 104.7235)
 #: (username, display name, role, network ids); printed by `make run`.
 USERS = [
     ("admin", "ผู้ดูแลระบบ", "admin", []),
-    ("director", "รองผู้อำนวยการ สพป. (สาธิต)", "director", []),
+    ("director", "ผอ.กลุ่มนิเทศฯ สุนทร สาธิต", "director", []),
     ("supervisor1", "ศน.วิภาวรรณ สาธิต", "supervisor", ["N01", "N02"]),
     ("supervisor2", "ศน.ธนากร ตัวอย่าง", "supervisor", ["N03", "N04"]),
     ("team1", "ผอ.ประเสริฐ ทดลอง", "team_member", ["N01"]),
     ("secretary1", "เลขาฯ กาญจนา สมมุติ", "secretary", ["N01"]),
+    ("deputy1", "รอง ผอ.สพป. มานพ สาธิต", "deputy", [f"N{i:02d}" for i in range(1, 11)]),
+    ("deputy2", "รอง ผอ.สพป. ปราณี ตัวอย่าง", "deputy", [f"N{i:02d}" for i in range(11, 20)]),
+    ("areadirector", "ผอ.สพป. วิชัย สาธิต", "area_director", []),
 ]
 
 
@@ -109,6 +114,12 @@ def seed(
                         "learning_areas": sorted(rng.sample(AREAS, k=rng.randint(1, 3))),
                     }
                 )
+    for school in schools:  # invented places around the office, from their own generator
+        place = random.Random(school["code"])
+        school["latitude"] = round(OFFICE[0] + place.uniform(-0.35, 0.35), 5)
+        school["longitude"] = round(OFFICE[1] + place.uniform(-0.25, 0.25), 5)
+    db["office"].upsert({"id": 1, "name": "สำนักงานเขตพื้นที่การศึกษา (สาธิต)", "latitude": OFFICE[0],
+                         "longitude": OFFICE[1]}, pk="id")  # fmt: skip
     upsert(db, "networks", networks, pk="id")
     upsert(db, "schools", schools, pk="code")
     upsert(db, "teachers", teachers, pk="id")

@@ -273,6 +273,51 @@ def m112_devices_per_user(db: sqlite_utils.Database) -> None:
 
 
 @migrations()
+def m140_record_phrases(db: sqlite_utils.Database) -> None:
+    # The theme phrases of a record's free texts (server/reports/themes.py), kept under the record's
+    # content hash and the word lists' version: Thai is segmented once per record, not per page view.
+    db["record_phrases"].create({"record_id": str, "content_key": str, "phrases": str}, pk="record_id")
+
+
+@migrations()
+def m141_submissions(db: sqlite_utils.Database) -> None:
+    # The chain up (server/submissions.py): a report sent to the unit director, returned or acknowledged,
+    # then forwarded to the deputy responsible. `subject` is the network (a network's report) or the
+    # user (a supervisor's own reports); each sending freezes a version; every step is an event.
+    db["submissions"].create(
+        {"id": int, "kind": str, "subject": str, "network_id": str, "owner_id": int, "period": str,
+         "title": str, "status": str, "version": int, "due": str, "created_at": str, "updated_at": str},
+        pk="id",
+        not_null=["kind", "subject", "period", "status", "version"],
+    )  # fmt: skip
+    db["submissions"].create_index(["kind", "subject", "period"], unique=True)
+    db["submissions"].create_index(["status"])
+    db["submission_versions"].create(
+        {"submission_id": int, "version": int, "memo": str, "snapshot": str, "submitted_by": int,
+         "submitted_at": str},
+        pk=("submission_id", "version"),
+        foreign_keys=[("submission_id", "submissions", "id")],
+    )  # fmt: skip
+    db["submission_events"].create(
+        {"id": int, "submission_id": int, "version": int, "action": str, "actor_id": int, "at": str,
+         "comment": str},
+        pk="id",
+        not_null=["submission_id", "action", "at"],
+        foreign_keys=[("submission_id", "submissions", "id")],
+    )  # fmt: skip
+    db["submission_events"].create_index(["submission_id"])
+
+
+@migrations()
+def m142_travel_distances(db: sqlite_utils.Database) -> None:
+    # The travel report's distances (server/reports/visits.py): the office's and the schools' coordinates
+    # where known (WGS84 degrees); a school without them shows no distance.
+    db["schools"].add_column("latitude", float)
+    db["schools"].add_column("longitude", float)
+    db["office"].create({"id": int, "name": str, "latitude": float, "longitude": float}, pk="id")
+
+
+@migrations()
 def m150_policy_lists(db: sqlite_utils.Database) -> None:
     # The policy lists the area office publishes (server/policies.py): each builds a policy form version,
     # which tablets pull like any form version; the list itself is kept to edit next year's from it.

@@ -90,6 +90,8 @@ CATALOG: dict[str, Problem] = {
         Problem("user_not_found", 404, N_("There is no such user")),
         # Semester dates (server/terms.py)
         Problem("invalid_term", 422, N_("The semester dates are not valid; nothing was saved")),
+        # The chain of reports (server/submissions.py)
+        Problem("submission_refused", 409, N_("The report cannot be sent or decided like this")),
     )
 }
 

@@ -6,9 +6,12 @@ from typing import Literal
 
 import msgspec
 
-Role = Literal["supervisor", "team_member", "secretary", "director", "admin"]
+#: `director` is the unit director (ผอ.กลุ่มนิเทศฯ), who receives the networks' reports; `deputy` a deputy
+#: director of the area office (รอง ผอ.สพป.), responsible for the networks linked to them (user_networks);
+#: `area_director` the director of the area office (ผอ.สพป.).
+Role = Literal["supervisor", "team_member", "secretary", "director", "deputy", "area_director", "admin"]
 #: Roles that see every network of the area office.
-AREA_ROLES: frozenset[str] = frozenset({"admin", "director"})
+AREA_ROLES: frozenset[str] = frozenset({"admin", "director", "area_director"})
 #: Roles that may push observation records.
 OBSERVER_ROLES: frozenset[str] = frozenset({"supervisor", "team_member", "secretary", "admin"})
 

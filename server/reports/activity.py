@@ -1,5 +1,5 @@
-"""A supervisor's own reports, prefilled from their visits and editable before printing: the weekly
-activity log (sent every Friday) and the 6-month performance report (October–March due 20 March,
+"""A supervisor's own reports, prefilled from their visits and editable before printing: the daily
+official-duty log (a week's bundle, sent every Friday) and the 6-month performance report (October–March due 20 March,
 April–September due 20 September). Edits are kept in `report_drafts` (m007)."""
 
 from __future__ import annotations
@@ -8,6 +8,8 @@ import datetime as dt
 import json
 from collections import defaultdict
 from typing import Any
+
+import msgspec
 
 from server import thaidate
 from server.reports.common import VISIT_DATE, Conn
@@ -42,27 +44,81 @@ def my_visits(conn: Conn, user_id: int, first: str, last: str) -> list[dict[str,
     ]
 
 
-def prefill(kind: str, visits: list[dict[str, Any]]) -> str:
-    """The first draft of the report body: one line per visit (weekly) or totals and lines (half)."""
-    lines = []
-    for v in visits:
-        tools = ", ".join(f"{TOOL_TH.get(t, t)} {n} รายการ" for t, n in v["tools"].items())
-        lines.append(
-            f"{thaidate.format_date(v['date'])} {SESSION_TH.get(v['session'], v['session'])} "
-            f"นิเทศ{v['school']} ({tools})"
-        )
-    if kind == "half":
-        schools = len({v["school_code"] for v in visits})
-        obs = sum(v["tools"].get("observation", 0) for v in visits)
-        meetings = sum(v["tools"].get("reflection", 0) for v in visits)
-        head = [
-            f"ผลการปฏิบัติงาน: ออกนิเทศ {len(visits)} ครั้ง ใน {schools} โรงเรียน "
-            f"สังเกตชั้นเรียน {obs} ชั้นเรียน ประชุมสะท้อนผล {meetings} ครั้ง",
-            "",
-            "รายละเอียดการออกนิเทศ:",
-        ]
-        lines = head + lines + ["", "ปัญหา อุปสรรค และข้อเสนอแนะ:", ""]
+class Reporter(msgspec.Struct, frozen=True):
+    """Who writes the report, for its first part (ข้อมูลผู้รายงาน) and second (หน้าที่ตามคำสั่ง)."""
+
+    name: str
+    position: str = "ศึกษานิเทศก์"
+    networks: tuple[str, ...] = ()
+
+
+def _visit_line(v: dict[str, Any]) -> str:
+    tools = ", ".join(f"{TOOL_TH.get(t, t)} {n} รายการ" for t, n in v["tools"].items())
+    return f"{SESSION_TH.get(v['session'], v['session'])} นิเทศ{v['school']} ({tools})"
+
+
+def duty_log(visits: list[dict[str, Any]], monday: dt.date) -> str:
+    """The daily official-duty log of a week (บันทึกการปฏิบัติราชการ): a heading per working day with the
+    visits recorded that day, and a line for the day's other duties (meetings, training, office work)."""
+    lines: list[str] = []
+    for offset in range(5):
+        day = monday + dt.timedelta(days=offset)
+        lines.append(f"{thaidate.format_date(day.isoformat())}")
+        done = [v for v in visits if v["date"] == day.isoformat()]
+        lines += [f"- {_visit_line(v)}" for v in done]
+        lines += ["- งานอื่นตามภารกิจ: ", ""]
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def half_year(visits: list[dict[str, Any]], reporter: Reporter) -> str:
+    """The six-month report on the manual's outline: ๑ ข้อมูลผู้รายงาน ๒ หน้าที่ความรับผิดชอบที่ได้รับมอบหมาย
+    ๓ ผลการปฏิบัติราชการ (๓.๑ งานตามมาตรฐานตำแหน่ง: นิเทศ ศึกษาค้นคว้า วิจัย ติดตามตรวจสอบและประเมินผล;
+    ๓.๒ งานตามภารกิจกลุ่มงาน; ๓.๓ งานกลุ่มสาระการเรียนรู้; ๓.๔ งานอื่น ๆ) ๔ แนวทางการพัฒนางานในรอบ ๖ เดือนต่อไป;
+    ๓.๑ prefilled from the supervisor's own visits."""
+    schools = len({v["school_code"] for v in visits})
+    obs = sum(v["tools"].get("observation", 0) for v in visits)
+    meetings = sum(v["tools"].get("reflection", 0) for v in visits)
+    policy = sum(v["tools"].get("policy", 0) for v in visits)
+    literacy = sum(v["tools"].get("literacy", 0) for v in visits)
+    networks = ", ".join(reporter.networks) or "-"
+    lines = [
+        "๑. ข้อมูลผู้รายงาน",
+        f"ชื่อ {reporter.name} ตำแหน่ง {reporter.position}",
+        "",
+        "๒. หน้าที่ความรับผิดชอบที่ได้รับมอบหมาย (ตามคำสั่ง)",
+        f"ศึกษานิเทศก์ผู้รับผิดชอบเครือข่าย {networks}",
+        "",
+        "๓. ผลการปฏิบัติราชการ",
+        "๓.๑ งานตามมาตรฐานตำแหน่ง",
+        f"(๑) งานนิเทศ: ออกนิเทศ {len(visits)} ครั้ง ใน {schools} โรงเรียน สังเกตชั้นเรียน {obs} ชั้นเรียน "
+        f"ประชุมสะท้อนผล {meetings} ครั้ง",
+        *(f"    {thaidate.format_date(v['date'])} {_visit_line(v)}" for v in visits),
+        "(๒) งานศึกษาค้นคว้าทางวิชาการ: ",
+        "(๓) งานวิจัย: ",
+        f"(๔) งานติดตามตรวจสอบและประเมินผล: ติดตามนโยบาย {policy} ครั้ง ตรวจสอบการอ่านเขียนคิดคำนวณ {literacy} ครั้ง",
+        "๓.๒ งานตามภารกิจกลุ่มงาน: ",
+        "๓.๓ งานกลุ่มสาระการเรียนรู้: ",
+        "๓.๔ งานอื่น ๆ (งานกลุ่มสถานศึกษา งานพิเศษ งานโครงการ ฯลฯ): ",
+        "",
+        "๔. แนวทางการพัฒนางานในรอบ ๖ เดือนต่อไป",
+        "",
+    ]
     return "\n".join(lines)
+
+
+def prefill(kind: str, visits: list[dict[str, Any]], first: dt.date, reporter: Reporter) -> str:
+    """The first draft of a report body, which the supervisor edits before printing or sending."""
+    return duty_log(visits, first) if kind == "weekly" else half_year(visits, reporter)
+
+
+def reporter(conn: Conn, user_id: int, name: str, role: str) -> Reporter:
+    networks = tuple(
+        r[0] for r in conn.execute(
+            "SELECT n.name FROM user_networks u JOIN networks n ON n.id = u.network_id WHERE u.user_id = ? "
+            "ORDER BY n.id", [user_id])
+    )  # fmt: skip
+    positions = {"secretary": "เลขานุการเครือข่าย", "team_member": "ผู้อำนวยการสถานศึกษา"}
+    return Reporter(name, positions.get(role, "ศึกษานิเทศก์"), networks)
 
 
 def draft(conn: Conn, user_id: int, kind: str, period: str) -> dict[str, Any] | None:

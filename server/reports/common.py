@@ -23,6 +23,19 @@ class Conn(Protocol):
     def execute(self, sql: str, parameters: Any = ...) -> Any: ...
 
 
+def network_stamp(conn: Conn, network_id: str) -> tuple[Any, ...]:
+    """Changes whenever a row a network's figures come from changes (every synced write takes a new seq):
+    what a report kept in memory is checked against (server/reports/area.py, themes.py)."""
+    database = conn.execute("PRAGMA database_list").fetchone()[2]  # the file: one process may open several
+    seqs = conn.execute(
+        "SELECT (SELECT max(seq) FROM records WHERE network_id = ?), "
+        "(SELECT max(seq) FROM visits WHERE network_id = ?), (SELECT max(seq) FROM schools WHERE network_id = ?), "
+        "(SELECT max(seq) FROM form_versions)",
+        [network_id, network_id, network_id],
+    ).fetchone()
+    return (database, *seqs)
+
+
 def shown(n: int) -> bool:
     return n >= MIN_GROUP
 

@@ -1,5 +1,5 @@
 """The network summary for a period: coverage, practice, reflection, policy and literacy, for the
-network and each of its schools; and the area view across networks for the unit director."""
+network and each of its schools (the area view across networks is server/reports/area.py)."""
 
 from __future__ import annotations
 
@@ -75,22 +75,3 @@ def trend(conn: Conn, network_id: str, periods: list[tuple[str, str]]) -> list[d
     for n, mean in observed.mean_by_period(conn, network_id, periods):
         out.append({"n": n, "mean": round(mean, 2) if mean is not None and n >= 3 else None})
     return out
-
-
-def area_summary(conn: Conn, network_ids: list[str], first: str, last: str) -> list[dict[str, Any]]:
-    """A row per network: coverage and the mean practice score (no teacher or school ranking)."""
-    cutoffs, _ = practice.cutoffs(form(conn, "observation"))
-    rows = []
-    for network_id in network_ids:
-        by_school = observed.per_school(conn, network_id, first, last, cutoffs)
-        coverage = cov.coverage(conn, network_id, first, last, by_school)
-        coverage.pop("rows")
-        rows.append(
-            {
-                "network_id": network_id,
-                "network_name": network_name(conn, network_id),
-                "coverage": coverage,
-                "practice": practice.figures(practice.combine(list(by_school.values()))),
-            }
-        )
-    return rows

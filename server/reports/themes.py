@@ -1,147 +1,252 @@
-"""Qualitative findings: strengths, areas to develop (by element code), obstacles and support requests
-(by policy item), counted by theme — the words that recur, after Thai word segmentation with
-PyThaiNLP's `newmm` and the dictionary and stop words it ships (nothing is downloaded) — with short
-anonymised quotes, and the good practices found."""
+"""The qualitative compile of a network's period, on screen and on paper: what the supervisors wrote
+(strengths, areas to develop by the element they ticked), what the reflection meetings agreed (the
+AAR answers, agreed strengths, support needed) and what each school's latest policy record says
+(obstacles, support requests, good practices) — each group with its n, its recurring theme phrases
+(server/reports/phrases.py) and short quotes anonymised by whole names.
+
+Segmenting Thai is the slow part (about a millisecond a text), so a record's phrases are kept in
+`record_phrases` (m140) under its content hash and the word lists' version: a record is segmented
+once, again only when it or the word lists change. `compile_themes` answers what it had to segment
+in `fresh`; the caller stores it (`store_phrases_tx`) through the one write path."""
 
 from __future__ import annotations
 
-import json
 import re
+import threading
 from collections import Counter
-from functools import cache
+from collections.abc import Iterator
 from typing import Any
 
-from server.reports.common import VISIT_DATE, Conn, form
+import msgspec
+import msgspec.structs
+
+from forms.model import FormDef
+from server.reports.common import VISIT_DATE, Conn, form, network_stamp
+from server.reports.phrases import lexicon_version, phrases
 from server.reports.policy import items as policy_items
 
+FORMS = ("observation", "reflection", "policy")
 QUOTE_CHARS = 120
+QUOTES = 3
 TOP = 8
-THAI_WORD = re.compile(r"^[\u0E01-\u0E4E]{2,}$|^[A-Za-z]{3,}$")
-#: Words of every comment that say nothing about its theme.
-GENERIC = frozenset({"ครู", "นักเรียน", "ควร", "มี", "การ", "ให้", "ได้", "และ", "ที่", "ใน", "ของ", "มาก", "ขึ้น"})
+TITLES = ("นางสาว", "นาง", "นาย", "ครู")
+#: (group key, field) of the reflection meeting's per-teacher answers, in the form's order.
+AAR = ("aar_intended", "aar_happened", "aar_why", "aar_next", "agreed_strengths")
+#: Group key → (form id, field) whose label names the group.
+GROUP_FIELDS = {
+    "strengths": ("observation", "strengths"),
+    "develop": ("observation", "develop_text"),
+    **{key: ("reflection", key) for key in AAR},
+    "support_reflection": ("reflection", "support_text"),
+}
 
 
-@cache
-def _stopwords() -> frozenset[str]:
-    from pythainlp.corpus import thai_stopwords
-
-    return frozenset(thai_stopwords()) | GENERIC
-
-
-def words(text: str) -> list[str]:
-    """The content words of a Thai text (segmented; stop words, punctuation and digits left out)."""
-    from pythainlp.tokenize import word_tokenize
-
-    stop = _stopwords()
-    tokens = word_tokenize(text or "", engine="newmm", keep_whitespace=False)
-    return [t for t in tokens if THAI_WORD.match(t) and t not in stop]
-
-
-def anonymise(text: str, people: list[str]) -> str:
-    """Names of teachers (full names, first names, with or without a title) become 'ครู…'."""
-    for name in sorted(people, key=len, reverse=True):
-        if name and len(name) >= 2:
-            text = text.replace(name, "ครู…")
-    return re.sub(r"(นางสาว|นาย|นาง)ครู…", "ครู…", text)
+def texts(form_id: str, answers: dict[str, Any], policy_codes: list[str]) -> Iterator[tuple[str, str]]:
+    """(group, text) of every free text of a record that the compile reads, in a stable order."""
+    if form_id == "observation":
+        yield "strengths", answers.get("strengths") or ""
+        yield "develop", answers.get("develop_text") or ""
+    elif form_id == "reflection":
+        for teacher in answers.get("teachers") or []:
+            for key in AAR:
+                yield key, teacher.get(key) or ""
+        for action in answers.get("actions") or []:
+            yield "support_reflection", action.get("support_text") or ""
+    elif form_id == "policy":
+        for code in policy_codes:
+            for part in ("obstacle", "support", "good_practice"):
+                yield f"{part}:{code}", answers.get(f"{code}_{part}") or ""
 
 
-def quote(text: str, people: list[str]) -> str:
-    text = anonymise(" ".join(text.split()), people)
+class Anonymiser:
+    """Teachers' whole names become 'ครู…': 'first last' with or without a title, or a title and the first
+    name — never a lone first name or surname (a surname is often a common word). A text that holds no
+    first name at all is left alone at once (most texts name nobody)."""
+
+    def __init__(self, names: list[str]):
+        titles = "|".join(TITLES)
+        alternatives: set[str] = set()
+        firsts: set[str] = set()
+        for name in names:
+            parts = re.sub(rf"^(?:{titles})\s*", "", name.strip()).split()
+            if len(parts) >= 2:
+                alternatives.add(rf"(?:(?:{titles})\s*)?" + r"\s+".join(map(re.escape, parts)))
+            if parts and len(parts[0]) >= 2:
+                alternatives.add(rf"(?:{titles})\s*{re.escape(parts[0])}")
+            if parts:
+                firsts.add(parts[0])
+        ordered = sorted(alternatives, key=len, reverse=True)
+        self._names = re.compile("|".join(ordered)) if ordered else None
+        self._firsts = (
+            re.compile("|".join(map(re.escape, sorted(firsts, key=len, reverse=True)))) if firsts else None
+        )
+
+    def __call__(self, text: str) -> str:
+        if self._names is None or self._firsts is None or not self._firsts.search(text):
+            return text
+        return self._names.sub("ครู…", text)
+
+
+def quote(text: str, names: Anonymiser) -> str:
+    text = names(" ".join(text.split()))
     return text if len(text) <= QUOTE_CHARS else text[: QUOTE_CHARS - 1].rstrip() + "…"
 
 
-def _people(conn: Conn, network_id: str) -> list[str]:
+def _names(conn: Conn, network_id: str) -> Anonymiser:
     rows = conn.execute(
         "SELECT t.name FROM teachers t JOIN schools s ON s.code = t.school_code WHERE s.network_id = ?",
         [network_id],
     ).fetchall()
-    out: set[str] = set()
-    for (name,) in rows:
-        bare = re.sub(r"^(นางสาว|นาย|นาง)", "", name)
-        out |= {name, bare, *bare.split()}
-    return [p for p in out if len(p) >= 2]
+    return Anonymiser([name for (name,) in rows])
 
 
-def _group(key: str, label: str, texts: list[str], people: list[str], query: list[str]) -> dict[str, Any]:
-    tokenized = [(t, set(words(t))) for t in texts if t and t.strip()]
-    if query:
-        tokenized = [(t, w) for t, w in tokenized if all(q in w for q in query)]
-    counts = Counter(w for _t, ws in tokenized for w in ws)
-    return {
-        "key": key,
-        "label": label,
-        "n": len(tokenized),
-        "themes": counts.most_common(TOP),
-        "quotes": [quote(t, people) for t, _w in tokenized[:3]],
-    }
+def _field_label(definition: FormDef | None, name: str, lang: str) -> str:
+    for field in definition.walk() if definition else ():
+        if field.name == name:
+            return str(field.label.text(lang))
+    return name
 
 
-def themes(
-    conn: Conn, network_id: str, first: str, last: str, q: str = "", lang: str = "th"
-) -> dict[str, Any]:
-    people = _people(conn, network_id)
-    query = words(q) if q else []
-    obs = form(conn, "observation")
-    element_label = {c.value: c.label.text(lang) for c in obs.choices.get("element", ())} if obs else {}
-    strengths, develop_all = [], []
-    develop: dict[str, list[str]] = {}
-    for s, d, codes in conn.execute(
-        "SELECT json_extract(answers, '$.strengths'), json_extract(answers, '$.develop_text'), "
-        f"json_extract(answers, '$.develop_elements') FROM records WHERE network_id = ? AND form_id = 'observation' "
-        f"AND {VISIT_DATE} BETWEEN ? AND ?",
-        [network_id, first, last],
-    ).fetchall():
-        strengths.append(s or "")
-        develop_all.append(d or "")
-        for code in json.loads(codes or "[]"):
-            develop.setdefault(code, []).append(d or "")
-    pol = form(conn, "policy")
-    obstacles: dict[str, list[str]] = {}
-    support: dict[str, list[str]] = {}
-    practices = []
-    school_names = dict(
-        conn.execute("SELECT code, name FROM schools WHERE network_id = ?", [network_id]).fetchall()
+class _ObservationTexts(msgspec.Struct):
+    """The answers of an observation the compile reads (decoding skips the rest of the record)."""
+
+    strengths: str = ""
+    develop_text: str = ""
+    develop_elements: list[str] = []
+
+
+class _Group:
+    def __init__(self) -> None:
+        self.n = 0
+        self.counts: Counter[str] = Counter()
+        self.samples: list[str] = []
+
+    def add(self, text: str, found: list[str]) -> None:
+        self.n += 1
+        self.counts.update(found)
+        if len(self.samples) < QUOTES:
+            self.samples.append(text)
+
+    def out(self, key: str, label: str, names: Anonymiser) -> dict[str, Any]:
+        top = [(p, c) for p, c in self.counts.most_common() if c >= 2][:TOP]
+        return {"key": key, "label": label, "n": self.n, "themes": top,
+                "quotes": [quote(t, names) for t in self.samples]}  # fmt: skip
+
+
+def _rows(conn: Conn, form_id: str, network_id: str, first: str, last: str) -> list[Any]:
+    return list(
+        conn.execute(
+            "SELECT r.id, r.school_code, r.answers, r.content_hash, p.phrases FROM records r "
+            "LEFT JOIN record_phrases p ON p.record_id = r.id AND p.content_key = r.content_hash || ':' || ? "
+            f"WHERE r.network_id = ? AND r.form_id = ? AND {VISIT_DATE} BETWEEN ? AND ? "
+            f"ORDER BY {VISIT_DATE}, r.id",
+            [lexicon_version(), network_id, form_id, first, last],
+        ).fetchall()
     )
-    policy_rows = conn.execute(
-        f"SELECT school_code, answers FROM records WHERE network_id = ? AND form_id = 'policy' AND {VISIT_DATE} BETWEEN ? AND ?",
-        [network_id, first, last],
-    ).fetchall()
-    labels = dict(policy_items(pol)) if pol else {}
-    for code_school, raw in policy_rows:
-        answers = json.loads(raw)
-        for code in labels:
-            if answers.get(f"{code}_obstacle"):
-                obstacles.setdefault(code, []).append(answers[f"{code}_obstacle"])
-            if answers.get(f"{code}_support"):
-                support.setdefault(code, []).append(answers[f"{code}_support"])
-            if answers.get(f"{code}_good_practice"):
-                practices.append(
-                    {
-                        "item": labels[code].text(lang),
-                        "school": school_names.get(code_school, code_school),
-                        "text": quote(answers[f"{code}_good_practice"], people),
-                    }
-                )
-    for (raw,) in conn.execute(
-        f"SELECT answers FROM records WHERE network_id = ? AND form_id = 'reflection' AND {VISIT_DATE} BETWEEN ? AND ?",
-        [network_id, first, last],
-    ).fetchall():
-        for action in json.loads(raw).get("actions") or []:
-            if action.get("support_text"):
-                support.setdefault("reflection", []).append(action["support_text"])
+
+
+def compile_themes(
+    conn: Conn,
+    network_id: str,
+    first: str,
+    last: str,
+    q: str = "",
+    lang: str = "th",
+    forms: tuple[str, ...] = FORMS,
+) -> dict[str, Any]:
+    """The qualitative summary of one network and period; `q` keeps only texts that contain it; `forms`
+    limits it to some tools (the area report needs only obstacles and support requests)."""
+    names = _names(conn, network_id)
+    obs, refl, pol = form(conn, "observation"), form(conn, "reflection"), form(conn, "policy")
+    policy_labels = dict(policy_items(pol)) if pol else {}
+    codes = list(policy_labels)
+    element_label = {c.value: c.label.text(lang) for c in obs.choices.get("element", ())} if obs else {}
+    groups: dict[str, _Group] = {}
+    fresh: list[dict[str, Any]] = []
+    practices: list[dict[str, str]] = []
+    school_names = dict(conn.execute("SELECT code, name FROM schools WHERE network_id = ?", [network_id]))
+    decode, kept = msgspec.json.decode, msgspec.json.Decoder(list[list[str]]).decode
+    observed = msgspec.json.Decoder(_ObservationTexts).decode
+    for form_id in forms:
+        rows = _rows(conn, form_id, network_id, first, last)
+        if form_id == "policy":  # each school's latest policy record only: later ones supersede
+            rows = list({row[1]: row for row in rows}.values())
+        for record_id, school, raw, content_hash, cached in rows:
+            answers = msgspec.structs.asdict(observed(raw)) if form_id == "observation" else decode(raw)
+            record_texts = list(texts(form_id, answers, codes))
+            found = kept(cached) if cached else [phrases(t) if t.strip() else [] for _, t in record_texts]
+            if not cached:
+                fresh.append({"record_id": record_id, "content_key": f"{content_hash}:{lexicon_version()}",
+                              "phrases": msgspec.json.encode(found).decode()})  # fmt: skip
+            ticked = (answers.get("develop_elements") or []) if form_id == "observation" else []
+            for (key, text), words in zip(record_texts, found, strict=True):
+                if not text.strip() or (q and q not in text):
+                    continue
+                if key.startswith("good_practice:"):
+                    item = key.split(":", 1)[1]
+                    practices.append({"item": policy_labels[item].text(lang),
+                                      "school": school_names.get(school, school), "text": quote(text, names)})  # fmt: skip
+                    continue
+                for group in (key, *(f"element:{code}" for code in ticked if key == "develop")):
+                    if group not in groups:
+                        groups[group] = _Group()
+                    groups[group].add(text, words)
+    empty = _Group()
+
+    def out(key: str, label: str) -> dict[str, Any]:
+        return groups.get(key, empty).out(key, label, names)
+
+    def labelled(key: str) -> dict[str, Any]:
+        form_id, field = GROUP_FIELDS[key]
+        return out(key, _field_label({"observation": obs, "reflection": refl}[form_id], field, lang))
+
     return {
         "query": q,
-        "strengths": _group("strengths", "จุดเด่น", strengths, people, query),
-        "develop": _group("develop", "จุดที่ควรพัฒนา", develop_all, people, query),
+        "strengths": labelled("strengths"),
+        "develop": labelled("develop"),
         "develop_by_element": [
-            _group(code, element_label.get(code, code), develop[code], people, query)
-            for code in element_label
-            if code in develop
+            out(f"element:{code}", label)
+            for code, label in element_label.items()
+            if f"element:{code}" in groups
         ],
-        "obstacles": [_group(c, labels[c].text(lang), t, people, query) for c, t in obstacles.items()],
+        "reflection": [labelled(key) for key in AAR if key in groups],
+        "obstacles": [
+            out(f"obstacle:{c}", policy_labels[c].text(lang)) for c in codes if f"obstacle:{c}" in groups
+        ],
         "support": [
-            _group(c, labels[c].text(lang) if c in labels else "การประชุมสะท้อนผล", t, people, query)
-            for c, t in support.items()
+            *(out(f"support:{c}", policy_labels[c].text(lang)) for c in codes if f"support:{c}" in groups),
+            *([labelled("support_reflection")] if "support_reflection" in groups else []),
         ],
         "good_practices": practices,
+        "fresh": fresh,
     }
+
+
+_kept: dict[tuple[Any, ...], tuple[tuple[Any, ...], dict[str, Any]]] = {}
+_lock = threading.Lock()
+
+
+def kept_themes(
+    conn: Conn, network_id: str, first: str, last: str, q: str = "", lang: str = "th"
+) -> dict[str, Any]:
+    """`compile_themes`, kept in memory per (network, period, language) until one of the network's rows
+    changes; a search (`q`) is always compiled afresh."""
+    if q:
+        return compile_themes(conn, network_id, first, last, q, lang)
+    key, stamp = (network_id, first, last, lang), network_stamp(conn, network_id)
+    with _lock:
+        hit = _kept.get(key)
+    if hit and hit[0] == stamp:
+        return {**hit[1], "fresh": []}
+    found = compile_themes(conn, network_id, first, last, q, lang)
+    with _lock:
+        if len(_kept) >= 256:
+            _kept.clear()
+        _kept[key] = (stamp, {k: v for k, v in found.items() if k != "fresh"})
+    return found
+
+
+def store_phrases_tx(db: Any, fresh: list[dict[str, Any]]) -> None:
+    """Keep the phrases segmented while compiling (inside the one write transaction, server/db.py)."""
+    if fresh:
+        db["record_phrases"].upsert_all(fresh, pk="record_id")

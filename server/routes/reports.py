@@ -13,12 +13,12 @@ from litestar import Request, get, post
 from litestar.exceptions import NotFoundException
 from litestar.response import Redirect, Response, Template
 
-from server import plans
-from server.access import OWN_REPORTERS, REPORTERS, SIGNED_IN, require_network, who
+from server import plans, submissions
+from server.access import NETWORK_READERS, OWN_REPORTERS, REPORTERS, SIGNED_IN, require_network, who
 from server.disposition import content_disposition
 from server.i18n import current_locale
 from server.pages import page
-from server.reports import activity, exports, health, pdf, policy, summary, themes, visits
+from server.reports import activity, area, exports, health, pdf, policy, summary, themes, visits
 from server.reports import period as periods
 from server.reports.period import Period
 from sync.scope import Actor
@@ -70,6 +70,18 @@ async def _school(request: Request[Actor, Any, Any], network_id: str, school: st
     return school or None
 
 
+async def _themes(request: Request[Any, Any, Any], network_id: str, chosen: Period, q: str = "") -> Any:
+    """The qualitative compile; the phrases it had to segment are kept for the next time."""
+    db = request.app.state.db
+    found = await db.reports.read(
+        themes.kept_themes, network_id, chosen.first, chosen.last, q[:100], current_locale.get()
+    )
+    fresh = found.pop("fresh")
+    if fresh:
+        await db.write(themes.store_phrases_tx, fresh)
+    return found
+
+
 @get("/reports", **who(SIGNED_IN))
 async def reports_home(request: Request[Actor, Any, Any], period: str | None = None) -> Template:
     networks = await request.app.state.db.read(plans.networks_for, request.user)
@@ -77,7 +89,7 @@ async def reports_home(request: Request[Actor, Any, Any], period: str | None = N
     return page(request, "reports/index.html", networks=networks, period=chosen, periods=choices)
 
 
-@get("/reports/network/{network_id:str}", **who(REPORTERS))
+@get("/reports/network/{network_id:str}", **who(NETWORK_READERS))
 async def network_report(
     request: Request[Actor, Any, Any], network_id: str, period: str | None = None, school: str | None = None
 ) -> Template:
@@ -98,14 +110,15 @@ async def network_report(
     return page(request, "reports/_summary.html" if fragment else "reports/network.html", **ctx)
 
 
-@get("/reports/network/{network_id:str}/print", **who(REPORTERS))
+@get("/reports/network/{network_id:str}/print", **who(NETWORK_READERS))
 async def network_print(
     request: Request[Actor, Any, Any], network_id: str, period: str | None = None, format: str = "html"
 ) -> Template | Response[bytes]:
     name = await _network(request, network_id)
     chosen, _ = await _period(request, period)
     data = await request.app.state.db.read(summary.network_summary, network_id, chosen.first, chosen.last)
-    ctx = {"network_name": name, "period": chosen, "data": data, "today": dt.date.today()}
+    found = await _themes(request, network_id, chosen)
+    ctx = {"network_name": name, "period": chosen, "data": data, "found": found, "today": dt.date.today()}
     if format == "pdf":
         return await _pdf(
             request, "reports/print/summary.html", f"summary-{network_id}-{chosen.key}.pdf", **ctx
@@ -202,32 +215,59 @@ async def export_csv(
     return _download(body, "text/csv; charset=utf-8", f"nithet-{network_id}-{chosen.key}-{tool}.csv")
 
 
-@get("/reports/network/{network_id:str}/themes", **who(REPORTERS))
+@get("/reports/network/{network_id:str}/themes", **who(NETWORK_READERS))
 async def theme_report(
     request: Request[Actor, Any, Any], network_id: str, period: str | None = None, q: str = ""
 ) -> Template:
     name = await _network(request, network_id)
     chosen, choices = await _period(request, period)
-    found = await request.app.state.db.reports.read(
-        themes.themes, network_id, chosen.first, chosen.last, q[:100], current_locale.get()
-    )
+    found = await _themes(request, network_id, chosen, q)
     fragment = request.headers.get("hx-request") == "true"
     return page(request, "reports/_themes.html" if fragment else "reports/themes.html", network_id=network_id,
                 network_name=name, period=chosen, periods=choices, found=found)  # fmt: skip
 
 
+async def _area(request: Request[Actor, Any, Any], chosen: Period) -> dict[str, Any]:
+    """The area report of the networks the user can see (a deputy: theirs), with overdue reports."""
+    db, actor = request.app.state.db, request.user
+    networks = await db.read(plans.networks_for, actor)
+    found = await db.reports.read(area.area_report, [n["id"] for n in networks], chosen.first, chosen.last,
+                          current_locale.get())  # fmt: skip
+    fresh = found.pop("fresh")
+    if fresh:
+        await db.write(themes.store_phrases_tx, fresh)
+    terms = await db.read(plans.load_terms)
+    wanted = await db.read(submissions.expected, actor, dt.date.today(), terms)
+    found["overdue"] = [
+        o for o in await db.read(submissions.overdue, actor, dt.date.today(), wanted) if o["network_id"]
+    ]
+    return found
+
+
 @get("/reports/area", **who(REPORTERS))
 async def area_report(request: Request[Actor, Any, Any], period: str | None = None) -> Template:
+    chosen, choices = await _period(request, period)
+    report = await _area(request, chosen)
     db = request.app.state.db
     networks = await db.read(plans.networks_for, request.user)
-    chosen, choices = await _period(request, period)
-    rows = await db.read(summary.area_summary, [n["id"] for n in networks], chosen.first, chosen.last)
     table = await db.read(
         policy.area_table, [(n["id"], n["name"]) for n in networks], chosen.first, chosen.last
     )
     labels = await db.read(summary.labels)
-    return page(request, "reports/area.html", rows=rows, period=chosen, periods=choices, policy_table=table,
-                labels=labels)  # fmt: skip
+    return page(request, "reports/area.html", report=report, period=chosen, periods=choices,
+                kinds=submissions.KIND_LABELS, policy_table=table, labels=labels)  # fmt: skip
+
+
+@get("/reports/area/print", **who(REPORTERS))
+async def area_print(
+    request: Request[Actor, Any, Any], period: str | None = None, format: str = "html"
+) -> Template | Response[bytes]:
+    chosen, _ = await _period(request, period)
+    ctx = {"report": await _area(request, chosen), "period": chosen, "today": dt.date.today(),
+           "kinds": submissions.KIND_LABELS}  # fmt: skip
+    if format == "pdf":
+        return await _pdf(request, "reports/print/area.html", f"area-{chosen.key}.pdf", **ctx)
+    return page(request, "reports/print/area.html", for_pdf=False, **ctx)
 
 
 @get("/reports/sync", **who(REPORTERS))
@@ -253,13 +293,19 @@ def _own_period(kind: str, key: str | None) -> tuple[str, dt.date, dt.date, Peri
     return half.key, half.start, half.end, half
 
 
+async def _prefill(request: Request[Actor, Any, Any], kind: str, rows: list[Any], first: dt.date) -> str:
+    actor = request.user
+    reporter = await request.app.state.db.read(activity.reporter, actor.id, actor.display_name, actor.role)
+    return activity.prefill(kind, rows, first, reporter)
+
+
 @get("/reports/mine/{kind:str}", **who(OWN_REPORTERS))
 async def own_report(request: Request[Actor, Any, Any], kind: str, period: str | None = None) -> Template:
     key, first, last, half = _own_period(kind, period)
     db = request.app.state.db
     rows = await db.read(activity.my_visits, request.user.id, first.isoformat(), last.isoformat())
     saved = await db.read(activity.draft, request.user.id, kind, key)
-    body = saved["body"] if saved else activity.prefill(kind, rows)
+    body = saved["body"] if saved else await _prefill(request, kind, rows, first)
     return page(request, "reports/mine.html", kind=kind, key=key, first=first, last=last, half=half,
                 visits=rows, body=body, saved=saved)  # fmt: skip
 

@@ -2,7 +2,8 @@
 
 The matrix is checked against `app.routes`, so a new route without an entry here fails
 `test_every_route_has_a_matrix_entry`. Personas (tests/conftest.py), in decreasing rights:
-admin and director (area: all networks) · secretary1 (N01) · supervisor1 (N01, N02) · team1 (N01) ·
+admin and director (area: all networks) · deputy1 (N01–N10) · secretary1 (N01) · supervisor1 (N01, N02) ·
+team1 (N01) ·
 supervisor2 (N03, N04: the foreign network) · anonymous. A record of a network the caller cannot see
 is 404 (not found), never 403 with details.
 """
@@ -25,7 +26,7 @@ from server.config import Settings
 from tests.conftest import LiveServer, login
 from tests.factories import SCHOOL_N01, batch, record
 
-PERSONAS = ("admin", "director", "secretary1", "supervisor1", "team1", "supervisor2", "anonymous")
+PERSONAS = ("admin", "director", "deputy1", "secretary1", "supervisor1", "team1", "supervisor2", "anonymous")
 STATE_CHANGING = {"POST", "PUT", "PATCH", "DELETE"}
 #: Litestar answers OPTIONS itself (no handler code runs, no data): not part of the matrix.
 SKIPPED_METHODS = {"OPTIONS"}
@@ -49,6 +50,7 @@ def expect(ok: int, allowed: frozenset[str] | str, *, denied: int = 403, **other
     roles = {
         "admin": "admin",
         "director": "director",
+        "deputy1": "deputy",
         "secretary1": "secretary",
         "supervisor1": "supervisor",
         "supervisor2": "supervisor",
@@ -65,7 +67,9 @@ PLANNERS = frozenset({"admin", "secretary", "supervisor", "team_member"})
 IMPORTERS = frozenset({"admin", "secretary"})
 ADMINS = frozenset({"admin"})
 AREA = {"admin", "director"}
-REPORTERS = frozenset({"admin", "director", "secretary", "supervisor"})
+REPORTERS = frozenset({"admin", "director", "deputy", "area_director", "secretary", "supervisor"})
+NETWORK_READERS = REPORTERS | {"team_member"}
+SUBMITTERS = frozenset({"secretary", "supervisor"})
 OWN_REPORTERS = frozenset({"secretary", "supervisor", "team_member"})
 
 
@@ -78,6 +82,7 @@ class Fixtures:
     photo: bytes
     photo_sha: str
     team1_id: int
+    submission_id: int = 0
 
 
 @dataclass
@@ -185,7 +190,7 @@ MATRIX: list[Entry] = [
         "/api/attachments/{sha256:str}",
         lambda fx: f"/api/attachments/{fx.photo_sha}",
         # A photo no record uses yet: only its uploader (supervisor1) and the area roles may read it.
-        expect(200, SIGNED_IN, supervisor2=404, team1=404, secretary1=404),
+        expect(200, SIGNED_IN, supervisor2=404, team1=404, secretary1=404, deputy1=404),
     ),
     # Compiling results
     Entry("GET", "/observations", lambda fx: "/observations", expect(200, SIGNED_IN)),
@@ -338,8 +343,6 @@ MATRIX: list[Entry] = [
     *(
         Entry("GET", path, lambda fx, url=url: url, expect(200, REPORTERS, supervisor2=404))
         for path, url in [
-            ("/reports/network/{network_id:str}", "/reports/network/N01"),
-            ("/reports/network/{network_id:str}/print", "/reports/network/N01/print"),
             ("/reports/network/{network_id:str}/visits", "/reports/network/N01/visits"),
             ("/reports/network/{network_id:str}/travel", "/reports/network/N01/travel"),
             ("/reports/network/{network_id:str}/export.xlsx", "/reports/network/N01/export.xlsx"),
@@ -347,14 +350,68 @@ MATRIX: list[Entry] = [
                 "/reports/network/{network_id:str}/export.csv",
                 "/reports/network/N01/export.csv?tool=observation",
             ),
-            ("/reports/network/{network_id:str}/themes", "/reports/network/N01/themes"),
             (
                 "/reports/network/{network_id:str}/notebook/{school_code:str}/{date:str}/{session:str}",
                 f"/reports/network/N01/notebook/{SCHOOL_N01}/2026-11-20/morning",
             ),
         ]
     ),
+    *(
+        Entry("GET", path, lambda fx, url=url: url, expect(200, NETWORK_READERS, supervisor2=404))
+        for path, url in [
+            ("/reports/network/{network_id:str}", "/reports/network/N01"),
+            ("/reports/network/{network_id:str}/print", "/reports/network/N01/print"),
+            ("/reports/network/{network_id:str}/themes", "/reports/network/N01/themes"),
+        ]
+    ),
     Entry("GET", "/reports/area", lambda fx: "/reports/area", expect(200, REPORTERS)),
+    Entry("GET", "/reports/area/print", lambda fx: "/reports/area/print", expect(200, REPORTERS)),
+    # The chain of reports (server/routes/submissions.py): secretary1 sent N01's report in `fixtures`
+    Entry("GET", "/submissions", lambda fx: "/submissions", expect(200, SIGNED_IN)),
+    Entry(
+        "GET",
+        "/submissions/network/{network_id:str}/new",
+        lambda fx: "/submissions/network/N01/new",
+        expect(200, SUBMITTERS, supervisor2=404),
+    ),
+    Entry(
+        "POST",
+        "/submissions/network/{network_id:str}",
+        lambda fx: "/submissions/network/N01?period=2568-2",
+        expect(422, SUBMITTERS, supervisor2=404),
+        send=lambda p, fx: {"data": {"subject": ""}},  # an incomplete memo: refused, nothing sent
+    ),
+    Entry(
+        "POST",
+        "/reports/mine/{kind:str}/send",
+        lambda fx: "/reports/mine/weekly/send?period=2026-11-16",
+        expect(303, OWN_REPORTERS),
+    ),
+    *(
+        Entry(
+            "GET",
+            path,
+            lambda fx, url=url: url.format(id=fx.submission_id),
+            expect(200, SIGNED_IN, supervisor2=404),
+        )
+        for path, url in [
+            ("/submissions/{submission_id:int}", "/submissions/{id}"),
+            ("/submissions/{submission_id:int}/print", "/submissions/{id}/print"),
+        ]
+    ),
+    Entry(
+        "POST",
+        "/submissions/{submission_id:int}/decide",
+        lambda fx: f"/submissions/{fx.submission_id}/decide",
+        expect(303, frozenset({"director"})),
+        send=lambda p, fx: {"data": {"action": "return", "comment": "แก้ไขตาราง"}},
+    ),
+    Entry(
+        "POST",
+        "/submissions/{submission_id:int}/note",
+        lambda fx: f"/submissions/{fx.submission_id}/note",
+        expect(409, frozenset({"deputy"})),  # returned, not forwarded: nothing to note yet
+    ),
     Entry("GET", "/reports/sync", lambda fx: "/reports/sync", expect(200, REPORTERS)),
     Entry("GET", "/reports/mine/{kind:str}", lambda fx: "/reports/mine/weekly", expect(200, OWN_REPORTERS)),
     Entry(
@@ -410,7 +467,12 @@ def fixtures(clients: dict[str, httpx.Client]) -> Fixtures:
     put = sup.put(f"/api/attachments/{sha}", content=photo, headers={"content-type": "image/jpeg"})
     assert put.json()["status"] == "stored"
     team1 = clients["team1"].get("/api/me").json()["id"]
-    return Fixtures(rec["id"], visit.json()["id"], photo, sha, team1)
+    memo = {"agency": "เครือข่าย", "date": "2026-11-20", "subject": "รายงาน", "to": "ผอ.กลุ่มนิเทศฯ",
+            "body": "จึงเรียนมาเพื่อโปรดทราบ", "signer": "เลขาฯ", "position": "เลขานุการเครือข่าย"}  # fmt: skip
+    sent = clients["secretary1"].post("/submissions/network/N01?period=2568-1", data=memo)
+    assert sent.status_code == 303, sent.text
+    submission_id = int(sent.headers["location"].rsplit("/", 1)[1])
+    return Fixtures(rec["id"], visit.json()["id"], photo, sha, team1, submission_id)
 
 
 @pytest.mark.parametrize("entry", MATRIX, ids=[f"{e.method} {e.path}" for e in MATRIX])

@@ -47,7 +47,7 @@ def test_add_user_refuses_bad_accounts(demo_db, username, name, role, networks, 
 
 
 def test_director_and_admin_need_no_network(demo_db):
-    accounts.add_user(demo_db, "dir2", "รอง ผอ.", "director", [])
+    accounts.add_user(demo_db, "dir2", "ผอ.กลุ่มนิเทศฯ", "director", [])
     assert accounts.find(demo_db, "dir2")["role"] == "director"
 
 
@@ -56,7 +56,7 @@ def test_thai_role_names():
     assert accounts.parse_role("ทีมเครือข่าย") == "team_member"
     assert accounts.parse_role("คณะผู้บริหารโรงเรียนในเครือข่าย") == "team_member"
     assert accounts.parse_role("เลขานุการเครือข่าย") == "secretary"
-    assert accounts.parse_role("รองผู้อำนวยการ") == "director"
+    assert accounts.parse_role("รองผู้อำนวยการ") == "deputy"
     assert accounts.parse_role("ผู้อำนวยการกลุ่มนิเทศ") == "director"
     assert accounts.parse_role("ผู้ดูแลระบบ") == "admin"
     assert accounts.parse_role("Team Member") == "team_member"

@@ -25,7 +25,7 @@ def test_xlsx_with_thai_headers_adds_users_with_one_time_passwords(demo_db):
             HEADERS_TH,
             ["sup.new", "ศน.ใหม่ ทดสอบ", "ศึกษานิเทศก์", "N01, แก้วมุกดาหาร"],
             ["Team.New", "ผอ.ใหม่ ทดสอบ", "ทีมเครือข่าย", "N03"],
-            ["dir.new", "รอง ผอ.ใหม่", "รองผู้อำนวยการ", ""],
+            ["dir.new", "ผอ.กลุ่มนิเทศฯ ใหม่", "ผู้อำนวยการกลุ่มนิเทศ", ""],
             ["supervisor1", "ศน.วิภาวรรณ (แก้ชื่อ)", "supervisor", "N01,N02,N05"],
         ]
     )

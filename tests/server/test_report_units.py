@@ -1,26 +1,14 @@
-"""Small pure parts of the reports: Thai segmentation offline, anonymised quotes,
-periods (semesters and fiscal halves), and skipped questions left out of print."""
+"""Small pure parts of the reports: periods (semesters and fiscal halves), and skipped questions left out of print."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from server.reports import display, period, themes
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from server.reports import display, period, visits
 from tests.report_data import FORMS, observation
-
-
-def test_thai_words_are_segmented_with_the_bundled_dictionary():
-    words = themes.words("ครูใช้คำถามปลายเปิดให้นักเรียนอธิบายเหตุผล")
-    assert "คำถาม" in words and "อธิบาย" in words and "ปลาย" in words
-    assert "ให้" not in words  # a stop word shipped with PyThaiNLP
-
-
-def test_quotes_lose_teacher_names_and_stay_short():
-    people = ["นางสาวสุดารัตน์ พรมมา", "สุดารัตน์ พรมมา", "สุดารัตน์", "พรมมา"]
-    text = "นางสาวสุดารัตน์ พรมมา ใช้คำถามดีมาก " + "ก" * 300
-    q = themes.quote(text, people)
-    assert "สุดารัตน์" not in q and "พรมมา" not in q and q.startswith("ครู…")
-    assert len(q) <= themes.QUOTE_CHARS
 
 
 def test_periods_semesters_and_fiscal_halves():
@@ -42,3 +30,20 @@ def test_skipped_questions_are_not_printed():
     assert not any(s["label"].startswith("เวลาในการเรียนรู้") for s in sections)  # no snapshots taken
     texts = {row["label"]: row["text"] for s in sections for row in s["rows"] if "text" in row}
     assert texts["วันที่สังเกต"] == "10 มิถุนายน 2568" and texts["ช่วงเวลา"] == "ภาคเช้า"
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.dates(min_value=dt.date(2000, 1, 1), max_value=dt.date(2100, 12, 31)))
+def test_fiscal_quarters_tile_the_fiscal_year(day):
+    q = period.of_quarter(day)
+    assert q.start <= day <= q.end
+    assert period.parse(q.key, [], day) == q  # the key names the same quarter
+    after = period.of_quarter(q.end + dt.timedelta(days=1))
+    assert after.start == q.end + dt.timedelta(days=1)
+    fiscal_year, quarter = (int(x) for x in q.key[1:].split("-"))
+    assert (quarter == 1) == (q.start.month == 10) and fiscal_year == day.year + 543 + (day.month >= 10)
+
+
+def test_distances_are_great_circle_kilometres():
+    assert round(visits.distance_km((0.0, 0.0), (0.0, 1.0)), 2) == 111.19  # one degree of the equator
+    assert visits.distance_km((16.54, 104.72), (16.54, 104.72)) == 0

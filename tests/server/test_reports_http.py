@@ -4,6 +4,7 @@ that is not blank), XLSX and CSV exports, sync health and a supervisor's own rep
 from __future__ import annotations
 
 import csv
+import html
 import io
 import re
 import sqlite3
@@ -13,6 +14,7 @@ from typing import Any
 import pytest
 from openpyxl import load_workbook
 
+from server.reports.visits import distance_km
 from tests import report_data as rd
 from tests.factories import batch, record
 
@@ -113,7 +115,10 @@ def test_who_sees_which_network(shared_server, login, data):
     assert secretary.get(f"/reports/network/N03?period={PERIOD}").status_code == 404
     assert secretary.get(f"/reports/network/N03/export.xlsx?period={PERIOD}").status_code == 404
     assert secretary.get("/reports/network/N99").status_code == 404
-    assert login("team1").get(f"/reports/network/N01?period={PERIOD}").status_code == 403
+    team = login("team1")  # a school director of N01 reads the network's summary, nothing more
+    assert team.get(f"/reports/network/N01?period={PERIOD}").status_code == 200
+    assert team.get(f"/reports/network/N03?period={PERIOD}").status_code == 404
+    assert team.get(f"/reports/network/N01/export.xlsx?period={PERIOD}").status_code == 403
     director = login("director")
     assert director.get(f"/reports/network/N03?period={PERIOD}").status_code == 200
     area = director.get(f"/reports/area?period={PERIOD}")
@@ -160,10 +165,19 @@ def test_notebook_copy_pdf_and_print_view(login, data, tmp_path):
     assert client.get(f"/reports/network/N01/notebook/{data['school']}/2025-06-11/morning").status_code == 404
 
 
-def test_travel_report(login, data, tmp_path):
+def test_travel_report(shared_server, login, data, tmp_path):
     client = login("secretary1")
     view = client.get(f"/reports/network/N01/travel?period={PERIOD}")
     assert data["school_name"] in view.text and "ศน.วิภาวรรณ สาธิต" in view.text
+    # Purpose from the tools used, times from the records, distance there and back from the coordinates.
+    row = view.text[view.text.index(data["school_name"]) - 400 :]
+    assert "สังเกตชั้นเรียน 3" in row and "ประชุมสะท้อนผล 1" in row and "09:00–14:00" in row
+    db = sqlite3.connect(shared_server.db_path)
+    school = db.execute("SELECT latitude, longitude FROM schools WHERE code = ?", [data["school"]]).fetchone()
+    office = db.execute("SELECT latitude, longitude FROM office").fetchone()
+    db.close()
+    assert f"<td>{round(2 * distance_km(office, school), 1)}</td>" in row
+    assert "ลงชื่อ" in view.text  # a signature block
     r = client.get(f"/reports/network/N01/travel?period={PERIOD}&format=pdf")
     assert "๒๕๖๘" in pdf_text(r.content, tmp_path) or "2568" in pdf_text(r.content, tmp_path)
 
@@ -243,13 +257,30 @@ def test_themes_count_segmented_words_and_hide_names(login, data):
     assert "นักเรียนทำงานกลุ่ม" in found.text and "สื่อของจริง" not in found.text
 
 
-def test_own_weekly_log_is_prefilled_and_editable(login, data):
+def test_own_daily_duty_log_is_prefilled_and_editable(login, data):
     client = login("supervisor1")
     page = client.get("/reports/mine/weekly?period=2025-06-10")
     assert data["school_name"] in page.text and "สังเกตชั้นเรียน 3 รายการ" in page.text
+    # A heading per working day, Monday to Friday, each with a line for duties other than visits.
+    days = re.findall(r"(\d+) มิถุนายน 2568\n", page.text)
+    assert days[:5] == ["9", "10", "11", "12", "13"]  # the text box (and again its print copy)
+    assert page.text.count("งานอื่นตามภารกิจ") == 10
     r = client.post(
         "/reports/mine/weekly?period=2025-06-10", data={"body": "แก้ไขแล้ว ทดสอบ"}, follow_redirects=True
     )
     assert r.status_code == 200 and "แก้ไขแล้ว ทดสอบ" in r.text
     half = client.get("/reports/mine/half?period=fy2568-2")
-    assert "ผลการปฏิบัติงาน" in half.text and "๒๐ กันยายน" not in half.text  # BE dates, Arabic digits on screen
+    assert "๒๐ กันยายน" not in half.text  # BE dates, Arabic digits on screen
+
+
+def test_the_six_month_report_follows_the_manuals_outline(login, data):
+    text = html.unescape(login("supervisor1").get("/reports/mine/half?period=fy2568-2").text)
+    body = text[text.index('id="report-text"') :]
+    outline = ["๑. ข้อมูลผู้รายงาน", "๒. หน้าที่ความรับผิดชอบที่ได้รับมอบหมาย", "๓. ผลการปฏิบัติราชการ",
+               "๓.๑ งานตามมาตรฐานตำแหน่ง", "(๑) งานนิเทศ", "(๒) งานศึกษาค้นคว้าทางวิชาการ", "(๓) งานวิจัย",
+               "(๔) งานติดตามตรวจสอบและประเมินผล", "๓.๒ งานตามภารกิจกลุ่มงาน", "๓.๓ งานกลุ่มสาระการเรียนรู้",
+               "๓.๔ งานอื่น ๆ", "๔. แนวทางการพัฒนางานในรอบ ๖ เดือนต่อไป"]  # fmt: skip
+    positions = [body.index(heading) for heading in outline]
+    assert positions == sorted(positions)
+    assert "ชื่อ ศน.วิภาวรรณ สาธิต" in body and "แก้วมุกดาหาร" in body  # the reporter and their networks
+    assert "สังเกตชั้นเรียน 3 ชั้นเรียน" in body and data["school_name"] in body  # ๓.๑ from their visits

@@ -60,12 +60,13 @@ def test_pull_pages_through_a_large_history(demo_db, forms):
 def test_a_supervisor_pulls_the_users_of_their_networks_only(demo_db, forms):
     result = pull(demo_db, persona(demo_db, "supervisor1"), 0)
     names = {u.id: u.display_name for u in result.users}
-    mine = {persona(demo_db, u).id for u in ("supervisor1", "team1", "secretary1")}
-    assert set(names) == mine  # not supervisor2 (N03, N04), not the admin or director (no network)
+    mine = {persona(demo_db, u).id for u in ("supervisor1", "team1", "secretary1", "deputy1")}
+    # Not supervisor2 (N03, N04) nor deputy2 (N11–N19), not the admin or directors (no network).
+    assert set(names) == mine
     assert names[persona(demo_db, "team1").id] == "ผอ.ประเสริฐ ทดลอง"
-    assert {u.role for u in result.users} == {"supervisor", "team_member", "secretary"}
+    assert {u.role for u in result.users} == {"supervisor", "team_member", "secretary", "deputy"}
     everyone = pull(demo_db, persona(demo_db, "director"), 0).users
-    assert len(everyone) == 6
+    assert len(everyone) == 9
 
 
 def test_a_later_pull_returns_a_user_again_after_a_change(demo_db, forms):

@@ -27,6 +27,7 @@ ONLINE_ONLY = (
     "css/reports.css",
     "css/print.css",
     "css/fonts-print.css",
+    "fonts/print/",
     "js/share.js",
     # The manifest's icons: the browser fetches them when the app is installed, online.
     "icons/icon-192.png",

@@ -19,6 +19,7 @@ from server.access import OWN_REPORTERS, REPORTERS, SIGNED_IN, require_network, 
 from server.i18n import current_locale
 from server.pages import page
 from server.reports import activity, exports, health, pdf, summary, themes, visits
+from server.reports import notebook as notebooks
 from server.reports import period as periods
 from server.reports.period import Period
 from sync.scope import Actor
@@ -129,7 +130,7 @@ async def notebook(
 ) -> Template | Response[bytes]:
     name = await _network(request, network_id)
     copy = await request.app.state.db.read(
-        visits.notebook, network_id, school_code, date, session, current_locale.get()
+        notebooks.entry, network_id, school_code, date, session, current_locale.get()
     )
     if copy is None:
         raise NotFoundException()

@@ -203,3 +203,35 @@ def test_own_weekly_log_is_prefilled_and_editable(login, data):
     assert r.status_code == 200 and "แก้ไขแล้ว ทดสอบ" in r.text
     half = client.get("/reports/mine/half?period=fy2568-2")
     assert "ผลการปฏิบัติงาน" in half.text and "๒๐ กันยายน" not in half.text  # BE dates, Arabic digits on screen
+
+
+def test_notebook_entry_of_four_classrooms_fits_two_pages_and_shows_no_scores(
+    shared_server, login, data, tmp_path
+):
+    """The manual's morning: four classrooms observed and a reflection meeting, written into the school's
+    notebook as a narrative with signature lines — at most two A4 pages, no per-teacher scores."""
+    school, teachers = data["school"], data["teachers"]
+    date = "2025-06-17"
+    with shared_server.client("supervisor1") as c:
+        for i in range(4):
+            push(c, "observation", rd.observation(school, teachers[i % len(teachers)][0], date, [3, 4, 5, 2, 3, 4, 3, 3, 4],
+                 start=f"{8 + i:02d}:30", end=f"{9 + i:02d}:30", strengths=f"{rd.STRENGTH_TEXTS[i % 3]} ห้อง {i + 1}"),
+                 "tablet-sup1-0001")  # fmt: skip
+        push(
+            c,
+            "reflection",
+            rd.reflection(school, teachers[0][0], date, actions=3, support=2),
+            "tablet-sup1-0001",
+        )
+    r = login("secretary1").get(f"/reports/network/N01/notebook/{school}/{date}/morning?format=pdf")
+    assert r.status_code == 200
+    path = tmp_path / "notebook.pdf"
+    path.write_bytes(r.content)
+    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, check=True, text=True).stdout
+    pages = int(next(line.split()[-1] for line in info.splitlines() if line.startswith("Pages:")))
+    assert pages <= 2, info
+    text = pdf_text(r.content, tmp_path)
+    assert "ข้อตกลงที่ 3" in text and "ขอสื่อการอ่านเพิ่มเติม" in text  # agreed actions and support asked
+    assert "ผู้อำนวยการโรงเรียน" in text and "หน้า 1/" in text  # the director signs; pages are numbered
+    assert "หลักฐานจากการสังเกต" not in text  # no per-teacher scores nor their evidence
+    assert "ลงชื่อ" in text

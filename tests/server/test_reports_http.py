@@ -157,12 +157,12 @@ def test_xlsx_export_sheets_headers_values(login, data):
     assert any(n.startswith("แบบบันทึกการประชุมสะท้อนผล") for n in names)
     sheet = book[names[0]]
     headers = [c.value for c in sheet[1]]
-    assert headers[:4] == ["รหัสบันทึก", "ผู้บันทึก", "โรงเรียน", "วันที่สังเกต"]
+    assert headers[:5] == ["รหัสบันทึก", "ผู้บันทึก", "โรงเรียน", "โรงเรียน (รหัส)", "วันที่สังเกต"]
     rows = list(sheet.iter_rows(min_row=2, values_only=True))
     assert len(rows) == 3
     col = {h: i for i, h in enumerate(headers)}
     assert {r[col["โรงเรียน"]] for r in rows} == {data["school_name"]}
-    assert {r[col["วันที่สังเกต"]] for r in rows} == {"10/06/2568"}
+    assert {r[col["วันที่สังเกต (ISO)"]] for r in rows} == {"2025-06-10"}
     assert {r[col["ช่วงเวลา"]] for r in rows} == {"ภาคเช้า"}
     assert {r[col["จุดเด่น"]] for r in rows} >= {'\'=HYPERLINK("http://x")'}
     assert all(isinstance(r[col["บรรยากาศเชิงบวก"]], int) for r in rows)
@@ -172,7 +172,8 @@ def test_csv_export_round_trips_thai_with_a_bom(login, data):
     r = login("secretary1").get(f"/reports/network/N01/export.csv?period={PERIOD}&tool=observation")
     assert r.content.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(r.content.decode("utf-8-sig"))))
-    assert rows[0][2:4] == ["โรงเรียน", "วันที่สังเกต"]
+    assert rows[0][2:5] == ["โรงเรียน", "โรงเรียน (รหัส)", "วันที่สังเกต"]
+    assert {row[4] for row in rows[1:]} == {"2025-06-10"}  # ISO dates in CSV
     assert {row[2] for row in rows[1:]} == {data["school_name"]}
     assert any(row[rows[0].index("จุดเด่น")] == rd.STRENGTH_TEXTS[1] for row in rows[1:])
     assert login("secretary1").get("/reports/network/N01/export.csv?tool=nope").status_code == 404
@@ -235,3 +236,55 @@ def test_notebook_entry_of_four_classrooms_fits_two_pages_and_shows_no_scores(
     assert "ผู้อำนวยการโรงเรียน" in text and "หน้า 1/" in text  # the director signs; pages are numbered
     assert "หลักฐานจากการสังเกต" not in text  # no per-teacher scores nor their evidence
     assert "ลงชื่อ" in text
+
+
+def test_exports_are_ready_for_analysis(shared_server, login, data, tmp_path):
+    """Numbers are numbers, dates are date cells shown in BE with an ISO column, evidence beside each
+    rating, one 0/1 column per choice, one column per policy item named by its code, pupils' results with
+    their derived scores, and a codebook describing every column."""
+    school = data["school"]
+    with shared_server.client("supervisor1") as c:
+        push(c, "policy", rd.policy(school, "2025-06-12", {"p01": "done", "p02": "not_done", "p03": "in_progress", "p04": "done", "p05": "not_applicable", "p06": "done"}),
+             "tablet-sup1-0001")  # fmt: skip
+        pupils = [rd.pupil("A01", "p2", 20, 2, 30, 3), rd.pupil("A02", "p2", 5, 5, 0, 0)]
+        pupils += [rd.pupil(f"A0{i}", "p2", 20, 4, 25, 5) for i in range(3, 6)]
+        push(c, "literacy", rd.literacy(school, "2025-06-12", "p2", pupils), "tablet-sup1-0001")
+    r = login("secretary1").get(f"/reports/network/N01/export.xlsx?period={PERIOD}&school={school}")
+    book = load_workbook(io.BytesIO(r.content))
+
+    def table(prefix: str, header: str = "") -> tuple[list[str], list[tuple[Any, ...]], Any]:
+        sheet = next(
+            book[n]
+            for n in book.sheetnames
+            if n.startswith(prefix) and (not header or header in [c.value for c in book[n][1]])
+        )
+        return [c.value for c in sheet[1]], list(sheet.iter_rows(min_row=2, values_only=True)), sheet
+
+    headers, rows, sheet = table("แบบบันทึกการสังเกตชั้นเรียน")
+    col = {h: i for i, h in enumerate(headers)}
+    assert all(isinstance(r[col["คะแนนเฉลี่ยการปฏิบัติ"]], int | float) for r in rows)
+    date_cell = sheet.cell(row=2, column=col["วันที่สังเกต"] + 1)
+    assert date_cell.is_date and date_cell.value.date().isoformat() == "2025-06-10"
+    assert "D07041E" in date_cell.number_format  # shown in the Buddhist Era
+    assert {r[col["บรรยากาศเชิงบวก: หลักฐาน"]] for r in rows} >= {"หลักฐานจากการสังเกต"}  # a score of 5
+    codebook_headers, codebook, _ = table("สมุดรหัส")
+    by_name = {row[2]: row for row in codebook}
+    feedback_choice = by_name["develop_elements:feedback"][1]
+    assert {r[col[feedback_choice]] for r in rows} == {1}
+    assert by_name["develop_elements:feedback"][4] == "choice (0/1)"
+
+    headers, rows, _ = table("แบบบันทึกการติดตามงานนโยบาย")
+    assert headers.count("สถานะ") == 0 and {"P01 สถานะ", "P02 สถานะ", "P03 สถานะ"} <= set(headers)
+    assert rows[0][headers.index("P02 สถานะ")] == "ยังไม่ดำเนินการ"
+    assert rows[0][headers.index("P01 แหล่งหลักฐาน: เอกสาร")] == 1
+
+    headers, rows, _ = table("แบบวัด", "รหัสนักเรียน")
+    assert [r[headers.index("รหัสนักเรียน")] for r in rows] == ["A01", "A02", "A03", "A04", "A05"]
+    cwpm = headers.index("อ่านเรื่อง: คำถูกต่อนาที (CWPM)")
+    assert rows[0][cwpm] == 27 and isinstance(rows[0][cwpm], int | float)
+    assert rows[1][headers.index("อ่านคำไม่ได้เลย (คะแนนศูนย์)")] == 1
+
+    csv_r = login("secretary1").get(f"/reports/network/N01/export.csv?period={PERIOD}&tool=literacy.pupils")
+    assert csv_r.content.startswith(b"\xef\xbb\xbf")
+    pupil_rows = list(csv.reader(io.StringIO(csv_r.content.decode("utf-8-sig"))))
+    assert len(pupil_rows) == 6 and "2025-06-12" in pupil_rows[1]

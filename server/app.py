@@ -19,6 +19,7 @@ from litestar.template import TemplateConfig
 
 from forms.loader import builtin_forms
 from server import calendar, errors, i18n, thaidate
+from server import office as office_frame
 from server.access import PUBLIC as ANYONE
 from server.access import role_guard
 from server.auth import LoginLimiter
@@ -31,6 +32,7 @@ from server.routes import (
     admin,
     admin_forms,
     attachments,
+    office,
     plans,
     reports,
     secretary,
@@ -100,6 +102,9 @@ ROUTES = [
     # Administration: semester dates
     terms.terms_page,
     terms.save_term,
+    # The office's frame of printed documents
+    office.office_page,
+    office.save_office,
 ]
 
 PUBLIC = ["^/login", "^/lang/", "^/static/", "^/sw.js", "^/manifest.webmanifest", "^/healthz", "^/schema"]
@@ -121,6 +126,9 @@ def templates() -> TemplateConfig[JinjaTemplateEngine]:
     env.filters["be_date"] = thaidate.format_date
     env.filters["be_datetime"] = thaidate.format_datetime
     env.globals["term_label"] = calendar.term_label
+    env.filters["office_digits"] = jinja2.pass_context(
+        lambda ctx, html: office_frame.digits(html, ctx["office"].digits)
+    )
     return TemplateConfig(instance=JinjaTemplateEngine.from_environment(env))
 
 
@@ -159,6 +167,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         for form in builtin_forms():
             db.write_sync(publish_form, form)
         refresh_forms(app.state)
+        app.state.office = db.write_sync(office_frame.load)
 
     def shutdown(app: Litestar) -> None:
         db.close()

@@ -245,5 +245,15 @@ def m009_users_seq(db: sqlite_utils.Database) -> None:
     db["users"].create_index(["seq"], index_name="idx_users_seq")
 
 
+@migrations()
+def m130_office(db: sqlite_utils.Database) -> None:
+    # The official frame of every printed document (server/office.py): one row, set by an admin.
+    db["office"].create(
+        {"id": int, "name": str, "address": str, "emblem": bytes, "emblem_type": str, "digits": str,
+         "updated_at": str},
+        pk="id",
+    )  # fmt: skip
+
+
 def apply(db: sqlite_utils.Database) -> None:
     migrations.apply(db)

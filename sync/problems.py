@@ -69,6 +69,7 @@ CATALOG: dict[str, Problem] = {
         Problem("user_not_found", 404, N_("There is no such user")),
         # Semester dates (server/terms.py)
         Problem("invalid_term", 422, N_("The semester dates are not valid; nothing was saved")),
+        Problem("invalid_office", 422, N_("The office details are not valid; nothing was saved")),
     )
 }
 

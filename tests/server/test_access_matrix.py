@@ -272,6 +272,16 @@ MATRIX: list[Entry] = [
             "data": {"academic_year": "2569", "semester": "1", "start": "2026-10-31", "end": "2026-05-16"}
         },
     ),
+    # The office's frame of printed documents (server/routes/office.py); the POST is refused (no digit
+    # style chosen), so nothing is stored
+    Entry("GET", "/admin/office", lambda fx: "/admin/office", expect(200, ADMINS)),
+    Entry(
+        "POST",
+        "/admin/office",
+        lambda fx: "/admin/office",
+        expect(422, ADMINS),
+        send=lambda p, fx: {"data": {"name": "สพป.ทดสอบ", "digits": "roman"}},
+    ),
     # Reports (server/routes/reports.py): a network the caller cannot see is 404
     Entry("GET", "/reports", lambda fx: "/reports", expect(200, SIGNED_IN)),
     *(

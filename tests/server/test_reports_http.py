@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import sqlite3
 import subprocess
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -14,6 +16,8 @@ from openpyxl import load_workbook
 
 from tests import report_data as rd
 from tests.factories import batch, record
+
+ROOT = Path(__file__).resolve().parents[2]
 
 PERIOD = "2568-1"
 
@@ -267,7 +271,7 @@ def test_exports_are_ready_for_analysis(shared_server, login, data, tmp_path):
     assert date_cell.is_date and date_cell.value.date().isoformat() == "2025-06-10"
     assert "D07041E" in date_cell.number_format  # shown in the Buddhist Era
     assert {r[col["บรรยากาศเชิงบวก: หลักฐาน"]] for r in rows} >= {"หลักฐานจากการสังเกต"}  # a score of 5
-    codebook_headers, codebook, _ = table("สมุดรหัส")
+    _codebook_headers, codebook, _ = table("สมุดรหัส")
     by_name = {row[2]: row for row in codebook}
     feedback_choice = by_name["develop_elements:feedback"][1]
     assert {r[col[feedback_choice]] for r in rows} == {1}
@@ -288,3 +292,43 @@ def test_exports_are_ready_for_analysis(shared_server, login, data, tmp_path):
     assert csv_r.content.startswith(b"\xef\xbb\xbf")
     pupil_rows = list(csv.reader(io.StringIO(csv_r.content.decode("utf-8-sig"))))
     assert len(pupil_rows) == 6 and "2025-06-12" in pupil_rows[1]
+
+
+def test_the_office_frame_heads_every_document_in_one_digit_style(shared_server, login, data, tmp_path):
+    """An admin sets the office's name, address, emblem and digit style; every PDF then carries them,
+    with every digit in that style (page numbers included). A file that is not an image is refused."""
+    admin = login("admin")
+    emblem = (ROOT / "pwa" / "static" / "icons" / "icon-192.png").read_bytes()  # any PNG stands in
+    token = admin.cookies.get("csrftoken") or ""
+    bad = admin.post("/admin/office", data={"name": "x", "digits": "thai"}, files={"emblem": ("e.png", b"GIF89a")},
+                     headers={"x-csrftoken": token})  # fmt: skip
+    assert bad.status_code == 422 and "PNG" in bad.text
+    documents = [
+        f"/reports/network/N01/notebook/{data['school']}/2025-06-10/morning?format=pdf",
+        f"/reports/network/N01/print?period={PERIOD}&format=pdf",
+        f"/reports/network/N01/travel?period={PERIOD}&format=pdf",
+    ]
+    try:
+        for digits, forbidden in (("arabic", "[๐-๙]"), ("thai", "[0-9]")):
+            r = admin.post(
+                "/admin/office",
+                data={"name": "สำนักงานเขตพื้นที่การศึกษาประถมศึกษาทดสอบ เขต ๒", "address": "ถนนชยางกูร อำเภอเมือง",
+                      "digits": digits},
+                files={"emblem": ("emblem.png", emblem, "image/png")},
+                headers={"x-csrftoken": token},
+            )  # fmt: skip
+            assert r.status_code in (200, 303), r.text
+            for i, url in enumerate(documents):
+                body = login("secretary1").get(url).content
+                (tmp_path / f"document-{i}-{digits}.pdf").write_bytes(body)  # kept to look at as PNG
+                text = pdf_text(body, tmp_path)
+                assert "สำนักงานเขตพื้นที่การศึกษาประถมศึกษาทดสอบ" in text and "อำเภอเมือง" in text
+                assert not re.search(forbidden, text), (
+                    url,
+                    digits,
+                    re.findall(f".{{10}}{forbidden}", text)[:5],
+                )
+                assert "หน้า " in text
+                assert b"/Subtype /Image" in body  # the emblem
+    finally:  # back to the default frame for the other tests
+        admin.post("/admin/office", data={"name": "", "address": "", "digits": "thai", "remove_emblem": "1"})

@@ -55,6 +55,7 @@ ROUTES = [
     # The installable tablet app
     tablet.home,
     tablet.form_page,
+    tablet.notebook_page,
     tablet.service_worker,
     tablet.manifest,
     tablet.health,

@@ -13,7 +13,7 @@ from server.config import PWA
 STATIC = PWA / "static"
 SERVICE_WORKER = STATIC / "js" / "sw.js"
 #: Pages every tablet needs offline, besides one page per published form version.
-SHELL_PAGES = ("/",)
+SHELL_PAGES = ("/", "/notebook")
 
 
 def form_url(form_id: str, version: int) -> str:
@@ -25,9 +25,6 @@ def form_url(form_id: str, version: int) -> str:
 ONLINE_ONLY = (
     "vendor/",
     "css/reports.css",
-    "css/print.css",
-    "css/fonts-print.css",
-    "fonts/print/",
     "js/share.js",
     # The manifest's icons: the browser fetches them when the app is installed, online.
     "icons/icon-192.png",

@@ -150,6 +150,7 @@ MATRIX: list[Entry] = [
     Entry("GET", "/lang/{code:str}", lambda fx: "/lang/en", expect(302, PUBLIC)),
     # The tablet app
     Entry("GET", "/", lambda fx: "/", expect(200, SIGNED_IN)),
+    Entry("GET", "/notebook", lambda fx: "/notebook", expect(200, SIGNED_IN)),
     Entry(
         "GET", "/forms/{form_id:str}/{version:int}", lambda fx: "/forms/observation/1", expect(200, SIGNED_IN)
     ),

@@ -34,7 +34,9 @@ def form_page(request: Request[Any, Any, Any], form_id: str, version: int) -> Te
 def notebook_page(request: Request[Any, Any, Any]) -> Template:
     """The visit's notebook entry on the tablet, offline (pwa/static/js/notebook.js fills it)."""
     forms = request.app.state.forms
-    observation = max((f for (form_id, _v), f in forms.items() if form_id == "observation"), key=lambda f: f.version)
+    observation = max(
+        (f for (form_id, _v), f in forms.items() if form_id == "observation"), key=lambda f: f.version
+    )
     labels = {
         name: {c.value: c.label.th for c in observation.choice_list(field)}
         for name in ("grade", "learning_area")

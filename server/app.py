@@ -56,6 +56,7 @@ ROUTES = [
     tablet.home,
     tablet.form_page,
     tablet.notebook_page,
+    tablet.handover_page,
     tablet.service_worker,
     tablet.manifest,
     tablet.health,

@@ -51,10 +51,16 @@ def notebook_page(request: Request[Any, Any, Any]) -> Template:
     return page(request, "notebook.html", labels=island(labels))
 
 
+@get("/handover", sync_to_thread=False, **who(SIGNED_IN))
+def handover_page(request: Request[Any, Any, Any]) -> Template:
+    """An observation's summary as a QR code for the recorder's tablet (pwa/static/js/handover.js)."""
+    return page(request, "handover.html")
+
+
 @get("/sw.js", exclude_from_auth=True, sync_to_thread=False, **who(PUBLIC))
 def service_worker(request: Request[Any, Any, Any]) -> Response[bytes]:
     state = request.app.state
-    build = msgspec.json.encode({"version": state.build, "precache": state.precache})
+    build = msgspec.json.encode({"version": state.build, "precache": state.precache, "later": state.later})
     body = b"self.BUILD = " + build + b";\n" + SERVICE_WORKER.read_bytes()
     return Response(
         body,

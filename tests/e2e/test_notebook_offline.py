@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import sqlite3
 import subprocess
+import time
 import uuid
 from pathlib import Path
 from typing import Any
@@ -25,6 +26,17 @@ def put_records(page: Any, records: list[dict[str, Any]]) -> None:
         }""",
         records,
     )
+
+
+def wait_reflection_tools(page: Any) -> None:
+    """The service worker has cached what the reflection table needs offline, after the first load (it
+    marks the end of that with /reflection-table-ready)."""
+    deadline = time.monotonic() + 60
+    while (
+        page.evaluate("async () => (await caches.match('/reflection-table-ready')) !== undefined") is not True
+    ):
+        assert time.monotonic() < deadline, "the reflection table's files were not cached"
+        time.sleep(0.2)
 
 
 def local(form_id: str, answers: dict[str, Any]) -> dict[str, Any]:
@@ -53,6 +65,7 @@ def test_notebook_entry_prints_offline_on_the_tablet(live_server, tablet, tmp_pa
     reflection = local("reflection", rd.reflection(school, teachers[0][0], date, actions=3, support=2))
     reflection["answers"]["linked_observations"] = [o["id"] for o in observations]
     put_records(page, [*observations, reflection])
+    wait_reflection_tools(page)
 
     tablet.set_offline(True)  # at the reflection table: no signal
     page.goto(f"{live_server.url}/notebook?reflection={reflection['id']}")

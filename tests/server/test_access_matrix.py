@@ -151,6 +151,7 @@ MATRIX: list[Entry] = [
     # The tablet app
     Entry("GET", "/", lambda fx: "/", expect(200, SIGNED_IN)),
     Entry("GET", "/notebook", lambda fx: "/notebook", expect(200, SIGNED_IN)),
+    Entry("GET", "/handover", lambda fx: "/handover", expect(200, SIGNED_IN)),
     Entry(
         "GET", "/forms/{form_id:str}/{version:int}", lambda fx: "/forms/observation/1", expect(200, SIGNED_IN)
     ),

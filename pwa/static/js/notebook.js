@@ -118,4 +118,26 @@ async function main() {
 }
 
 $('notebook-print').addEventListener('click', () => window.print());
+
+/** @type {AbortController|null} */
+let scanning = null;
+$('notebook-scan').addEventListener('click', async () => {
+  const id = new URLSearchParams(location.search).get('reflection') || '';
+  const { scan, keep } = await import('./handover.js');
+  scanning?.abort();
+  scanning = new AbortController();
+  $('scan-box').hidden = false;
+  try {
+    const summary = await scan(/** @type {HTMLVideoElement} */ ($('scan-video')), scanning.signal);
+    await keep(summary, id);
+    const done = $('scan-done');
+    done.textContent = `${done.dataset.doneText} ${summary.teacher} (${summary.observer})`;
+    done.hidden = false;
+    done.dataset.linked = summary.id;
+    await main();
+  } catch (err) {
+    if (/** @type {Error} */ (err).name !== 'AbortError') $('scan-status').textContent = String(err);
+  }
+});
+$('scan-stop').addEventListener('click', () => { scanning?.abort(); $('scan-box').hidden = true; });
 main();

@@ -4,6 +4,7 @@ import { syncOnce } from '/static/js/sync.js';
 
 const BUILD = self.BUILD;
 const CACHE = `nithet-${BUILD.version}`;
+const READY = '/reflection-table-ready';
 
 async function precache() {
   const cache = await caches.open(CACHE);
@@ -13,6 +14,22 @@ async function precache() {
     if (!res.ok || res.redirected) throw new Error(`precache ${url}: ${res.status}`);
     await cache.put(url, res);
   }
+}
+
+/** The reflection table's pages and files (notebook, printing, QR hand-over), right after the install:
+ * outside the first load, and one that fails is fetched again by the next version, never fatal. */
+async function cacheLater() {
+  const cache = await caches.open(CACHE);
+  let complete = true;
+  for (const url of BUILD.later || []) {
+    try {
+      const res = await fetch(url, { credentials: 'same-origin', cache: 'no-cache' });
+      if (res.ok && !res.redirected) await cache.put(url, res);
+      else complete = false;
+    } catch { complete = false; /* offline now: served from the network when online */ }
+  }
+  // A marker the pages can ask for: everything the reflection table needs is on this tablet.
+  if (complete) await cache.put(READY, new Response(BUILD.version));
 }
 
 async function dropOldCaches() {
@@ -45,7 +62,7 @@ async function backgroundSync() {
 }
 
 self.addEventListener('install', (event) => event.waitUntil(precache()));
-self.addEventListener('activate', (event) => event.waitUntil(dropOldCaches()));
+self.addEventListener('activate', (event) => event.waitUntil(dropOldCaches().then(cacheLater)));
 self.addEventListener('message', (event) => {
   if (event.data?.type === 'SKIP_WAITING') self.skipWaiting();
 });

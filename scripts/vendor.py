@@ -80,8 +80,13 @@ PINS: tuple[Pin, ...] = (
         f"pwa/static/vendor/jsQR-{JSQR_VERSION}.js",
         "bc40c8a15196236b2314db0856f72ca0b49980cd5413b8c852a7349f5fee0859",
     ),
-    Pin("jsqr", JSQR_VERSION, "LICENSE", "pwa/static/vendor/LICENSE-jsqr.txt",
-        "c6596eb7be8581c18be736c846fb9173b69eccf6ef94c5135893ec56bd92ba08"),  # fmt: skip
+    Pin(
+        "jsqr",
+        JSQR_VERSION,
+        "LICENSE",
+        "pwa/static/vendor/LICENSE-jsqr.txt",
+        "c6596eb7be8581c18be736c846fb9173b69eccf6ef94c5135893ec56bd92ba08",
+    ),
     Pin(
         "qrcode-generator",
         QRCODE_VERSION,

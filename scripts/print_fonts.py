@@ -36,7 +36,7 @@ TONES = ("uni0E48", "uni0E49", "uni0E4A", "uni0E4B")
 BASE_CLASS, MARK_CLASS = 1, 3  # GDEF glyph classes
 XY_OFFSETS, MY_METRICS = 0x0002, 0x0200  # glyf component flags: x/y are offsets; this part's advance
 MARK_SHIFT = 150  # font units (1/1000 em): how far a mark's drawing moves right of its origin
-MARK_ADVANCE = 150  # its width in the PDF (HarfBuzz lays marks out with none, so the page is unchanged)
+MARK_ADVANCE = 250  # its width in the PDF (HarfBuzz lays marks out with none, so the page is unchanged)
 
 
 def source(weight: int) -> Path:

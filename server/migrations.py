@@ -246,7 +246,7 @@ def m009_users_seq(db: sqlite_utils.Database) -> None:
 
 
 @migrations()
-def m130_office(db: sqlite_utils.Database) -> None:
+def m010_office(db: sqlite_utils.Database) -> None:
     # The official frame of every printed document (server/office.py): one row, set by an admin.
     db["office"].create(
         {"id": int, "name": str, "address": str, "emblem": bytes, "emblem_type": str, "digits": str,

@@ -16,10 +16,11 @@ async function precache() {
   }
 }
 
-/** The reflection table's pages and files (notebook, printing, QR hand-over), right after the install:
- * outside the first load, and one that fails is fetched again by the next version, never fatal. */
+/** The reflection table's pages and files (notebook, printing, QR hand-over), when a page asks once the
+ * app is installed: outside the first load, never blocking a fetch, and retried on the next page open. */
 async function cacheLater() {
   const cache = await caches.open(CACHE);
+  if (await cache.match(READY)) return;
   let complete = true;
   for (const url of BUILD.later || []) {
     try {
@@ -62,9 +63,10 @@ async function backgroundSync() {
 }
 
 self.addEventListener('install', (event) => event.waitUntil(precache()));
-self.addEventListener('activate', (event) => event.waitUntil(dropOldCaches().then(cacheLater)));
+self.addEventListener('activate', (event) => event.waitUntil(dropOldCaches()));
 self.addEventListener('message', (event) => {
   if (event.data?.type === 'SKIP_WAITING') self.skipWaiting();
+  if (event.data?.type === 'CACHE_LATER') event.waitUntil(cacheLater());
 });
 self.addEventListener('sync', (event) => {
   if (event.tag === 'nithet-push') event.waitUntil(backgroundSync());

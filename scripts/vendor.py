@@ -42,6 +42,8 @@ MAX_TARBALL_BYTES = 50 * 1024 * 1024
 
 HTMX_VERSION = "2.0.11"
 AXE_VERSION = "4.14.1"  # the accessibility checker the end-to-end tests run on every screen (not shipped)
+JSQR_VERSION = "1.4.0"  # reads QR codes from camera frames (the reflection table's hand-over)
+QRCODE_VERSION = "2.0.4"  # draws them
 SARABUN_VERSION = "5.3.0"
 
 
@@ -71,6 +73,27 @@ PINS: tuple[Pin, ...] = (
         "dist/htmx.min.js",
         f"pwa/static/vendor/htmx-{HTMX_VERSION}.min.js",
         "d6fdc75f204e6bdefa99b69bf1e6d4ac69b8a364f77929f45c13476b4000f717",
+    ),
+    Pin(
+        "jsqr",
+        JSQR_VERSION,
+        "dist/jsQR.js",
+        f"pwa/static/vendor/jsQR-{JSQR_VERSION}.js",
+        "bc40c8a15196236b2314db0856f72ca0b49980cd5413b8c852a7349f5fee0859",
+    ),
+    Pin(
+        "jsqr",
+        JSQR_VERSION,
+        "LICENSE",
+        "pwa/static/vendor/LICENSE-jsqr.txt",
+        "c6596eb7be8581c18be736c846fb9173b69eccf6ef94c5135893ec56bd92ba08",
+    ),
+    Pin(
+        "qrcode-generator",
+        QRCODE_VERSION,
+        "dist/qrcode.mjs",
+        f"pwa/static/vendor/qrcode-generator-{QRCODE_VERSION}.js",
+        "ea91d7118a5395289170da848b7c6758b996163bfbccf312591ab65a4911b7c0",
     ),
     _sarabun("thai", 400, "444ccfffc6e9201b86993a233a42481bee7fe485fe5f330d956f22356249b392"),
     _sarabun("thai", 700, "1ca031c8d598e7435f653e44f592fe0ac64e9e402066719fe061fdfe833cca1e"),

@@ -20,6 +20,7 @@ from litestar.template import TemplateConfig
 
 from forms.loader import builtin_forms
 from server import calendar, errors, i18n, thaidate
+from server import office as office_frame
 from server.access import PUBLIC as ANYONE
 from server.access import role_guard
 from server.auth import LoginLimiter
@@ -34,6 +35,7 @@ from server.routes import (
     admin_forms,
     admin_policies,
     attachments,
+    office,
     paper,
     plans,
     reports,
@@ -59,6 +61,8 @@ ROUTES = [
     # The installable tablet app
     tablet.home,
     tablet.form_page,
+    tablet.notebook_page,
+    tablet.handover_page,
     tablet.service_worker,
     tablet.manifest,
     tablet.health,
@@ -126,6 +130,9 @@ ROUTES = [
     submissions.decide,
     submissions.note,
     submissions.print_version,
+    # The office's frame of printed documents
+    office.office_page,
+    office.save_office,
 ]
 
 PUBLIC = ["^/login", "^/lang/", "^/static/", "^/sw.js", "^/manifest.webmanifest", "^/healthz", "^/schema"]
@@ -156,6 +163,9 @@ def templates() -> TemplateConfig[JinjaTemplateEngine]:
     env.filters["be_date"] = thaidate.format_date
     env.filters["be_datetime"] = thaidate.format_datetime
     env.globals["term_label"] = calendar.term_label
+    env.filters["office_digits"] = jinja2.pass_context(
+        lambda ctx, html: office_frame.digits(html, ctx["office"].digits)
+    )
     return TemplateConfig(instance=JinjaTemplateEngine.from_environment(env))
 
 
@@ -209,6 +219,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         for form in builtin_forms():
             db.write_sync(publish_form, form)
         refresh_forms(app.state)
+        app.state.office = db.write_sync(office_frame.load)
 
     def shutdown(app: Litestar) -> None:
         db.close()

@@ -246,6 +246,16 @@ def m009_users_seq(db: sqlite_utils.Database) -> None:
 
 
 @migrations()
+def m010_office(db: sqlite_utils.Database) -> None:
+    # The official frame of every printed document (server/office.py): one row, set by an admin.
+    db["office"].create(
+        {"id": int, "name": str, "address": str, "emblem": bytes, "emblem_type": str, "digits": str,
+         "updated_at": str},
+        pk="id",
+    )  # fmt: skip
+
+
+@migrations()
 def m110_one_time_passwords(db: sqlite_utils.Database) -> None:
     # A generated password (new account, reset) works until `password_expires_at` (48 h) and must be
     # changed at the first login (`must_change`); a password the user chose has neither (server/passwords.py).

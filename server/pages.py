@@ -165,6 +165,7 @@ def page(request: Request[Any, Any, Any], template: str, **context: Any) -> Temp
             "js_messages": js_messages(),
             "build": request.app.state.build,
             "request_path": request.url.path,
+            "office": request.app.state.office,
             **context,
         },
     )

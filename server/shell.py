@@ -14,6 +14,18 @@ STATIC = PWA / "static"
 SERVICE_WORKER = STATIC / "js" / "sw.js"
 #: Pages every tablet needs offline, besides one page per published form version.
 SHELL_PAGES = ("/",)
+#: What the reflection table needs offline (the notebook entry, printing, the QR hand-over), cached by the
+#: service worker right after it installs, not in the first load (the app shell's weight budget).
+LATER_PAGES = ("/notebook", "/handover")
+LATER_STATIC = (
+    "css/print.css",
+    "css/fonts-print.css",
+    "fonts/print/",
+    "js/notebook.js",
+    "js/handover.js",
+    "vendor/jsQR-1.4.0.js",
+    "vendor/qrcode-generator-2.0.4.js",
+)
 
 
 def form_url(form_id: str, version: int) -> str:
@@ -25,8 +37,6 @@ def form_url(form_id: str, version: int) -> str:
 ONLINE_ONLY = (
     "vendor/",
     "css/reports.css",
-    "css/print.css",
-    "css/fonts-print.css",
     "js/share.js",
     # The manifest's icons: the browser fetches them when the app is installed, online.
     "icons/icon-192.png",
@@ -41,8 +51,19 @@ def static_urls() -> tuple[str, ...]:
     """The static files the tablet needs offline: everything but the service worker itself, licences and
     what only the online pages use."""
     files = sorted(p.relative_to(STATIC).as_posix() for p in STATIC.rglob("*") if p.is_file())
-    keep = [f for f in files if not f.endswith(".txt") and f != "js/sw.js" and not f.startswith(ONLINE_ONLY)]
+    keep = [
+        f
+        for f in files
+        if not f.endswith(".txt") and f != "js/sw.js" and not f.startswith((*ONLINE_ONLY, *LATER_STATIC))
+    ]
     return tuple("/static/" + f for f in keep)
+
+
+@cache
+def later_urls() -> tuple[str, ...]:
+    """The reflection table's pages and files (LATER_PAGES, LATER_STATIC), cached after the install."""
+    files = sorted(p.relative_to(STATIC).as_posix() for p in STATIC.rglob("*") if p.is_file())
+    return (*LATER_PAGES, *("/static/" + f for f in files if f.startswith(LATER_STATIC)))
 
 
 def precache(forms: list[FormDef]) -> list[str]:
@@ -78,3 +99,4 @@ def refresh_forms(state: Any) -> None:
     shown = [f for f in forms.values() if state_of(state.form_states, f.id).state != "draft"]
     state.build = build_version(shown)
     state.precache = precache(shown)
+    state.later = list(later_urls())

@@ -92,6 +92,7 @@ CATALOG: dict[str, Problem] = {
         Problem("invalid_term", 422, N_("The semester dates are not valid; nothing was saved")),
         # The chain of reports (server/submissions.py)
         Problem("submission_refused", 409, N_("The report cannot be sent or decided like this")),
+        Problem("invalid_office", 422, N_("The office details are not valid; nothing was saved")),
     )
 }
 

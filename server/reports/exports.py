@@ -1,101 +1,103 @@
-"""XLSX and CSV exports of one network's records for a period (optionally one school): a sheet per
-tool (and per repeat: reflection teachers and actions, literacy pupils), and the literacy counts by grade
-(per school and for the network); Thai headers, BE dates, labelled choices. Cells that a spreadsheet would run as a formula are prefixed with '."""
+"""XLSX and CSV exports of one network's records for a period (optionally one school), ready for analysis:
+a sheet per tool and per repeat of a tool (reflection teachers and actions, literacy pupils with their
+derived scores), the pupils who cannot read, write or calculate by grade, Thai headers, the columns of
+server/reports/columns.py, and a codebook sheet. XLSX is written in openpyxl's streaming mode; its dates
+are date cells shown in the Buddhist Era by their number format; CSV is UTF-8 with a BOM, dates ISO.
+Cells that a spreadsheet would run as a formula are prefixed with ' (server/cells.py)."""
 
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
-from forms.model import Field, FormDef
-from server import thaidate
 from server.cells import safe_cell, safe_row
-from server.reports import display
+from server.reports import columns as cols
 from server.reports import literacy as lit
 from server.reports.common import VISIT_DATE, Conn, form
 from server.reports.visits import names as names_of
 
 TOOLS = ("observation", "reflection", "policy", "literacy")
+#: Excel's Thai Buddhist calendar (LibreOffice reads it too): 10/6/2568 for 2025-06-10.
+BE_DATE_FORMAT = "[$-D07041E]d/m/yyyy"
+RECORD_HEADERS = (("รหัสบันทึก", "record_id"), ("ผู้บันทึก", "author"))
+ITEM_HEADERS = (("รหัสบันทึก", "record_id"), ("ลำดับ", "item"))
+CODEBOOK = "สมุดรหัส"
 
 
-def _columns(fields: tuple[Field, ...]) -> list[Field]:
-    out: list[Field] = []
-    for f in fields:
-        if f.kind == "group":
-            out.extend(_columns(f.fields))
-        elif f.kind not in display.SKIP and f.kind != "repeat":
-            out.append(f)
-    return out
+@dataclass
+class Table:
+    key: str  # "observation", "literacy.pupils": the CSV's `tool`
+    title: str  # the sheet's title
+    columns: list[cols.Column]
+    rows: list[list[Any]]
+
+    @property
+    def headers(self) -> list[str]:
+        return [c.header for c in self.columns]
 
 
-def _repeats(definition: FormDef) -> list[Field]:
-    return [f for f in definition.walk() if f.kind == "repeat"]
+def _fixed(pairs: tuple[tuple[str, str], ...]) -> list[cols.Column]:
+    return [cols.Column(h, n, "text", h, "", lambda a: None) for h, n in pairs]
 
 
-def _cell(definition: FormDef, field: Field, value: Any, names: display.Names) -> Any:
-    if value is None or value == "" or value == []:
-        return ""
-    if field.kind == "date":
-        return thaidate.format_date(value, "numeric")
-    if field.kind in ("integer", "decimal", "rating") and isinstance(value, int | float):
-        return value
-    return safe_cell(display.value_text(definition, field, value, names))
+def _records(conn: Conn, network_id: str, tool: str, first: str, last: str, school: str | None) -> list[Any]:
+    sql = (
+        "SELECT r.id, r.answers, u.display_name FROM records r LEFT JOIN users u ON u.id = r.author_id "
+        f"WHERE r.network_id = ? AND r.form_id = ? AND {VISIT_DATE} BETWEEN ? AND ?"
+    )
+    params: list[Any] = [network_id, tool, first, last]
+    if school:
+        sql += " AND r.school_code = ?"
+        params.append(school)
+    records = [(rid, json.loads(a), who) for rid, a, who in conn.execute(sql + " ORDER BY 1", params)]
+    records.sort(key=lambda r: (r[1].get("visit_date", ""), r[1].get("start_time", ""), r[0]))
+    return records
 
 
-def tables(
-    conn: Conn, network_id: str, first: str, last: str, school: str | None = None
-) -> Iterator[tuple[str, list[str], list[list[Any]]]]:
-    """(sheet title, headers, rows) per tool and per repeat of a tool."""
+def tables(conn: Conn, network_id: str, first: str, last: str, school: str | None = None) -> Iterator[Table]:
+    """One table per tool and per repeat of a tool."""
     names = names_of(conn, network_id)
     for tool in TOOLS:
         definition = form(conn, tool)
         if definition is None:
             continue
-        sql = (
-            "SELECT r.id, r.answers, u.display_name FROM records r LEFT JOIN users u ON u.id = r.author_id "
-            f"WHERE r.network_id = ? AND r.form_id = ? AND {VISIT_DATE} BETWEEN ? AND ?"
+        records = _records(conn, network_id, tool, first, last, school)
+        main = cols.main_columns(definition, names)
+        yield Table(
+            tool,
+            definition.title.th,
+            [*_fixed(RECORD_HEADERS), *main],
+            [[rid, safe_cell(who or ""), *(c.get(answers) for c in main)] for rid, answers, who in records],
         )
-        params: list[Any] = [network_id, tool, first, last]
-        if school:
-            sql += " AND r.school_code = ?"
-            params.append(school)
-        records = [(rid, json.loads(a), who) for rid, a, who in conn.execute(sql + " ORDER BY 1", params)]
-        records.sort(key=lambda r: (r[1].get("visit_date", ""), r[1].get("start_time", ""), r[0]))
-        columns = _columns(tuple(f for s in definition.sections for f in s.fields))
-        headers = ["รหัสบันทึก", "ผู้บันทึก", *(f.label.th for f in columns)]
-        rows = [
-            [rid, who or "", *(_cell(definition, f, answers.get(f.name), names) for f in columns)]
-            for rid, answers, who in records
-        ]
-        yield definition.title.th, headers, rows
-        for repeat in _repeats(definition):
-            inner = _columns(repeat.fields)
-            sub_rows = []
-            for rid, answers, _who in records:
-                for i, item in enumerate(answers.get(repeat.name) or [], start=1):
-                    sub_rows.append([rid, i, *(_cell(definition, f, item.get(f.name), names) for f in inner)])
-            yield (
-                f"{definition.title.th[:15]} – {repeat.label.th}",
-                ["รหัสบันทึก", "ลำดับ", *(f.label.th for f in inner)],
-                sub_rows,
-            )
+        context = [c for c in main if c.name in ("school", "visit_date", "session")]
+        for repeat in (f for f in definition.walk() if f.kind == "repeat"):
+            inner = cols.repeat_columns(definition, repeat, names)
+            rows = [
+                [rid, i, *(c.get(answers) for c in context), *(c.get({**item, cols.RECORD: answers}) for c in inner)]
+                for rid, answers, _who in records
+                for i, item in enumerate((x for x in answers.get(repeat.name) or [] if isinstance(x, dict)), 1)
+            ]  # fmt: skip
+            title = f"{definition.title.th[:15]} – {repeat.label.th}"
+            yield Table(f"{tool}.{repeat.name}", title, [*_fixed(ITEM_HEADERS), *context, *inner], rows)
     yield literacy_counts(conn, network_id, first, last, school, names)
 
 
 def literacy_counts(
-    conn: Conn, network_id: str, first: str, last: str, school: str | None, names: display.Names
-) -> tuple[str, list[str], list[list[Any]]]:
-    """The sheet of pupils who cannot read, write or calculate, by school and grade, then the network's
-    rows (not with one school). Counts are numbers; a percentage is empty under 3 pupils classified."""
+    conn: Conn, network_id: str, first: str, last: str, school: str | None, names: Any
+) -> Table:
+    """Pupils who cannot read, write or calculate, by school and grade, then the network's rows (not with
+    one school). Counts are numbers; a percentage is empty under 3 pupils classified."""
     data = lit.literacy(conn, network_id, first, last)
     definition = form(conn, "literacy")
     grades = {c.value: c.label.th for c in definition.choices.get("grade", ())} if definition else {}
-    headers = ["โรงเรียน", "ชั้น", "จำนวนนักเรียนที่ตรวจสอบ"]
-    for label in data["classification"].values():
-        headers += [f"{label.th} (คน)", f"{label.th} (ร้อยละ)"]
+    headers = [("โรงเรียน", "school"), ("ชั้น", "grade"), ("จำนวนนักเรียนที่ตรวจสอบ", "classified")]
+    for name, label in data["classification"].items():
+        headers += [(f"{label.th} (คน)", f"{name}_count"), (f"{label.th} (ร้อยละ)", f"{name}_pct")]
     groups = [
         (names("school", code), rows) for code, rows in data["schools"].items() if school in (None, code)
     ]
@@ -106,9 +108,21 @@ def literacy_counts(
         for g in rows:
             row: list[Any] = [safe_cell(place), grades.get(g["grade"], g["grade"]), g["classified"]]
             for name in data["classification"]:
-                row += [g["counts"][name], g["pct"].get(name, "")]
+                row += [g["counts"][name], g["pct"].get(name)]
             out.append(row)
-    return "อ่านเขียนคิดคำนวณ ตามชั้น", headers, out
+    return Table("literacy.counts", "อ่านเขียนคิดคำนวณ ตามชั้น", _fixed(tuple(headers)), out)
+
+
+def codebook(all_tables: list[Table]) -> Table:
+    """Every column of every sheet: its header, variable name, question, type and coded answers."""
+    headers = ("แผ่นงาน", "คอลัมน์", "ชื่อตัวแปร", "คำถาม", "ชนิด", "ค่าที่เป็นรหัส")
+    rows = [[t.title, c.header, c.name, c.question, c.kind, c.choices] for t in all_tables for c in t.columns]
+    return Table(
+        "codebook",
+        CODEBOOK,
+        _fixed(tuple((h, h) for h in headers)),
+        [[safe_cell(v) for v in r] for r in rows],
+    )
 
 
 def _sheet_title(title: str, used: set[str]) -> str:
@@ -122,7 +136,7 @@ def _sheet_title(title: str, used: set[str]) -> str:
 
 
 def xlsx(conn: Conn, network_id: str, first: str, last: str, school: str | None = None) -> bytes:
-    """Written in openpyxl's streaming (write-only) mode: rows go straight to the file, no cell objects."""
+    """Written in openpyxl's streaming (write-only) mode: rows go straight to the file."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
@@ -130,33 +144,42 @@ def xlsx(conn: Conn, network_id: str, first: str, last: str, school: str | None 
     book = Workbook(write_only=True)
     bold = Font(bold=True)
     used: set[str] = set()
-    for title, headers, rows in tables(conn, network_id, first, last, school):
-        sheet = book.create_sheet(_sheet_title(title, used))
+    found = list(tables(conn, network_id, first, last, school))
+    for table in [*found, codebook(found)]:
+        sheet = book.create_sheet(_sheet_title(table.title, used))
         sheet.freeze_panes = "A2"
-        header_cells = [WriteOnlyCell(sheet, safe_cell(h)) for h in headers]
-        for cell in header_cells:
+        header = [WriteOnlyCell(sheet, safe_cell(h)) for h in table.headers]
+        for cell in header:
             cell.font = bold
-        sheet.append(header_cells)
-        for row in rows:
-            sheet.append(safe_row(row))
+        sheet.append(header)
+        dates = {i for i, c in enumerate(table.columns) if c.kind == "date"}
+        for row in table.rows:
+            values: list[Any] = safe_row(row)
+            for i in dates & set(range(len(values))):
+                if values[i] is not None:
+                    values[i] = WriteOnlyCell(sheet, values[i])
+                    values[i].number_format = BE_DATE_FORMAT
+            sheet.append(values)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
 
 
+def _csv_value(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, dt.date) else ("" if value is None else value)
+
+
 def csv_bytes(
     conn: Conn, network_id: str, first: str, last: str, tool: str, school: str | None = None
 ) -> bytes | None:
-    """One tool's main table as CSV, UTF-8 with a BOM so that Excel reads Thai; None for an unknown tool."""
-    definition = form(conn, tool)
-    if tool not in TOOLS or definition is None:
+    """One table as CSV (`tool`: a tool, `literacy.pupils` for a repeat, or `codebook`), UTF-8 with a BOM so
+    that Excel reads Thai; None for an unknown table."""
+    found = list(tables(conn, network_id, first, last, school))
+    table = next((t for t in [*found, codebook(found)] if t.key == tool), None)
+    if table is None:
         return None
-    title = definition.title.th
-    for sheet, headers, rows in tables(conn, network_id, first, last, school):
-        if sheet == title:
-            text = io.StringIO()
-            writer = csv.writer(text, lineterminator="\r\n")
-            writer.writerow(headers)
-            writer.writerows(safe_row(row) for row in rows)
-            return text.getvalue().encode("utf-8-sig")
-    return None
+    text = io.StringIO()
+    writer = csv.writer(text, lineterminator="\r\n")
+    writer.writerow([safe_cell(h) for h in table.headers])
+    writer.writerows([_csv_value(v) for v in safe_row(row)] for row in table.rows)
+    return text.getvalue().encode("utf-8-sig")

@@ -18,10 +18,13 @@ def _fetcher_class() -> Any:
     from weasyprint.urls import URLFetcher
 
     class LocalFetcher(URLFetcher):  # type: ignore[misc]
-        """Serves files under pwa/static from disk; refuses every other URL (user text cannot fetch)."""
+        """Serves files under pwa/static from disk and data: URIs (the office's emblem); refuses every
+        other URL (user text cannot fetch)."""
 
         def fetch(self, url: str, headers: Any = None) -> Any:
             parsed = urlparse(url)
+            if parsed.scheme == "data":
+                return super().fetch(url, headers)
             path = Path(unquote(parsed.path)).resolve()
             if parsed.scheme != "file" or not path.is_relative_to(STATIC.resolve()):
                 raise ValueError(f"not fetched: {url}")
@@ -46,7 +49,7 @@ def render(html: str) -> bytes:
     html = html.replace('href="/static/', f'href="file://{STATIC}/').replace(
         'src="/static/', f'src="file://{STATIC}/'
     )
-    fetcher = _fetcher_class()(allowed_protocols=("file",))
+    fetcher = _fetcher_class()(allowed_protocols=("file", "data"))
     return HTML(string=html, base_url=f"file://{STATIC}/", url_fetcher=fetcher).write_pdf(
         font_config=_fonts()
     )  # type: ignore[no-any-return]

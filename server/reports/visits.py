@@ -1,5 +1,5 @@
-"""Visits as the paper trail needs them: the school's notebook copy of one visit (its observations and
-reflection meeting) and the travel report (who went where, when, morning or afternoon)."""
+"""Visits as the paper trail needs them: the travel report (who went where, when, morning or afternoon)
+and the names a visit's records point to (the notebook entry is server/reports/notebook.py)."""
 
 from __future__ import annotations
 
@@ -9,9 +9,7 @@ from collections import Counter, defaultdict
 from typing import Any
 
 from server.reports import display
-from server.reports.common import VISIT_DATE, Conn, form
-
-NOTEBOOK_FORMS = ("observation", "reflection")
+from server.reports.common import VISIT_DATE, Conn
 
 
 def names(conn: Conn, network_id: str) -> display.Names:
@@ -30,51 +28,6 @@ def names(conn: Conn, network_id: str) -> display.Names:
         return str(table.get(value, value))
 
     return lookup
-
-
-def notebook(
-    conn: Conn, network_id: str, school_code: str, date: str, session: str, lang: str = "th"
-) -> dict[str, Any] | None:
-    """The notebook copy of one visit; None when the school is not in the network or nothing was recorded."""
-    school = conn.execute(
-        "SELECT code, name, district FROM schools WHERE code = ? AND network_id = ?",
-        [school_code, network_id],
-    ).fetchone()
-    if school is None:
-        return None
-    marks = ",".join("?" for _ in NOTEBOOK_FORMS)
-    rows = conn.execute(
-        "SELECT r.id, r.form_id, r.form_version, r.answers, u.display_name FROM records r "
-        "LEFT JOIN users u ON u.id = r.author_id "
-        f"WHERE r.network_id = ? AND r.form_id IN ({marks}) AND {VISIT_DATE} = ? AND r.school_code = ? "
-        "AND json_extract(r.answers, '$.session') = ? ORDER BY r.form_id DESC, json_extract(r.answers, '$.start_time')",
-        [network_id, *NOTEBOOK_FORMS, date, school_code, session],
-    ).fetchall()
-    if not rows:
-        return None
-    lookup = names(conn, network_id)
-    parts = []
-    for rid, form_id, version, answers, author in rows:
-        definition = form(conn, form_id, version)
-        if definition is None:
-            continue
-        parts.append(
-            {
-                "id": rid,
-                "form_id": form_id,
-                "title": definition.title.text(lang),
-                "author": author,
-                "sections": display.sections(definition, json.loads(answers), lookup, lang),
-            }
-        )
-    observers = sorted({p["author"] for p in parts if p["author"]})
-    return {
-        "school": {"code": school[0], "name": school[1], "district": school[2]},
-        "date": date,
-        "session": session,
-        "observers": observers,
-        "parts": parts,
-    }
 
 
 PURPOSE = {"observation": "สังเกตชั้นเรียน", "reflection": "ประชุมสะท้อนผล", "policy": "ติดตามนโยบาย",

@@ -19,6 +19,7 @@ from server.disposition import content_disposition
 from server.i18n import current_locale
 from server.pages import page
 from server.reports import activity, area, exports, health, pdf, policy, summary, themes, visits
+from server.reports import notebook as notebooks
 from server.reports import period as periods
 from server.reports.period import Period
 from sync.scope import Actor
@@ -150,7 +151,7 @@ async def notebook(
 ) -> Template | Response[bytes]:
     name = await _network(request, network_id)
     copy = await request.app.state.db.read(
-        visits.notebook, network_id, school_code, date, session, current_locale.get()
+        notebooks.entry, network_id, school_code, date, session, current_locale.get()
     )
     if copy is None:
         raise NotFoundException()

@@ -38,10 +38,37 @@ def form_page(request: Request[Any, Any, Any], form_id: str, version: int) -> Te
     return page(request, "form.html", form=form, form_json=island(form))
 
 
+@get("/notebook", sync_to_thread=False, **who(SIGNED_IN))
+def notebook_page(request: Request[Any, Any, Any]) -> Template:
+    """The visit's notebook entry on the tablet, offline (pwa/static/js/notebook.js fills it)."""
+    forms = request.app.state.forms
+    observation = max(
+        (f for (form_id, _v), f in forms.items() if form_id == "observation"), key=lambda f: f.version
+    )
+    labels = {
+        name: {c.value: c.label.th for c in observation.choice_list(field)}
+        for name in ("grade", "learning_area")
+        if (field := observation.field(name)) is not None
+    }
+    labels["signed"], labels["position"] = _("Signed"), _("Position")
+    labels["teacher"], labels["director"] = _("Teacher"), _("School director")
+    labels["supervisor"] = _("Education supervisor")
+    labels["observed"] = _("The team observed %(n)s classrooms, %(minutes)s minutes in all.")
+    labels["school"], labels["network"], labels["date"] = _("School"), _("Network"), _("Date")
+    labels["morning"], labels["afternoon"] = _("Morning"), _("Afternoon")
+    return page(request, "notebook.html", labels=island(labels))
+
+
+@get("/handover", sync_to_thread=False, **who(SIGNED_IN))
+def handover_page(request: Request[Any, Any, Any]) -> Template:
+    """An observation's summary as a QR code for the recorder's tablet (pwa/static/js/handover.js)."""
+    return page(request, "handover.html")
+
+
 @get("/sw.js", exclude_from_auth=True, sync_to_thread=False, **who(PUBLIC))
 def service_worker(request: Request[Any, Any, Any]) -> Response[bytes]:
     state = request.app.state
-    build = msgspec.json.encode({"version": state.build, "precache": state.precache})
+    build = msgspec.json.encode({"version": state.build, "precache": state.precache, "later": state.later})
     body = b"self.BUILD = " + build + b";\n" + SERVICE_WORKER.read_bytes()
     return Response(
         body,

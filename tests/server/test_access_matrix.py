@@ -155,6 +155,8 @@ MATRIX: list[Entry] = [
     Entry("GET", "/lang/{code:str}", lambda fx: "/lang/en", expect(302, PUBLIC)),
     # The tablet app
     Entry("GET", "/", lambda fx: "/", expect(200, SIGNED_IN)),
+    Entry("GET", "/notebook", lambda fx: "/notebook", expect(200, SIGNED_IN)),
+    Entry("GET", "/handover", lambda fx: "/handover", expect(200, SIGNED_IN)),
     Entry(
         "GET", "/forms/{form_id:str}/{version:int}", lambda fx: "/forms/observation/1", expect(200, SIGNED_IN)
     ),
@@ -337,6 +339,16 @@ MATRIX: list[Entry] = [
         send=lambda p, fx: {
             "data": {"academic_year": "2569", "semester": "1", "start": "2026-10-31", "end": "2026-05-16"}
         },
+    ),
+    # The office's frame of printed documents (server/routes/office.py); the POST is refused (no digit
+    # style chosen), so nothing is stored
+    Entry("GET", "/admin/office", lambda fx: "/admin/office", expect(200, ADMINS)),
+    Entry(
+        "POST",
+        "/admin/office",
+        lambda fx: "/admin/office",
+        expect(422, ADMINS),
+        send=lambda p, fx: {"data": {"name": "สพป.ทดสอบ", "digits": "roman"}},
     ),
     # Reports (server/routes/reports.py): a network the caller cannot see is 404
     Entry("GET", "/reports", lambda fx: "/reports", expect(200, SIGNED_IN)),

@@ -136,6 +136,8 @@ async function registerServiceWorker() {
   navigator.serviceWorker.addEventListener('message', (event) => {
     if (event.data?.type === 'synced') refreshStatus();
   });
+  // Installed: now the service worker fetches what the reflection table needs offline (sw.js cacheLater).
+  (await navigator.serviceWorker.ready).active?.postMessage({ type: 'CACHE_LATER' });
 }
 
 async function keepStorage() {

@@ -6,6 +6,7 @@ import { syncOnce } from '/static/js/sync.js';
 
 const BUILD = self.BUILD;
 const CACHE = `nithet-${BUILD.version}`;
+const READY = '/reflection-table-ready';
 
 async function precache() {
   const cache = await caches.open(CACHE);
@@ -15,6 +16,23 @@ async function precache() {
     if (!res.ok || res.redirected) throw new Error(`precache ${url}: ${res.status}`);
     await cache.put(url, res);
   }
+}
+
+/** The reflection table's pages and files (notebook, printing, QR hand-over), when a page asks once the
+ * app is installed: outside the first load, never blocking a fetch, and retried on the next page open. */
+async function cacheLater() {
+  const cache = await caches.open(CACHE);
+  if (await cache.match(READY)) return;
+  let complete = true;
+  for (const url of BUILD.later || []) {
+    try {
+      const res = await fetch(url, { credentials: 'same-origin', cache: 'no-cache' });
+      if (res.ok && !res.redirected) await cache.put(url, res);
+      else complete = false;
+    } catch { complete = false; /* offline now: served from the network when online */ }
+  }
+  // A marker the pages can ask for: everything the reflection table needs is on this tablet.
+  if (complete) await cache.put(READY, new Response(BUILD.version));
 }
 
 async function dropOldCaches() {
@@ -58,6 +76,7 @@ self.addEventListener('message', (event) => {
   if (event.data?.type === 'SKIP_WAITING') self.skipWaiting();
   // A user signed in after the shell was dropped (logout, another user): cache their pages again.
   if (event.data?.type === 'PRECACHE') event.waitUntil(precache());
+  if (event.data?.type === 'CACHE_LATER') event.waitUntil(cacheLater());
 });
 self.addEventListener('sync', (event) => {
   if (event.tag === 'nithet-push') event.waitUntil(backgroundSync());

@@ -1,0 +1,40 @@
+"""The area office's frame of printed documents (admins only): name, address, emblem, digit style."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Request, get, post
+from litestar.datastructures import UploadFile
+from litestar.response import Redirect, Template
+
+from server import office
+from server.access import ADMINS, who
+from server.notice import Notice, Refused
+from server.pages import page
+from sync.problems import problem
+from sync.scope import Actor
+
+
+@get("/admin/office", **who(ADMINS))
+async def office_page(request: Request[Actor, Any, Any]) -> Template:
+    return page(request, "admin/office.html", errors=[])
+
+
+@post("/admin/office", **who(ADMINS))
+async def save_office(request: Request[Actor, Any, Any]) -> Template | Redirect:
+    form = await request.form()
+    file = form.get("emblem")
+    emblem = await file.read() if isinstance(file, UploadFile) and file.filename else None
+    if form.get("remove_emblem"):
+        emblem = b""
+    try:
+        row = office.parse(dict(form), emblem)
+    except Refused as exc:
+        answer = page(request, "admin/office.html", errors=[Notice(problem(exc.code).title), *exc.reasons])
+        answer.status_code = 422
+        return answer
+    db = request.app.state.db
+    await db.write(office.save_tx, row)
+    request.app.state.office = await db.read(office.load)
+    return Redirect(path="/admin/office", status_code=303)

@@ -13,7 +13,7 @@ from typing import Any
 
 from tests import report_data as rd
 from tests.factories import batch, record
-from tests.server.test_reports_http import extracted, pdf_text, push
+from tests.server.test_reports_http import pdf_text, push
 
 PERIOD = "2568-1"
 MEMO = {
@@ -106,8 +106,8 @@ def test_the_network_report_goes_up_the_chain(shared_server, login, tmp_path):
     area = deputy1.get(f"/reports/area/print?period={PERIOD}&format=pdf")
     assert area.status_code == 200 and area.headers["content-type"] == "application/pdf"
     area_text = pdf_text(area.content, tmp_path)
-    assert extracted("แก้วมุกดาหาร") in area_text
-    assert extracted("ห้วยน้ำใหญ่") not in area_text  # N03 is deputy2's
+    assert "แก้วมุกดาหาร" in area_text
+    assert "ห้วยน้ำใหญ่" not in area_text  # N03 is deputy2's
 
     # A record is edited after sending (its visit moves to semester 2): the version sent keeps its
     # figures, the page shows the difference to today's.
@@ -122,7 +122,7 @@ def test_the_network_report_goes_up_the_chain(shared_server, login, tmp_path):
 
     pdf = deputy1.get(f"/submissions/{sid}/print?version=2&format=pdf")
     text = pdf_text(pdf.content, tmp_path)
-    assert "บันทึกข้อความ" in text and extracted(MEMO["subject"]) in text
+    assert "บันทึกข้อความ" in text and MEMO["subject"] in text
     assert "ข้อมูลป้อนกลับ" in text  # a whole phrase of the qualitative summary
 
 
@@ -145,5 +145,5 @@ def test_the_network_pdf_has_the_qualitative_summary(shared_server, login, tmp_p
     _observe(shared_server, login, "2025-07-10", 2)
     r = login("secretary1").get(f"/reports/network/N01/print?period={PERIOD}&format=pdf")
     text = pdf_text(r.content, tmp_path)
-    assert extracted("ผลการนิเทศเชิงคุณภาพ") in text
+    assert "ผลการนิเทศเชิงคุณภาพ" in text
     assert "ข้อมูลป้อนกลับ" in text

@@ -3,7 +3,7 @@
 HarfBuzz (under Pango in WeasyPrint, and in Chromium) always splits SARA AM (ำ) into NIKHAHIT + SARA AA
 and moves NIKHAHIT in front of a tone mark; the three glyphs then share one cluster. A PDF maps each glyph
 to one text (its ToUnicode entry), so the SARA AA glyph cannot say both "า" and "ำ", and a tone mark in
-that cluster is lost: copied text read อาเภอ, นำ for น้ำ (docs/adr/0005-thai-text-layer.md).
+that cluster is lost: copied text read อาเภอ, นำ for น้ำ (docs/adr/0007-thai-text-layer.md).
 
 This adds one ligature lookup at the end of the Thai ``ccmp`` feature that joins the pieces again into
 one glyph per cluster: NIKHAHIT + SARA AA → the font's own ``uni0E33``, and (tone mark + NIKHAHIT, a

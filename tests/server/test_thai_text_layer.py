@@ -16,7 +16,7 @@ from server.reports import pdf
 
 ROOT = Path(__file__).resolve().parents[2]
 
-#: Words that came out wrong before (docs/adr/0005-thai-text-layer.md) and their relatives.
+#: Words that came out wrong before (docs/adr/0007-thai-text-layer.md) and their relatives.
 CORPUS = [
     "อำเภอ",
     "ผู้ไปนิเทศ",

@@ -256,7 +256,7 @@ def m010_office(db: sqlite_utils.Database) -> None:
 
 
 @migrations()
-def m110_one_time_passwords(db: sqlite_utils.Database) -> None:
+def m011_one_time_passwords(db: sqlite_utils.Database) -> None:
     # A generated password (new account, reset) works until `password_expires_at` (48 h) and must be
     # changed at the first login (`must_change`); a password the user chose has neither (server/passwords.py).
     db["users"].add_column("password_expires_at", str)
@@ -264,7 +264,7 @@ def m110_one_time_passwords(db: sqlite_utils.Database) -> None:
 
 
 @migrations()
-def m111_attachment_network(db: sqlite_utils.Database) -> None:
+def m012_attachment_network(db: sqlite_utils.Database) -> None:
     # A photo belongs to the network of the first record that stored it (sync/attachments.py): that
     # network (and its first uploader) decides who may read or cite it.
     db["attachments"].add_column("network_id", str)
@@ -276,21 +276,21 @@ def m111_attachment_network(db: sqlite_utils.Database) -> None:
 
 
 @migrations()
-def m112_devices_per_user(db: sqlite_utils.Database) -> None:
+def m013_devices_per_user(db: sqlite_utils.Database) -> None:
     # Sync health: a device row belongs to the user who pushes from it; another user's push on the same
     # tablet makes its own row instead of taking this one over.
     db["devices"].transform(pk=("id", "user_id"))
 
 
 @migrations()
-def m140_record_phrases(db: sqlite_utils.Database) -> None:
+def m014_record_phrases(db: sqlite_utils.Database) -> None:
     # The theme phrases of a record's free texts (server/reports/themes.py), kept under the record's
     # content hash and the word lists' version: Thai is segmented once per record, not per page view.
     db["record_phrases"].create({"record_id": str, "content_key": str, "phrases": str}, pk="record_id")
 
 
 @migrations()
-def m141_submissions(db: sqlite_utils.Database) -> None:
+def m015_submissions(db: sqlite_utils.Database) -> None:
     # The chain up (server/submissions.py): a report sent to the unit director, returned or acknowledged,
     # then forwarded to the deputy responsible. `subject` is the network (a network's report) or the
     # user (a supervisor's own reports); each sending freezes a version; every step is an event.
@@ -319,7 +319,7 @@ def m141_submissions(db: sqlite_utils.Database) -> None:
 
 
 @migrations()
-def m142_travel_distances(db: sqlite_utils.Database) -> None:
+def m016_travel_distances(db: sqlite_utils.Database) -> None:
     # The travel report's distances (server/reports/visits.py): the office's and the schools' coordinates
     # where known (WGS84 degrees); a school without them shows no distance.
     db["schools"].add_column("latitude", float)
@@ -328,7 +328,7 @@ def m142_travel_distances(db: sqlite_utils.Database) -> None:
 
 
 @migrations()
-def m150_policy_lists(db: sqlite_utils.Database) -> None:
+def m017_policy_lists(db: sqlite_utils.Database) -> None:
     # The policy lists the area office publishes (server/policies.py): each builds a policy form version,
     # which tablets pull like any form version; the list itself is kept to edit next year's from it.
     db["policy_lists"].create(
@@ -346,14 +346,14 @@ def m150_policy_lists(db: sqlite_utils.Database) -> None:
 
 
 @migrations()
-def m160_visits_cancelled(db: sqlite_utils.Database) -> None:
+def m018_visits_cancelled(db: sqlite_utils.Database) -> None:
     # A planned visit can be cancelled (server/plan_changes.py): it stays, marked, so tablets that pulled it
     # learn of the cancellation on their next pull and Today stops showing it.
     db["visits"].add_column("cancelled_at", str)
 
 
 @migrations()
-def m170_form_states(db: sqlite_utils.Database) -> None:
+def m019_form_states(db: sqlite_utils.Database) -> None:
     # The form lifecycle (server/lifecycle.py): draft → published → closing → closed, and the networks and
     # roles a form is offered to (JSON lists, empty = all). A form without a row is published to everyone.
     db["form_states"].create(

@@ -324,7 +324,8 @@ def m016_travel_distances(db: sqlite_utils.Database) -> None:
     # where known (WGS84 degrees); a school without them shows no distance.
     db["schools"].add_column("latitude", float)
     db["schools"].add_column("longitude", float)
-    db["office"].create({"id": int, "name": str, "latitude": float, "longitude": float}, pk="id")
+    db["office"].add_column("latitude", float)
+    db["office"].add_column("longitude", float)
 
 
 @migrations()

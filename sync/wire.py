@@ -6,6 +6,7 @@ from typing import Annotated, Any, Literal
 
 import msgspec
 
+from forms.model import MAX_FORM_VERSION
 from forms.validate import FieldProblem
 
 UUID = Annotated[str, msgspec.Meta(pattern=r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")]
@@ -23,7 +24,8 @@ class RecordPush(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     rev: Rev
     base_rev: Rev | None = None
     form_id: ShortText
-    form_version: Annotated[int, msgspec.Meta(ge=1, le=1_000_000)]
+    #: As many digits as a published form's version may have (XLSForm versions are often dates).
+    form_version: Annotated[int, msgspec.Meta(ge=1, le=MAX_FORM_VERSION)]
     answers: dict[str, Any]
     visit_id: ShortText | None = None
     device_time: ShortText | None = None

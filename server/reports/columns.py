@@ -135,10 +135,18 @@ def derived_columns(form: FormDef, per_item: str | None, inner: tuple[Field, ...
 
     def getter(d: Derived) -> Getter:
         def get(row: Mapping[str, Any]) -> Any:
-            if per_item is None:
-                value = derive_one(form, d, row)
-            else:
-                value = derive_one(form, d, row.get(RECORD) or {}, item_scope(inner, row))
+            # A score may read the scores defined before it (`${word_percent} = 0`): as forms/derive.py
+            # does, each earlier score of the same scope joins the scope before the next is computed.
+            record = dict(row) if per_item is None else dict(row.get(RECORD) or {})
+            item = None if per_item is None else dict(item_scope(inner, row))
+            value: Any = None
+            for e in form.derived:
+                if e.per_item != per_item:
+                    continue
+                value = derive_one(form, e, record, item)
+                if e is d:
+                    break
+                (record if item is None else item)[e.name] = value
             return int(value) if isinstance(value, bool) else value
 
         return get

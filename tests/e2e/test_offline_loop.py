@@ -41,7 +41,8 @@ def test_offline_observation_syncs_exactly_once(live_server, tablet, browser):
     tablet.set_offline(True)
     page.reload()
     assert page.locator("h1#today-h").is_visible()
-    assert page.locator("#unsynced-count").inner_text() == "0"
+    # The pill shows '–' until the page has counted this account's records by index (after load).
+    wait_until(page, "document.getElementById('unsynced-count').textContent === '0'")
     open_form(page, live_server.url)
     assert page.title().startswith("แบบบันทึกการสังเกตชั้นเรียน")
     rid = record_id(page)
@@ -75,7 +76,7 @@ def test_offline_observation_syncs_exactly_once(live_server, tablet, browser):
     assert page.locator("#f-mean_score").inner_text() == str(answers["mean_score"])
     page.click("#finalize")
     wait_record(page, rid, "pending")
-    assert page.locator("#unsynced-count").inner_text() == "1"
+    wait_until(page, "document.getElementById('unsynced-count').textContent === '1'")
     assert server_rows(live_server, rid)[0] == []
 
     # Back on Wi-Fi: it syncs by itself, exactly once, with the same answers.

@@ -56,6 +56,12 @@ def user_id(server: LiveServer, username: str) -> int:
 
 
 def log_out(page: Any) -> None:
+    """As the person does: below desktop widths the top bar's menu is folded into one button (issue 16),
+    so open it first, then tap Log out."""
+    toggle = page.locator("#menu-toggle")
+    if toggle.is_visible() and toggle.get_attribute("aria-expanded") != "true":
+        toggle.click()
+        assert page.locator("#main-menu").is_visible()
     page.click("form[action='/logout'] button")
 
 

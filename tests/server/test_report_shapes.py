@@ -41,7 +41,7 @@ def clients(shared_server: LiveServer) -> Iterator[dict[str, Any]]:
         "observation": rd.observation(school, teacher, DATE, [5, 2, 4, 3, 4, 3, 4, 3, 1], snapshots=[("yes", "0-1")]),
         "reflection": rd.reflection(school, teacher, DATE, closing=("done", "not_done")),
         "policy": rd.policy(school, DATE, {f"p0{i}": s for i, s in enumerate(("done", "not_done", "in_progress", "not_applicable", "done", "done"), 1)}, session="morning"),
-        "literacy": rd.literacy(school, DATE, "p1", [rd.pupil(f"A{i:02d}", "p1", 25, i, 30, i) for i in range(5)]),
+        "literacy": rd.literacy(school, DATE, "p1", [rd.pupil(f"A{i:02d}", "p1", 20 - i, (i, str(i % 4)), 2 * i) for i in range(5)]),
     }  # fmt: skip
     for form_id, answers in bases.items():
         rd.assert_valid(form_id, answers)

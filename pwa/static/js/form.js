@@ -495,16 +495,27 @@ function instanceName(answers) {
 const TYPED = new Set(['text', 'textarea', 'number', 'time', 'date']);
 const SETTLE_MS = 300;
 let settle = 0;
-/** Names some rule reads (relevance, required-if, calculations, warnings, constraints, derived scores),
- * and fields with a warning of their own: typing in these collects the whole page at once. */
+/** Names some rule reads (relevance, required-if, calculations, warnings, constraints, choice filters,
+ * repeat counts, derived scores, the instance name), names a text shows with ${} (labels, hints, messages,
+ * choice labels: filled in live, see interpolate), and fields with a warning of their own: typing in these
+ * collects the whole page at once. */
 const LIVE = (() => {
   const names = new Set();
-  const add = (source) => { if (source) for (const n of compileRule(source).references()) names.add(n); };
+  const add = (source, mode) => { if (source) for (const n of compileRule(source, mode).references()) names.add(n); };
+  const addText = (label) => {
+    for (const text of Object.values(label || {})) {
+      for (const [, n] of String(text).matchAll(/\$\{([^{}$\s]+)\}/g)) names.add(n);
+    }
+  };
   for (const f of fields) {
-    for (const rule of [f.relevant, f.required_if, f.calculate, f.warning, f.constraint, f.choice_filter, f.repeat_count]) add(rule);
+    for (const rule of [f.relevant, f.required_if, f.calculate, f.warning, f.constraint, f.repeat_count]) add(rule);
+    add(f.choice_filter, { choice: true }); // bare names in a choice filter are the choice's columns
+    for (const text of [f.label, f.hint, f.constraint_message, f.warning_message]) addText(text);
+    for (const c of (form.choices || {})[f.choices] || []) addText(c.label);
     if (f.warning) names.add(f.name);
   }
   for (const d of form.derived || []) add(d.rule);
+  add(form.instance_name);
   return names;
 })();
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -16,22 +15,11 @@ import pytest
 from forms.loader import builtin_forms
 from forms.validate import validate
 from tests.conftest import LiveServer
-from tests.e2e.tablet import check, finalize_ok, log_in_and_install, png, sel, tick, wait_until
+from tests.e2e.tablet import check, finalize_ok, png, sel, tick, wait_until
 
 pytestmark = pytest.mark.e2e
 
 PHOTO = {"name": "board.png", "mimeType": "image/png", "buffer": png(2400, 1800)}
-
-
-@pytest.fixture
-def page(tablet: Any, live_server: LiveServer) -> Iterator[Any]:
-    tablet.clock.install()
-    pg = tablet.new_page()
-    errors: list[str] = []
-    pg.on("pageerror", lambda e: errors.append(str(e)))
-    log_in_and_install(pg, live_server.url)
-    yield pg
-    assert errors == []
 
 
 def new_form(page: Any, url: str, form_id: str) -> None:

@@ -5,29 +5,17 @@ Screenshots at 820×1180 and 1180×820 go to $NITHET_SHOTS when set (looked at b
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from tests.conftest import LiveServer
-from tests.e2e.tablet import check, log_in_and_install, sel, wait_until
+from tests.e2e.tablet import check, sel, wait_until
 from tests.e2e.test_four_tools import pick_school, read_grid
 
 pytestmark = pytest.mark.e2e
 SHOTS = os.environ.get("NITHET_SHOTS")
-
-
-@pytest.fixture
-def page(tablet: Any, live_server: LiveServer) -> Iterator[Any]:
-    tablet.clock.install()
-    pg = tablet.new_page()
-    errors: list[str] = []
-    pg.on("pageerror", lambda e: errors.append(str(e)))
-    log_in_and_install(pg, live_server.url)
-    yield pg
-    assert errors == []
 
 
 def shoot(page: Any, name: str, locator: Any) -> None:

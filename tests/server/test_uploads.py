@@ -157,6 +157,7 @@ def test_a_push_is_answered_while_a_large_spreadsheet_is_checked(shared_server):
             uploaded["response"] = admin.post(
                 "/admin/imports", data={"kind": "schools"}, files=files, timeout=120
             )
+            uploaded["done"] = time.monotonic()
 
     with shared_server.client("supervisor1") as c:
         c.get("/api/me")
@@ -165,10 +166,14 @@ def test_a_push_is_answered_while_a_large_spreadsheet_is_checked(shared_server):
         time.sleep(1.5)  # the upload has arrived and is being read
         start = time.monotonic()
         r = c.post("/api/sync/push", json=batch(record()))
-        elapsed = time.monotonic() - start
+        answered = time.monotonic()
         still_checking = thread.is_alive()
     thread.join(120)
     assert r.status_code == 200 and r.json()["receipts"][0]["status"] == "stored"
     assert still_checking, "the upload finished before the push: the test proved nothing"
-    assert elapsed < 1.0, f"the push waited {elapsed:.2f} s"
+    # Were the check on the event loop, the push would be answered only once the check is over, with the
+    # upload's own answer. Not a timing budget (the worker thread shares the GIL; bench/ measures speed):
+    # the push is answered while the upload is still being checked, well before its answer.
+    lead = uploaded["done"] - answered
+    assert lead > 0.5, f"the push ({answered - start:.2f} s) was answered only {lead:.2f} s before the upload"
     assert uploaded["response"].status_code == 200

@@ -29,6 +29,8 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Final, TypeAlias
 
+from core import clock
+
 __all__ = ["Rule", "RuleSyntaxError", "compile_rule", "truthy"]
 
 
@@ -562,7 +564,7 @@ def _fn_date(a: list[Any], _: _Context) -> Any:
 
 
 def _fn_today(_a: list[Any], ctx: _Context) -> Any:
-    return ctx.today if ctx.today is not None else _dt.date.today().isoformat()
+    return ctx.today if ctx.today is not None else clock.today().isoformat()
 
 
 _FUNCTIONS: Final[dict[str, Callable[[list[Any], _Context], Any]]] = {

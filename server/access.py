@@ -1,8 +1,9 @@
 """Who may call what, in one place.
 
-Every route declares its callers with `who(...)` in its decorator (`@get("/plans", **who(SIGNED_IN))`);
-one guard (`role_guard`, installed on the app) checks that declaration on every request. A route that
-declares nothing is refused (fail closed), and tests/server/test_access_matrix.py fails for it.
+Every route declares its callers with `who(...)` in its decorator (`@get("/plans", **who(SIGNED_IN))`;
+the role sets are in core/roles.py); one guard (`role_guard`, installed on the app) checks that declaration
+on every request. A route that declares nothing is refused (fail closed), and
+tests/server/test_access_matrix.py fails for it.
 Networks are checked by the queries themselves (a foreign network's record is 404, not 403).
 """
 
@@ -15,32 +16,11 @@ from litestar.exceptions import NotAuthorizedException, NotFoundException
 from litestar.handlers.base import BaseRouteHandler
 from litestar.openapi.datastructures import ResponseSpec
 
+from core.actor import Actor
 from server.errors import ApiError, ProblemBody
-from sync.scope import OBSERVER_ROLES, Actor
 
 #: Anyone, signed in or not (login, the service worker, static files, the OpenAPI schema).
 PUBLIC = "public"
-#: Every role with a session.
-SIGNED_IN: frozenset[str] = frozenset(
-    {"supervisor", "team_member", "secretary", "director", "deputy", "area_director", "admin"}
-)
-#: Roles that make records on a tablet (push, photo uploads).
-OBSERVERS: frozenset[str] = OBSERVER_ROLES
-PLANNERS: frozenset[str] = frozenset({"supervisor", "secretary", "admin", "team_member"})
-IMPORTERS: frozenset[str] = frozenset({"secretary", "admin"})
-ADMINS: frozenset[str] = frozenset({"admin"})
-#: Roles that read network reports (each within the networks it can see).
-REPORTERS: frozenset[str] = frozenset(
-    {"supervisor", "secretary", "director", "deputy", "area_director", "admin"}
-)
-#: Roles that read a network's summary: the reporters and the network's school directors (the team).
-NETWORK_READERS: frozenset[str] = REPORTERS | {"team_member"}
-#: Roles that send a network's report up the chain (server/submissions.py).
-SUBMITTERS: frozenset[str] = frozenset({"secretary", "supervisor"})
-#: The unit director (ผอ.กลุ่มนิเทศฯ) receives, acknowledges or returns what is sent up.
-UNIT_DIRECTORS: frozenset[str] = frozenset({"director"})
-#: Roles with their own weekly activity log and 6-month report.
-OWN_REPORTERS: frozenset[str] = frozenset({"supervisor", "team_member", "secretary"})
 
 
 def _problem(description: str) -> ResponseSpec:
@@ -49,7 +29,7 @@ def _problem(description: str) -> ResponseSpec:
     )
 
 
-#: The problem answers any route can give, documented in the OpenAPI schema (sync/problems.py has the codes).
+#: The problem answers any route can give, documented in the OpenAPI schema (core/problems.py has the codes).
 COMMON_PROBLEMS = {
     400: _problem("The request is not valid (invalid_request, malformed_batch)"),
     413: _problem("Too large (batch_too_large)"),
@@ -91,7 +71,7 @@ def role_guard(connection: ASGIConnection, handler: BaseRouteHandler) -> None:  
         raise ApiError("forbidden")
 
 
-def require_role(actor: Actor, *roles: str) -> None:
+def require_role(actor: Actor, roles: frozenset[str]) -> None:
     if actor.role not in roles:
         raise ApiError("forbidden")
 
@@ -100,7 +80,3 @@ def require_network(actor: Actor, network_id: str | None) -> None:
     """A network the actor cannot see does not exist for them: 404, not 403."""
     if not actor.can_see(network_id):
         raise NotFoundException()
-
-
-#: Who publishes the fiscal year's policy list (the unit director's job; the area office's director role).
-POLICY_EDITORS: frozenset[str] = frozenset({"director", "admin"})

@@ -14,15 +14,12 @@ from typing import Any
 
 import sqlite_utils
 
+from core.roles import NETWORK_ROLES, ROLES
+from core.sequences import next_seq
 from server.auth import hash_password
 from server.notice import Notice, Refused
 from server.passwords import one_time_expiry
-from sync.apply import next_seq
 
-ROLES = ("supervisor", "team_member", "secretary", "director", "deputy", "area_director", "admin")
-#: Roles that work within their networks: an account of these needs at least one network (a deputy: the
-#: networks they are responsible for).
-NETWORK_ROLES = frozenset({"supervisor", "team_member", "secretary", "deputy"})
 #: Thai names accepted for each role (the first is the one written on export).
 ROLE_NAMES: dict[str, tuple[str, ...]] = {
     "supervisor": ("ศึกษานิเทศก์", "ศน."),

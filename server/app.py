@@ -18,6 +18,7 @@ from litestar.router import Router
 from litestar.static_files import create_static_files_router
 from litestar.template import TemplateConfig
 
+from core import clock, roles
 from forms.loader import builtin_forms
 from server import calendar, errors, i18n, thaidate
 from server import office as office_frame
@@ -163,6 +164,7 @@ def templates() -> TemplateConfig[JinjaTemplateEngine]:
     env.filters["be_date"] = thaidate.format_date
     env.filters["be_datetime"] = thaidate.format_datetime
     env.globals["term_label"] = calendar.term_label
+    env.globals["roles"] = roles
     env.filters["office_digits"] = jinja2.pass_context(
         lambda ctx, html: office_frame.digits(html, ctx["office"].digits)
     )
@@ -206,6 +208,7 @@ async def security_headers(message: Any, scope: Any) -> None:
 
 def create_app(settings: Settings | None = None) -> Litestar:
     settings = settings or Settings.from_env()
+    clock.use_zone(settings.timezone)
     db = Database(
         settings.db_path,
         busy_ms=settings.busy_timeout_ms,

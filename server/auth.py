@@ -15,8 +15,8 @@ import sqlite_utils
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from core.actor import Actor
 from server.notice import Refused
-from sync.scope import Actor
 
 #: Which account is signed in on this browser (not secret; the tablet keeps each account's data apart).
 SIGNED_IN_COOKIE = "nithet_user"

@@ -6,13 +6,12 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import getpass
-import os
 import sys
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import sqlite_utils
 
+from core import clock
 from server.config import Settings
 from server.db import Database
 from server.migrations import apply as migrate
@@ -21,11 +20,6 @@ from server.migrations import apply as migrate
 #: idle connection 300 s, httpx 5 s), so that it is always the client that closes one, never the server at
 #: the moment a client sends a push on it (the `ReadError`s of the 50-tablet run).
 KEEP_ALIVE_S = 330
-
-
-def local_today() -> dt.date:
-    """The area office's date (Thailand), whatever the server's clock zone."""
-    return dt.datetime.now(ZoneInfo(os.environ.get("NITHET_TZ", "Asia/Bangkok"))).date()
 
 
 def init_database(settings: Settings, *, demo: bool) -> bool:
@@ -37,7 +31,7 @@ def init_database(settings: Settings, *, demo: bool) -> bool:
         db.write_sync(migrate)
         if demo and db.write_sync(demo_data.is_empty):
             passwords = demo_data.generated_passwords()
-            db.write_sync(lambda d: demo_data.seed(d, local_today(), passwords=passwords))
+            db.write_sync(lambda d: demo_data.seed(d, clock.today(), passwords=passwords))
             demo_data.write_logins(settings.db_path, passwords)
             return True
         return False
@@ -180,6 +174,7 @@ def main(argv: list[str] | None = None) -> int:
         user_sub.add_parser(name, help=text).add_argument("username")
     args = parser.parse_args(argv)
     settings = Settings.from_env()
+    clock.use_zone(settings.timezone)
 
     if args.command == "user":
         return user_command(settings, args)

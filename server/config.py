@@ -27,6 +27,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     max_db_pages: int = 0
     #: Worker processes for CPU-heavy reports, off the sync path (NITHET_REPORT_WORKERS; server/workers.py).
     report_workers: int = 2
+    #: The area office's time zone (NITHET_TZ): today's date and local times (core/clock.py).
+    timezone: str = "Asia/Bangkok"
 
     @property
     def session_cookie(self) -> str:
@@ -52,6 +54,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             report_workers=int(
                 env.get("NITHET_REPORT_WORKERS", str(max(1, min(2, (os.cpu_count() or 2) - 1))))
             ),
+            timezone=env.get("NITHET_TZ") or "Asia/Bangkok",
         )
 
 

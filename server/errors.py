@@ -1,4 +1,4 @@
-"""Errors become problem JSON (RFC 9457) in this one place, with a stable code from sync/problems.py."""
+"""Errors become problem JSON (RFC 9457) in this one place, with a stable code from core/problems.py."""
 
 from __future__ import annotations
 
@@ -20,9 +20,9 @@ from litestar.exceptions import (
 )
 from litestar.response import Redirect
 
+from core.problems import problem
 from server.i18n import _
 from server.middleware import PasswordChangeRequired
-from sync.problems import problem
 
 log = logging.getLogger("nithet")
 

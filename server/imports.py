@@ -25,17 +25,17 @@ import msgspec
 import openpyxl
 import sqlite_utils
 
+from core.actor import Actor
+from core.roles import ADMINS
 from forms.text import clean_text
 from server import accounts, sheets
 from server.cells import safe_row, unread_cell
 from server.notice import Notice, Refused
 from server.reference import upsert
 from server.vocabulary import GRADE_LABELS, LEARNING_AREAS
-from sync.scope import Actor
 from sync.scope_changes import note_removal
 
 Kind = Literal["schools", "teachers", "users"]
-IMPORT_ROLES = ("admin", "secretary")
 MAX_ROWS = 20_000
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -255,7 +255,7 @@ def parse(db: sqlite_utils.Database, actor: Actor, kind: Kind, filename: str, da
     except Refused as exc:
         report.file_errors = exc.reasons
         return report
-    if kind == "users" and actor.role != "admin":
+    if kind == "users" and actor.role not in ADMINS:
         report.file_errors = [Notice("Only an administrator may import users")]
         return report
     found, missing, report.ignored_columns = map_columns(kind, headers)
@@ -406,7 +406,7 @@ def _check_teacher(ctx: _Context, r: RowReport) -> RowReport:
 def _check_user(ctx: _Context, r: RowReport) -> RowReport:
     r.values["username"] = r.values.get("username", "").lower()
     username = _common(ctx, r, "username", ("username", "name", "role"))
-    if ctx.actor.role != "admin":
+    if ctx.actor.role not in ADMINS:
         r.errors.append(Notice("Only an administrator may import users"))
     role_text = r.values.get("role", "")
     role = accounts.parse_role(role_text)
@@ -565,7 +565,7 @@ def last_applied(db: sqlite_utils.Database, actor: Actor) -> dict[str, Any] | No
         "SELECT id, kind, filename, applied_at, network_ids, before FROM import_batches "
         "WHERE status = 'applied' ORDER BY id DESC LIMIT 50"
     ):
-        if kind == "users" and actor.role != "admin":
+        if kind == "users" and actor.role not in ADMINS:
             continue
         if all(actor.can_see(n) for n in json.loads(nets or "[]")):
             return {
@@ -666,7 +666,7 @@ def export_rows(db: sqlite_utils.Database, actor: Actor, kind: Kind) -> tuple[li
     active accounts, no password hashes) likewise."""
     headers = [c.header for c in COLUMNS[kind]]
     if kind == "users":
-        if actor.role != "admin":
+        if actor.role not in ADMINS:
             return headers, []
         return headers, [
             [

@@ -17,11 +17,11 @@ from typing import Any, Literal, cast
 import msgspec
 import sqlite_utils
 
+from core.actor import Actor
+from core.problems import N_
+from core.roles import SIGNED_IN
 from forms.model import FormDef
-from server.access import SIGNED_IN
 from sync.apply import CLOSED
-from sync.problems import N_
-from sync.scope import Actor
 
 State = Literal["draft", "published", "closing", "closed"]
 #: The moves an admin may make; a draft is never returned to.
@@ -37,7 +37,6 @@ STATE_NAMES = {
     "closing": N_("Closing"),
     "closed": N_("Closed"),
 }
-ROLES = tuple(sorted(SIGNED_IN))
 
 
 class FormState(msgspec.Struct, frozen=True, kw_only=True):
@@ -109,7 +108,7 @@ def change(
     if state != current.state and state not in MOVES[current.state]:
         raise LifecycleError(N_("This form cannot move to that state"))
     known = {row[0] for row in db.execute("SELECT id FROM networks")}
-    if not set(networks) <= known or not set(roles) <= set(ROLES):
+    if not set(networks) <= known or not set(roles) <= SIGNED_IN:
         raise LifecycleError(N_("Choose networks and roles from the lists"))
     new = FormState(
         form_id=form_id,

@@ -22,7 +22,7 @@ class Notice(msgspec.Struct, frozen=True):
 
 
 class Refused(Exception):
-    """A rule said no: a stable code from the catalog (sync/problems.py) and the reasons, as notices."""
+    """A rule said no: a stable code from the catalog (core/problems.py) and the reasons, as notices."""
 
     def __init__(self, code: str, *reasons: Notice):
         self.code, self.reasons = code, list(reasons)

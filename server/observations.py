@@ -7,7 +7,7 @@ from typing import Any
 import msgspec
 import sqlite_utils
 
-from sync.scope import Actor
+from core.actor import Actor
 
 
 def _scope(actor: Actor, column: str = "r.network_id") -> tuple[str, list[Any]]:

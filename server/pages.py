@@ -9,8 +9,8 @@ from litestar import Request
 from litestar.response import Template
 from markupsafe import Markup
 
+from core.problems import CATALOG, N_
 from server.i18n import _, current_locale
-from sync.problems import CATALOG, N_
 
 #: Strings the JavaScript shows, looked up through the same catalog as the templates.
 JS_MESSAGES = {

@@ -16,10 +16,12 @@ from typing import Any
 
 import sqlite_utils
 
+from core import roles
+from core.actor import Actor
+from core.sequences import next_seq
 from server.calendar import term_of
 from server.notice import Notice, Refused
 from server.plans import (
-    PLANNER_ROLES,
     VisitCreate,
     _check_plan,
     assignment_rows,
@@ -28,8 +30,6 @@ from server.plans import (
     teachers_at,
 )
 from server.reference import upsert
-from sync.apply import next_seq
-from sync.scope import Actor
 
 
 def _visit_network(db: sqlite_utils.Database, actor: Actor, visit_id: str) -> str:
@@ -37,7 +37,7 @@ def _visit_network(db: sqlite_utils.Database, actor: Actor, visit_id: str) -> st
     row = db.execute("SELECT network_id FROM visits WHERE id = ?", [visit_id]).fetchone()
     if row is None or not actor.can_see(row[0]):
         raise Refused("not_found")
-    if actor.role not in PLANNER_ROLES:
+    if actor.role not in roles.PLANNERS:
         raise Refused("forbidden")
     return str(row[0])
 

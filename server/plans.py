@@ -9,25 +9,22 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import re
 import uuid
 from collections.abc import Iterable
 from typing import Annotated, Any, Literal
-from zoneinfo import ZoneInfo
 
 import msgspec
 import sqlite_utils
 
+from core import clock, roles
+from core.actor import Actor
 from server import thaidate
 from server.calendar import Term, term_by_key, term_of
 from server.notice import Notice, Refused
 from server.reference import upsert
-from server.vocabulary import GRADE_LABELS, TEAM_ROLES
-from sync.scope import Actor
+from server.vocabulary import GRADE_LABELS
 
-#: Roles that may plan visits (for the networks they can see).
-PLANNER_ROLES = ("supervisor", "secretary", "admin", "team_member")
 HOUR = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 Text = Annotated[str, msgspec.Meta(max_length=100)]
 
@@ -98,12 +95,13 @@ def schools_of(db: sqlite_utils.Database, network_id: str) -> list[dict[str, Any
 
 
 def team_candidates(db: sqlite_utils.Database, network_id: str) -> list[dict[str, Any]]:
-    marks = ",".join("?" for _ in TEAM_ROLES)
+    team = sorted(roles.TEAM_ROLES)
+    marks = ",".join("?" for _ in team)
     sql = (
         "SELECT u.id, u.display_name, u.role FROM users u JOIN user_networks un ON un.user_id = u.id "
         f"WHERE un.network_id = ? AND u.active = 1 AND u.role IN ({marks}) ORDER BY u.display_name"
     )
-    rows = db.execute(sql, [network_id, *TEAM_ROLES])
+    rows = db.execute(sql, [network_id, *team])
     return [{"id": i, "name": n, "role": r} for i, n, r in rows]
 
 
@@ -122,7 +120,7 @@ def school_network(db: sqlite_utils.Database, school_code: str) -> str | None:
 
 def create_visit_tx(db: sqlite_utils.Database, actor: Actor, data: VisitCreate) -> str:
     """Check every rule, then store the visit and its assignments with new change numbers; returns its id."""
-    if actor.role not in PLANNER_ROLES:
+    if actor.role not in roles.PLANNERS:
         raise Refused("forbidden")
     school = db.execute(
         "SELECT code, name, network_id FROM schools WHERE code = ?", [data.school_code]
@@ -323,9 +321,8 @@ def _local(timestamp: str | None) -> str:
     """A stored UTC timestamp as the area office's local date and time (Thailand), e.g. `2025-06-03 10:15`."""
     if not timestamp:
         return ""
-    zone = ZoneInfo(os.environ.get("NITHET_TZ", "Asia/Bangkok"))
     try:
-        return dt.datetime.fromisoformat(timestamp).astimezone(zone).strftime("%Y-%m-%d %H:%M")
+        return dt.datetime.fromisoformat(timestamp).astimezone(clock.zone()).strftime("%Y-%m-%d %H:%M")
     except ValueError:
         return timestamp
 

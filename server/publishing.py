@@ -8,12 +8,12 @@ from typing import Any
 import msgspec
 import sqlite_utils
 
+from core.problems import N_
 from forms.loader import DefinitionError, check, load_text
 from forms.model import FormDef
 from forms.xlsform import XLSFormError, XLSProblem, import_xlsform
 from server.lifecycle import start_as_draft
 from server.reference import publish_form
-from sync.problems import N_
 
 
 class Report(msgspec.Struct, kw_only=True):

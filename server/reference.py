@@ -10,8 +10,8 @@ from typing import Any
 import msgspec
 import sqlite_utils
 
+from core.sequences import next_seq
 from forms.model import FormDef
-from sync.apply import next_seq
 
 
 def upsert(

@@ -15,9 +15,10 @@ from typing import Any, Literal
 
 import msgspec
 
+from core import roles
+from core.actor import Actor
+from core.problems import N_
 from server.notice import Notice, Refused
-from sync.problems import N_
-from sync.scope import Actor
 
 Kind = Literal["network_report", "duty_log", "half_year"]
 KINDS: tuple[str, ...] = ("network_report", "duty_log", "half_year")
@@ -213,7 +214,7 @@ def visible(conn: Any, actor: Actor, row: dict[str, Any]) -> bool:
         return True
     if row["network_id"]:
         return actor.can_see(row["network_id"])
-    return actor.role == "deputy" and bool(_networks_of(conn, row["owner_id"]) & actor.network_ids)
+    return actor.role in roles.DEPUTIES and bool(_networks_of(conn, row["owner_id"]) & actor.network_ids)
 
 
 def get(conn: Any, actor: Actor, submission_id: int) -> dict[str, Any] | None:
@@ -263,12 +264,12 @@ def inbox(conn: Any, actor: Actor) -> dict[str, list[dict[str, Any]]]:
         )
     ]
     rows = [r for r in rows if visible(conn, actor, r)]
-    mine = [r for r in rows if r["owner_id"] == actor.id or (r["network_id"] and actor.role in ("secretary", "supervisor") and actor.can_see(r["network_id"]))]  # fmt: skip
+    mine = [r for r in rows if r["owner_id"] == actor.id or (r["network_id"] and actor.role in roles.SUBMITTERS and actor.can_see(r["network_id"]))]  # fmt: skip
     out: dict[str, list[dict[str, Any]]] = {"to_decide": [], "returned": [], "forwarded": [], "sent": mine}
-    if actor.role == "director":
+    if actor.role in roles.UNIT_DIRECTORS:
         out["to_decide"] = [r for r in rows if r["status"] == "submitted"]
     out["returned"] = [r for r in mine if r["status"] == "returned"]
-    if actor.role in ("deputy", "area_director", "director", "admin"):
+    if actor.role in roles.FORWARDED_READERS:
         out["forwarded"] = [r for r in rows if r["status"] == "forwarded"]
     return out
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from core import clock
+
 BE_OFFSET = 543
 MONTHS_TH = [
     "มกราคม",
@@ -66,16 +68,14 @@ def format_date(
     return text.translate(THAI_DIGITS) if thai_digits else text
 
 
-def format_datetime(value: str | dt.datetime | None, zone: str = "Asia/Bangkok") -> str:
-    """A stored UTC timestamp as the area office reads it: `20 พฤศจิกายน 2569 10:01 น.` (Thai time)."""
+def format_datetime(value: str | dt.datetime | None) -> str:
+    """A stored UTC timestamp as the area office reads it: `20 พฤศจิกายน 2569 10:01 น.` (its zone's time)."""
     if not value:
         return ""
-    from zoneinfo import ZoneInfo
-
     moment = dt.datetime.fromisoformat(value) if isinstance(value, str) else value
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=dt.UTC)
-    local = moment.astimezone(ZoneInfo(zone))
+    local = moment.astimezone(clock.zone())
     return f"{format_date(local.date())} {local:%H:%M} น."
 
 

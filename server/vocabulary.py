@@ -26,5 +26,3 @@ LEARNING_AREAS = {
     "activities": "กิจกรรมพัฒนาผู้เรียน",
 }
 SESSIONS = ("morning", "afternoon")
-#: Roles that may join a visit team.
-TEAM_ROLES = ("supervisor", "team_member", "secretary")

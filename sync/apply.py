@@ -16,14 +16,16 @@ from typing import Any
 import msgspec
 import sqlite_utils
 
+from core.actor import Actor
+from core.problems import problem
+from core.roles import OBSERVERS
+from core.sequences import next_seq
 from forms.model import FormDef, Label
 from forms.text import clean_all
 from forms.validate import normalize, validate
 from sync import scores
 from sync.attachments import claim_attachments, link_attachments, missing_attachments
 from sync.depth import too_deep
-from sync.problems import problem
-from sync.scope import OBSERVER_ROLES, Actor
 from sync.scope_changes import note_removal
 from sync.wire import PushBatch, Receipt, RecordPush, RecordView
 
@@ -31,12 +33,6 @@ FormLookup = Callable[[str, int], FormDef | None]
 log = logging.getLogger("nithet.sync")
 #: What a FormLookup answers for a form that takes no more records (closed: server/lifecycle.py).
 CLOSED = FormDef(id="closed", version=1, title=Label("closed"), sections=())
-
-
-def next_seq(db: sqlite_utils.Database) -> int:
-    """The next number of the global change sequence that pull cursors follow."""
-    row = db.execute("UPDATE counters SET value = value + 1 WHERE name = 'seq' RETURNING value").fetchone()
-    return int(row[0])
 
 
 def content_hash(record: RecordPush) -> str:
@@ -207,7 +203,7 @@ def _apply_one(
     attachments: Path | None = None,
 ) -> Receipt:
     rid, rev = record.id, record.rev
-    if actor.role not in OBSERVER_ROLES:
+    if actor.role not in OBSERVERS:
         return rejected(rid, rev, "forbidden")
     form = forms(record.form_id, record.form_version)
     if form is None or form is CLOSED:

@@ -26,8 +26,9 @@ from typing import Any, Literal
 import msgspec
 import sqlite_utils
 
+from core.actor import Actor
+from core.roles import OBSERVERS
 from forms.model import PHOTO_MAX_BYTES, PHOTO_TYPES
-from sync.scope import OBSERVER_ROLES, Actor
 
 SHA256 = re.compile(r"^[0-9a-f]{64}$")
 #: Photos uploaded but used by no stored record are deleted after this many days.
@@ -39,7 +40,7 @@ MAGIC = {"image/jpeg": b"\xff\xd8\xff"}
 
 
 class AttachmentError(Exception):
-    """A refused upload; `code` is in the catalog (sync/problems.py)."""
+    """A refused upload; `code` is in the catalog (core/problems.py)."""
 
     def __init__(self, code: str, detail: str = ""):
         self.code, self.detail = code, detail
@@ -84,7 +85,7 @@ def store_attachment(
     now: str,
 ) -> AttachmentReceipt:
     """Keep an uploaded photo (inside the one write transaction); the same bytes again are a no-op."""
-    if actor.role not in OBSERVER_ROLES:
+    if actor.role not in OBSERVERS:
         raise AttachmentError("forbidden")
     media_type = check_upload(sha256, body, content_type)
     path = attachment_path(folder, sha256)

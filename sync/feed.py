@@ -8,8 +8,8 @@ from typing import Any
 import msgspec
 import sqlite_utils
 
+from core.actor import Actor
 from sync.apply import RECORD_COLUMNS, record_view
-from sync.scope import Actor
 from sync.scope_changes import scope_token
 from sync.wire import (
     AssignmentView,

@@ -13,7 +13,7 @@ import hashlib
 
 import sqlite_utils
 
-from sync.scope import Actor
+from core.actor import Actor
 
 #: The counters row counting removals (created on first use).
 REMOVALS = "removals"

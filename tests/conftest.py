@@ -24,13 +24,13 @@ import httpx
 import pytest
 import sqlite_utils
 
+from core.actor import Actor
 from forms.loader import builtin_forms
 from server import demo
 from server.auth import actor_for_user
 from server.db import connect
 from server.migrations import apply as migrate
 from server.reference import publish_form
-from sync.scope import Actor
 
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "nithet2568"

@@ -11,10 +11,10 @@ from typing import Any
 import msgspec
 import sqlite_utils
 
+from core.actor import Actor
 from forms.loader import builtin_forms
 from forms.validate import validate
 from sync.apply import apply_batch
-from sync.scope import Actor
 from sync.wire import PushBatch
 from tests.factories import ELEMENTS
 

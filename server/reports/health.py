@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from core.actor import Actor
 from server.reports.common import Conn
-from sync.scope import Actor
 
 
 def sync_health(conn: Conn, actor: Actor) -> list[dict[str, Any]]:

@@ -12,14 +12,15 @@ from litestar import Request, get, post
 from litestar.datastructures import UploadFile
 from litestar.response import Response, Template
 
+from core.actor import Actor
+from core.problems import problem
+from core.roles import ADMINS, IMPORTERS
 from server import imports, sheets
-from server.access import IMPORTERS, require_role, who
+from server.access import require_role, who
 from server.bounded import TooSlow, in_worker
 from server.disposition import content_disposition
 from server.notice import Notice, Refused
 from server.pages import page
-from sync.problems import problem
-from sync.scope import Actor
 
 
 def _page_or_fragment(request: Request[Actor, Any, Any], fragment: str, **ctx: Any) -> Template:
@@ -96,7 +97,7 @@ async def export(
     format: Literal["xlsx", "csv"] = "xlsx",
 ) -> Response[bytes]:
     if kind == "users":
-        require_role(request.user, "admin")
+        require_role(request.user, ADMINS)
     headers, rows = await request.app.state.db.read(imports.export_rows, request.user, kind)
     if format == "csv":
         body, media = imports.to_csv(headers, rows), "text/csv; charset=utf-8"

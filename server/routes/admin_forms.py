@@ -12,16 +12,17 @@ from litestar.enums import RequestEncodingType
 from litestar.params import Body
 from litestar.response import Template
 
+from core.actor import Actor
+from core.problems import N_
+from core.roles import ADMINS, SIGNED_IN
 from forms.loader import DefinitionError
 from forms.xlsform import XLSProblem
-from server.access import ADMINS, who
+from server.access import who
 from server.accounts import ROLE_NAMES
-from server.lifecycle import MOVES, ROLES, STATE_NAMES, LifecycleError, change, state_of
+from server.lifecycle import MOVES, STATE_NAMES, LifecycleError, change, state_of
 from server.pages import page
 from server.publishing import Report, check_upload, definition_problem, publish_definition
 from server.shell import refresh_forms
-from sync.problems import N_
-from sync.scope import Actor
 
 MAX_UPLOAD = 2 * 1024 * 1024
 
@@ -40,7 +41,7 @@ def _lifecycle(request: Request[Any, Any, Any], problem: str = "") -> dict[str, 
         "moves": MOVES,
         "state_names": STATE_NAMES,
         "all_networks": networks,
-        "all_roles": [(role, ROLE_NAMES[role][0]) for role in ROLES],
+        "all_roles": [(role, ROLE_NAMES[role][0]) for role in sorted(SIGNED_IN)],
         "lifecycle_problem": problem,
     }
 

@@ -9,14 +9,15 @@ import msgspec
 from litestar import Request, get, post
 from litestar.response import Template
 
+from core.actor import Actor
+from core.problems import N_
+from core.roles import POLICY_EDITORS
 from forms.loader import POLICIES as BUILTIN_LISTS
 from forms.loader import DefinitionError, load_policies
 from server import policies
-from server.access import POLICY_EDITORS, who
+from server.access import who
 from server.pages import page
 from server.shell import refresh_forms
-from sync.problems import N_
-from sync.scope import Actor
 
 #: Rows on the page: a fiscal year's list is rarely over a dozen policies.
 ROWS = 15

@@ -9,10 +9,11 @@ from typing import Any
 from litestar import Request, get, put
 from litestar.response import File
 
-from server.access import OBSERVERS, SIGNED_IN, who
+from core.actor import Actor
+from core.roles import OBSERVERS, SIGNED_IN
+from server.access import who
 from server.errors import ApiError
 from sync.attachments import AttachmentError, AttachmentReceipt, readable_attachment, store_attachment
-from sync.scope import Actor
 
 
 def attachments_folder(request: Request[Any, Any, Any]) -> Path:

@@ -8,12 +8,13 @@ from litestar import Request, get, post
 from litestar.datastructures import UploadFile
 from litestar.response import Redirect, Template
 
+from core.actor import Actor
+from core.problems import problem
+from core.roles import ADMINS
 from server import office
-from server.access import ADMINS, who
+from server.access import who
 from server.notice import Notice, Refused
 from server.pages import page
-from sync.problems import problem
-from sync.scope import Actor
 
 
 @get("/admin/office", **who(ADMINS))

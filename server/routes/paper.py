@@ -3,14 +3,15 @@ without a tablet or for reading the rubric beforehand."""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from litestar import Request, get
 from litestar.exceptions import NotFoundException
 from litestar.response import Response, Template
 
-from server.access import SIGNED_IN, who
+from core import clock
+from core.roles import SIGNED_IN
+from server.access import who
 from server.pages import page
 from server.routes.reports import _pdf
 
@@ -22,7 +23,7 @@ async def blank_form(
     form = request.app.state.forms.get((form_id, version))
     if form is None:
         raise NotFoundException()
-    ctx = {"form": form, "today": dt.date.today()}
+    ctx = {"form": form, "today": clock.today()}
     if format == "pdf":
         return await _pdf(request, "form/print.html", f"{form_id}-{version}.pdf", **ctx)
     return page(request, "form/print.html", for_pdf=False, **ctx)

@@ -5,7 +5,6 @@ Thin handlers: the rules are in server/plans.py; roles and networks are checked 
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 import msgspec
@@ -14,14 +13,16 @@ from litestar.datastructures import FormMultiDict, MultiDict
 from litestar.exceptions import NotFoundException
 from litestar.response import Redirect, Response, Template
 
+from core import clock
+from core.actor import Actor
+from core.roles import PLANNERS, SIGNED_IN
 from server import plan_changes, plans
-from server.access import PLANNERS, SIGNED_IN, require_network, who
+from server.access import require_network, who
 from server.errors import ApiError
 from server.notice import Refused
 from server.pages import page
 from server.thaidate import parse_date
 from server.vocabulary import GRADE_LABELS
-from sync.scope import Actor
 
 ASSIGNMENT_ROWS = 8
 _ROW = ("observer", "teacher", "grade", "room", "hour")
@@ -44,7 +45,7 @@ async def plans_overview(
     db = request.app.state.db
     networks = await db.read(plans.networks_for, request.user)
     network_id = _network(request, network, networks)
-    chosen, terms = await db.read(plans.pick_term, term, dt.date.today())
+    chosen, terms = await db.read(plans.pick_term, term, clock.today())
     cover = await db.read(plans.coverage, network_id, chosen)
     visits = await db.read(plans.visits_in, network_id, chosen)
     ctx = {"networks": networks, "network_id": network_id, "term": chosen, "terms": terms, "coverage": cover}

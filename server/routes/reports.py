@@ -13,8 +13,11 @@ from litestar import Request, get, post
 from litestar.exceptions import NotFoundException
 from litestar.response import Redirect, Response, Template
 
+from core import clock
+from core.actor import Actor
+from core.roles import NETWORK_READERS, OWN_REPORTERS, REPORTERS, SIGNED_IN
 from server import plans, submissions
-from server.access import NETWORK_READERS, OWN_REPORTERS, REPORTERS, SIGNED_IN, require_network, who
+from server.access import require_network, who
 from server.disposition import content_disposition
 from server.i18n import current_locale
 from server.pages import page
@@ -22,7 +25,6 @@ from server.reports import activity, area, exports, health, pdf, policy, summary
 from server.reports import notebook as notebooks
 from server.reports import period as periods
 from server.reports.period import Period
-from sync.scope import Actor
 
 PDF = "application/pdf"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -38,7 +40,7 @@ async def _network(request: Request[Actor, Any, Any], network_id: str) -> str:
 
 async def _period(request: Request[Actor, Any, Any], key: str | None) -> tuple[Period, list[Period]]:
     terms = await request.app.state.db.read(plans.load_terms)
-    today = dt.date.today()
+    today = clock.today()
     return periods.parse(key, terms, today), periods.choices(terms, today)
 
 
@@ -119,7 +121,7 @@ async def network_print(
     chosen, _ = await _period(request, period)
     data = await request.app.state.db.read(summary.network_summary, network_id, chosen.first, chosen.last)
     found = await _themes(request, network_id, chosen)
-    ctx = {"network_name": name, "period": chosen, "data": data, "found": found, "today": dt.date.today()}
+    ctx = {"network_name": name, "period": chosen, "data": data, "found": found, "today": clock.today()}
     if format == "pdf":
         return await _pdf(
             request, "reports/print/summary.html", f"summary-{network_id}-{chosen.key}.pdf", **ctx
@@ -155,7 +157,7 @@ async def notebook(
     )
     if copy is None:
         raise NotFoundException()
-    ctx = {"network_name": name, "network_id": network_id, "copy": copy, "today": dt.date.today()}
+    ctx = {"network_name": name, "network_id": network_id, "copy": copy, "today": clock.today()}
     if format == "pdf":
         return await _pdf(
             request, "reports/print/notebook.html", f"notebook-{school_code}-{date}-{session}.pdf", **ctx
@@ -175,7 +177,7 @@ async def travel(
         "network_id": network_id,
         "period": chosen,
         "visits": rows,
-        "today": dt.date.today(),
+        "today": clock.today(),
     }
     if format == "pdf":
         return await _pdf(
@@ -238,9 +240,9 @@ async def _area(request: Request[Actor, Any, Any], chosen: Period) -> dict[str, 
     if fresh:
         await db.write(themes.store_phrases_tx, fresh)
     terms = await db.read(plans.load_terms)
-    wanted = await db.read(submissions.expected, actor, dt.date.today(), terms)
+    wanted = await db.read(submissions.expected, actor, clock.today(), terms)
     found["overdue"] = [
-        o for o in await db.read(submissions.overdue, actor, dt.date.today(), wanted) if o["network_id"]
+        o for o in await db.read(submissions.overdue, actor, clock.today(), wanted) if o["network_id"]
     ]
     return found
 
@@ -264,7 +266,7 @@ async def area_print(
     request: Request[Actor, Any, Any], period: str | None = None, format: str = "html"
 ) -> Template | Response[bytes]:
     chosen, _ = await _period(request, period)
-    ctx = {"report": await _area(request, chosen), "period": chosen, "today": dt.date.today(),
+    ctx = {"report": await _area(request, chosen), "period": chosen, "today": clock.today(),
            "kinds": submissions.KIND_LABELS}  # fmt: skip
     if format == "pdf":
         return await _pdf(request, "reports/print/area.html", f"area-{chosen.key}.pdf", **ctx)
@@ -280,7 +282,7 @@ async def sync_health(request: Request[Actor, Any, Any]) -> Template:
 def _own_period(kind: str, key: str | None) -> tuple[str, dt.date, dt.date, Period | None]:
     if kind not in activity.KINDS:
         raise NotFoundException()
-    today = dt.date.today()
+    today = clock.today()
     if kind == "weekly":
         try:
             day = dt.date.fromisoformat(key) if key else today

@@ -8,12 +8,13 @@ from litestar import Request, get
 from litestar.exceptions import NotFoundException
 from litestar.response import Template
 
-from server.access import SIGNED_IN, who
+from core.actor import Actor
+from core.roles import SIGNED_IN
+from server.access import who
 from server.i18n import current_locale
 from server.observations import list_records, record_with_revisions, schools_in_scope
 from server.pages import page
 from server.reports import display, visits
-from sync.scope import Actor
 
 
 @get("/observations", **who(SIGNED_IN))

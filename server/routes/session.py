@@ -10,7 +10,10 @@ from litestar.enums import RequestEncodingType
 from litestar.params import Body
 from litestar.response import Redirect, Response, Template
 
-from server.access import PUBLIC, SIGNED_IN, who
+from core.actor import Actor
+from core.problems import problem
+from core.roles import SIGNED_IN
+from server.access import PUBLIC, who
 from server.auth import (
     SIGNED_IN_COOKIE,
     change_password,
@@ -26,8 +29,6 @@ from server.notice import Refused
 from server.pages import page
 from server.passwords import MIN_LENGTH
 from server.passwords import problems as password_problems
-from sync.problems import problem
-from sync.scope import Actor
 
 
 class LoginForm(msgspec.Struct):

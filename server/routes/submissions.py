@@ -11,8 +11,11 @@ from litestar import Request, get, post
 from litestar.exceptions import NotFoundException
 from litestar.response import Redirect, Response, Template
 
+from core import clock
+from core.actor import Actor
+from core.roles import DEPUTIES, OWN_REPORTERS, SIGNED_IN, SUBMITTERS, UNIT_DIRECTORS
 from server import plans, submissions
-from server.access import OWN_REPORTERS, SIGNED_IN, SUBMITTERS, UNIT_DIRECTORS, require_network, who
+from server.access import require_network, who
 from server.errors import ApiError
 from server.i18n import current_locale
 from server.notice import Refused
@@ -21,7 +24,6 @@ from server.reports import activity, dossier
 from server.reports import period as periods
 from server.routes.reports import _own_period, _pdf, _period, _prefill
 from server.submissions import Memo
-from sync.scope import Actor
 
 MEMO_FIELDS = ("agency", "number", "date", "subject", "to", "body", "signer", "position")
 TO_UNIT = "ผู้อำนวยการกลุ่มนิเทศ ติดตามและประเมินผลการจัดการศึกษา"
@@ -36,7 +38,7 @@ def _network_memo(actor: Actor, network_name: str, period: periods.Period) -> Me
     label = period.label()
     return Memo(
         agency=f"เครือข่ายส่งเสริมประสิทธิภาพการจัดการศึกษา{network_name}",
-        date=dt.date.today().isoformat(),
+        date=clock.today().isoformat(),
         subject=f"รายงานผลการนิเทศ ติดตาม เครือข่าย{network_name} {label}",
         to=TO_UNIT,
         body=(
@@ -63,7 +65,7 @@ async def inbox(request: Request[Actor, Any, Any]) -> Template:
     db = request.app.state.db
     lists = await db.read(submissions.inbox, request.user)
     terms = await db.read(plans.load_terms)
-    today = dt.date.today()
+    today = clock.today()
     wanted = await db.read(submissions.expected, request.user, today, terms)
     late = await db.read(submissions.overdue, request.user, today, wanted)
     return page(request, "submissions/inbox.html", lists=lists, overdue=late, kinds=submissions.KIND_LABELS,
@@ -120,7 +122,7 @@ async def send_own_report(
     visits = await db.read(activity.my_visits, actor.id, first.isoformat(), last.isoformat())
     body = saved["body"] if saved else await _prefill(request, kind, visits, first)
     title = f"{actor.display_name} · {half.label() if half else first.isoformat()}"
-    memo = Memo(agency="กลุ่มนิเทศ ติดตามและประเมินผลการจัดการศึกษา", date=dt.date.today().isoformat(),
+    memo = Memo(agency="กลุ่มนิเทศ ติดตามและประเมินผลการจัดการศึกษา", date=clock.today().isoformat(),
                 subject=str(submissions.KIND_LABELS[OWN_KINDS[kind]]), to=TO_UNIT, body=body or "-",
                 signer=actor.display_name, position="ศึกษานิเทศก์")  # fmt: skip
     due = half.due if half else first + dt.timedelta(days=4)
@@ -146,7 +148,7 @@ async def _get(request: Request[Actor, Any, Any], submission_id: int) -> dict[st
 async def detail(request: Request[Actor, Any, Any], submission_id: int) -> Template:
     db, actor = request.app.state.db, request.user
     row = await _get(request, submission_id)
-    if actor.role == "director" and row["status"] == "submitted":
+    if actor.role in UNIT_DIRECTORS and row["status"] == "submitted":
         await db.write(submissions.receive_tx, actor, submission_id)
         row = await _get(request, submission_id)
     changes: list[dict[str, Any]] = []
@@ -175,7 +177,7 @@ async def decide(request: Request[Actor, Any, Any], submission_id: int) -> Redir
     return Redirect(path=f"/submissions/{submission_id}", status_code=303)
 
 
-@post("/submissions/{submission_id:int}/note", **who(frozenset({"deputy"})))
+@post("/submissions/{submission_id:int}/note", **who(DEPUTIES))
 async def note(request: Request[Actor, Any, Any], submission_id: int) -> Redirect:
     await _get(request, submission_id)
     form = await request.form()
@@ -200,7 +202,7 @@ async def print_version(
     if sent is None:
         raise NotFoundException()
     chosen, _ = await _period(request, row["period"])
-    ctx: dict[str, Any] = {"s": row, "sent": sent, "memo": sent["memo"], "period": chosen, "today": dt.date.today(),
+    ctx: dict[str, Any] = {"s": row, "sent": sent, "memo": sent["memo"], "period": chosen, "today": clock.today(),
                            "kinds": submissions.KIND_LABELS}  # fmt: skip
     if row["kind"] == "network_report":
         snap = sent["snapshot"]

@@ -10,15 +10,16 @@ import msgspec
 from litestar import Request, get, post
 from litestar.params import Parameter, QueryParameter
 
-from server.access import OBSERVERS, SIGNED_IN, who
+from core.actor import Actor
+from core.problems import problem
+from core.roles import OBSERVERS, SIGNED_IN
+from server.access import who
 from server.errors import ApiError
 from server.i18n import _
 from server.lifecycle import form_lookup
 from sync.apply import apply_batch
 from sync.depth import limit_batch
 from sync.feed import pull as pull_changes
-from sync.problems import problem
-from sync.scope import Actor
 from sync.wire import PullResult, PushBatch, PushResult
 
 

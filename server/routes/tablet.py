@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 import msgspec
@@ -10,7 +9,9 @@ from litestar import Request, get
 from litestar.exceptions import NotFoundException
 from litestar.response import Response, Template
 
-from server.access import ADMINS, PUBLIC, SIGNED_IN, who
+from core import clock
+from core.roles import ADMINS, SIGNED_IN
+from server.access import PUBLIC, who
 from server.calendar import previous_term
 from server.i18n import _
 from server.lifecycle import state_of
@@ -25,7 +26,7 @@ async def home(request: Request[Any, Any, Any]) -> Template:
     latest = {form_id: form for (form_id, _version), form in sorted(forms.items())}
     offered = [f for f in latest.values() if state_of(states, f.id).offered_to(request.scope.get("user"))]
     terms = await request.app.state.db.read(load_terms)
-    keep_since = previous_term(dt.date.today(), terms).start.isoformat()
+    keep_since = previous_term(clock.today(), terms).start.isoformat()
     return page(request, "home.html", forms=offered, keep_since=keep_since)
 
 

@@ -2,22 +2,23 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from litestar import Request, get, post
 from litestar.response import Redirect, Template
 
+from core import clock
+from core.actor import Actor
+from core.problems import problem
+from core.roles import ADMINS
 from server import terms
-from server.access import ADMINS, who
+from server.access import who
 from server.notice import Notice, Refused
 from server.pages import page
-from sync.problems import problem
-from sync.scope import Actor
 
 
 async def _render(request: Request[Actor, Any, Any], errors: list[Notice], failed: str = "") -> Template:
-    rows = await request.app.state.db.read(terms.term_rows, dt.date.today())
+    rows = await request.app.state.db.read(terms.term_rows, clock.today())
     return page(request, "admin/terms.html", rows=rows, errors=errors, failed=failed)
 
 

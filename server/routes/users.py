@@ -14,11 +14,12 @@ from litestar.exceptions import NotFoundException
 from litestar.params import Body
 from litestar.response import Redirect, Template
 
+from core.actor import Actor
+from core.roles import ADMINS, ROLES
 from server import accounts
-from server.access import ADMINS, who
+from server.access import who
 from server.notice import Notice, Refused
 from server.pages import page
-from sync.scope import Actor
 
 
 @get("/admin/users", **who(ADMINS))
@@ -48,7 +49,7 @@ async def _existing(request: Request[Actor, Any, Any], username: str) -> dict[st
 async def _users_page(request: Request[Actor, Any, Any], status: int = 200, **context: Any) -> Template:
     users = await request.app.state.db.read(accounts.list_users)
     context = {"errors": [], "issued": None, **context}
-    tpl = page(request, "admin/users.html", users=users, roles=accounts.ROLES, **context)
+    tpl = page(request, "admin/users.html", users=users, roles=ROLES, **context)
     tpl.status_code = status
     return tpl
 

@@ -20,7 +20,8 @@ from typing import Any
 import httpx
 import pytest
 
-from server.access import PUBLIC, SIGNED_IN
+from core.roles import SIGNED_IN
+from server.access import PUBLIC
 from server.app import create_app
 from server.config import Settings
 from tests.conftest import LiveServer, login

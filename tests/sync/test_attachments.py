@@ -11,13 +11,13 @@ import msgspec
 import pytest
 import sqlite_utils
 
+from core.actor import Actor
 from forms.loader import builtin_forms
 from server.db import connect
 from server.demo import seed
 from server.migrations import apply as migrate
 from sync.apply import apply_batch
 from sync.attachments import AttachmentError, readable_attachment, store_attachment
-from sync.scope import Actor
 from sync.wire import PushBatch
 
 JPEG = b"\xff\xd8\xff\xe0" + b"nithet" * 100

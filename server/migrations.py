@@ -5,7 +5,6 @@ from __future__ import annotations
 import sqlite_utils
 from sqlite_utils import Migrations
 
-from sync import scores as observation_scores
 
 migrations = Migrations("nithet")
 
@@ -215,10 +214,41 @@ def m006_records_by_visit(db: sqlite_utils.Database) -> None:
 
 @migrations()
 def m007_observation_scores(db: sqlite_utils.Database) -> None:
-    # One narrow row per current observation (sync/scores.py), written with the record by sync/apply.py:
-    # the network summary reads integers from it instead of parsing JSON (bench/NOTES.md, 1M records).
-    observation_scores.create(db)
-    observation_scores.backfill(db)
+    # One narrow row per current observation (server/reports/scores.py), written with the record by
+    # sync/apply.py: the network summary reads integers from it instead of parsing JSON (bench/NOTES.md,
+    # 1M records). Frozen as it was written (ADR 0013): the table and the backfill's projection, in SQL.
+    elements = (
+        "positive_climate, behaviour_expectations, lesson_facilitation, checks_for_understanding, feedback, "
+        "critical_thinking, autonomy, perseverance, social_collaboration"
+    )
+    db.execute(
+        "CREATE TABLE observation_scores (record_id TEXT NOT NULL, network_id TEXT NOT NULL, "
+        "visit_date TEXT NOT NULL, school_code TEXT NOT NULL, session TEXT, teacher_id TEXT, grade TEXT, "
+        "learning_area TEXT, minutes INTEGER, snapshots INTEGER, snap_activity INTEGER, "
+        "snap_on_task INTEGER, positive_climate INTEGER, behaviour_expectations INTEGER, "
+        "lesson_facilitation INTEGER, checks_for_understanding INTEGER, feedback INTEGER, "
+        "critical_thinking INTEGER, autonomy INTEGER, perseverance INTEGER, social_collaboration INTEGER, "
+        "PRIMARY KEY (network_id, visit_date, record_id)) WITHOUT ROWID"
+    )
+    db.execute("CREATE UNIQUE INDEX idx_observation_scores_record ON observation_scores (record_id)")
+    minutes = (
+        "(CAST(substr(json_extract(answers, '$.end_time'), 1, 2) AS INTEGER) * 60"
+        " + CAST(substr(json_extract(answers, '$.end_time'), 4, 2) AS INTEGER))"
+        " - (CAST(substr(json_extract(answers, '$.start_time'), 1, 2) AS INTEGER) * 60"
+        " + CAST(substr(json_extract(answers, '$.start_time'), 4, 2) AS INTEGER))"
+    )
+    snaps = "(SELECT count(*) FROM json_each(answers, '$.time_on_task')"
+    db.execute(
+        "INSERT INTO observation_scores (record_id, network_id, visit_date, school_code, session, teacher_id, "
+        f"grade, learning_area, minutes, snapshots, snap_activity, snap_on_task, {elements}) "
+        "SELECT id, network_id, json_extract(answers, '$.visit_date'), school_code, "
+        "json_extract(answers, '$.session'), json_extract(answers, '$.teacher'), "
+        f"json_extract(answers, '$.grade'), json_extract(answers, '$.learning_area'), {minutes}, {snaps}), "
+        f"{snaps} WHERE json_extract(value, '$.activity') = 'yes'), "
+        f"{snaps} WHERE json_extract(value, '$.off_task') = '0-1'), "
+        + ", ".join(f"json_extract(answers, '$.{name}')" for name in elements.split(", "))
+        + " FROM records WHERE form_id = 'observation' AND json_extract(answers, '$.visit_date') IS NOT NULL"
+    )
 
 
 @migrations()

@@ -21,7 +21,7 @@ from forms.validate import validate
 from server import demo
 from server.db import connect
 from server.migrations import apply as migrate
-from sync import scores
+from server.reports import scores
 
 #: Bump when the generated data changes, so cached databases are rebuilt.
 GENERATOR = 2  # 2: the observation_scores table is filled too

@@ -5,7 +5,6 @@ from __future__ import annotations
 import sqlite_utils
 from sqlite_utils import Migrations
 
-
 migrations = Migrations("nithet")
 
 

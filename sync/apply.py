@@ -9,9 +9,9 @@ import hashlib
 import json
 import logging
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import msgspec
 import sqlite_utils
@@ -23,7 +23,6 @@ from core.sequences import next_seq
 from forms.model import FormDef, Label
 from forms.text import clean_all
 from forms.validate import normalize, validate
-from sync import scores
 from sync.attachments import claim_attachments, link_attachments, missing_attachments
 from sync.depth import too_deep
 from sync.scope_changes import note_removal
@@ -33,6 +32,23 @@ FormLookup = Callable[[str, int], FormDef | None]
 log = logging.getLogger("nithet.sync")
 #: What a FormLookup answers for a form that takes no more records (closed: server/lifecycle.py).
 CLOSED = FormDef(id="closed", version=1, title=Label("closed"), sections=())
+
+
+class DerivedRows(Protocol):
+    """Writes the rows derived from a record's new current revision, in the record's own savepoint (the
+    server's: server/reports/scores.py `write`, the reports' narrow observation row; ADR 0013)."""
+
+    def __call__(
+        self,
+        db: sqlite_utils.Database,
+        record_id: str,
+        form_id: str,
+        network_id: str,
+        school_code: str,
+        answers: Mapping[str, Any],
+        *,
+        new: bool,
+    ) -> None: ...
 
 
 def content_hash(record: RecordPush) -> str:
@@ -57,9 +73,11 @@ def apply_batch(
     *,
     now: str,
     max_record_bytes: int,
+    derived: DerivedRows,
     attachments: Path | None = None,
 ) -> list[Receipt]:
-    """`attachments`: the folder of uploaded photos; a record whose photos are not all there is answered
+    """`derived`: writes the rows derived from each stored record (required, so none is forgotten).
+    `attachments`: the folder of uploaded photos; a record whose photos are not all there is answered
     `attachment_missing` (None skips that check, for callers that hold no photos)."""
     decoded = [_decode(bytes(raw), max_record_bytes) for raw in batch.records]
     refs = _References(db, [r for r in decoded if isinstance(r, RecordPush)])
@@ -67,7 +85,7 @@ def apply_batch(
     receipts = [
         r
         if isinstance(r, Receipt)
-        else _isolated(db, actor, r, forms, refs, batch.device_id, now, attachments)
+        else _isolated(db, actor, r, forms, refs, batch.device_id, now, derived, attachments)
         for r in decoded
     ]
     db.table("devices").upsert(
@@ -200,6 +218,7 @@ def _apply_one(
     refs: _References,
     device_id: str,
     now: str,
+    derived: DerivedRows,
     attachments: Path | None = None,
 ) -> Receipt:
     rid, rev = record.id, record.rev
@@ -238,7 +257,9 @@ def _apply_one(
         claim_attachments(db, record.answers, network_id)
 
     if rid not in refs.known_ids:  # the common case: a new record, nothing to compare with
-        return _store(db, actor, record, digest, network_id, school_code, None, refs, device_id, now, photos)
+        return _store(
+            db, actor, record, digest, network_id, school_code, None, refs, device_id, now, derived, photos
+        )
     seen = db.execute(
         "SELECT content_hash, state FROM revisions WHERE record_id = ? AND rev = ?", [rid, rev]
     ).fetchone()
@@ -261,7 +282,9 @@ def _apply_one(
             [refs.seq(db), now, rid],
         )
         return Receipt(id=rid, rev=rev, status="conflict", current=_current(db, rid))
-    return _store(db, actor, record, digest, network_id, school_code, current, refs, device_id, now, photos)
+    return _store(
+        db, actor, record, digest, network_id, school_code, current, refs, device_id, now, derived, photos
+    )
 
 
 def _add_revision(
@@ -307,6 +330,7 @@ def _store(
     refs: _References,
     device_id: str,
     now: str,
+    derived: DerivedRows,
     photos: bool = True,
 ) -> Receipt:
     """The record's new current revision: a new record, or an edit of the revision the server holds."""
@@ -342,8 +366,8 @@ def _store(
             "(SELECT count(*) FROM revisions WHERE record_id = ? AND state = 'conflict'), seq = ? WHERE id = ?",
             [*values, rid, refs.seq(db), rid],
         )
-    # The reports' narrow row, in the same transaction.
-    scores.write(db, rid, record.form_id, network_id, school_code, record.answers, new=current is None)
+    # The rows derived from it (the reports' narrow row), in the same transaction.
+    derived(db, rid, record.form_id, network_id, school_code, record.answers, new=current is None)
     return Receipt(id=rid, rev=rev, status="stored")
 
 

@@ -1,12 +1,12 @@
 """Aggregates of the observations of one network and period, per school, from the narrow
-`observation_scores` table (sync/scores.py): one scan gives coverage, element scores and time on task."""
+`observation_scores` table (server/reports/scores.py): one scan gives coverage, element scores and time on task."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from server.reports.common import Conn
-from sync.scores import ELEMENTS, TABLE
+from server.reports.scores import ELEMENTS, TABLE
 
 SCORES = tuple(range(1, 6))
 _MEAN = "(" + " + ".join(ELEMENTS) + ") / 9.0"

@@ -7,7 +7,7 @@ from typing import Any
 
 from forms.model import FormDef
 from server.reports.common import shown
-from sync.scores import ELEMENTS
+from server.reports.scores import ELEMENTS
 
 
 def cutoffs(form: FormDef | None) -> tuple[list[float], list[Any]]:

@@ -17,6 +17,7 @@ from server.access import who
 from server.errors import ApiError
 from server.i18n import _
 from server.lifecycle import form_lookup
+from server.reports import scores
 from sync.apply import apply_batch
 from sync.depth import limit_batch
 from sync.feed import pull as pull_changes
@@ -55,6 +56,7 @@ async def push(request: Request[Actor, Any, Any]) -> PushResult:
         apply_batch,
         now=now,
         max_record_bytes=state.settings.max_record_bytes,
+        derived=scores.write,
         attachments=state.settings.db_path.parent / "attachments",
     )
     receipts = await state.db.write(apply, request.user, batch, partial(form_lookup, state))

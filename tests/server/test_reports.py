@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from sync import scores
+from server.reports import scores
 from tests import report_data as rd
 from tests.conftest import persona
 from tests.factories import ELEMENTS
@@ -340,7 +340,8 @@ def test_an_edit_replaces_the_scores_row(demo_db):
                                "form_version": 1, "answers": edited, "device_time": "2025-06-11T10:00:00+07:00"})  # fmt: skip
     with demo_db.atomic():
         apply_batch(demo_db, sup, PushBatch(device_id="tablet-a", records=[msgspec.Raw(raw)]),
-                    lambda f, v: rd.FORMS[f], now=dt.datetime.now(dt.UTC).isoformat(), max_record_bytes=1 << 20)  # fmt: skip
+                    lambda f, v: rd.FORMS[f], now=dt.datetime.now(dt.UTC).isoformat(), max_record_bytes=1 << 20,
+                    derived=scores.write)  # fmt: skip
     rows = demo_db.execute(
         f"SELECT visit_date, feedback FROM {scores.TABLE} WHERE record_id = ?", [rid]
     ).fetchall()

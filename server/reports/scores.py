@@ -4,9 +4,10 @@ counts) and the nine element scores, out of the JSON.
 
 Why: at 1,000,000 observations, reading 17,000 scattered JSON rows for one network and semester costs
 ~770 ms; the same figures from this table cost ~60 ms (bench/NOTES.md). One SQL projection defines the
-row for the migration's backfill; `row()` computes the same from the decoded answers on the write path
-(sync/apply.py, same transaction as the record: SQLite 3.40 re-parses the JSON for every json_extract,
-which cost a fifth of ingest). tests/server/test_reports.py checks that the two agree.
+row for the backfill; `row()` computes the same from the decoded answers on the write path (`write`,
+which the push route hands to sync/apply.py as its `derived` rows: same transaction as the record; SQLite
+3.40 re-parses the JSON for every json_extract, which cost a fifth of ingest). tests/server/test_reports.py
+checks that the two agree. The table itself was created by migration m007, frozen there (ADR 0013).
 """
 
 from __future__ import annotations
@@ -58,19 +59,8 @@ PROJECTION = ", ".join(
 )
 
 
-def create(db: sqlite_utils.Database) -> None:
-    scores = ", ".join(f"{name} INTEGER" for name in ELEMENTS)
-    db.execute(
-        f"CREATE TABLE {TABLE} (record_id TEXT NOT NULL, network_id TEXT NOT NULL, visit_date TEXT NOT NULL, "
-        "school_code TEXT NOT NULL, session TEXT, teacher_id TEXT, grade TEXT, learning_area TEXT, "
-        f"minutes INTEGER, snapshots INTEGER, snap_activity INTEGER, snap_on_task INTEGER, {scores}, "
-        "PRIMARY KEY (network_id, visit_date, record_id)) WITHOUT ROWID"
-    )
-    db.execute(f"CREATE UNIQUE INDEX idx_{TABLE}_record ON {TABLE} (record_id)")
-
-
 def backfill(db: sqlite_utils.Database) -> None:
-    """Every current observation record (the migration, and the bench's directly filled databases)."""
+    """Every current observation record (the bench's directly filled databases; m007 has its own copy)."""
     db.execute(f"DELETE FROM {TABLE}")
     db.execute(
         f"INSERT INTO {TABLE} ({COLUMNS}) SELECT {PROJECTION} FROM records "

@@ -37,6 +37,9 @@ OBSERVERS: frozenset[str] = frozenset({"supervisor", "team_member", "secretary",
 TEAM_ROLES: frozenset[str] = frozenset({"supervisor", "team_member", "secretary"})
 #: Roles with their own weekly activity log and 6-month report: the team (the routes' name for it).
 OWN_REPORTERS: frozenset[str] = TEAM_ROLES
+#: Roles whose duty log and 6-month report are expected, so listed as overdue when late
+#: (server/submissions.py): supervisors only; the rest of the team may keep theirs without being chased.
+EXPECTED_OWN_REPORTERS: frozenset[str] = frozenset({"supervisor"})
 #: Roles that plan, edit and cancel visits (the routes' guard and server/plans.py).
 PLANNERS: frozenset[str] = frozenset({"supervisor", "secretary", "admin", "team_member"})
 #: Roles shown the "Plan a visit" button on /plans. It differs from PLANNERS (a team member may plan

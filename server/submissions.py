@@ -345,8 +345,10 @@ def expected(conn: Any, actor: Actor, today: dt.date, terms: list[Any]) -> list[
     previous_half = periods.of_half(half.start - dt.timedelta(days=1))
     last_week = today - dt.timedelta(days=7)
     monday = last_week - dt.timedelta(days=last_week.weekday())
+    expected = sorted(roles.EXPECTED_OWN_REPORTERS)
+    marks = ",".join("?" for _ in expected)
     for user_id, name in conn.execute(
-        "SELECT id, display_name FROM users WHERE role = 'supervisor' AND active = 1"
+        f"SELECT id, display_name FROM users WHERE role IN ({marks}) AND active = 1", expected
     ):
         networks = _networks_of(conn, user_id)
         if not (actor.sees_all or actor.id == user_id or networks & actor.network_ids):

@@ -8,8 +8,7 @@ import io
 import openpyxl
 
 from forms.text import clean_text
-from server.cells import safe_cell, unread_cell
-from server.imports import nfc, to_csv, to_xlsx
+from server.spreadsheets import Sheet, cell_text, csv_bytes, safe_cell, unread_cell, xlsx_bytes
 
 DANGEROUS = ['=HYPERLINK("http://evil","x")', "+1+1", "-2+3", "@SUM(A1)", "\t=1", "\r=1"]
 
@@ -31,12 +30,12 @@ def test_a_cell_holds_only_what_a_spreadsheet_can() -> None:
 
 def test_csv_and_xlsx_exports_hold_no_formulas() -> None:
     rows = [[text, "โรงเรียน"] for text in DANGEROUS]
-    read = list(csv.reader(io.StringIO(to_csv(["ชื่อ", "=x"], rows).decode("utf-8-sig"))))
+    read = list(csv.reader(io.StringIO(csv_bytes(["ชื่อ", "=x"], rows).decode("utf-8-sig"))))
     assert read[0] == ["ชื่อ", "'=x"]
     assert all(row[0].startswith("'") for row in read[1:])
 
-    book = openpyxl.load_workbook(io.BytesIO(to_xlsx(["ชื่อ", "=x"], rows, "schools")))
+    book = openpyxl.load_workbook(io.BytesIO(xlsx_bytes([Sheet("schools", ["ชื่อ", "=x"], rows)])))
     cells = [c for row in book.active.iter_rows() for c in row]
     assert all(c.data_type != "f" for c in cells)  # no formula cell at all
     # The importer reads the text back as typed (XLSX turns a lone \r into \n; that one is left out).
-    assert [nfc(c.value) for c in cells[2::2]][:5] == DANGEROUS[:5]
+    assert [cell_text(c.value) for c in cells[2::2]][:5] == DANGEROUS[:5]

@@ -5,8 +5,9 @@ before looking) is a formula to Excel, LibreOffice and Google Sheets: an answer 
 become one (OWASP "CSV injection"). Such text gets a leading apostrophe; numbers and dates stay what they
 are. A cell also holds only what a spreadsheet can: control characters are dropped (`forms/text.py`, the
 rule for all text; a record stored before that rule may still carry them) and text past Excel's 32,767
-characters is cut with an ellipsis, so one odd answer never fails a whole file. Both writers guard every
-cell they write (`safe_cell`); `cell_text` undoes the apostrophe when a file of ours is read back in.
+characters is cut with an ellipsis, so one odd answer never fails a whole file; characters no XLSX may hold
+(U+FFFE, U+FFFF, lone surrogates) are dropped too. Both writers guard every cell they write (`safe_cell`);
+`cell_text` undoes the apostrophe when a file of ours is read back in.
 
 **Reading** an uploaded file (the first sheet of an XLSX, or a CSV in UTF-8 or a Thai code page) trusts no
 claim it makes: an XLSX `<dimension>` of A1:XFD1048576 in 1.5 KB, a zip that unpacks to gigabytes, a CSV
@@ -24,6 +25,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -44,13 +46,16 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
 #: The most characters an Excel cell holds.
 CELL_MAX = 32_767
+#: Left by the text rule but not allowed in XML (so in no XLSX) nor encodable in UTF-8: lone surrogates and
+#: the noncharacters U+FFFE and U+FFFF. One of them would make the whole workbook unreadable.
+NOT_IN_A_CELL = re.compile("[\ud800-\udfff\ufffe\uffff]")
 
 
 def safe_cell(value: Any) -> Any:
     """A value as a spreadsheet may hold it: text cleaned, cut to `CELL_MAX`, never a formula."""
     if not isinstance(value, str):
         return value
-    value = clean_text(value)
+    value = NOT_IN_A_CELL.sub("", clean_text(value))
     if value.startswith(FORMULA_START):
         value = "'" + value
     return value if len(value) <= CELL_MAX else value[: CELL_MAX - 1] + "…"

@@ -6,9 +6,11 @@ import csv
 import io
 
 import openpyxl
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from forms.text import clean_text
-from server.spreadsheets import Sheet, cell_text, csv_bytes, safe_cell, unread_cell, xlsx_bytes
+from server.spreadsheets import FORMULA_START, Sheet, cell_text, csv_bytes, safe_cell, unread_cell, xlsx_bytes
 
 DANGEROUS = ['=HYPERLINK("http://evil","x")', "+1+1", "-2+3", "@SUM(A1)", "\t=1", "\r=1"]
 
@@ -39,3 +41,24 @@ def test_csv_and_xlsx_exports_hold_no_formulas() -> None:
     assert all(c.data_type != "f" for c in cells)  # no formula cell at all
     # The importer reads the text back as typed (XLSX turns a lone \r into \n; that one is left out).
     assert [cell_text(c.value) for c in cells[2::2]][:5] == DANGEROUS[:5]
+
+
+#: Any character, and more often the ones that start a formula or that a spreadsheet cannot hold.
+CHARACTERS = st.one_of(st.characters(), st.sampled_from("=+-@'\t\r\n \x00\x1b\x7fก"))
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.text(CHARACTERS, max_size=40), min_size=1, max_size=4))
+@example(["\ufffe=1", "a\uffffb", "\ud800"])  # not in XML, so in no XLSX (Hypothesis draws none of them)
+def test_any_text_is_written_as_text_that_reads_back(texts: list[str]) -> None:
+    """Whatever a record holds, both writers give a file that opens, with no formula in it, and the
+    importer reads each cell back as the guard wrote it."""
+    book = openpyxl.load_workbook(io.BytesIO(xlsx_bytes([Sheet("s", ["h"] * len(texts), [texts])])))
+    cells = next(book.active.iter_rows(min_row=2))
+    assert all(c.data_type != "f" for c in cells)
+    assert [cell_text(c.value) for c in cells] == [cell_text(safe_cell(t)) for t in texts]
+    assert [c.value or "" for c in cells] == [safe_cell(t) for t in texts]
+
+    read = list(csv.reader(io.StringIO(csv_bytes(["h"] * len(texts), [texts]).decode("utf-8-sig"))))
+    assert read[1] == [safe_cell(t) for t in texts]
+    assert not any(cell.startswith(FORMULA_START) for cell in read[1])

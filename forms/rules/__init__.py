@@ -21,9 +21,7 @@ to the common subset of Python ``re`` and JavaScript ``RegExp`` (JS runs without
 from __future__ import annotations
 
 from forms.rules.compiled import Rule, compile_rule
-from forms.rules.syntax import _ARITY, RuleSyntaxError
-from forms.rules.values import _fmt_number, truthy
+from forms.rules.syntax import ARITY, RuleSyntaxError
+from forms.rules.values import truthy
 
-__all__ = ["Rule", "RuleSyntaxError", "compile_rule", "truthy"]
-# The functions the language knows (XLSForm checks read them) and the number format the JS side shares.
-__all__ += ["_ARITY", "_fmt_number"]
+__all__ = ["ARITY", "Rule", "RuleSyntaxError", "compile_rule", "truthy"]

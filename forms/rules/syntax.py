@@ -134,7 +134,7 @@ _LEVELS: Final = (
 )
 
 # name -> (minimum, maximum or None for "any number") of arguments
-_ARITY: Final[dict[str, tuple[int, int | None]]] = {
+ARITY: Final[dict[str, tuple[int, int | None]]] = {
     "true": (0, 0),
     "false": (0, 0),
     "not": (1, 1),
@@ -229,7 +229,7 @@ class _Parser:
         raise _unexpected(tok)
 
     def call(self, name: _Token) -> _Node:
-        if name.text not in _ARITY:
+        if name.text not in ARITY:
             raise RuleSyntaxError(f"unknown function {name.text!r}", name.pos)
         self.expect("(")
         args: list[_Node] = []
@@ -239,7 +239,7 @@ class _Parser:
                 self.take()
                 args.append(self.binary(0))
         self.expect(")")
-        lo, hi = _ARITY[name.text]
+        lo, hi = ARITY[name.text]
         if len(args) < lo or (hi is not None and len(args) > hi):
             want = str(lo) if lo == hi else f"at least {lo}" if hi is None else f"{lo} to {hi}"
             raise RuleSyntaxError(f"{name.text}() takes {want} argument(s), got {len(args)}", name.pos)

@@ -7,67 +7,67 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from forms.rules.functions import _FUNCTIONS, _Context
-from forms.rules.syntax import _Bin, _Call, _Col, _Cur, _Lit, _Neg, _Node, _Parser, _Ref
-from forms.rules.values import _arith, _compare, _is_empty, _num, truthy
+from forms.rules.functions import FUNCTIONS, Context
+from forms.rules.syntax import Bin, Call, Col, Cur, Lit, Neg, Node, Parser, Ref
+from forms.rules.values import arith, compare, is_empty, num, truthy
 
 
-def _compile(node: _Node) -> Callable[[_Context], Any]:
+def _compile(node: Node) -> Callable[[Context], Any]:
     """Turn the tree into nested closures once, so evaluating a rule is plain function calls."""
     match node:
-        case _Lit(value):
+        case Lit(value):
             return lambda ctx: value
-        case _Ref(name):
+        case Ref(name):
             return lambda ctx: ctx.lookup(name)
-        case _Col(name):
+        case Col(name):
             return lambda ctx: None if ctx.choice is None else ctx.choice.get(name)
-        case _Cur():
+        case Cur():
             return lambda ctx: ctx.current
-        case _Neg(operand):
+        case Neg(operand):
             inner = _compile(operand)
 
-            def negate(ctx: _Context) -> Any:
-                x = _num(inner(ctx))
+            def negate(ctx: Context) -> Any:
+                x = num(inner(ctx))
                 return None if x is None else -x
 
             return negate
-        case _Bin(op, left, right):
+        case Bin(op, left, right):
             fl, fr = _compile(left), _compile(right)
             if op == "or":
                 return lambda ctx: truthy(fl(ctx)) or truthy(fr(ctx))
             if op == "and":
                 return lambda ctx: truthy(fl(ctx)) and truthy(fr(ctx))
             if op in ("=", "!=", "<", "<=", ">", ">="):
-                return lambda ctx: _compare(op, fl(ctx), fr(ctx))
-            arith = "/" if op == "div" else op
-            return lambda ctx: _arith(arith, fl(ctx), fr(ctx))
-        case _Call("if", (cond, then, other)):
+                return lambda ctx: compare(op, fl(ctx), fr(ctx))
+            symbol = "/" if op == "div" else op
+            return lambda ctx: arith(symbol, fl(ctx), fr(ctx))
+        case Call("if", (cond, then, other)):
             fc, ft, fo = _compile(cond), _compile(then), _compile(other)
             return lambda ctx: ft(ctx) if truthy(fc(ctx)) else fo(ctx)
-        case _Call("coalesce", (first, second)):
+        case Call("coalesce", (first, second)):
             f1, f2 = _compile(first), _compile(second)
 
-            def coalesce(ctx: _Context) -> Any:
+            def coalesce(ctx: Context) -> Any:
                 value = f1(ctx)
-                return f2(ctx) if _is_empty(value) else value
+                return f2(ctx) if is_empty(value) else value
 
             return coalesce
-        case _Call(name, args):
-            fn, fargs = _FUNCTIONS[name], [_compile(arg) for arg in args]
+        case Call(name, args):
+            fn, fargs = FUNCTIONS[name], [_compile(arg) for arg in args]
             return lambda ctx: fn([f(ctx) for f in fargs], ctx)
     raise AssertionError(node)  # pragma: no cover - the parser builds only the nodes above
 
 
-def _collect_refs(node: _Node, out: set[str], kind: type[_Ref | _Col] = _Ref) -> None:
+def _collect_refs(node: Node, out: set[str], kind: type[Ref | Col] = Ref) -> None:
     match node:
-        case _Ref(name) | _Col(name) if isinstance(node, kind):
+        case Ref(name) | Col(name) if isinstance(node, kind):
             out.add(name)
-        case _Neg(operand):
+        case Neg(operand):
             _collect_refs(operand, out, kind)
-        case _Bin(_, left, right):
+        case Bin(_, left, right):
             _collect_refs(left, out, kind)
             _collect_refs(right, out, kind)
-        case _Call(_, args):
+        case Call(_, args):
             for arg in args:
                 _collect_refs(arg, out, kind)
 
@@ -77,10 +77,10 @@ class Rule:
     """A compiled rule; immutable, so cached instances can be shared."""
 
     source: str
-    _ast: _Node
+    _ast: Node
     _refs: frozenset[str]
     _columns: frozenset[str]
-    _run: Callable[[_Context], Any]
+    _run: Callable[[Context], Any]
 
     def evaluate(
         self,
@@ -93,7 +93,7 @@ class Rule:
     ) -> Any:
         """Evaluate against ``answers`` (and, for a choice filter, the ``choice``'s columns);
         integer-valued numbers come back as ``int``."""
-        result = self._run(_Context(answers, current, item, today, choice))
+        result = self._run(Context(answers, current, item, today, choice))
         if isinstance(result, float) and result.is_integer() and abs(result) < 2**53:
             return int(result)
         return result
@@ -111,9 +111,9 @@ class Rule:
 def compile_rule(source: str, *, choice: bool = False) -> Rule:
     """Parse ``source`` into a :class:`Rule` (a choice filter when ``choice``); raises
     :class:`RuleSyntaxError`."""
-    ast = _Parser(source, choice).parse()
+    ast = Parser(source, choice).parse()
     refs: set[str] = set()
     _collect_refs(ast, refs)
     columns: set[str] = set()
-    _collect_refs(ast, columns, _Col)
+    _collect_refs(ast, columns, Col)
     return Rule(source, ast, frozenset(refs), frozenset(columns), _compile(ast))

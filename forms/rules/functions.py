@@ -10,26 +10,26 @@ from dataclasses import dataclass
 from typing import Any, Final
 
 from forms.rules.values import (
-    _DATE,
-    _EPOCH,
-    _days,
-    _finite,
-    _flatten,
-    _is_empty,
-    _minutes_of,
-    _num,
-    _numbers,
-    _regex,
-    _round_half_away,
-    _str,
-    _total,
-    _words,
+    DATE,
+    EPOCH,
+    days,
+    finite,
+    flatten,
+    is_empty,
+    minutes_of,
+    num,
+    numbers,
+    round_half_away,
+    to_string,
+    total,
     truthy,
+    whole_regex,
+    words,
 )
 
 
 @dataclass(slots=True)
-class _Context:
+class Context:
     answers: Mapping[str, Any]
     current: Any
     item: Mapping[str, Any] | None
@@ -47,24 +47,24 @@ class _Context:
         return None
 
 
-def _fn_selected(a: list[Any], _: _Context) -> Any:
-    value, choice = a[0], _str(a[1])
+def _fn_selected(a: list[Any], _: Context) -> Any:
+    value, choice = a[0], to_string(a[1])
     if isinstance(value, list):
-        return any(_str(v) == choice for v in value)
-    text = _str(value)
-    return text != "" and (text == choice or choice in _words(text))
+        return any(to_string(v) == choice for v in value)
+    text = to_string(value)
+    return text != "" and (text == choice or choice in words(text))
 
 
-def _fn_count_selected(a: list[Any], _: _Context) -> Any:
+def _fn_count_selected(a: list[Any], _: Context) -> Any:
     v = a[0]
     if isinstance(v, list):
-        return float(sum(1 for x in v if not _is_empty(x)))
-    return float(len(_words(_str(v))))
+        return float(sum(1 for x in v if not is_empty(x)))
+    return float(len(words(to_string(v))))
 
 
-def _fn_round(a: list[Any], _: _Context) -> Any:
-    x = _num(a[0])
-    d = _num(a[1]) if len(a) > 1 else 0.0
+def _fn_round(a: list[Any], _: Context) -> Any:
+    x = num(a[0])
+    d = num(a[1]) if len(a) > 1 else 0.0
     if x is None or d is None:
         return None
     digits = max(-22, min(22, int(d)))
@@ -72,67 +72,67 @@ def _fn_round(a: list[Any], _: _Context) -> Any:
     y = x * p if digits >= 0 else x / p
     if abs(y) >= 2.0**52:  # already a whole number at this scale (and keeps trunc() finite)
         return x
-    r = _round_half_away(y)
-    return _finite(r / p if digits >= 0 else r * p)
+    r = round_half_away(y)
+    return finite(r / p if digits >= 0 else r * p)
 
 
-def _fn_int(a: list[Any], _: _Context) -> Any:
-    x = _num(a[0])
+def _fn_int(a: list[Any], _: Context) -> Any:
+    x = num(a[0])
     return None if x is None else float(math.trunc(x))
 
 
-def _fn_regex(a: list[Any], _: _Context) -> Any:
-    pattern = _regex(_str(a[1]))
-    return None if pattern is None else pattern.fullmatch(_str(a[0])) is not None
+def _fn_regex(a: list[Any], _: Context) -> Any:
+    pattern = whole_regex(to_string(a[1]))
+    return None if pattern is None else pattern.fullmatch(to_string(a[0])) is not None
 
 
-def _fn_mean(a: list[Any], _: _Context) -> Any:
-    nums = _numbers(a)
-    total = _total(nums)
-    return None if total is None or not nums else _finite(total / len(nums))
+def _fn_mean(a: list[Any], _: Context) -> Any:
+    nums = numbers(a)
+    t = total(nums)
+    return None if t is None or not nums else finite(t / len(nums))
 
 
-def _fn_minutes(a: list[Any], _: _Context) -> Any:
-    start, end = _minutes_of(a[0]), _minutes_of(a[1])
+def _fn_minutes(a: list[Any], _: Context) -> Any:
+    start, end = minutes_of(a[0]), minutes_of(a[1])
     return None if start is None or end is None else float(end - start)
 
 
-def _fn_get(a: list[Any], _: _Context) -> Any:
+def _fn_get(a: list[Any], _: Context) -> Any:
     """The value at key ``a[1]`` of an object answer (a photo, a reading grid); otherwise None."""
     obj = a[0]
-    return obj.get(_str(a[1])) if isinstance(obj, Mapping) else None
+    return obj.get(to_string(a[1])) if isinstance(obj, Mapping) else None
 
 
-def _fn_date(a: list[Any], _: _Context) -> Any:
+def _fn_date(a: list[Any], _: Context) -> Any:
     """A date from days since 1970-01-01 (or a date, or the date of a date-time); otherwise None."""
     v = a[0]
-    if isinstance(v, str) and _DATE.match(v):
-        return v[:10] if _days(v[:10]) is not None else None
-    x = _num(v)
+    if isinstance(v, str) and DATE.match(v):
+        return v[:10] if days(v[:10]) is not None else None
+    x = num(v)
     if x is None or not -719162 <= x <= 2932896:  # years 1 to 9999
         return None
-    return (_EPOCH + _dt.timedelta(days=math.floor(x))).isoformat()
+    return (EPOCH + _dt.timedelta(days=math.floor(x))).isoformat()
 
 
-def _fn_today(_a: list[Any], ctx: _Context) -> Any:
+def _fn_today(_a: list[Any], ctx: Context) -> Any:
     return ctx.today if ctx.today is not None else _dt.date.today().isoformat()
 
 
-_FUNCTIONS: Final[dict[str, Callable[[list[Any], _Context], Any]]] = {
+FUNCTIONS: Final[dict[str, Callable[[list[Any], Context], Any]]] = {
     "not": lambda a, _: not truthy(a[0]),
     "selected": _fn_selected,
     "count-selected": _fn_count_selected,
-    "string-length": lambda a, _: float(len(_str(a[0]))),
+    "string-length": lambda a, _: float(len(to_string(a[0]))),
     "round": _fn_round,
     "int": _fn_int,
-    "number": lambda a, _: _num(a[0]),
-    "concat": lambda a, _: "".join(_str(v) for v in a),
+    "number": lambda a, _: num(a[0]),
+    "concat": lambda a, _: "".join(to_string(v) for v in a),
     "regex": _fn_regex,
-    "sum": lambda a, _: _total(_numbers(a)),
-    "count": lambda a, _: float(sum(1 for _v in _flatten(a))),
+    "sum": lambda a, _: total(numbers(a)),
+    "count": lambda a, _: float(sum(1 for _v in flatten(a))),
     "mean": _fn_mean,
-    "min": lambda a, _: min(_numbers(a), default=None),
-    "max": lambda a, _: max(_numbers(a), default=None),
+    "min": lambda a, _: min(numbers(a), default=None),
+    "max": lambda a, _: max(numbers(a), default=None),
     "minutes": _fn_minutes,
     "today": _fn_today,
     "date": _fn_date,

@@ -82,46 +82,46 @@ def _tokenize(src: str) -> list[_Token]:
 
 
 @dataclass(frozen=True, slots=True)
-class _Lit:
+class Lit:
     value: Any
 
 
 @dataclass(frozen=True, slots=True)
-class _Ref:
+class Ref:
     name: str
 
 
 @dataclass(frozen=True, slots=True)
-class _Col:
+class Col:
     """A column of the choice being filtered (a bare name in a choice filter)."""
 
     name: str
 
 
 @dataclass(frozen=True, slots=True)
-class _Cur:
+class Cur:
     pass
 
 
 @dataclass(frozen=True, slots=True)
-class _Neg:
-    operand: _Node
+class Neg:
+    operand: Node
 
 
 @dataclass(frozen=True, slots=True)
-class _Bin:
+class Bin:
     op: str
-    left: _Node
-    right: _Node
+    left: Node
+    right: Node
 
 
 @dataclass(frozen=True, slots=True)
-class _Call:
+class Call:
     name: str
-    args: tuple[_Node, ...]
+    args: tuple[Node, ...]
 
 
-_Node: TypeAlias = _Lit | _Ref | _Col | _Cur | _Neg | _Bin | _Call
+Node: TypeAlias = Lit | Ref | Col | Cur | Neg | Bin | Call
 
 # Binary operators, lowest precedence first; all are left-associative.
 _LEVELS: Final = (
@@ -160,7 +160,7 @@ ARITY: Final[dict[str, tuple[int, int | None]]] = {
 }
 
 
-class _Parser:
+class Parser:
     def __init__(self, src: str, choice: bool = False) -> None:
         self.tokens = _tokenize(src)
         self.i = 0
@@ -180,39 +180,39 @@ class _Parser:
             raise _unexpected(tok, f"expected {text!r}")
         return tok
 
-    def parse(self) -> _Node:
+    def parse(self) -> Node:
         node = self.binary(0)
         tok = self.peek()
         if tok.kind != "end":
             raise _unexpected(tok)
         return node
 
-    def binary(self, level: int) -> _Node:
+    def binary(self, level: int) -> Node:
         if level == len(_LEVELS):
             return self.unary()
         left = self.binary(level + 1)
         while self.peek().kind == "op" and self.peek().text in _LEVELS[level]:
             op = self.take().text
-            left = _Bin(op, left, self.binary(level + 1))
+            left = Bin(op, left, self.binary(level + 1))
         return left
 
-    def unary(self) -> _Node:
+    def unary(self) -> Node:
         tok = self.peek()
         if tok.kind == "op" and tok.text == "-":
             self.take()
-            return _Neg(self.unary())
+            return Neg(self.unary())
         return self.primary()
 
-    def primary(self) -> _Node:
+    def primary(self) -> Node:
         tok = self.take()
         if tok.kind == "num":
-            return _Lit(float(tok.text))
+            return Lit(float(tok.text))
         if tok.kind == "str":
-            return _Lit(tok.text)
+            return Lit(tok.text)
         if tok.kind == "ref":
-            return _Ref(tok.text)
+            return Ref(tok.text)
         if tok.kind == "dot":
-            return _Cur()
+            return Cur()
         if tok.kind == "op" and tok.text == "(":
             node = self.binary(0)
             self.expect(")")
@@ -222,17 +222,17 @@ class _Parser:
             if nxt.kind == "op" and nxt.text == "(":
                 return self.call(tok)
             if tok.text in ("true", "false"):
-                return _Lit(tok.text == "true")
+                return Lit(tok.text == "true")
             if self.choice:
-                return _Col(tok.text)
+                return Col(tok.text)
             raise RuleSyntaxError(f"unknown name {tok.text!r}", tok.pos)
         raise _unexpected(tok)
 
-    def call(self, name: _Token) -> _Node:
+    def call(self, name: _Token) -> Node:
         if name.text not in ARITY:
             raise RuleSyntaxError(f"unknown function {name.text!r}", name.pos)
         self.expect("(")
-        args: list[_Node] = []
+        args: list[Node] = []
         if not (self.peek().kind == "op" and self.peek().text == ")"):
             args.append(self.binary(0))
             while self.peek().kind == "op" and self.peek().text == ",":
@@ -244,8 +244,8 @@ class _Parser:
             want = str(lo) if lo == hi else f"at least {lo}" if hi is None else f"{lo} to {hi}"
             raise RuleSyntaxError(f"{name.text}() takes {want} argument(s), got {len(args)}", name.pos)
         if name.text in ("true", "false"):
-            return _Lit(name.text == "true")
-        return _Call(name.text, tuple(args))
+            return Lit(name.text == "true")
+        return Call(name.text, tuple(args))
 
 
 def _unexpected(tok: _Token, detail: str = "") -> RuleSyntaxError:

@@ -14,8 +14,8 @@ from typing import Any, Final
 
 _NUMERIC: Final = re.compile(r"[ \t\r\n]*[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)[ \t\r\n]*")
 _SPACES: Final = re.compile(r"[ \t\r\n]+")
-_DATE: Final = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
-_EPOCH: Final = _dt.date(1970, 1, 1)
+DATE: Final = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
+EPOCH: Final = _dt.date(1970, 1, 1)
 _TIME: Final = re.compile(r"([0-9]{1,2}):([0-9]{2})(?::[0-9]{2}(?:\.[0-9]+)?)?(?:Z|[+-][0-9]{2}:?[0-9]{2})?")
 
 
@@ -23,7 +23,7 @@ def _is_num(v: Any) -> bool:
     return isinstance(v, int | float) and not isinstance(v, bool)
 
 
-def _is_empty(v: Any) -> bool:
+def is_empty(v: Any) -> bool:
     return v is None or v == "" or (isinstance(v, list) and not v)
 
 
@@ -38,30 +38,30 @@ def truthy(value: Any) -> bool:
     return True
 
 
-def _finite(x: float) -> float | None:
+def finite(x: float) -> float | None:
     return x if math.isfinite(x) else None
 
 
-def _num(v: Any) -> float | None:
+def num(v: Any) -> float | None:
     """A value as a number: numbers, booleans (1/0) and numeric strings; otherwise None."""
     if isinstance(v, bool):
         return 1.0 if v else 0.0
     if _is_num(v):
         try:
-            return _finite(float(v))
+            return finite(float(v))
         except OverflowError:  # a huge int from JSON
             return None
     if isinstance(v, str) and _NUMERIC.fullmatch(v):
-        return _finite(float(v))
-    if isinstance(v, str) and _DATE.fullmatch(v):
-        return _days(v)
+        return finite(float(v))
+    if isinstance(v, str) and DATE.fullmatch(v):
+        return days(v)
     return None
 
 
-def _days(text: str) -> float | None:
+def days(text: str) -> float | None:
     """A date as days since 1970-01-01 (ODK's number of a date); None for an impossible date."""
     try:
-        return float((_dt.date.fromisoformat(text) - _EPOCH).days)
+        return float((_dt.date.fromisoformat(text) - EPOCH).days)
     except ValueError:
         return None
 
@@ -90,7 +90,7 @@ def _fmt_number(x: float) -> str:
     return digits[0] + ("." + digits[1:] if k > 1 else "") + "e" + ("+" if e >= 0 else "-") + str(abs(e))
 
 
-def _str(v: Any) -> str:
+def to_string(v: Any) -> str:
     """A value as a string: None -> '', lists joined by spaces (select_multiple), objects -> ''.
 
     Non-finite numbers (not valid answer data) are '' too.
@@ -102,45 +102,45 @@ def _str(v: Any) -> str:
     if isinstance(v, bool):
         return "true" if v else "false"
     if _is_num(v):
-        n = _num(v)  # None for NaN, infinities and ints too large for a float
+        n = num(v)  # None for NaN, infinities and ints too large for a float
         return "" if n is None else _fmt_number(n)
     if isinstance(v, list):
-        return " ".join(_str(x) for x in v)
+        return " ".join(to_string(x) for x in v)
     return ""
 
 
-def _flatten(values: list[Any]) -> Iterator[Any]:
+def flatten(values: list[Any]) -> Iterator[Any]:
     for v in values:
         if isinstance(v, list):
-            yield from _flatten(v)
-        elif not _is_empty(v):
+            yield from flatten(v)
+        elif not is_empty(v):
             yield v
 
 
-def _numbers(values: list[Any]) -> list[float]:
-    return [n for n in (_num(v) for v in _flatten(values)) if n is not None]
+def numbers(values: list[Any]) -> list[float]:
+    return [n for n in (num(v) for v in flatten(values)) if n is not None]
 
 
-def _total(nums: list[float]) -> float | None:
-    total = 0.0
+def total(nums: list[float]) -> float | None:
+    t = 0.0
     for n in nums:  # a plain left-to-right loop, as in JavaScript (Python 3.12's sum() compensates)
-        total += n
-    return _finite(total)
+        t += n
+    return finite(t)
 
 
-def _words(text: str) -> list[str]:
+def words(text: str) -> list[str]:
     return [w for w in _SPACES.split(text) if w]
 
 
 _PLAIN_NUMBERS: Final = (int, float)
 
 
-def _compare(op: str, a: Any, b: Any) -> bool:
+def compare(op: str, a: Any, b: Any) -> bool:
     if type(a) in _PLAIN_NUMBERS and type(b) in _PLAIN_NUMBERS and math.isfinite(a) and math.isfinite(b):
         x: Any = a
         y: Any = b
         return _ORDER[op](x, y)
-    ea, eb = _is_empty(a), _is_empty(b)
+    ea, eb = is_empty(a), is_empty(b)
     if ea or eb:
         if op == "=":
             return ea and eb
@@ -148,10 +148,10 @@ def _compare(op: str, a: Any, b: Any) -> bool:
     if isinstance(a, bool) or isinstance(b, bool):
         x, y = truthy(a), truthy(b)
     elif _is_num(a) or _is_num(b):
-        na, nb = _num(a), _num(b)
-        x, y = (na, nb) if na is not None and nb is not None else (_str(a), _str(b))
+        na, nb = num(a), num(b)
+        x, y = (na, nb) if na is not None and nb is not None else (to_string(a), to_string(b))
     else:
-        x, y = _str(a), _str(b)
+        x, y = to_string(a), to_string(b)
     return _ORDER[op](x, y)
 
 
@@ -165,31 +165,31 @@ _ORDER: Final[dict[str, Callable[[Any, Any], bool]]] = {
 }
 
 
-def _arith(op: str, a: Any, b: Any) -> float | None:
-    x, y = _num(a), _num(b)
+def arith(op: str, a: Any, b: Any) -> float | None:
+    x, y = num(a), num(b)
     if x is None or y is None:
         return None
     if op == "+":
-        return _finite(x + y)
+        return finite(x + y)
     if op == "-":
-        return _finite(x - y)
+        return finite(x - y)
     if op == "*":
-        return _finite(x * y)
+        return finite(x * y)
     if y == 0:
         return None
     if op == "mod":
-        return _finite(math.fmod(x, y))
-    return _finite(x / y)
+        return finite(math.fmod(x, y))
+    return finite(x / y)
 
 
-def _round_half_away(x: float) -> float:
+def round_half_away(x: float) -> float:
     r = float(math.trunc(x))
     if abs(x - r) >= 0.5:
         r += math.copysign(1.0, x)
     return r
 
 
-def _minutes_of(v: Any) -> int | None:
+def minutes_of(v: Any) -> int | None:
     m = _TIME.fullmatch(v) if isinstance(v, str) else None
     if not m:
         return None
@@ -198,7 +198,7 @@ def _minutes_of(v: Any) -> int | None:
 
 
 @functools.lru_cache(maxsize=256)
-def _regex(pattern: str) -> re.Pattern[str] | None:
+def whole_regex(pattern: str) -> re.Pattern[str] | None:
     try:
         return re.compile(pattern, re.ASCII)
     except re.error:

@@ -20,23 +20,18 @@ import added and restores the ones it changed.
 from __future__ import annotations
 
 from server.imports.batches import apply_tx, last_applied, stage_tx, undo_tx
-from server.imports.checks import Report, RowReport, check, parse
-from server.imports.columns import Kind
+from server.imports.checks import Report, parse
 from server.imports.export import export_rows
-from server.imports.grades import parse_areas, parse_grades
+from server.imports.grades import parse_grades
 from server.imports.reading import read_table
 
 __all__ = [
     "IMPORT_ROLES",
-    "Kind",
     "Report",
-    "RowReport",
     "apply_tx",
-    "check",
     "export_rows",
     "last_applied",
     "parse",
-    "parse_areas",
     "parse_grades",
     "read_table",
     "stage_tx",

@@ -80,7 +80,7 @@ CATALOG: dict[str, Problem] = {
         Problem(
             "team_member_double_booked", 409, N_("A team member is already booked at another school then")
         ),
-        # Reference data imports (server/imports.py)
+        # Reference data imports (server/imports/)
         Problem("import_invalid", 422, N_("The file has errors; nothing was imported")),
         Problem("import_not_pending", 409, N_("This import was already applied or cancelled")),
         Problem("import_undo_blocked", 409, N_("The last import cannot be undone")),

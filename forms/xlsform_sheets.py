@@ -18,7 +18,7 @@ import msgspec
 from openpyxl.utils import get_column_letter
 
 from forms.loader import FIELD_NAME
-from forms.rules import _ARITY, RuleSyntaxError, compile_rule
+from forms.rules import ARITY, RuleSyntaxError, compile_rule
 
 #: Bounds that keep a check short on a 2-core server: far beyond real forms.
 MAX_SURVEY_ROWS = 3000
@@ -225,10 +225,10 @@ class Sheets:
         self, sheet: str, number: int, header: str, source: str, names: set[str], choice: bool = False
     ) -> None:
         bare = STRING.sub("''", source)
-        unknown = sorted({m[1] for m in FUNCTION.finditer(bare)} - set(_ARITY) - WORDS)
+        unknown = sorted({m[1] for m in FUNCTION.finditer(bare)} - set(ARITY) - WORDS)
         if unknown:
             self.add(sheet, number, header, N_("function {name}() is not supported in {rule!r}; supported: "
-                     "{supported}"), name=unknown[0], rule=source, supported=", ".join(sorted(_ARITY)))  # fmt: skip
+                     "{supported}"), name=unknown[0], rule=source, supported=", ".join(sorted(ARITY)))  # fmt: skip
             return
         if PATH.search(bare):
             self.add(sheet, number, header, N_("{rule!r}: XPath paths are not supported; refer to a question as "

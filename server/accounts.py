@@ -1,5 +1,5 @@
 """User accounts: add, update, deactivate. Pure functions over a sqlite_utils database, shared by the
-command line (`python -m server user ...`), the users import (server/imports.py) and the admin page.
+command line (`python -m server user ...`), the users import (server/imports/) and the admin page.
 
 A new account gets a generated one-time password, returned once to be handed over; only its argon2 hash
 is stored. Updating an account never touches its password. Deactivating ends its sessions.

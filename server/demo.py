@@ -14,6 +14,7 @@ import sqlite_utils
 from server.accounts import generate_password, insert_user
 from server.auth import hash_password
 from server.reference import upsert
+from server.vocabulary import GRADE_LABELS, LEARNING_AREAS, SESSIONS
 
 #: The networks of the manual's area office and their school counts (shared/DOMAIN.md).
 NETWORKS = [
@@ -35,8 +36,8 @@ FIRST = ["สมชาย", "สมศรี", "วิไล", "ประภา"
 MEN = frozenset({"สมชาย", "อนันต์", "ธีระ", "ปรีชา", "วีระ", "ชัยวัฒน์", "บุญมี"})
 LAST = ["ใจดี", "มีสุข", "ทองมา", "แก้วกล้า", "ศรีงาม", "บุญเรือง", "พรมมา", "สายทอง", "คำแสน",
         "จันทร์เพ็ญ", "ภูมิใจ", "วงศ์ไทย", "สีดา", "ดวงแก้ว"]  # fmt: skip
-GRADES = ["k", "p1", "p2", "p3", "p4", "p5", "p6"]
-AREAS = ["thai", "math", "science", "social", "health", "arts", "career", "foreign", "activities"]
+GRADES = list(GRADE_LABELS)
+AREAS = list(LEARNING_AREAS)
 
 #: The demo password of databases seeded directly (tests, benchmarks) or with NITHET_DEMO_PASSWORD set.
 #: `make run` / `python -m server demo` generate one password per demo user instead (demo-logins.txt).
@@ -176,7 +177,7 @@ def plan_week(db: sqlite_utils.Database, today: dt.date, team: list[int], networ
     day, i = today, 0
     while len(visits) < 8 and i + 1 < len(codes):
         if day.weekday() < 5 or day == today:
-            for session in ("morning", "afternoon"):
+            for session in SESSIONS:
                 visits.append(
                     {
                         "id": f"v-{day.isoformat()}-{session}",

@@ -13,9 +13,9 @@ import msgspec
 
 from server import thaidate
 from server.reports.common import VISIT_DATE, Conn
+from server.vocabulary import SESSION_LABELS
 
 KINDS = ("weekly", "half")
-SESSION_TH = {"morning": "ภาคเช้า", "afternoon": "ภาคบ่าย"}
 TOOL_TH = {"observation": "สังเกตชั้นเรียน", "reflection": "ประชุมสะท้อนผล", "policy": "ติดตามนโยบาย",
            "literacy": "ตรวจสอบการอ่านเขียนคิดคำนวณ"}  # fmt: skip
 
@@ -54,7 +54,7 @@ class Reporter(msgspec.Struct, frozen=True):
 
 def _visit_line(v: dict[str, Any]) -> str:
     tools = ", ".join(f"{TOOL_TH.get(t, t)} {n} รายการ" for t, n in v["tools"].items())
-    return f"{SESSION_TH.get(v['session'], v['session'])} นิเทศ{v['school']} ({tools})"
+    return f"{SESSION_LABELS.get(v['session'], v['session'])} นิเทศ{v['school']} ({tools})"
 
 
 def duty_log(visits: list[dict[str, Any]], monday: dt.date) -> str:

@@ -14,7 +14,6 @@ from typing import Any
 from forms.derive import derive_one
 from forms.model import Derived, Field, FormDef
 from forms.validate import item_scope
-from server.cells import safe_cell
 from server.reports import display
 
 #: Kinds with no column of their own (notes, headings, photos kept in the app).
@@ -42,7 +41,7 @@ def _number(value: Any) -> Any:
     try:
         return float(value) if "." in str(value) else int(value)
     except (TypeError, ValueError):
-        return safe_cell(str(value)) if value not in (None, "") else None
+        return str(value) if value not in (None, "") else None
 
 
 def _date(value: Any) -> dt.date | None:
@@ -53,7 +52,7 @@ def _date(value: Any) -> dt.date | None:
 
 
 def _text(value: Any) -> Any:
-    return safe_cell(str(value)) if value not in (None, "", []) else None
+    return str(value) if value not in (None, "", []) else None
 
 
 def _choices_text(form: FormDef, field: Field, lang: str = "th") -> str:

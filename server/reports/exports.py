@@ -1,29 +1,24 @@
 """XLSX and CSV exports of one network's records for a period (optionally one school), ready for analysis:
 a sheet per tool and per repeat of a tool (reflection teachers and actions, literacy pupils with their
 derived scores), the pupils who cannot read, write or calculate by grade, Thai headers, the columns of
-server/reports/columns.py, and a codebook sheet. XLSX is written in openpyxl's streaming mode; its dates
-are date cells shown in the Buddhist Era by their number format; CSV is UTF-8 with a BOM, dates ISO.
-Cells that a spreadsheet would run as a formula are prefixed with ' (server/cells.py)."""
+server/reports/columns.py, and a codebook sheet. `server/spreadsheets.py` writes them: XLSX in streaming
+mode, dates as date cells shown in the Buddhist Era; CSV in UTF-8 with a BOM, dates ISO; text that a
+spreadsheet would run as a formula prefixed with '."""
 
 from __future__ import annotations
 
-import csv
-import datetime as dt
-import io
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from server.cells import safe_cell, safe_row
+from server import spreadsheets
 from server.reports import columns as cols
 from server.reports import literacy as lit
 from server.reports.common import VISIT_DATE, Conn, form
 from server.reports.visits import names as names_of
 
 TOOLS = ("observation", "reflection", "policy", "literacy")
-#: Excel's Thai Buddhist calendar (LibreOffice reads it too): 10/6/2568 for 2025-06-10.
-BE_DATE_FORMAT = "[$-D07041E]d/m/yyyy"
 RECORD_HEADERS = (("รหัสบันทึก", "record_id"), ("ผู้บันทึก", "author"))
 ITEM_HEADERS = (("รหัสบันทึก", "record_id"), ("ลำดับ", "item"))
 CODEBOOK = "สมุดรหัส"
@@ -72,7 +67,7 @@ def tables(conn: Conn, network_id: str, first: str, last: str, school: str | Non
             tool,
             definition.title.th,
             [*_fixed(RECORD_HEADERS), *main],
-            [[rid, safe_cell(who or ""), *(c.get(answers) for c in main)] for rid, answers, who in records],
+            [[rid, who or "", *(c.get(answers) for c in main)] for rid, answers, who in records],
         )
         context = [c for c in main if c.name in ("school", "visit_date", "session")]
         for repeat in (f for f in definition.walk() if f.kind == "repeat"):
@@ -106,7 +101,7 @@ def literacy_counts(
     out = []
     for place, rows in groups:
         for g in rows:
-            row: list[Any] = [safe_cell(place), grades.get(g["grade"], g["grade"]), g["classified"]]
+            row: list[Any] = [place, grades.get(g["grade"], g["grade"]), g["classified"]]
             for name in data["classification"]:
                 row += [g["counts"][name], g["pct"].get(name)]
             out.append(row)
@@ -117,69 +112,24 @@ def codebook(all_tables: list[Table]) -> Table:
     """Every column of every sheet: its header, variable name, question, type and coded answers."""
     headers = ("แผ่นงาน", "คอลัมน์", "ชื่อตัวแปร", "คำถาม", "ชนิด", "ค่าที่เป็นรหัส")
     rows = [[t.title, c.header, c.name, c.question, c.kind, c.choices] for t in all_tables for c in t.columns]
-    return Table(
-        "codebook",
-        CODEBOOK,
-        _fixed(tuple((h, h) for h in headers)),
-        [[safe_cell(v) for v in r] for r in rows],
-    )
+    return Table("codebook", CODEBOOK, _fixed(tuple((h, h) for h in headers)), rows)
 
 
-def _sheet_title(title: str, used: set[str]) -> str:
-    clean = "".join(" " if c in "[]:*?/\\" else c for c in title)[:31]
-    base, n = clean, 2
-    while clean in used:
-        suffix = f" ({n})"
-        clean, n = base[: 31 - len(suffix)] + suffix, n + 1
-    used.add(clean)
-    return clean
+def _sheet(table: Table) -> spreadsheets.Sheet:
+    dates = frozenset(i for i, c in enumerate(table.columns) if c.kind == "date")
+    return spreadsheets.Sheet(table.title, table.headers, table.rows, dates)
 
 
 def xlsx(conn: Conn, network_id: str, first: str, last: str, school: str | None = None) -> bytes:
-    """Written in openpyxl's streaming (write-only) mode: rows go straight to the file."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
-
-    book = Workbook(write_only=True)
-    bold = Font(bold=True)
-    used: set[str] = set()
     found = list(tables(conn, network_id, first, last, school))
-    for table in [*found, codebook(found)]:
-        sheet = book.create_sheet(_sheet_title(table.title, used))
-        sheet.freeze_panes = "A2"
-        header = [WriteOnlyCell(sheet, safe_cell(h)) for h in table.headers]
-        for cell in header:
-            cell.font = bold
-        sheet.append(header)
-        dates = {i for i, c in enumerate(table.columns) if c.kind == "date"}
-        for row in table.rows:
-            values: list[Any] = safe_row(row)
-            for i in dates & set(range(len(values))):
-                if values[i] is not None:
-                    values[i] = WriteOnlyCell(sheet, values[i])
-                    values[i].number_format = BE_DATE_FORMAT
-            sheet.append(values)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
-
-
-def _csv_value(value: Any) -> Any:
-    return value.isoformat() if isinstance(value, dt.date) else ("" if value is None else value)
+    return spreadsheets.xlsx_bytes(_sheet(t) for t in [*found, codebook(found)])
 
 
 def csv_bytes(
     conn: Conn, network_id: str, first: str, last: str, tool: str, school: str | None = None
 ) -> bytes | None:
-    """One table as CSV (`tool`: a tool, `literacy.pupils` for a repeat, or `codebook`), UTF-8 with a BOM so
-    that Excel reads Thai; None for an unknown table."""
+    """One table as CSV (`tool`: a tool, `literacy.pupils` for a repeat, or `codebook`); None for an
+    unknown table."""
     found = list(tables(conn, network_id, first, last, school))
     table = next((t for t in [*found, codebook(found)] if t.key == tool), None)
-    if table is None:
-        return None
-    text = io.StringIO()
-    writer = csv.writer(text, lineterminator="\r\n")
-    writer.writerow([safe_cell(h) for h in table.headers])
-    writer.writerows([_csv_value(v) for v in safe_row(row)] for row in table.rows)
-    return text.getvalue().encode("utf-8-sig")
+    return None if table is None else spreadsheets.csv_bytes(table.headers, table.rows)

@@ -15,7 +15,7 @@ from litestar.response import Response, Template
 from core.actor import Actor
 from core.problems import problem
 from core.roles import ADMINS, IMPORTERS
-from server import imports, sheets
+from server import imports, spreadsheets
 from server.access import require_role, who
 from server.bounded import TooSlow, in_worker
 from server.disposition import content_disposition
@@ -49,7 +49,8 @@ async def upload(request: Request[Actor, Any, Any]) -> Template:
     db, name, data = request.app.state.db, file.filename or "", await file.read()
     try:
         report = await in_worker(
-            lambda: imports.parse(db.reader(), request.user, kind, name, data), seconds=sheets.READ_SECONDS
+            lambda: imports.parse(db.reader(), request.user, kind, name, data),
+            seconds=spreadsheets.READ_SECONDS,
         )
     except TooSlow as exc:
         too_slow = Notice(
@@ -100,8 +101,9 @@ async def export(
         require_role(request.user, ADMINS)
     headers, rows = await request.app.state.db.read(imports.export_rows, request.user, kind)
     if format == "csv":
-        body, media = imports.to_csv(headers, rows), "text/csv; charset=utf-8"
+        body, media = spreadsheets.csv_bytes(headers, rows), "text/csv; charset=utf-8"
     else:
-        body, media = imports.to_xlsx(headers, rows, kind), imports.XLSX_TYPE
+        body = spreadsheets.xlsx_bytes([spreadsheets.Sheet(kind, headers, rows)])
+        media = spreadsheets.XLSX_TYPE
     disposition = content_disposition(f"nithet-{kind}.{format}")
     return Response(body, media_type=media, headers={"Content-Disposition": disposition})

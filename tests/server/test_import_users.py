@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from server import accounts, imports
+from server import accounts, imports, spreadsheets
 from server.auth import actor_for_token, check_credentials, create_session
 from server.imports import apply_tx, parse, stage_tx, undo_tx
 from server.notice import Refused
@@ -161,7 +161,11 @@ def test_export_reads_back_as_unchanged_and_has_no_hashes(demo_db, fmt):
     admin = persona(demo_db, "admin")
     headers, rows = imports.export_rows(demo_db, admin, "users")
     assert headers == HEADERS_TH
-    blob = imports.to_xlsx(headers, rows, "users") if fmt == "xlsx" else imports.to_csv(headers, rows)
+    blob = (
+        spreadsheets.xlsx_bytes([spreadsheets.Sheet("users", headers, rows)])
+        if fmt == "xlsx"
+        else spreadsheets.csv_bytes(headers, rows)
+    )
     assert b"argon2" not in blob
     report = parse(demo_db, admin, "users", f"users.{fmt}", blob)
     assert report.ok, errors_of(report)

@@ -9,7 +9,7 @@ import json
 import openpyxl
 import pytest
 
-from server import imports
+from server import imports, spreadsheets
 from server.imports import apply_tx, parse, parse_grades, stage_tx, undo_tx
 from server.notice import Refused
 from tests.conftest import persona
@@ -224,13 +224,13 @@ def test_export_reads_back_unchanged(demo_db):
     for kind in ("schools", "teachers"):
         headers, rows = imports.export_rows(demo_db, admin, kind)
         for blob, name in (
-            (imports.to_csv(headers, rows), "x.csv"),
-            (imports.to_xlsx(headers, rows, kind), "x.xlsx"),
+            (spreadsheets.csv_bytes(headers, rows), "x.csv"),
+            (spreadsheets.xlsx_bytes([spreadsheets.Sheet(kind, headers, rows)]), "x.xlsx"),
         ):
             report = parse(demo_db, admin, kind, name, blob)
             assert report.ok, errors_of(report)[:3]
             assert report.counts["same"] == len(rows) > 0
-    assert imports.to_csv(["a"], []).startswith(b"\xef\xbb\xbf")
+    assert spreadsheets.csv_bytes(["a"], []).startswith(b"\xef\xbb\xbf")
 
 
 @pytest.mark.parametrize(

@@ -16,7 +16,7 @@ import anyio
 import openpyxl
 import pytest
 
-from server import sheets
+from server import spreadsheets
 from server.bounded import TooSlow, check_time, in_worker
 from server.imports import read_table
 from server.notice import Refused
@@ -70,7 +70,7 @@ def test_a_sheet_that_claims_a_million_columns_is_read_in_a_few_megabytes():
     hostile = schools_xlsx(dimension="A1:XFD8000", last_row=8000)
     assert len(hostile) < 8 * 1024
     (headers, rows, _), peak = peak_mb(lambda: read_table("s.xlsx", hostile))
-    assert headers[:3] == ["code", "name", "network"] and len(headers) <= sheets.MAX_COLUMNS
+    assert headers[:3] == ["code", "name", "network"] and len(headers) <= spreadsheets.MAX_COLUMNS
     assert [r[0] for r in rows] == ["49980000", "x"]
     assert peak < 30, f"{peak:.0f} MB"
 
@@ -90,7 +90,7 @@ def test_a_zip_that_unpacks_to_more_than_the_cap_is_refused_before_it_is_opened(
     ):
         for info in src.infolist():
             z.writestr(info.filename, src.read(info.filename))
-        z.writestr("xl/padding.bin", b"\0" * (sheets.MAX_UNPACKED_BYTES + 1))
+        z.writestr("xl/padding.bin", b"\0" * (spreadsheets.MAX_UNPACKED_BYTES + 1))
     assert len(out.getvalue()) < MB
     refused, peak = peak_mb(lambda: read_table("s.xlsx", out.getvalue()))
     assert isinstance(refused, Refused) and refused.reasons[0].msgid.startswith("The workbook unpacks")

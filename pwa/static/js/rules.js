@@ -1,5 +1,5 @@
 // Nithet's rule language on the tablet: relevance, required-if, constraints and calculations.
-// A line-for-line twin of forms/rules.py (server validation); both run forms/vectors/rules.json.
+// A line-for-line twin of forms/rules/ (server validation); both run forms/vectors/rules.json.
 // XLSForm subset of ODK expressions: ${name}, `.`, and/or/not(), div/mod, hyphenated functions,
 // plus `/`, coalesce(), minutes(), get() (a key of an object answer), bare true/false. Evaluation never throws on data: bad data is null.
 // As in ODK a date (YYYY-MM-DD) is days since 1970-01-01 in arithmetic, and date() turns days back into a date.

@@ -10,13 +10,13 @@ from typing import Any
 
 import sqlite_utils
 
+from core.actor import Actor
+from core.roles import ADMINS
 from server import accounts
 from server.imports.checks import Report, check, user_snapshot
 from server.imports.columns import PK, TABLE_COLUMNS
 from server.notice import Notice, Refused
 from server.reference import upsert
-from core.actor import Actor
-from core.roles import ADMINS
 from sync.scope_changes import note_removal
 
 

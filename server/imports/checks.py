@@ -10,14 +10,14 @@ from typing import Any, Literal
 import msgspec
 import sqlite_utils
 
+from core.actor import Actor
+from core.roles import ADMINS
 from server import accounts
 from server.imports.columns import COLUMNS, TABLE_COLUMNS, Kind, has_password_column, map_columns
 from server.imports.grades import parse_areas, parse_grades
 from server.imports.reading import looks_garbled, read_table
 from server.notice import Notice, Refused
 from server.spreadsheets import cell_text
-from core.actor import Actor
-from core.roles import ADMINS
 
 
 class RowReport(msgspec.Struct):

@@ -8,11 +8,11 @@ from typing import Any
 
 import sqlite_utils
 
+from core.actor import Actor
+from core.roles import ADMINS
 from server import accounts
 from server.imports.columns import COLUMNS, Kind
 from server.vocabulary import GRADE_LABELS, LEARNING_AREAS
-from core.actor import Actor
-from core.roles import ADMINS
 
 
 def export_rows(db: sqlite_utils.Database, actor: Actor, kind: Kind) -> tuple[list[str], list[list[str]]]:

@@ -23,6 +23,7 @@ from server import thaidate
 from server.calendar import Term, term_by_key, term_of
 from server.notice import Notice, Refused
 from server.reference import upsert
+from server.reports.coverage import visited
 from server.vocabulary import GRADE_LABELS, TEAM_ROLES
 from sync.scope import Actor
 
@@ -355,8 +356,8 @@ class Coverage(msgspec.Struct):
 
 
 def coverage(db: sqlite_utils.Database, network_id: str, term: Term) -> Coverage:
-    """Every school of the network this term: visited (a synced record of one of its visits this term, or of
-    the school dated in the term), planned (a visit this term, no record yet) or not planned."""
+    """Every school of the network this term: visited (server/reports/coverage.py `visited`), planned (a visit
+    this term, no record yet) or not planned."""
     span = [term.start.isoformat(), term.end.isoformat()]
     visits = dict(
         db.execute(
@@ -365,14 +366,7 @@ def coverage(db: sqlite_utils.Database, network_id: str, term: Term) -> Coverage
             [network_id, *span],
         ).fetchall()
     )
-    records = dict(
-        db.execute(
-            "SELECT r.school_code, count(*) FROM records r WHERE r.network_id = ? AND ("
-            " r.visit_id IN (SELECT id FROM visits WHERE network_id = ? AND date BETWEEN ? AND ?)"
-            " OR json_extract(r.answers, '$.visit_date') BETWEEN ? AND ?) GROUP BY r.school_code",
-            [network_id, network_id, *span, *span],
-        ).fetchall()
-    )
+    records = visited(db, network_id, *span)
     rows = []
     for school in schools_of(db, network_id):
         code = school["code"]

@@ -13,13 +13,14 @@ from litestar.config.csrf import CSRFConfig
 from litestar.datastructures import State
 from litestar.middleware import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
+from litestar.plugins.htmx import HTMXPlugin
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.router import Router
 from litestar.static_files import create_static_files_router
 from litestar.template import TemplateConfig
 
 from forms.loader import builtin_forms
-from server import calendar, errors, i18n, thaidate
+from server import calendar, errors, i18n, menu, thaidate
 from server import office as office_frame
 from server.access import PUBLIC as ANYONE
 from server.access import role_guard
@@ -220,6 +221,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             db.write_sync(publish_form, form)
         refresh_forms(app.state)
         app.state.office = db.write_sync(office_frame.load)
+        app.state.menu = menu.from_routes(app.routes)
 
     def shutdown(app: Litestar) -> None:
         db.close()
@@ -231,6 +233,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             create_static_files_router(path="/static", directories=[PWA / "static"], opt={"roles": ANYONE}),
         ],
         guards=[role_guard],
+        # `request.htmx` picks a page or its fragment (the same template the page includes).
+        plugins=[HTMXPlugin()],
         state=State({"db": db, "settings": settings, "limiter": LoginLimiter()}),
         on_startup=[startup],
         on_shutdown=[shutdown],

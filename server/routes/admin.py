@@ -10,26 +10,28 @@ from typing import Any, Literal
 
 from litestar import Request, get, post
 from litestar.datastructures import UploadFile
+from litestar.plugins.htmx import HTMXRequest
 from litestar.response import Response, Template
 
 from server import imports, sheets
 from server.access import IMPORTERS, require_role, who
 from server.bounded import TooSlow, in_worker
 from server.disposition import content_disposition
+from server.menu import MenuEntry
 from server.notice import Notice, Refused
 from server.pages import page
-from sync.problems import problem
+from sync.problems import N_, problem
 from sync.scope import Actor
 
 
-def _page_or_fragment(request: Request[Actor, Any, Any], fragment: str, **ctx: Any) -> Template:
-    if request.headers.get("hx-request") == "true":
+def _page_or_fragment(request: HTMXRequest, fragment: str, **ctx: Any) -> Template:
+    if request.htmx:
         return page(request, fragment, **ctx)
     last = ctx.pop("last", None)
     return page(request, "admin/imports.html", fragment=fragment, last=last, **ctx)
 
 
-@get("/admin/imports", **who(IMPORTERS))
+@get("/admin/imports", **who(IMPORTERS, menu=MenuEntry(N_("Schools and teachers"), order=110)))
 async def imports_page(request: Request[Actor, Any, Any]) -> Template:
     last = await request.app.state.db.read(imports.last_applied, request.user)
     return page(request, "admin/imports.html", fragment=None, last=last)

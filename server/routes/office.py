@@ -10,13 +10,14 @@ from litestar.response import Redirect, Template
 
 from server import office
 from server.access import ADMINS, who
+from server.menu import MenuEntry
 from server.notice import Notice, Refused
 from server.pages import page
-from sync.problems import problem
+from sync.problems import N_, problem
 from sync.scope import Actor
 
 
-@get("/admin/office", **who(ADMINS))
+@get("/admin/office", **who(ADMINS, menu=MenuEntry(N_("The office on paper"), order=60)))
 async def office_page(request: Request[Actor, Any, Any]) -> Template:
     return page(request, "admin/office.html", errors=[])
 

@@ -12,23 +12,22 @@ import msgspec
 from litestar import Request, get, post
 from litestar.datastructures import FormMultiDict, MultiDict
 from litestar.exceptions import NotFoundException
+from litestar.plugins.htmx import HTMXRequest
 from litestar.response import Redirect, Response, Template
 
 from server import plan_changes, plans
 from server.access import PLANNERS, SIGNED_IN, require_network, who
 from server.errors import ApiError
+from server.menu import MenuEntry
 from server.notice import Refused
 from server.pages import page
 from server.thaidate import parse_date
 from server.vocabulary import GRADE_LABELS
+from sync.problems import N_
 from sync.scope import Actor
 
 ASSIGNMENT_ROWS = 8
 _ROW = ("observer", "teacher", "grade", "room", "hour")
-
-
-def _htmx(request: Request[Any, Any, Any]) -> bool:
-    return request.headers.get("hx-request") == "true"
 
 
 def _network(request: Request[Actor, Any, Any], network: str | None, choices: list[dict[str, str]]) -> str:
@@ -37,9 +36,9 @@ def _network(request: Request[Actor, Any, Any], network: str | None, choices: li
     return network_id
 
 
-@get("/plans", **who(SIGNED_IN))
+@get("/plans", **who(SIGNED_IN, menu=MenuEntry(N_("Visit plans"), order=100)))
 async def plans_overview(
-    request: Request[Actor, Any, Any], network: str | None = None, term: str | None = None
+    request: HTMXRequest, network: str | None = None, term: str | None = None
 ) -> Template:
     db = request.app.state.db
     networks = await db.read(plans.networks_for, request.user)
@@ -48,18 +47,18 @@ async def plans_overview(
     cover = await db.read(plans.coverage, network_id, chosen)
     visits = await db.read(plans.visits_in, network_id, chosen)
     ctx = {"networks": networks, "network_id": network_id, "term": chosen, "terms": terms, "coverage": cover}
-    template = "plans/_overview.html" if _htmx(request) else "plans/index.html"
+    template = "plans/_overview.html" if request.htmx else "plans/index.html"
     return page(request, template, visits=visits, **ctx)
 
 
 @get("/plans/new", **who(PLANNERS))
-async def new_visit(request: Request[Actor, Any, Any]) -> Template:
+async def new_visit(request: HTMXRequest) -> Template:
     values = _form_values(request.query_params)
     return await _render_form(request, values, errors=[])
 
 
 @post("/plans", **who(PLANNERS))
-async def create_visit(request: Request[Actor, Any, Any]) -> Response[Any] | Template:
+async def create_visit(request: HTMXRequest) -> Response[Any] | Template:
     values = _form_values(await request.form())
     try:
         visit_id = await request.app.state.db.write(
@@ -70,17 +69,17 @@ async def create_visit(request: Request[Actor, Any, Any]) -> Response[Any] | Tem
     return _to_visit(request, visit_id)
 
 
-async def _refused(request: Request[Actor, Any, Any], values: dict[str, Any], exc: Refused) -> Template:
+async def _refused(request: HTMXRequest, values: dict[str, Any], exc: Refused) -> Template:
     """The plan form again, with the reasons it was refused."""
     if exc.code == "not_found":
         raise NotFoundException()
     tpl = await _render_form(request, values, errors=exc.messages())
-    tpl.status_code = 200 if _htmx(request) else 422
+    tpl.status_code = 200 if request.htmx else 422
     return tpl
 
 
-def _to_visit(request: Request[Actor, Any, Any], visit_id: str) -> Response[Any]:
-    if _htmx(request):
+def _to_visit(request: HTMXRequest, visit_id: str) -> Response[Any]:
+    if request.htmx:
         return Response(b"", status_code=204, headers={"HX-Redirect": f"/plans/{visit_id}"})
     return Redirect(path=f"/plans/{visit_id}", status_code=303)
 
@@ -120,7 +119,7 @@ async def visit_page(request: Request[Actor, Any, Any], visit_id: str) -> Templa
 
 
 @get("/plans/{visit_id:str}/edit", **who(PLANNERS))
-async def edit_visit(request: Request[Actor, Any, Any], visit_id: str) -> Template:
+async def edit_visit(request: HTMXRequest, visit_id: str) -> Template:
     values = await request.app.state.db.read(plan_changes.visit_values, request.user, visit_id)
     if values is None:
         raise NotFoundException()
@@ -129,7 +128,7 @@ async def edit_visit(request: Request[Actor, Any, Any], visit_id: str) -> Templa
 
 
 @post("/plans/{visit_id:str}", **who(PLANNERS))
-async def update_visit(request: Request[Actor, Any, Any], visit_id: str) -> Response[Any] | Template:
+async def update_visit(request: HTMXRequest, visit_id: str) -> Response[Any] | Template:
     values = _form_values(await request.form()) | {"visit_id": visit_id}
     try:
         await request.app.state.db.write(
@@ -141,7 +140,7 @@ async def update_visit(request: Request[Actor, Any, Any], visit_id: str) -> Resp
 
 
 @post("/plans/{visit_id:str}/cancel", **who(PLANNERS))
-async def cancel_visit(request: Request[Actor, Any, Any], visit_id: str) -> Response[Any]:
+async def cancel_visit(request: HTMXRequest, visit_id: str) -> Response[Any]:
     """Cancel once the planner has ticked "yes, cancel" (without it, back to the visit unchanged)."""
     db = request.app.state.db
     if await db.read(plans.visit_detail, request.user, visit_id) is None:
@@ -201,9 +200,7 @@ def _visit_create(values: dict[str, Any]) -> plans.VisitCreate:
         raise ApiError("invalid_request", str(exc)) from None
 
 
-async def _render_form(
-    request: Request[Actor, Any, Any], values: dict[str, Any], errors: list[str]
-) -> Template:
+async def _render_form(request: HTMXRequest, values: dict[str, Any], errors: list[str]) -> Template:
     db = request.app.state.db
     networks = await db.read(plans.networks_for, request.user)
     network_id = _network(request, values["network"], networks)
@@ -220,4 +217,4 @@ async def _render_form(
         "values": values,
         "errors": errors,
     }
-    return page(request, "plans/_form.html" if _htmx(request) else "plans/new.html", **ctx)
+    return page(request, "plans/_form.html" if request.htmx else "plans/new.html", **ctx)

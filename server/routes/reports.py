@@ -11,17 +11,20 @@ from typing import Any
 
 from litestar import Request, get, post
 from litestar.exceptions import NotFoundException
+from litestar.plugins.htmx import HTMXRequest
 from litestar.response import Redirect, Response, Template
 
 from server import plans, submissions
 from server.access import NETWORK_READERS, OWN_REPORTERS, REPORTERS, SIGNED_IN, require_network, who
 from server.disposition import content_disposition
 from server.i18n import current_locale
+from server.menu import MenuEntry
 from server.pages import page
 from server.reports import activity, area, exports, health, pdf, policy, summary, themes, visits
 from server.reports import notebook as notebooks
 from server.reports import period as periods
 from server.reports.period import Period
+from sync.problems import N_
 from sync.scope import Actor
 
 PDF = "application/pdf"
@@ -83,7 +86,7 @@ async def _themes(request: Request[Any, Any, Any], network_id: str, chosen: Peri
     return found
 
 
-@get("/reports", **who(SIGNED_IN))
+@get("/reports", **who(SIGNED_IN, menu=MenuEntry(N_("Reports"), order=80)))
 async def reports_home(request: Request[Actor, Any, Any], period: str | None = None) -> Template:
     networks = await request.app.state.db.read(plans.networks_for, request.user)
     chosen, choices = await _period(request, period)
@@ -92,7 +95,7 @@ async def reports_home(request: Request[Actor, Any, Any], period: str | None = N
 
 @get("/reports/network/{network_id:str}", **who(NETWORK_READERS))
 async def network_report(
-    request: Request[Actor, Any, Any], network_id: str, period: str | None = None, school: str | None = None
+    request: HTMXRequest, network_id: str, period: str | None = None, school: str | None = None
 ) -> Template:
     name = await _network(request, network_id)
     db = request.app.state.db
@@ -107,8 +110,7 @@ async def network_report(
         ctx["school"] = next((s for s in data["schools"] if s["code"] == school), None)
         if ctx["school"] is None:
             raise NotFoundException()
-    fragment = request.headers.get("hx-request") == "true"
-    return page(request, "reports/_summary.html" if fragment else "reports/network.html", **ctx)
+    return page(request, "reports/_summary.html" if request.htmx else "reports/network.html", **ctx)
 
 
 @get("/reports/network/{network_id:str}/print", **who(NETWORK_READERS))
@@ -218,13 +220,12 @@ async def export_csv(
 
 @get("/reports/network/{network_id:str}/themes", **who(NETWORK_READERS))
 async def theme_report(
-    request: Request[Actor, Any, Any], network_id: str, period: str | None = None, q: str = ""
+    request: HTMXRequest, network_id: str, period: str | None = None, q: str = ""
 ) -> Template:
     name = await _network(request, network_id)
     chosen, choices = await _period(request, period)
     found = await _themes(request, network_id, chosen, q)
-    fragment = request.headers.get("hx-request") == "true"
-    return page(request, "reports/_themes.html" if fragment else "reports/themes.html", network_id=network_id,
+    return page(request, "reports/_themes.html" if request.htmx else "reports/themes.html", network_id=network_id,
                 network_name=name, period=chosen, periods=choices, found=found)  # fmt: skip
 
 

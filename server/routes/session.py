@@ -22,11 +22,12 @@ from server.auth import (
     session_csrf_token,
 )
 from server.i18n import _, pick
+from server.menu import MenuEntry
 from server.notice import Refused
 from server.pages import page
 from server.passwords import MIN_LENGTH
 from server.passwords import problems as password_problems
-from sync.problems import problem
+from sync.problems import N_, problem
 from sync.scope import Actor
 
 
@@ -116,7 +117,11 @@ class PasswordForm(msgspec.Struct):
     confirm: Annotated[str, msgspec.Meta(max_length=200)]
 
 
-@get("/account/password", sync_to_thread=False, **who(SIGNED_IN))
+@get(
+    "/account/password",
+    sync_to_thread=False,
+    **who(SIGNED_IN, menu=MenuEntry(N_("Change password"), order=10, group="account")),
+)
 def password_page(request: Request[Actor, Any, Any]) -> Template:
     return page(request, "account/password.html", error=None, changed=False, min_length=MIN_LENGTH)
 

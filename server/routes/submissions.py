@@ -15,12 +15,14 @@ from server import plans, submissions
 from server.access import OWN_REPORTERS, SIGNED_IN, SUBMITTERS, UNIT_DIRECTORS, require_network, who
 from server.errors import ApiError
 from server.i18n import current_locale
+from server.menu import MenuEntry
 from server.notice import Refused
 from server.pages import page
 from server.reports import activity, dossier
 from server.reports import period as periods
 from server.routes.reports import _own_period, _pdf, _period, _prefill
 from server.submissions import Memo
+from sync.problems import N_
 from sync.scope import Actor
 
 MEMO_FIELDS = ("agency", "number", "date", "subject", "to", "body", "signer", "position")
@@ -58,7 +60,7 @@ async def _network_name(request: Request[Actor, Any, Any], network_id: str) -> s
     return str(name)
 
 
-@get("/submissions", **who(SIGNED_IN))
+@get("/submissions", **who(SIGNED_IN, menu=MenuEntry(N_("Reports sent up"), order=90)))
 async def inbox(request: Request[Actor, Any, Any]) -> Template:
     db = request.app.state.db
     lists = await db.read(submissions.inbox, request.user)

@@ -14,12 +14,14 @@ from server.access import ADMINS, PUBLIC, SIGNED_IN, who
 from server.calendar import previous_term
 from server.i18n import _
 from server.lifecycle import state_of
+from server.menu import MenuEntry
 from server.pages import island, page
 from server.plans import load_terms
 from server.shell import SERVICE_WORKER
+from sync.problems import N_
 
 
-@get("/", **who(SIGNED_IN))
+@get("/", **who(SIGNED_IN, menu=MenuEntry(N_("Today"), order=10)))
 async def home(request: Request[Any, Any, Any]) -> Template:
     forms, states = request.app.state.forms, request.app.state.form_states
     latest = {form_id: form for (form_id, _version), form in sorted(forms.items())}

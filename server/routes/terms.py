@@ -10,9 +10,10 @@ from litestar.response import Redirect, Template
 
 from server import terms
 from server.access import ADMINS, who
+from server.menu import MenuEntry
 from server.notice import Notice, Refused
 from server.pages import page
-from sync.problems import problem
+from sync.problems import N_, problem
 from sync.scope import Actor
 
 
@@ -21,7 +22,7 @@ async def _render(request: Request[Actor, Any, Any], errors: list[Notice], faile
     return page(request, "admin/terms.html", rows=rows, errors=errors, failed=failed)
 
 
-@get("/admin/terms", **who(ADMINS))
+@get("/admin/terms", **who(ADMINS, menu=MenuEntry(N_("Semester dates"), order=50)))
 async def terms_page(request: Request[Actor, Any, Any]) -> Template:
     return await _render(request, errors=[])
 

@@ -16,12 +16,14 @@ from litestar.response import Redirect, Template
 
 from server import accounts
 from server.access import ADMINS, who
+from server.menu import MenuEntry
 from server.notice import Notice, Refused
 from server.pages import page
+from sync.problems import N_
 from sync.scope import Actor
 
 
-@get("/admin/users", **who(ADMINS))
+@get("/admin/users", **who(ADMINS, menu=MenuEntry(N_("Users"), order=40)))
 async def users_page(request: Request[Actor, Any, Any]) -> Template:
     return await _users_page(request)
 

@@ -38,7 +38,7 @@ async def imports_page(request: Request[Actor, Any, Any]) -> Template:
 
 
 @post("/admin/imports", **who(IMPORTERS))
-async def upload(request: Request[Actor, Any, Any]) -> Template:
+async def upload(request: HTMXRequest) -> Template:
     """Step 1: read and check the file; only a valid file is kept, as a pending batch."""
     form = await request.form()
     kind = form.get("kind") if form.get("kind") in ("teachers", "users") else "schools"
@@ -63,7 +63,7 @@ async def upload(request: Request[Actor, Any, Any]) -> Template:
 
 
 @post("/admin/imports/{batch_id:int}/confirm", **who(IMPORTERS))
-async def confirm(request: Request[Actor, Any, Any], batch_id: int) -> Template:
+async def confirm(request: HTMXRequest, batch_id: int) -> Template:
     """Step 2: apply the checked batch in one transaction."""
     try:
         report = await request.app.state.db.write(imports.apply_tx, request.user, batch_id)
@@ -81,7 +81,7 @@ async def confirm(request: Request[Actor, Any, Any], batch_id: int) -> Template:
 
 
 @post("/admin/imports/undo", **who(IMPORTERS))
-async def undo(request: Request[Actor, Any, Any]) -> Template:
+async def undo(request: HTMXRequest) -> Template:
     try:
         undone = await request.app.state.db.write(imports.undo_tx, request.user)
     except Refused as exc:

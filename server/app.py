@@ -39,6 +39,7 @@ from server.routes import (
     office,
     paper,
     plans,
+    providers,
     reports,
     secretary,
     session,
@@ -233,6 +234,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             create_static_files_router(path="/static", directories=[PWA / "static"], opt={"roles": ANYONE}),
         ],
         guards=[role_guard],
+        dependencies=providers.DEPENDENCIES,
         # `request.htmx` picks a page or its fragment (the same template the page includes).
         plugins=[HTMXPlugin()],
         state=State({"db": db, "settings": settings, "limiter": LoginLimiter()}),

@@ -17,6 +17,7 @@ from typing import Any
 import sqlite_utils
 
 from server.calendar import term_of
+from server.lookups import teachers_at
 from server.notice import Notice, Refused
 from server.plans import (
     PLANNER_ROLES,
@@ -24,10 +25,9 @@ from server.plans import (
     _check_plan,
     assignment_rows,
     double_bookings,
-    load_terms,
-    teachers_at,
 )
 from server.reference import upsert
+from server.terms import load_terms
 from sync.apply import next_seq
 from sync.scope import Actor
 

@@ -15,12 +15,13 @@ from litestar.exceptions import NotFoundException
 from litestar.plugins.htmx import HTMXRequest
 from litestar.response import Redirect, Response, Template
 
-from server import plan_changes, plans
+from server import lookups, plan_changes, plans
 from server.access import PLANNERS, SIGNED_IN, require_network, who
 from server.errors import ApiError
 from server.menu import MenuEntry
 from server.notice import Refused
 from server.pages import page
+from server.terms import pick_term
 from server.thaidate import parse_date
 from server.vocabulary import GRADE_LABELS
 from sync.problems import N_
@@ -41,9 +42,9 @@ async def plans_overview(
     request: HTMXRequest, network: str | None = None, term: str | None = None
 ) -> Template:
     db = request.app.state.db
-    networks = await db.read(plans.networks_for, request.user)
+    networks = await db.read(lookups.networks_for, request.user)
     network_id = _network(request, network, networks)
-    chosen, terms = await db.read(plans.pick_term, term, dt.date.today())
+    chosen, terms = await db.read(pick_term, term, dt.date.today())
     cover = await db.read(plans.coverage, network_id, chosen)
     visits = await db.read(plans.visits_in, network_id, chosen)
     ctx = {"networks": networks, "network_id": network_id, "term": chosen, "terms": terms, "coverage": cover}
@@ -202,17 +203,19 @@ def _visit_create(values: dict[str, Any]) -> plans.VisitCreate:
 
 async def _render_form(request: HTMXRequest, values: dict[str, Any], errors: list[str]) -> Template:
     db = request.app.state.db
-    networks = await db.read(plans.networks_for, request.user)
+    networks = await db.read(lookups.networks_for, request.user)
     network_id = _network(request, values["network"], networks)
-    schools = await db.read(plans.schools_of, network_id)
+    schools = await db.read(lookups.schools_of, network_id)
     if values["school_code"] not in {s["code"] for s in schools}:
         values["school_code"] = ""
     ctx = {
         "networks": networks,
         "network_id": network_id,
         "schools": schools,
-        "members": await db.read(plans.team_candidates, network_id),
-        "teachers": await db.read(plans.teachers_at, values["school_code"]) if values["school_code"] else [],
+        "members": await db.read(lookups.team_candidates, network_id),
+        "teachers": await db.read(lookups.teachers_at, values["school_code"])
+        if values["school_code"]
+        else [],
         "grades": GRADE_LABELS,
         "values": values,
         "errors": errors,

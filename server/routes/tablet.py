@@ -16,8 +16,8 @@ from server.i18n import _
 from server.lifecycle import state_of
 from server.menu import MenuEntry
 from server.pages import island, page
-from server.plans import load_terms
 from server.shell import SERVICE_WORKER
+from server.terms import load_terms
 from sync.problems import N_
 
 

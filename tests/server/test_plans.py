@@ -168,7 +168,7 @@ def test_semester_dates_come_from_the_terms_table(fresh_db):
     import datetime as dt
 
     from server.calendar import Term
-    from server.plans import pick_term, save_term_tx
+    from server.terms import pick_term, save_term_tx
 
     early = Term(2568, 1, dt.date(2025, 5, 12), dt.date(2025, 10, 10))
     with fresh_db.atomic():

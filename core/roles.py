@@ -42,9 +42,6 @@ OWN_REPORTERS: frozenset[str] = TEAM_ROLES
 EXPECTED_OWN_REPORTERS: frozenset[str] = frozenset({"supervisor"})
 #: Roles that plan, edit and cancel visits (the routes' guard and server/plans.py).
 PLANNERS: frozenset[str] = frozenset({"supervisor", "secretary", "admin", "team_member"})
-#: Roles shown the "Plan a visit" button on /plans. It differs from PLANNERS (a team member may plan
-#: but is not shown the button); kept as it was, reported in issue #10.
-PLAN_BUTTON_ROLES: frozenset[str] = PLANNERS - {"team_member"}
 #: Roles that import schools, teachers and plans from spreadsheets (users: ADMINS only).
 IMPORTERS: frozenset[str] = frozenset({"secretary", "admin"})
 ADMINS: frozenset[str] = frozenset({"admin"})

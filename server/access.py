@@ -18,6 +18,7 @@ from litestar.openapi.datastructures import ResponseSpec
 
 from core.actor import Actor
 from server.errors import ApiError, ProblemBody
+from server.menu import MenuEntry
 
 #: Anyone, signed in or not (login, the service worker, static files, the OpenAPI schema).
 PUBLIC = "public"
@@ -43,19 +44,25 @@ SIGNED_IN_PROBLEMS = {
 
 
 def who(
-    roles: frozenset[str] | str, *, api: bool = False, problems: dict[int, str] | None = None
+    roles: frozenset[str] | str,
+    *,
+    api: bool = False,
+    problems: dict[int, str] | None = None,
+    menu: MenuEntry | None = None,
 ) -> dict[str, Any]:
     """Decorator arguments that say who may call a route: `PUBLIC` or a set of roles.
 
     `api`: the route is part of the documented JSON API (the OpenAPI schema); pages are not.
-    `problems`: further problem answers the route gives, {status: description}."""
+    `problems`: further problem answers the route gives, {status: description}.
+    `menu`: the page's entry in the main menu, shown to exactly these roles (server/menu.py)."""
     responses: dict[int, ResponseSpec] = dict(COMMON_PROBLEMS)
     if roles != PUBLIC:
         responses |= SIGNED_IN_PROBLEMS
     else:
         responses[403] = _problem("The CSRF header is missing (csrf_failed)")
     responses |= {status: _problem(text) for status, text in (problems or {}).items()}
-    return {"opt": {"roles": roles}, "responses": responses, "include_in_schema": api}
+    opt: dict[str, Any] = {"roles": roles} | ({"menu": menu} if menu else {})
+    return {"opt": opt, "responses": responses, "include_in_schema": api}
 
 
 def role_guard(connection: ASGIConnection, handler: BaseRouteHandler) -> None:  # type: ignore[type-arg]

@@ -13,6 +13,7 @@ from litestar.config.csrf import CSRFConfig
 from litestar.datastructures import State
 from litestar.middleware import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
+from litestar.plugins.htmx import HTMXPlugin
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.router import Router
 from litestar.static_files import create_static_files_router
@@ -20,7 +21,7 @@ from litestar.template import TemplateConfig
 
 from core import clock, roles
 from forms.loader import builtin_forms
-from server import calendar, errors, i18n, thaidate
+from server import calendar, errors, i18n, menu, thaidate
 from server import office as office_frame
 from server.access import PUBLIC as ANYONE
 from server.access import role_guard
@@ -39,6 +40,7 @@ from server.routes import (
     office,
     paper,
     plans,
+    providers,
     reports,
     secretary,
     session,
@@ -223,6 +225,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             db.write_sync(publish_form, form)
         refresh_forms(app.state)
         app.state.office = db.write_sync(office_frame.load)
+        app.state.menu = menu.from_routes(app.routes)
 
     def shutdown(app: Litestar) -> None:
         db.close()
@@ -234,6 +237,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
             create_static_files_router(path="/static", directories=[PWA / "static"], opt={"roles": ANYONE}),
         ],
         guards=[role_guard],
+        dependencies=providers.DEPENDENCIES,
+        # `request.htmx` picks a page or its fragment (the same template the page includes).
+        plugins=[HTMXPlugin()],
         state=State({"db": db, "settings": settings, "limiter": LoginLimiter()}),
         on_startup=[startup],
         on_shutdown=[shutdown],

@@ -393,5 +393,15 @@ def m019_form_states(db: sqlite_utils.Database) -> None:
     )
 
 
+@migrations()
+def m020_records_visited(db: sqlite_utils.Database) -> None:
+    # "Schools visited" (server/reports/coverage.py `visited`) counts a record not linked to a planned visit by
+    # its own visit date: this index answers that from the index alone (school, visit id), at 1,000,000 records.
+    db.execute(
+        "CREATE INDEX idx_records_visited ON records "
+        "(network_id, json_extract(answers, '$.visit_date'), visit_id, school_code)"
+    )
+
+
 def apply(db: sqlite_utils.Database) -> None:
     migrations.apply(db)

@@ -166,6 +166,8 @@ def page(request: Request[Any, Any, Any], template: str, **context: Any) -> Temp
             "build": request.app.state.build,
             "request_path": request.url.path,
             "office": request.app.state.office,
+            "menu": request.app.state.menu.for_role(user.role) if user else [],
+            "may": lambda path: user is not None and request.app.state.menu.may(user.role, path),
             **context,
         },
     )

@@ -20,16 +20,16 @@ from core import roles
 from core.actor import Actor
 from core.sequences import next_seq
 from server.calendar import term_of
+from server.lookups import teachers_at
 from server.notice import Notice, Refused
 from server.plans import (
     VisitCreate,
     _check_plan,
     assignment_rows,
     double_bookings,
-    load_terms,
-    teachers_at,
 )
 from server.reference import upsert
+from server.terms import load_terms
 
 
 def _visit_network(db: sqlite_utils.Database, actor: Actor, visit_id: str) -> str:

@@ -20,9 +20,11 @@ import sqlite_utils
 from core import clock, roles
 from core.actor import Actor
 from server import thaidate
-from server.calendar import Term, term_by_key, term_of
+from server.calendar import Term
+from server.lookups import schools_of, teachers_at, team_candidates
 from server.notice import Notice, Refused
 from server.reference import upsert
+from server.reports.coverage import visited
 from server.vocabulary import GRADE_LABELS
 
 HOUR = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
@@ -45,74 +47,6 @@ class VisitCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     school_code: Text
     team: list[int]
     assignments: list[AssignmentCreate] = []
-
-
-# -- terms ---------------------------------------------------------------------------------------------
-
-
-def load_terms(db: sqlite_utils.Database) -> list[Term]:
-    rows = db.execute('SELECT academic_year, semester, start, "end" FROM terms').fetchall()
-    return [Term(y, s, dt.date.fromisoformat(a), dt.date.fromisoformat(b)) for y, s, a, b in rows]
-
-
-def save_term_tx(db: sqlite_utils.Database, term: Term) -> None:
-    db["terms"].upsert(
-        {
-            "academic_year": term.academic_year,
-            "semester": term.semester,
-            "start": term.start.isoformat(),
-            "end": term.end.isoformat(),
-        },
-        pk=("academic_year", "semester"),
-    )
-
-
-def pick_term(db: sqlite_utils.Database, key: str | None, today: dt.date) -> tuple[Term, list[Term]]:
-    """The term named by `key` (e.g. `2568-1`), else today's; and a few terms around it to choose from."""
-    terms = load_terms(db)
-    current = term_of(today, terms)
-    term = (term_by_key(key, terms) if key else None) or current
-    choices = []
-    for year in range(current.academic_year - 1, current.academic_year + 2):
-        for semester in (1, 2):
-            choice = term_by_key(f"{year}-{semester}", terms)
-            if choice is not None:
-                choices.append(choice)
-    return term, choices
-
-
-# -- what a planner can choose from ----------------------------------------------------------------------
-
-
-def networks_for(db: sqlite_utils.Database, actor: Actor) -> list[dict[str, str]]:
-    rows = db.execute("SELECT id, name FROM networks ORDER BY id").fetchall()
-    return [{"id": i, "name": n} for i, n in rows if actor.can_see(i)]
-
-
-def schools_of(db: sqlite_utils.Database, network_id: str) -> list[dict[str, Any]]:
-    rows = db.execute("SELECT code, name FROM schools WHERE network_id = ? ORDER BY name", [network_id])
-    return [{"code": c, "name": n} for c, n in rows]
-
-
-def team_candidates(db: sqlite_utils.Database, network_id: str) -> list[dict[str, Any]]:
-    team = sorted(roles.TEAM_ROLES)
-    marks = ",".join("?" for _ in team)
-    sql = (
-        "SELECT u.id, u.display_name, u.role FROM users u JOIN user_networks un ON un.user_id = u.id "
-        f"WHERE un.network_id = ? AND u.active = 1 AND u.role IN ({marks}) ORDER BY u.display_name"
-    )
-    rows = db.execute(sql, [network_id, *team])
-    return [{"id": i, "name": n, "role": r} for i, n, r in rows]
-
-
-def teachers_at(db: sqlite_utils.Database, school_code: str) -> list[dict[str, Any]]:
-    rows = db.execute("SELECT id, name FROM teachers WHERE school_code = ? ORDER BY name", [school_code])
-    return [{"id": i, "name": n} for i, n in rows]
-
-
-def school_network(db: sqlite_utils.Database, school_code: str) -> str | None:
-    row = db.execute("SELECT network_id FROM schools WHERE code = ?", [school_code]).fetchone()
-    return row[0] if row else None
 
 
 # -- creating a visit --------------------------------------------------------------------------------------
@@ -352,8 +286,8 @@ class Coverage(msgspec.Struct):
 
 
 def coverage(db: sqlite_utils.Database, network_id: str, term: Term) -> Coverage:
-    """Every school of the network this term: visited (a synced record of one of its visits this term, or of
-    the school dated in the term), planned (a visit this term, no record yet) or not planned."""
+    """Every school of the network this term: visited (server/reports/coverage.py `visited`), planned (a visit
+    this term, no record yet) or not planned."""
     span = [term.start.isoformat(), term.end.isoformat()]
     visits = dict(
         db.execute(
@@ -362,14 +296,7 @@ def coverage(db: sqlite_utils.Database, network_id: str, term: Term) -> Coverage
             [network_id, *span],
         ).fetchall()
     )
-    records = dict(
-        db.execute(
-            "SELECT r.school_code, count(*) FROM records r WHERE r.network_id = ? AND ("
-            " r.visit_id IN (SELECT id FROM visits WHERE network_id = ? AND date BETWEEN ? AND ?)"
-            " OR json_extract(r.answers, '$.visit_date') BETWEEN ? AND ?) GROUP BY r.school_code",
-            [network_id, network_id, *span, *span],
-        ).fetchall()
-    )
+    records = visited(db, network_id, *span)
     rows = []
     for school in schools_of(db, network_id):
         code = school["code"]

@@ -1,4 +1,5 @@
-"""Semester dates (admins only): the academic years around today and the rules for setting a term.
+"""Semester dates: the terms as stored, and (admins only) the academic years around today and the rules
+for setting a term.
 
 A term missing from the `terms` table takes the defaults of server/calendar.py; setting one stores it
 through `set_term_tx`, which checks the rules inside the write transaction:
@@ -16,9 +17,8 @@ from typing import Any
 import msgspec
 import sqlite_utils
 
-from server.calendar import Term, default_terms, term_of, to_ce
+from server.calendar import Term, default_terms, term_by_key, term_of, to_ce
 from server.notice import Notice, Refused
-from server.plans import load_terms, save_term_tx
 
 #: The academic years a term may be set for (BE), as `calendar.term_by_key` accepts.
 YEAR_RANGE = range(2400, 2701)
@@ -27,6 +27,37 @@ YEAR_RANGE = range(2400, 2701)
 class TermRow(msgspec.Struct, frozen=True):
     term: Term
     is_set: bool  # stored in the table; False: the defaults
+
+
+def load_terms(db: sqlite_utils.Database) -> list[Term]:
+    rows = db.execute('SELECT academic_year, semester, start, "end" FROM terms').fetchall()
+    return [Term(y, s, dt.date.fromisoformat(a), dt.date.fromisoformat(b)) for y, s, a, b in rows]
+
+
+def save_term_tx(db: sqlite_utils.Database, term: Term) -> None:
+    db["terms"].upsert(
+        {
+            "academic_year": term.academic_year,
+            "semester": term.semester,
+            "start": term.start.isoformat(),
+            "end": term.end.isoformat(),
+        },
+        pk=("academic_year", "semester"),
+    )
+
+
+def pick_term(db: sqlite_utils.Database, key: str | None, today: dt.date) -> tuple[Term, list[Term]]:
+    """The term named by `key` (e.g. `2568-1`), else today's; and a few terms around it to choose from."""
+    terms = load_terms(db)
+    current = term_of(today, terms)
+    term = (term_by_key(key, terms) if key else None) or current
+    choices = []
+    for year in range(current.academic_year - 1, current.academic_year + 2):
+        for semester in (1, 2):
+            choice = term_by_key(f"{year}-{semester}", terms)
+            if choice is not None:
+                choices.append(choice)
+    return term, choices
 
 
 def effective(terms: list[Term], academic_year: int, semester: int) -> Term:

@@ -1,4 +1,8 @@
-"""Coverage: schools planned and visited, visits by session, classrooms, teachers and hours observed."""
+"""Coverage: schools planned and visited, visits by session, classrooms, teachers and hours observed.
+
+"Schools visited" has one definition, here (`visited`), used by the network summary, the area report and the
+plans page (server/plans.py): a school is visited in a period when a record of a visit to it falls in the
+period — by its planned visit's date when the record is linked to one, else by the record's own visit date."""
 
 from __future__ import annotations
 
@@ -15,6 +19,24 @@ def schools(conn: Conn, network_id: str) -> list[dict[str, str]]:
         "SELECT code, name FROM schools WHERE network_id = ? ORDER BY code", [network_id]
     ).fetchall()
     return [{"code": c, "name": n} for c, n in rows]
+
+
+def visited(conn: Conn, network_id: str, first: str, last: str) -> dict[str, int]:
+    """{school_code: records that count as a visit to it in [first, last]} (schools without one left out).
+
+    Two index-only reads: the records of the network's visits dated in the period (counted for the visit's
+    school), and the records dated in the period that no existing visit claims (m020_records_visited)."""
+    rows = conn.execute(
+        "SELECT school_code, count(*) FROM ("
+        " SELECT v.school_code FROM visits v JOIN records r ON r.visit_id = v.id"
+        " WHERE v.network_id = ? AND v.date BETWEEN ? AND ?"
+        " UNION ALL"
+        f" SELECT school_code FROM records WHERE network_id = ? AND {VISIT_DATE} BETWEEN ? AND ?"
+        " AND (visit_id IS NULL OR NOT EXISTS (SELECT 1 FROM visits WHERE id = visit_id))"
+        ") GROUP BY school_code",
+        [network_id, first, last, network_id, first, last],
+    ).fetchall()
+    return dict(rows)
 
 
 def planned(conn: Conn, network_id: str, first: str, last: str) -> dict[str, int]:
@@ -43,6 +65,7 @@ def coverage(conn: Conn, network_id: str, first: str, last: str, by_school: dict
     all_schools = schools(conn, network_id)
     plan = planned(conn, network_id, first, last)
     others = other_visits(conn, network_id, first, last)
+    seen = visited(conn, network_id, first, last)
     grades, areas = observed.grades_and_areas(conn, network_id, first, last)
     rows = []
     for school in all_schools:
@@ -54,7 +77,7 @@ def coverage(conn: Conn, network_id: str, first: str, last: str, by_school: dict
             {
                 **school,
                 "planned": plan.get(code, 0),
-                "visited": visits > 0,
+                "visited": code in seen,
                 "visits": visits,
                 "morning": agg.get("morning", 0) + sum(1 for v in extra if v[2] == "morning"),
                 "observations": agg.get("n", 0),

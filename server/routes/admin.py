@@ -10,34 +10,36 @@ from typing import Any, Literal
 
 from litestar import Request, get, post
 from litestar.datastructures import UploadFile
+from litestar.plugins.htmx import HTMXRequest
 from litestar.response import Response, Template
 
 from core.actor import Actor
-from core.problems import problem
+from core.problems import N_, problem
 from core.roles import ADMINS, IMPORTERS
 from server import imports, spreadsheets
 from server.access import require_role, who
 from server.bounded import TooSlow, in_worker
 from server.disposition import content_disposition
+from server.menu import MenuEntry
 from server.notice import Notice, Refused
 from server.pages import page
 
 
-def _page_or_fragment(request: Request[Actor, Any, Any], fragment: str, **ctx: Any) -> Template:
-    if request.headers.get("hx-request") == "true":
+def _page_or_fragment(request: HTMXRequest, fragment: str, **ctx: Any) -> Template:
+    if request.htmx:
         return page(request, fragment, **ctx)
     last = ctx.pop("last", None)
     return page(request, "admin/imports.html", fragment=fragment, last=last, **ctx)
 
 
-@get("/admin/imports", **who(IMPORTERS))
+@get("/admin/imports", **who(IMPORTERS, menu=MenuEntry(N_("Schools and teachers"), order=110)))
 async def imports_page(request: Request[Actor, Any, Any]) -> Template:
     last = await request.app.state.db.read(imports.last_applied, request.user)
     return page(request, "admin/imports.html", fragment=None, last=last)
 
 
 @post("/admin/imports", **who(IMPORTERS))
-async def upload(request: Request[Actor, Any, Any]) -> Template:
+async def upload(request: HTMXRequest) -> Template:
     """Step 1: read and check the file; only a valid file is kept, as a pending batch."""
     form = await request.form()
     kind = form.get("kind") if form.get("kind") in ("teachers", "users") else "schools"
@@ -63,7 +65,7 @@ async def upload(request: Request[Actor, Any, Any]) -> Template:
 
 
 @post("/admin/imports/{batch_id:int}/confirm", **who(IMPORTERS))
-async def confirm(request: Request[Actor, Any, Any], batch_id: int) -> Template:
+async def confirm(request: HTMXRequest, batch_id: int) -> Template:
     """Step 2: apply the checked batch in one transaction."""
     try:
         report = await request.app.state.db.write(imports.apply_tx, request.user, batch_id)
@@ -81,7 +83,7 @@ async def confirm(request: Request[Actor, Any, Any], batch_id: int) -> Template:
 
 
 @post("/admin/imports/undo", **who(IMPORTERS))
-async def undo(request: Request[Actor, Any, Any]) -> Template:
+async def undo(request: HTMXRequest) -> Template:
     try:
         undone = await request.app.state.db.write(imports.undo_tx, request.user)
     except Refused as exc:

@@ -10,6 +10,7 @@ from litestar import Request, get, post
 from litestar.datastructures import UploadFile
 from litestar.enums import RequestEncodingType
 from litestar.params import Body
+from litestar.plugins.htmx import HTMXRequest
 from litestar.response import Template
 
 from core.actor import Actor
@@ -20,6 +21,7 @@ from forms.xlsform import XLSProblem
 from server.access import who
 from server.accounts import ROLE_NAMES
 from server.lifecycle import MOVES, STATE_NAMES, LifecycleError, change, state_of
+from server.menu import MenuEntry
 from server.pages import page
 from server.publishing import Report, check_upload, definition_problem, publish_definition
 from server.shell import refresh_forms
@@ -57,7 +59,7 @@ def _forms_page(request: Request[Any, Any, Any], problem: str = "") -> Template:
     )
 
 
-@get("/admin/forms", **who(ADMINS))
+@get("/admin/forms", **who(ADMINS, menu=MenuEntry(N_("Form versions"), order=30)))
 async def forms_page(request: Request[Actor, Any, Any]) -> Template:
     return _forms_page(request)
 
@@ -83,7 +85,7 @@ async def change_state(request: Request[Actor, Any, Any], form_id: str) -> Templ
 
 @post("/admin/forms/check", **who(ADMINS))
 async def check_definition(
-    request: Request[Actor, Any, Any],
+    request: HTMXRequest,
     data: Annotated[dict[str, Any], Body(media_type=RequestEncodingType.MULTI_PART)],
 ) -> Template:
     """Check an uploaded file and answer the report fragment; nothing is published here."""
@@ -100,7 +102,7 @@ async def check_definition(
         else:
             forms = request.app.state.forms
             report = await anyio.to_thread.run_sync(check_upload, upload.filename, content, forms)
-    if request.headers.get("hx-request") != "true":
+    if not request.htmx:
         return page(request, "admin/forms.html", versions=_versions(request), report=report, published=None,
                     **_lifecycle(request))  # fmt: skip
     return page(request, "admin/_report.html", report=report, published=None)

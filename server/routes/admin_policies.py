@@ -16,6 +16,7 @@ from forms.loader import POLICIES as BUILTIN_LISTS
 from forms.loader import DefinitionError, load_policies
 from server import policies
 from server.access import who
+from server.menu import MenuEntry
 from server.pages import page
 from server.shell import refresh_forms
 
@@ -43,7 +44,7 @@ async def _page(request: Request[Actor, Any, Any], **ctx: Any) -> Template:
     return page(request, "admin/policies.html", lists=lists, kinds=KINDS, **ctx)
 
 
-@get("/admin/policies", **who(POLICY_EDITORS))
+@get("/admin/policies", **who(POLICY_EDITORS, menu=MenuEntry(N_("Policy lists"), order=70)))
 async def policies_page(request: Request[Actor, Any, Any]) -> Template:
     return await _page(request)
 

@@ -9,15 +9,16 @@ from litestar.datastructures import UploadFile
 from litestar.response import Redirect, Template
 
 from core.actor import Actor
-from core.problems import problem
+from core.problems import N_, problem
 from core.roles import ADMINS
 from server import office
 from server.access import who
+from server.menu import MenuEntry
 from server.notice import Notice, Refused
 from server.pages import page
 
 
-@get("/admin/office", **who(ADMINS))
+@get("/admin/office", **who(ADMINS, menu=MenuEntry(N_("The office on paper"), order=60)))
 async def office_page(request: Request[Actor, Any, Any]) -> Template:
     return page(request, "admin/office.html", errors=[])
 

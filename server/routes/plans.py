@@ -11,25 +11,25 @@ import msgspec
 from litestar import Request, get, post
 from litestar.datastructures import FormMultiDict, MultiDict
 from litestar.exceptions import NotFoundException
+from litestar.plugins.htmx import HTMXRequest
 from litestar.response import Redirect, Response, Template
 
 from core import clock
 from core.actor import Actor
+from core.problems import N_
 from core.roles import PLANNERS, SIGNED_IN
-from server import plan_changes, plans
+from server import lookups, plan_changes, plans
 from server.access import require_network, who
 from server.errors import ApiError
+from server.menu import MenuEntry
 from server.notice import Refused
 from server.pages import page
+from server.terms import pick_term
 from server.thaidate import parse_date
 from server.vocabulary import GRADE_LABELS
 
 ASSIGNMENT_ROWS = 8
 _ROW = ("observer", "teacher", "grade", "room", "hour")
-
-
-def _htmx(request: Request[Any, Any, Any]) -> bool:
-    return request.headers.get("hx-request") == "true"
 
 
 def _network(request: Request[Actor, Any, Any], network: str | None, choices: list[dict[str, str]]) -> str:
@@ -38,29 +38,29 @@ def _network(request: Request[Actor, Any, Any], network: str | None, choices: li
     return network_id
 
 
-@get("/plans", **who(SIGNED_IN))
+@get("/plans", **who(SIGNED_IN, menu=MenuEntry(N_("Visit plans"), order=100)))
 async def plans_overview(
-    request: Request[Actor, Any, Any], network: str | None = None, term: str | None = None
+    request: HTMXRequest, network: str | None = None, term: str | None = None
 ) -> Template:
     db = request.app.state.db
-    networks = await db.read(plans.networks_for, request.user)
+    networks = await db.read(lookups.networks_for, request.user)
     network_id = _network(request, network, networks)
-    chosen, terms = await db.read(plans.pick_term, term, clock.today())
+    chosen, terms = await db.read(pick_term, term, clock.today())
     cover = await db.read(plans.coverage, network_id, chosen)
     visits = await db.read(plans.visits_in, network_id, chosen)
     ctx = {"networks": networks, "network_id": network_id, "term": chosen, "terms": terms, "coverage": cover}
-    template = "plans/_overview.html" if _htmx(request) else "plans/index.html"
+    template = "plans/_overview.html" if request.htmx else "plans/index.html"
     return page(request, template, visits=visits, **ctx)
 
 
 @get("/plans/new", **who(PLANNERS))
-async def new_visit(request: Request[Actor, Any, Any]) -> Template:
+async def new_visit(request: HTMXRequest) -> Template:
     values = _form_values(request.query_params)
     return await _render_form(request, values, errors=[])
 
 
 @post("/plans", **who(PLANNERS))
-async def create_visit(request: Request[Actor, Any, Any]) -> Response[Any] | Template:
+async def create_visit(request: HTMXRequest) -> Response[Any] | Template:
     values = _form_values(await request.form())
     try:
         visit_id = await request.app.state.db.write(
@@ -71,17 +71,17 @@ async def create_visit(request: Request[Actor, Any, Any]) -> Response[Any] | Tem
     return _to_visit(request, visit_id)
 
 
-async def _refused(request: Request[Actor, Any, Any], values: dict[str, Any], exc: Refused) -> Template:
+async def _refused(request: HTMXRequest, values: dict[str, Any], exc: Refused) -> Template:
     """The plan form again, with the reasons it was refused."""
     if exc.code == "not_found":
         raise NotFoundException()
     tpl = await _render_form(request, values, errors=exc.messages())
-    tpl.status_code = 200 if _htmx(request) else 422
+    tpl.status_code = 200 if request.htmx else 422
     return tpl
 
 
-def _to_visit(request: Request[Actor, Any, Any], visit_id: str) -> Response[Any]:
-    if _htmx(request):
+def _to_visit(request: HTMXRequest, visit_id: str) -> Response[Any]:
+    if request.htmx:
         return Response(b"", status_code=204, headers={"HX-Redirect": f"/plans/{visit_id}"})
     return Redirect(path=f"/plans/{visit_id}", status_code=303)
 
@@ -121,7 +121,7 @@ async def visit_page(request: Request[Actor, Any, Any], visit_id: str) -> Templa
 
 
 @get("/plans/{visit_id:str}/edit", **who(PLANNERS))
-async def edit_visit(request: Request[Actor, Any, Any], visit_id: str) -> Template:
+async def edit_visit(request: HTMXRequest, visit_id: str) -> Template:
     values = await request.app.state.db.read(plan_changes.visit_values, request.user, visit_id)
     if values is None:
         raise NotFoundException()
@@ -130,7 +130,7 @@ async def edit_visit(request: Request[Actor, Any, Any], visit_id: str) -> Templa
 
 
 @post("/plans/{visit_id:str}", **who(PLANNERS))
-async def update_visit(request: Request[Actor, Any, Any], visit_id: str) -> Response[Any] | Template:
+async def update_visit(request: HTMXRequest, visit_id: str) -> Response[Any] | Template:
     values = _form_values(await request.form()) | {"visit_id": visit_id}
     try:
         await request.app.state.db.write(
@@ -142,7 +142,7 @@ async def update_visit(request: Request[Actor, Any, Any], visit_id: str) -> Resp
 
 
 @post("/plans/{visit_id:str}/cancel", **who(PLANNERS))
-async def cancel_visit(request: Request[Actor, Any, Any], visit_id: str) -> Response[Any]:
+async def cancel_visit(request: HTMXRequest, visit_id: str) -> Response[Any]:
     """Cancel once the planner has ticked "yes, cancel" (without it, back to the visit unchanged)."""
     db = request.app.state.db
     if await db.read(plans.visit_detail, request.user, visit_id) is None:
@@ -202,23 +202,23 @@ def _visit_create(values: dict[str, Any]) -> plans.VisitCreate:
         raise ApiError("invalid_request", str(exc)) from None
 
 
-async def _render_form(
-    request: Request[Actor, Any, Any], values: dict[str, Any], errors: list[str]
-) -> Template:
+async def _render_form(request: HTMXRequest, values: dict[str, Any], errors: list[str]) -> Template:
     db = request.app.state.db
-    networks = await db.read(plans.networks_for, request.user)
+    networks = await db.read(lookups.networks_for, request.user)
     network_id = _network(request, values["network"], networks)
-    schools = await db.read(plans.schools_of, network_id)
+    schools = await db.read(lookups.schools_of, network_id)
     if values["school_code"] not in {s["code"] for s in schools}:
         values["school_code"] = ""
     ctx = {
         "networks": networks,
         "network_id": network_id,
         "schools": schools,
-        "members": await db.read(plans.team_candidates, network_id),
-        "teachers": await db.read(plans.teachers_at, values["school_code"]) if values["school_code"] else [],
+        "members": await db.read(lookups.team_candidates, network_id),
+        "teachers": await db.read(lookups.teachers_at, values["school_code"])
+        if values["school_code"]
+        else [],
         "grades": GRADE_LABELS,
         "values": values,
         "errors": errors,
     }
-    return page(request, "plans/_form.html" if _htmx(request) else "plans/new.html", **ctx)
+    return page(request, "plans/_form.html" if request.htmx else "plans/new.html", **ctx)

@@ -11,37 +11,28 @@ from typing import Any
 
 from litestar import Request, get, post
 from litestar.exceptions import NotFoundException
+from litestar.plugins.htmx import HTMXRequest
 from litestar.response import Redirect, Response, Template
 
 from core import clock
 from core.actor import Actor
+from core.problems import N_
 from core.roles import NETWORK_READERS, OWN_REPORTERS, REPORTERS, SIGNED_IN
-from server import plans, submissions
-from server.access import require_network, who
+from server import lookups, submissions
+from server.access import who
+from server.calendar import Term
 from server.disposition import content_disposition
 from server.i18n import current_locale
+from server.menu import MenuEntry
 from server.pages import page
 from server.reports import activity, area, exports, health, pdf, policy, summary, themes, visits
 from server.reports import notebook as notebooks
 from server.reports import period as periods
 from server.reports.period import Period
+from server.routes.providers import OwnPeriod
 
 PDF = "application/pdf"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-async def _network(request: Request[Actor, Any, Any], network_id: str) -> str:
-    require_network(request.user, network_id)
-    name = await request.app.state.db.read(summary.network_name, network_id)
-    if name is None:
-        raise NotFoundException()
-    return str(name)
-
-
-async def _period(request: Request[Actor, Any, Any], key: str | None) -> tuple[Period, list[Period]]:
-    terms = await request.app.state.db.read(plans.load_terms)
-    today = clock.today()
-    return periods.parse(key, terms, today), periods.choices(terms, today)
 
 
 def _render(request: Request[Any, Any, Any], template: str, **context: Any) -> str:
@@ -68,7 +59,7 @@ def _download(body: bytes, media_type: str, filename: str) -> Response[bytes]:
 
 async def _school(request: Request[Actor, Any, Any], network_id: str, school: str | None) -> str | None:
     """The school filter of an export: a school of this network, or 404."""
-    if school and await request.app.state.db.read(plans.school_network, school) != network_id:
+    if school and await request.app.state.db.read(lookups.school_network, school) != network_id:
         raise NotFoundException()
     return school or None
 
@@ -85,43 +76,52 @@ async def _themes(request: Request[Any, Any, Any], network_id: str, chosen: Peri
     return found
 
 
-@get("/reports", **who(SIGNED_IN))
-async def reports_home(request: Request[Actor, Any, Any], period: str | None = None) -> Template:
-    networks = await request.app.state.db.read(plans.networks_for, request.user)
-    chosen, choices = await _period(request, period)
+@get("/reports", **who(SIGNED_IN, menu=MenuEntry(N_("Reports"), order=80)))
+async def reports_home(request: Request[Actor, Any, Any], chosen: Period, choices: list[Period]) -> Template:
+    networks = await request.app.state.db.read(lookups.networks_for, request.user)
     return page(request, "reports/index.html", networks=networks, period=chosen, periods=choices)
 
 
 @get("/reports/network/{network_id:str}", **who(NETWORK_READERS))
 async def network_report(
-    request: Request[Actor, Any, Any], network_id: str, period: str | None = None, school: str | None = None
+    request: HTMXRequest,
+    network_id: str,
+    network_name: str,
+    terms: list[Term],
+    chosen: Period,
+    choices: list[Period],
+    school: str | None = None,
 ) -> Template:
-    name = await _network(request, network_id)
     db = request.app.state.db
-    chosen, choices = await _period(request, period)
     data = await db.read(summary.network_summary, network_id, chosen.first, chosen.last)
-    terms = await db.read(plans.load_terms)
     trend_periods = periods.previous_terms(chosen, terms)
     trend = await db.read(summary.trend, network_id, [(p.first, p.last) for p in trend_periods])
-    ctx = {"network_name": name, "period": chosen, "periods": choices, "data": data,
+    ctx = {"network_name": network_name, "period": chosen, "periods": choices, "data": data,
            "trend": list(zip(trend_periods, trend, strict=True)), "school": None}  # fmt: skip
     if school:
         ctx["school"] = next((s for s in data["schools"] if s["code"] == school), None)
         if ctx["school"] is None:
             raise NotFoundException()
-    fragment = request.headers.get("hx-request") == "true"
-    return page(request, "reports/_summary.html" if fragment else "reports/network.html", **ctx)
+    return page(request, "reports/_summary.html" if request.htmx else "reports/network.html", **ctx)
 
 
 @get("/reports/network/{network_id:str}/print", **who(NETWORK_READERS))
 async def network_print(
-    request: Request[Actor, Any, Any], network_id: str, period: str | None = None, format: str = "html"
+    request: Request[Actor, Any, Any],
+    network_id: str,
+    network_name: str,
+    chosen: Period,
+    format: str = "html",
 ) -> Template | Response[bytes]:
-    name = await _network(request, network_id)
-    chosen, _ = await _period(request, period)
     data = await request.app.state.db.read(summary.network_summary, network_id, chosen.first, chosen.last)
     found = await _themes(request, network_id, chosen)
-    ctx = {"network_name": name, "period": chosen, "data": data, "found": found, "today": clock.today()}
+    ctx = {
+        "network_name": network_name,
+        "period": chosen,
+        "data": data,
+        "found": found,
+        "today": clock.today(),
+    }
     if format == "pdf":
         return await _pdf(
             request, "reports/print/summary.html", f"summary-{network_id}-{chosen.key}.pdf", **ctx
@@ -131,12 +131,14 @@ async def network_print(
 
 @get("/reports/network/{network_id:str}/visits", **who(REPORTERS))
 async def visit_list(
-    request: Request[Actor, Any, Any], network_id: str, period: str | None = None
+    request: Request[Actor, Any, Any],
+    network_id: str,
+    network_name: str,
+    chosen: Period,
+    choices: list[Period],
 ) -> Template:
-    name = await _network(request, network_id)
-    chosen, choices = await _period(request, period)
     rows = await request.app.state.db.read(visits.travel, network_id, chosen.first, chosen.last)
-    return page(request, "reports/visits.html", network_id=network_id, network_name=name, period=chosen,
+    return page(request, "reports/visits.html", network_id=network_id, network_name=network_name, period=chosen,
                 periods=choices, visits=rows)  # fmt: skip
 
 
@@ -149,15 +151,15 @@ async def notebook(
     school_code: str,
     date: str,
     session: str,
+    network_name: str,
     format: str = "html",
 ) -> Template | Response[bytes]:
-    name = await _network(request, network_id)
     copy = await request.app.state.db.read(
         notebooks.entry, network_id, school_code, date, session, current_locale.get()
     )
     if copy is None:
         raise NotFoundException()
-    ctx = {"network_name": name, "network_id": network_id, "copy": copy, "today": clock.today()}
+    ctx = {"network_name": network_name, "network_id": network_id, "copy": copy, "today": clock.today()}
     if format == "pdf":
         return await _pdf(
             request, "reports/print/notebook.html", f"notebook-{school_code}-{date}-{session}.pdf", **ctx
@@ -167,13 +169,15 @@ async def notebook(
 
 @get("/reports/network/{network_id:str}/travel", **who(REPORTERS))
 async def travel(
-    request: Request[Actor, Any, Any], network_id: str, period: str | None = None, format: str = "html"
+    request: Request[Actor, Any, Any],
+    network_id: str,
+    network_name: str,
+    chosen: Period,
+    format: str = "html",
 ) -> Template | Response[bytes]:
-    name = await _network(request, network_id)
-    chosen, _ = await _period(request, period)
     rows = await request.app.state.db.read(visits.travel, network_id, chosen.first, chosen.last)
     ctx = {
-        "network_name": name,
+        "network_name": network_name,
         "network_id": network_id,
         "period": chosen,
         "visits": rows,
@@ -188,11 +192,13 @@ async def travel(
 
 @get("/reports/network/{network_id:str}/export.xlsx", **who(REPORTERS))
 async def export_xlsx(
-    request: Request[Actor, Any, Any], network_id: str, period: str | None = None, school: str | None = None
+    request: Request[Actor, Any, Any],
+    network_id: str,
+    network_name: str,
+    chosen: Period,
+    school: str | None = None,
 ) -> Response[bytes]:
-    await _network(request, network_id)
     school = await _school(request, network_id, school)
-    chosen, _ = await _period(request, period)
     body = await request.app.state.db.reports.read(
         exports.xlsx, network_id, chosen.first, chosen.last, school
     )
@@ -203,13 +209,12 @@ async def export_xlsx(
 async def export_csv(
     request: Request[Actor, Any, Any],
     network_id: str,
-    period: str | None = None,
+    network_name: str,
+    chosen: Period,
     school: str | None = None,
     tool: str = "observation",
 ) -> Response[bytes]:
-    await _network(request, network_id)
     school = await _school(request, network_id, school)
-    chosen, _ = await _period(request, period)
     body = await request.app.state.db.reports.read(
         exports.csv_bytes, network_id, chosen.first, chosen.last, tool, school
     )
@@ -220,26 +225,27 @@ async def export_csv(
 
 @get("/reports/network/{network_id:str}/themes", **who(NETWORK_READERS))
 async def theme_report(
-    request: Request[Actor, Any, Any], network_id: str, period: str | None = None, q: str = ""
+    request: HTMXRequest,
+    network_id: str,
+    network_name: str,
+    chosen: Period,
+    choices: list[Period],
+    q: str = "",
 ) -> Template:
-    name = await _network(request, network_id)
-    chosen, choices = await _period(request, period)
     found = await _themes(request, network_id, chosen, q)
-    fragment = request.headers.get("hx-request") == "true"
-    return page(request, "reports/_themes.html" if fragment else "reports/themes.html", network_id=network_id,
-                network_name=name, period=chosen, periods=choices, found=found)  # fmt: skip
+    return page(request, "reports/_themes.html" if request.htmx else "reports/themes.html", network_id=network_id,
+                network_name=network_name, period=chosen, periods=choices, found=found)  # fmt: skip
 
 
-async def _area(request: Request[Actor, Any, Any], chosen: Period) -> dict[str, Any]:
+async def _area(request: Request[Actor, Any, Any], chosen: Period, terms: list[Term]) -> dict[str, Any]:
     """The area report of the networks the user can see (a deputy: theirs), with overdue reports."""
     db, actor = request.app.state.db, request.user
-    networks = await db.read(plans.networks_for, actor)
+    networks = await db.read(lookups.networks_for, actor)
     found = await db.reports.read(area.area_report, [n["id"] for n in networks], chosen.first, chosen.last,
                           current_locale.get())  # fmt: skip
     fresh = found.pop("fresh")
     if fresh:
         await db.write(themes.store_phrases_tx, fresh)
-    terms = await db.read(plans.load_terms)
     wanted = await db.read(submissions.expected, actor, clock.today(), terms)
     found["overdue"] = [
         o for o in await db.read(submissions.overdue, actor, clock.today(), wanted) if o["network_id"]
@@ -248,11 +254,12 @@ async def _area(request: Request[Actor, Any, Any], chosen: Period) -> dict[str, 
 
 
 @get("/reports/area", **who(REPORTERS))
-async def area_report(request: Request[Actor, Any, Any], period: str | None = None) -> Template:
-    chosen, choices = await _period(request, period)
-    report = await _area(request, chosen)
+async def area_report(
+    request: Request[Actor, Any, Any], terms: list[Term], chosen: Period, choices: list[Period]
+) -> Template:
+    report = await _area(request, chosen, terms)
     db = request.app.state.db
-    networks = await db.read(plans.networks_for, request.user)
+    networks = await db.read(lookups.networks_for, request.user)
     table = await db.read(
         policy.area_table, [(n["id"], n["name"]) for n in networks], chosen.first, chosen.last
     )
@@ -263,10 +270,9 @@ async def area_report(request: Request[Actor, Any, Any], period: str | None = No
 
 @get("/reports/area/print", **who(REPORTERS))
 async def area_print(
-    request: Request[Actor, Any, Any], period: str | None = None, format: str = "html"
+    request: Request[Actor, Any, Any], terms: list[Term], chosen: Period, format: str = "html"
 ) -> Template | Response[bytes]:
-    chosen, _ = await _period(request, period)
-    ctx = {"report": await _area(request, chosen), "period": chosen, "today": clock.today(),
+    ctx = {"report": await _area(request, chosen, terms), "period": chosen, "today": clock.today(),
            "kinds": submissions.KIND_LABELS}  # fmt: skip
     if format == "pdf":
         return await _pdf(request, "reports/print/area.html", f"area-{chosen.key}.pdf", **ctx)
@@ -279,23 +285,6 @@ async def sync_health(request: Request[Actor, Any, Any]) -> Template:
     return page(request, "reports/sync.html", rows=rows, now=dt.datetime.now(dt.UTC))
 
 
-def _own_period(kind: str, key: str | None) -> tuple[str, dt.date, dt.date, Period | None]:
-    if kind not in activity.KINDS:
-        raise NotFoundException()
-    today = clock.today()
-    if kind == "weekly":
-        try:
-            day = dt.date.fromisoformat(key) if key else today
-        except ValueError:
-            day = today
-        monday, friday = activity.week_of(day)
-        return monday.isoformat(), monday, friday, None
-    half = periods.parse(key if key and key.startswith("fy") else None, [], today)
-    if half.kind != "half":
-        half = periods.of_half(today)
-    return half.key, half.start, half.end, half
-
-
 async def _prefill(request: Request[Actor, Any, Any], kind: str, rows: list[Any], first: dt.date) -> str:
     actor = request.user
     reporter = await request.app.state.db.read(activity.reporter, actor.id, actor.display_name, actor.role)
@@ -303,8 +292,8 @@ async def _prefill(request: Request[Actor, Any, Any], kind: str, rows: list[Any]
 
 
 @get("/reports/mine/{kind:str}", **who(OWN_REPORTERS))
-async def own_report(request: Request[Actor, Any, Any], kind: str, period: str | None = None) -> Template:
-    key, first, last, half = _own_period(kind, period)
+async def own_report(request: Request[Actor, Any, Any], kind: str, own: OwnPeriod) -> Template:
+    key, first, last, half = own
     db = request.app.state.db
     rows = await db.read(activity.my_visits, request.user.id, first.isoformat(), last.isoformat())
     saved = await db.read(activity.draft, request.user.id, kind, key)
@@ -314,10 +303,8 @@ async def own_report(request: Request[Actor, Any, Any], kind: str, period: str |
 
 
 @post("/reports/mine/{kind:str}", **who(OWN_REPORTERS))
-async def save_own_report(
-    request: Request[Actor, Any, Any], kind: str, period: str | None = None
-) -> Redirect:
-    key, *_ = _own_period(kind, period)
+async def save_own_report(request: Request[Actor, Any, Any], kind: str, own: OwnPeriod) -> Redirect:
+    key = own.key
     form = await request.form()
     await request.app.state.db.write(
         activity.save_draft_tx, request.user.id, kind, key, str(form.get("body", ""))

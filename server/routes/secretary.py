@@ -6,22 +6,25 @@ from typing import Any
 
 from litestar import Request, get
 from litestar.exceptions import NotFoundException
+from litestar.plugins.htmx import HTMXRequest
 from litestar.response import Template
 
 from core.actor import Actor
+from core.problems import N_
 from core.roles import SIGNED_IN
 from server.access import who
 from server.i18n import current_locale
+from server.menu import MenuEntry
 from server.observations import list_records, record_with_revisions, schools_in_scope
 from server.pages import page
 from server.reports import display, visits
 
 
-@get("/observations", **who(SIGNED_IN))
-async def observations(request: Request[Actor, Any, Any], school: str | None = None) -> Template:
+@get("/observations", **who(SIGNED_IN, menu=MenuEntry(N_("Synced observations"), order=20)))
+async def observations(request: HTMXRequest, school: str | None = None) -> Template:
     db = request.app.state.db
     records = await db.read(list_records, request.user, school=school or None, form_id="observation")
-    if request.headers.get("hx-request") == "true":
+    if request.htmx:
         return page(request, "observations/_rows.html", records=records)
     schools = await db.read(schools_in_scope, request.user)
     return page(request, "observations/index.html", records=records, schools=schools, school=school)

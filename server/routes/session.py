@@ -11,7 +11,7 @@ from litestar.params import Body
 from litestar.response import Redirect, Response, Template
 
 from core.actor import Actor
-from core.problems import problem
+from core.problems import N_, problem
 from core.roles import SIGNED_IN
 from server.access import PUBLIC, who
 from server.auth import (
@@ -25,6 +25,7 @@ from server.auth import (
     session_csrf_token,
 )
 from server.i18n import _, pick
+from server.menu import MenuEntry
 from server.notice import Refused
 from server.pages import page
 from server.passwords import MIN_LENGTH
@@ -117,7 +118,11 @@ class PasswordForm(msgspec.Struct):
     confirm: Annotated[str, msgspec.Meta(max_length=200)]
 
 
-@get("/account/password", sync_to_thread=False, **who(SIGNED_IN))
+@get(
+    "/account/password",
+    sync_to_thread=False,
+    **who(SIGNED_IN, menu=MenuEntry(N_("Change password"), order=10, group="account")),
+)
 def password_page(request: Request[Actor, Any, Any]) -> Template:
     return page(request, "account/password.html", error=None, changed=False, min_length=MIN_LENGTH)
 

@@ -13,16 +13,22 @@ from litestar.response import Redirect, Response, Template
 
 from core import clock
 from core.actor import Actor
+from core.problems import N_
 from core.roles import DEPUTIES, OWN_REPORTERS, SIGNED_IN, SUBMITTERS, UNIT_DIRECTORS
-from server import plans, submissions
-from server.access import require_network, who
+from server import submissions
+from server.access import who
+from server.calendar import Term
 from server.errors import ApiError
 from server.i18n import current_locale
+from server.menu import MenuEntry
 from server.notice import Refused
 from server.pages import page
 from server.reports import activity, dossier
 from server.reports import period as periods
-from server.routes.reports import _own_period, _pdf, _period, _prefill
+from server.reports.period import Period
+from server.routes import providers
+from server.routes.providers import OwnPeriod
+from server.routes.reports import _pdf, _prefill
 from server.submissions import Memo
 
 MEMO_FIELDS = ("agency", "number", "date", "subject", "to", "body", "signer", "position")
@@ -51,20 +57,10 @@ def _network_memo(actor: Actor, network_name: str, period: periods.Period) -> Me
     )
 
 
-async def _network_name(request: Request[Actor, Any, Any], network_id: str) -> str:
-    require_network(request.user, network_id)
-    rows = await request.app.state.db.read(plans.networks_for, request.user)
-    name = next((n["name"] for n in rows if n["id"] == network_id), None)
-    if name is None:
-        raise NotFoundException()
-    return str(name)
-
-
-@get("/submissions", **who(SIGNED_IN))
-async def inbox(request: Request[Actor, Any, Any]) -> Template:
+@get("/submissions", **who(SIGNED_IN, menu=MenuEntry(N_("Reports sent up"), order=90)))
+async def inbox(request: Request[Actor, Any, Any], terms: list[Term]) -> Template:
     db = request.app.state.db
     lists = await db.read(submissions.inbox, request.user)
-    terms = await db.read(plans.load_terms)
     today = clock.today()
     wanted = await db.read(submissions.expected, request.user, today, terms)
     late = await db.read(submissions.overdue, request.user, today, wanted)
@@ -74,21 +70,26 @@ async def inbox(request: Request[Actor, Any, Any]) -> Template:
 
 @get("/submissions/network/{network_id:str}/new", **who(SUBMITTERS))
 async def new_network_report(
-    request: Request[Actor, Any, Any], network_id: str, period: str | None = None
+    request: Request[Actor, Any, Any],
+    network_id: str,
+    network_name: str,
+    chosen: Period,
+    choices: list[Period],
 ) -> Template:
-    name = await _network_name(request, network_id)
-    chosen, choices = await _period(request, period)
     existing = await request.app.state.db.read(submissions.find, "network_report", network_id, chosen.key)
-    return page(request, "submissions/new.html", network_id=network_id, network_name=name, period=chosen,
-                periods=choices, memo=_network_memo(request.user, name, chosen), existing=existing, errors=[])  # fmt: skip
+    memo = _network_memo(request.user, network_name, chosen)
+    return page(request, "submissions/new.html", network_id=network_id, network_name=network_name, period=chosen,
+                periods=choices, memo=memo, existing=existing, errors=[])  # fmt: skip
 
 
 @post("/submissions/network/{network_id:str}", **who(SUBMITTERS))
 async def send_network_report(
-    request: Request[Actor, Any, Any], network_id: str, period: str | None = None
+    request: Request[Actor, Any, Any],
+    network_id: str,
+    network_name: str,
+    chosen: Period,
+    choices: list[Period],
 ) -> Template | Redirect:
-    name = await _network_name(request, network_id)
-    chosen, choices = await _period(request, period)
     db = request.app.state.db
     memo = _memo_from(await request.form())
     snapshot = await db.read(
@@ -97,12 +98,12 @@ async def send_network_report(
     try:
         submission_id = await db.write(
             submissions.submit_tx, request.user, kind="network_report", subject=network_id,
-            network_id=network_id, period=chosen.key, title=f"{name} · {chosen.label()}",
+            network_id=network_id, period=chosen.key, title=f"{network_name} · {chosen.label()}",
             due=(chosen.end + dt.timedelta(days=submissions.NETWORK_REPORT_DAYS)).isoformat(),
             memo=memo, snapshot=snapshot,
         )  # fmt: skip
     except Refused as exc:
-        tpl = page(request, "submissions/new.html", network_id=network_id, network_name=name, period=chosen,
+        tpl = page(request, "submissions/new.html", network_id=network_id, network_name=network_name, period=chosen,
                    periods=choices, memo=memo, existing=None, errors=exc.messages())  # fmt: skip
         tpl.status_code = (
             409 if exc.code == "submission_refused" and not submissions.memo_problems(memo) else 422
@@ -112,11 +113,9 @@ async def send_network_report(
 
 
 @post("/reports/mine/{kind:str}/send", **who(OWN_REPORTERS))
-async def send_own_report(
-    request: Request[Actor, Any, Any], kind: str, period: str | None = None
-) -> Redirect:
+async def send_own_report(request: Request[Actor, Any, Any], kind: str, own: OwnPeriod) -> Redirect:
     """A supervisor's duty log or six-month report, sent as saved (the draft's text and their visits)."""
-    key, first, last, half = _own_period(kind, period)
+    key, first, last, half = own
     db, actor = request.app.state.db, request.user
     saved = await db.read(activity.draft, actor.id, kind, key)
     visits = await db.read(activity.my_visits, actor.id, first.isoformat(), last.isoformat())
@@ -145,7 +144,7 @@ async def _get(request: Request[Actor, Any, Any], submission_id: int) -> dict[st
 
 
 @get("/submissions/{submission_id:int}", **who(SIGNED_IN))
-async def detail(request: Request[Actor, Any, Any], submission_id: int) -> Template:
+async def detail(request: Request[Actor, Any, Any], submission_id: int, terms: list[Term]) -> Template:
     db, actor = request.app.state.db, request.user
     row = await _get(request, submission_id)
     if actor.role in UNIT_DIRECTORS and row["status"] == "submitted":
@@ -154,7 +153,7 @@ async def detail(request: Request[Actor, Any, Any], submission_id: int) -> Templ
     changes: list[dict[str, Any]] = []
     latest = row["versions"][-1]
     if row["kind"] == "network_report":
-        chosen, _ = await _period(request, row["period"])
+        chosen = providers.chosen(terms, row["period"])
         today = await db.read(dossier.figures, row["network_id"], chosen.first, chosen.last)
         changes = submissions.diff(latest["snapshot"]["summary"], today)
     noted = any(e["action"] == "note" and e["who"] == actor.display_name for e in row["events"])
@@ -194,14 +193,18 @@ async def _write(request: Request[Actor, Any, Any], fn: Any, *args: Any) -> Any:
 
 @get("/submissions/{submission_id:int}/print", **who(SIGNED_IN))
 async def print_version(
-    request: Request[Actor, Any, Any], submission_id: int, version: int = 0, format: str = "html"
+    request: Request[Actor, Any, Any],
+    submission_id: int,
+    terms: list[Term],
+    version: int = 0,
+    format: str = "html",
 ) -> Template | Response[bytes]:
     """A sent version as it was sent: the memo and the frozen figures."""
     row = await _get(request, submission_id)
     sent = next((v for v in row["versions"] if v["version"] == (version or row["version"])), None)
     if sent is None:
         raise NotFoundException()
-    chosen, _ = await _period(request, row["period"])
+    chosen = providers.chosen(terms, row["period"])
     ctx: dict[str, Any] = {"s": row, "sent": sent, "memo": sent["memo"], "period": chosen, "today": clock.today(),
                            "kinds": submissions.KIND_LABELS}  # fmt: skip
     if row["kind"] == "network_report":

@@ -10,17 +10,19 @@ from litestar.exceptions import NotFoundException
 from litestar.response import Response, Template
 
 from core import clock
+from core.problems import N_
 from core.roles import ADMINS, SIGNED_IN
 from server.access import PUBLIC, who
 from server.calendar import previous_term
 from server.i18n import _
 from server.lifecycle import state_of
+from server.menu import MenuEntry
 from server.pages import island, page
-from server.plans import load_terms
 from server.shell import SERVICE_WORKER
+from server.terms import load_terms
 
 
-@get("/", **who(SIGNED_IN))
+@get("/", **who(SIGNED_IN, menu=MenuEntry(N_("Today"), order=10)))
 async def home(request: Request[Any, Any, Any]) -> Template:
     forms, states = request.app.state.forms, request.app.state.form_states
     latest = {form_id: form for (form_id, _version), form in sorted(forms.items())}

@@ -9,10 +9,11 @@ from litestar.response import Redirect, Template
 
 from core import clock
 from core.actor import Actor
-from core.problems import problem
+from core.problems import N_, problem
 from core.roles import ADMINS
 from server import terms
 from server.access import who
+from server.menu import MenuEntry
 from server.notice import Notice, Refused
 from server.pages import page
 
@@ -22,7 +23,7 @@ async def _render(request: Request[Actor, Any, Any], errors: list[Notice], faile
     return page(request, "admin/terms.html", rows=rows, errors=errors, failed=failed)
 
 
-@get("/admin/terms", **who(ADMINS))
+@get("/admin/terms", **who(ADMINS, menu=MenuEntry(N_("Semester dates"), order=50)))
 async def terms_page(request: Request[Actor, Any, Any]) -> Template:
     return await _render(request, errors=[])
 

@@ -15,14 +15,16 @@ from litestar.params import Body
 from litestar.response import Redirect, Template
 
 from core.actor import Actor
+from core.problems import N_
 from core.roles import ADMINS, ROLES
 from server import accounts
 from server.access import who
+from server.menu import MenuEntry
 from server.notice import Notice, Refused
 from server.pages import page
 
 
-@get("/admin/users", **who(ADMINS))
+@get("/admin/users", **who(ADMINS, menu=MenuEntry(N_("Users"), order=40)))
 async def users_page(request: Request[Actor, Any, Any]) -> Template:
     return await _users_page(request)
 

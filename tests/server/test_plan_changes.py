@@ -10,7 +10,8 @@ import pytest
 from server.calendar import term_of
 from server.notice import Refused
 from server.plan_changes import cancel_visit_tx, coverage_warnings, update_visit_tx, visit_values
-from server.plans import AssignmentCreate, VisitCreate, load_terms, visit_detail, visits_in
+from server.plans import AssignmentCreate, VisitCreate, visit_detail, visits_in
+from server.terms import load_terms
 from sync.feed import pull
 from tests.conftest import persona
 from tests.server.test_plans import FAR, first_school, plan

@@ -10,6 +10,7 @@ from server import i18n
 from server.calendar import term_of
 from server.notice import Refused
 from server.plans import AssignmentCreate, VisitCreate, coverage, create_visit_tx, visit_detail
+from server.reports import summary
 from sync.feed import pull
 from tests.conftest import DEMO_TODAY, persona
 
@@ -167,7 +168,7 @@ def test_semester_dates_come_from_the_terms_table(fresh_db):
     import datetime as dt
 
     from server.calendar import Term
-    from server.plans import pick_term, save_term_tx
+    from server.terms import pick_term, save_term_tx
 
     early = Term(2568, 1, dt.date(2025, 5, 12), dt.date(2025, 10, 10))
     with fresh_db.atomic():
@@ -214,3 +215,29 @@ def test_a_team_visit_lists_every_observers_synced_records(demo_db, people):
     teacher_names = {r["teacher"] for r in detail["records"]} - {None}
     assert len(teacher_names) == 2
     assert visit_detail(demo_db, people["supervisor2"], visit_id) is None  # another network
+
+
+def test_the_plans_page_and_the_network_report_count_the_same_schools_visited(demo_db, people):
+    """One definition (server/reports/coverage.py `visited`): a record counts by its planned visit's date when it
+    is linked to one, else by its own visit date. The old plans page also counted a record of a visit of another
+    term by its own date, and the old report counted only by the record's date."""
+    term = term_of(DEMO_TODAY)
+    first, last = term.start.isoformat(), term.end.isoformat()
+    visit_id, school_a = demo_db.execute(
+        "SELECT id, school_code FROM visits WHERE network_id = 'N01' ORDER BY date, session DESC"
+    ).fetchone()
+    # A visit of this term whose record was dated in the next semester (a wrong date typed): visited.
+    add_record(demo_db, school_a, visit_id, "2025-11-20")
+    # A record dated in this term, linked to a visit planned in another year: not a visit of this term.
+    school_b = first_school(demo_db, "N01", 14)
+    later = plan(demo_db, people["supervisor1"], school_b, [people["team1"].id])
+    add_record(demo_db, school_b, later, "2025-07-01")
+    # A record of an unplanned school, dated in the term: visited.
+    school_c = first_school(demo_db, "N01", 13)
+    add_record(demo_db, school_c, None, "2025-07-02")
+
+    on_plans = coverage(demo_db, "N01", term)
+    report = summary.network_summary(demo_db, "N01", first, last)
+    assert on_plans.counts["visited"] == report["coverage"]["schools_visited"] == 2
+    visited_on_plans = {r.code for r in on_plans.rows if r.status == "visited"}
+    assert visited_on_plans == {s["code"] for s in report["schools"] if s["visited"]} == {school_a, school_c}

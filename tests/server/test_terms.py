@@ -10,7 +10,7 @@ import sqlite_utils
 from server import terms
 from server.calendar import Term, term_of
 from server.notice import Refused
-from server.plans import load_terms
+from server.terms import load_terms
 from tests.conftest import LiveServer
 
 D = dt.date

@@ -11,6 +11,7 @@ import { HttpError, syncOnce, unsyncedCount } from './sync.js';
 const BUILD = document.body.dataset.build || '';
 const ME = Number(document.body.dataset.userId);
 const INTERVAL = 5 * 60 * 1000;
+/** @param {string} id @returns {any} */
 const $ = (id) => document.getElementById(id);
 let attempt = 0;
 let timer = 0;
@@ -98,7 +99,7 @@ export function requestSync(reason = 'request') {
 export async function requestBackgroundSync() {
   const reg = await navigator.serviceWorker?.getRegistration();
   try {
-    await reg?.sync?.register('nithet-push');
+    await /** @type {any} */ (reg)?.sync?.register('nithet-push'); // Background Sync: not in every browser's types
   } catch {
     /* not available: the page's own triggers still run */
   }
@@ -181,7 +182,7 @@ async function logOut(form) {
  * page left open while another user logged in): it shows and sends nothing of theirs. */
 async function handOver(signedIn) {
   await dropShell();
-  const logout = document.querySelector('form[action="/logout"]');
+  const logout = /** @type {HTMLFormElement | null} */ (document.querySelector('form[action="/logout"]'));
   if (!navigator.onLine) showSignedOut();
   else if (signedIn === null && logout) logout.submit(); // a logout made offline: end the session now
   else location.reload();

@@ -95,18 +95,19 @@ async function init() {
   formEl.addEventListener('input', onChange);
   formEl.addEventListener('focusout', checkOnLeave);
   formEl.addEventListener('change', async (event) => {
-    if (event.target.dataset?.picker === 'school') {
+    if (/** @type {HTMLElement} */ (event.target).dataset?.picker === 'school') {
       page.record.answers = collect();
       await fillPickers();
     }
     onChange();
   });
   formEl.addEventListener('click', (event) => {
-    const add = event.target.closest?.('[data-add-item]');
+    const add = /** @type {HTMLElement | null} */ (/** @type {Element} */ (event.target).closest?.('[data-add-item]'));
     if (!add) return;
     addItemDom(add.dataset.addItem);
     onChange();
-    itemsBox(add.dataset.addItem).lastElementChild?.querySelector('input:not([type=hidden]), select, textarea')?.focus();
+    const first = itemsBox(add.dataset.addItem).lastElementChild?.querySelector('input:not([type=hidden]), select, textarea');
+    /** @type {HTMLElement | null | undefined} */ (first)?.focus();
   });
   $('finalize').addEventListener('click', finalize);
   $('edit-record').addEventListener('click', () => {

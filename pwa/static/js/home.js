@@ -7,6 +7,7 @@ import { beDate, beDateTime, todayIso } from './thaidate.js';
 import { pruneTablet } from './prune.js';
 import { renderToday } from './today-view.js';
 
+/** @param {string} id @returns {any} */
 const $ = (id) => document.getElementById(id);
 let filter = 'open';
 
@@ -119,7 +120,7 @@ async function exportUnsent() {
   a.remove();
 }
 
-for (const button of document.querySelectorAll('[data-filter]')) {
+for (const button of /** @type {NodeListOf<HTMLElement>} */ (document.querySelectorAll('[data-filter]'))) {
   button.addEventListener('click', () => {
     filter = button.dataset.filter;
     for (const b of document.querySelectorAll('[data-filter]')) b.setAttribute('aria-pressed', String(b === button));
@@ -129,7 +130,7 @@ for (const button of document.querySelectorAll('[data-filter]')) {
 $('export-unsent').addEventListener('click', exportUnsent);
 $('record-more').addEventListener('click', () => renderRecords({ more: true }));
 window.addEventListener('nithet:records-changed', () => { renderRecords(); renderToday(); });
-window.addEventListener('nithet:storage', (event) => {
+window.addEventListener('nithet:storage', (/** @type {CustomEvent} */ event) => {
   const { persisted, usage, quota } = event.detail;
   const mb = (n) => (n / 1024 / 1024).toFixed(1);
   $('storage-info').textContent = `${t(persisted ? 'storage.persisted' : 'storage.not_persisted')} · ${t('storage.used')} ${mb(usage)} / ${mb(quota)} MB`;

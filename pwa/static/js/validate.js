@@ -161,7 +161,8 @@ function checkGrid(field, value) {
 const same = (a, b) =>
   typeof a === 'number' && typeof b === 'number' ? Math.abs(a - b) <= 1e-6 : a === b || (isEmpty(a) && isEmpty(b));
 
-/** @returns {{field: string, code: string, detail?: string}[]} */
+/** @param {any} form @param {any} answers @param {{today?: string}} [options]
+ * @returns {{field: string, code: string, detail?: string}[]} */
 export function validate(form, answers, { today } = {}) {
   const problems = [];
   const top = form.sections.flatMap((s) => s.fields);

@@ -17,7 +17,7 @@ function formatValue(d, value) {
 /** The feedback boxes: derived scores with their bands, per pupil, and the class counts.
  * @param {Record<string, any>} answers */
 export function showFeedback(answers) {
-  const boxes = formEl.querySelectorAll('[data-feedback]');
+  const boxes = /** @type {NodeListOf<HTMLElement>} */ (formEl.querySelectorAll('[data-feedback]'));
   if (!boxes.length || !(form.derived || []).length) return;
   const values = derive(form, answers, { today: todayIso() });
   const lang = document.documentElement.lang;
@@ -37,6 +37,7 @@ export function showFeedback(answers) {
       dd.textContent = formatValue(d, values[d.name]) + (band ? ` · ${label(band)}` : '');
       dl.append(dt, dd);
     }
+    /** @type {HTMLElement[]} */
     const parts = [dl];
     if (perItem.length) {
       const rep = perItem[0].per_item;

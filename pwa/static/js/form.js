@@ -53,7 +53,7 @@ async function newRecord(id) {
 async function finalize() {
   const { record } = page;
   if (work.size) {
-    $('save-state').textContent = t('photo.resizing');
+    $('save-state').textContent = t('Resizing the photo…');
     await Promise.allSettled([...work]);
   }
   page.ending = new Date().toISOString();
@@ -73,7 +73,7 @@ async function finalize() {
   record.receipt = null;
   await save();
   showState();
-  $('save-state').textContent = t('form.finalized');
+  $('save-state').textContent = t('Finalized; it will sync when online');
   await requestBackgroundSync();
   requestSync('finalize');
 }

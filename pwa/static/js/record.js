@@ -1,6 +1,7 @@
 // A record's state on the tablet and every way it changes: the one place that decides a record's `state`
 // (form pages and the outbox call `next`). Pure: no DOM, no IndexedDB, so it runs in pages, the service
 // worker and Node, against the shared vectors in forms/vectors/record_states.json.
+import { N_ } from './i18n.js';
 
 /** @typedef {'draft' | 'pending' | 'synced' | 'rejected' | 'conflict'} State */
 /** @typedef {'edit' | 'finalize' | 'reopen' | 'resolve' | 'pulled' | 'stored' | 'duplicate' | 'rejected'
@@ -14,6 +15,11 @@ export const STATES = /** @type {const} */ ({
   rejected: 'the server refused it: fix the answers and finalize again',
   conflict: 'someone else changed it on the server: choose a version',
 });
+
+/** How each state is shown (message ids, see i18n.js). @type {Record<State, string>} */
+export const STATE_LABELS = {
+  draft: N_('Draft'), pending: N_('Waiting to sync'), synced: N_('Synced'), rejected: N_('Rejected'), conflict: N_('Conflict'),
+};
 
 /** States that are work not yet on the server (the unsynced counts). */
 export const UNSYNCED = /** @type {State[]} */ (['draft', 'pending', 'rejected', 'conflict']);

@@ -23,7 +23,7 @@ async function drain() {
       const snapshot = queued;
       queued = null;
       await store.putRecord(snapshot);
-      $('save-state').textContent = `${t('form.saved')} ✓`;
+      $('save-state').textContent = `${t('Saved on this tablet')} ✓`;
       window.dispatchEvent(new CustomEvent('nithet:saved', { detail: snapshot }));
       if (snapshot.state !== countedState) {
         countedState = snapshot.state;

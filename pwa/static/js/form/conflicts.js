@@ -40,7 +40,7 @@ export function showConflict() {
     col.append(h, dl);
     return col;
   };
-  diff.replaceChildren(column(t('conflict.mine'), record.answers), column(t('conflict.server'), current.answers));
+  diff.replaceChildren(column(t('My version'), record.answers), column(t('Version on the server'), current.answers));
 }
 
 /** Settle the conflict with these answers (mine or the server's). @param {Record<string, any>} answers */

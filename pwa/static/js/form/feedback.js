@@ -9,7 +9,7 @@ import { form, formEl } from './page.js';
 /** @param {any} d @param {any} value */
 function formatValue(d, value) {
   if (value === null || value === undefined) return '–';
-  if (d.format === 'flag') return value ? t('yes') : t('no');
+  if (d.format === 'flag') return value ? t('Yes') : t('No');
   const text = typeof value === 'number' ? value.toLocaleString('th-TH', { maximumFractionDigits: 2 }) : String(value);
   return d.format === 'percent' ? `${text}%` : text;
 }
@@ -79,7 +79,7 @@ function countsTable(answers, by, label) {
   const table = document.createElement('table');
   table.className = 'feedback-table';
   table.dataset.counts = by;
-  table.createCaption().textContent = t('feedback.counts');
+  table.createCaption().textContent = t('Pupils by grade');
   const head = table.createTHead().insertRow();
   for (const text of [byField ? label(byField.label) : by, ...flags.map((d) => label(d.label))]) {
     head.append(Object.assign(document.createElement('th'), { textContent: text }));

@@ -2,10 +2,10 @@
 // choice filters, evidence marks, warnings, BE dates, problems (required, constraint…) and the record's
 // state with its read-only mode.
 import { t } from '../i18n.js';
-import { editable } from '../record.js';
+import { editable, STATE_LABELS } from '../record.js';
 import { compileRule, truthy } from '../rules.js';
 import { beDate, todayIso } from '../thaidate.js';
-import { evidenceRequired, isEmpty, offered, validate } from '../validate.js';
+import { evidenceRequired, isEmpty, offered, PROBLEM_TEXTS, validate } from '../validate.js';
 import { collect, inputs, keyOf, wrapper } from './binding.js';
 import { showConflict } from './conflicts.js';
 import { showFeedback } from './feedback.js';
@@ -80,7 +80,7 @@ function showProblem(key, problem, answers) {
   err.closest('.field')?.classList.toggle('invalid', Boolean(problem));
   if (!problem) return;
   const message = problem.code === 'constraint' && err.dataset.constraintMessage;
-  err.textContent = message ? interpolate(message, answers, scopeOf(key, answers)) : t(`err.${problem.code}`);
+  err.textContent = message ? interpolate(message, answers, scopeOf(key, answers)) : t(PROBLEM_TEXTS[problem.code] ?? problem.code);
 }
 
 /** On leaving a control, as ODK does: its constraint is checked and its message shown (or cleared).
@@ -102,7 +102,7 @@ export function showProblems(problems) {
   for (const p of problems) showProblem(keyOf(p.field), p, answers);
   const summary = $('error-summary');
   summary.hidden = problems.length === 0;
-  summary.textContent = problems.length ? `${t('form.has_errors')} (${problems.length})` : '';
+  summary.textContent = problems.length ? `${t('Please fix the highlighted answers')} (${problems.length})` : '';
   if (problems.length) {
     const key = keyOf(problems[0].field);
     const first = $(`field-${key}`) || $(`f-${key}`) || $(`err-${key}`)?.closest('.field');
@@ -129,8 +129,8 @@ export function showState() {
   const box = $('record-state');
   box.hidden = record.state === 'draft';
   box.dataset.state = record.state;
-  let text = t(`state.${record.state}`);
-  if (record.state === 'pending' || record.state === 'synced') text += ` · ${t('form.readonly')}`;
+  let text = t(STATE_LABELS[record.state]);
+  if (record.state === 'pending' || record.state === 'synced') text += ` · ${t('Read only: press Edit to change it (that makes a new revision)')}`;
   if (record.state === 'rejected' && record.receipt) text += ` · ${record.receipt.message || ''}`;
   if (record.state === 'pending' && record.receipt?.code === 'attachment_missing') text += ` · ${record.receipt.message || ''}`;
   box.textContent = text;

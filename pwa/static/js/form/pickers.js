@@ -1,6 +1,7 @@
 // Pickers filled from this tablet's reference data: schools, the chosen school's teachers, the school's
 // observation records (for a reflection meeting), and the planned visit a record joins.
 import { t } from '../i18n.js';
+import { SESSIONS } from '../labels.js';
 import * as store from '../store.js';
 import { beDate, todayIso } from '../thaidate.js';
 import { read } from './binding.js';
@@ -19,7 +20,7 @@ export function fillTeacherPickers(root) {
     const school = read(schoolField) || page.record.answers[schoolField];
     const keep = select.value || select.dataset.keep || '';
     const options = page.teachers.filter((x) => x.school_code === school).sort((a, b) => a.name.localeCompare(b.name, 'th'));
-    select.replaceChildren(new Option(school ? t('form.choose') : t('form.choose_school_first'), ''),
+    select.replaceChildren(new Option(school ? t('Choose…') : t('Choose the school first'), ''),
       ...options.map((x) => new Option(x.name, x.id)));
     select.value = keep;
   }
@@ -55,7 +56,7 @@ async function fillObservationPickers() {
     else {
       const p = document.createElement('p');
       p.className = 'muted';
-      p.textContent = t('form.no_observations');
+      p.textContent = t('No observation records of this school on this tablet');
       box.replaceChildren(p);
     }
   }
@@ -68,7 +69,7 @@ export async function fillPickers() {
   page.teachers = await store.getReference('teachers');
   for (const select of /** @type {NodeListOf<HTMLSelectElement>} */ (formEl.querySelectorAll('select[data-picker="school"]'))) {
     const keep = select.value;
-    select.replaceChildren(new Option(t('form.choose'), ''), ...schools.map((/** @type {any} */ s) => new Option(s.name, s.code)));
+    select.replaceChildren(new Option(t('Choose…'), ''), ...schools.map((/** @type {any} */ s) => new Option(s.name, s.code)));
     select.value = keep;
   }
   fillTeacherPickers(formEl);
@@ -88,5 +89,5 @@ export function linkVisit() {
   const note = $('visit-link');
   const visit = visits.find((v) => v.id === record.visit_id);
   note.hidden = !visit;
-  if (visit) note.textContent = `${t('form.linked_visit')} ${beDate(visit.date, 'medium')} · ${t(`visit.${visit.session}`)}`;
+  if (visit) note.textContent = `${t('Linked to the planned visit of')} ${beDate(visit.date, 'medium')} · ${t(SESSIONS[visit.session] ?? visit.session)}`;
 }

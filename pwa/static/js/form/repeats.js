@@ -60,7 +60,7 @@ export function updateRepeatButtons() {
 /** Remove one item (after asking) and its answers; the items after it move up.
  * @param {string} key @param {number} index */
 function removeItem(key, index) {
-  if (!confirm(t('repeat.remove_confirm'))) return;
+  if (!confirm(t('Remove this item and its answers?'))) return;
   const answers = collect();
   const parts = key.split('.');
   const last = /** @type {string} */ (parts.pop());

@@ -42,7 +42,11 @@ def test_record_js_follows_every_vector() -> None:
         capture_output=True, text=True, check=True, timeout=60,
     )  # fmt: skip
     result = json.loads(out.stdout)
-    assert result == {"states": DOC["states"], "run": len(DOC["events"]) + len(DOC["receipts"]), "failures": []}
+    assert result == {
+        "states": DOC["states"],
+        "run": len(DOC["events"]) + len(DOC["receipts"]),
+        "failures": [],
+    }
 
 
 def test_every_receipt_status_the_server_sends_is_in_the_vectors() -> None:

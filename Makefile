@@ -16,6 +16,11 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $@
 
+# TypeScript (pinned in package.json / package-lock.json) checks the tablet's JS; `npm ci` when missing or changed.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
 run: $(VENV)/.installed system-deps
 	$(BIN)/python -m server serve --port $(PORT)
 
@@ -25,10 +30,11 @@ demo: $(VENV)/.installed
 system-deps:
 	bash scripts/system-deps.sh
 
-lint: $(VENV)/.installed
+lint: $(VENV)/.installed node_modules/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	node_modules/.bin/tsc -p jsconfig.json
 
 unit: $(VENV)/.installed
 	$(BIN)/pytest -q -m "not e2e"
@@ -46,4 +52,4 @@ vendor: $(VENV)/.installed
 	$(BIN)/python scripts/vendor.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) node_modules .pytest_cache .mypy_cache .ruff_cache

@@ -27,6 +27,8 @@ from forms.rules import compile_rule, truthy
 TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 TEXT_LIMITS = {"text": 500, "textarea": 5000}
+#: Characters of any other text answer without a max_length.
+TEXT_LIMIT_DEFAULT = 200
 RATING_RANGE = (1, 5)
 SHA256 = re.compile(r"^[0-9a-f]{64}$")
 UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
@@ -236,7 +238,7 @@ def _check_value(form: FormDef, field: Field, value: Any) -> str | None:
     if kind in ("text", "textarea", "school", "teacher"):
         if not isinstance(value, str):
             return "type"
-        limit = field.max_length or TEXT_LIMITS.get(kind, 200)
+        limit = field.max_length or TEXT_LIMITS.get(kind, TEXT_LIMIT_DEFAULT)
         return "too_long" if len(value) > limit else None
     if kind in ("integer", "rating"):
         if isinstance(value, bool) or not isinstance(value, int):

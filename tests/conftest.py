@@ -30,6 +30,7 @@ from server import demo
 from server.auth import actor_for_user
 from server.db import connect
 from server.migrations import apply as migrate
+from server.pages import limits
 from server.reference import publish_form
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -213,11 +214,13 @@ def tablet(browser: Any) -> Iterator[Any]:
 
 # A static origin serving the repository, to run the tablet's JS modules in Chromium without the app.
 class _Handler(SimpleHTTPRequestHandler):
-    """Serves the repository root, plus an empty page at /blank.html to run scripts on this origin."""
+    """Serves the repository root, plus an empty page at /blank.html to run scripts on this origin (with the
+    limits island every page of the app has, server/pages.py limits)."""
 
     def do_GET(self) -> None:
         if self.path == "/blank.html":
-            body = b"<!doctype html><meta charset=utf-8><title>rules</title>"
+            island = f'<script type="application/json" id="limits">{limits()}</script>'
+            body = f"<!doctype html><meta charset=utf-8><title>rules</title>{island}".encode()
             self.send_response(200)
             self.send_header("Content-Type", "text/html; charset=utf-8")
             self.send_header("Content-Length", str(len(body)))

@@ -9,7 +9,7 @@ const LEGACY = 'nithet';
 /** A cookie the server sets at login and clears at logout (not secret): who is signed in on this browser. */
 export const SIGNED_IN_COOKIE = 'nithet_user';
 
-/** @typedef {{user_id: number, db: string, username?: string, display_name?: string, unsent?: number}} Account */
+/** @typedef {{user_id: number, db: string, username?: string, display_name?: string, unsent?: number, signed_out?: boolean}} Account */
 
 /** @type {Promise<IDBDatabase> | null} */
 let opening = null;

@@ -5,12 +5,13 @@ import { forgetSignedIn, noteAccount, signedInUser } from './accounts.js';
 import { backoffDelay } from './backoff.js';
 import { csrfToken } from './connection.js';
 import { setupBeDates } from './datepicker.js';
-import { t } from './i18n.js';
+import { problemTitle, t } from './i18n.js';
 import { HttpError, syncOnce, unsyncedCount } from './sync.js';
 
 const BUILD = document.body.dataset.build || '';
 const ME = Number(document.body.dataset.userId);
 const INTERVAL = 5 * 60 * 1000;
+/** @param {string} id @returns {any} */
 const $ = (id) => document.getElementById(id);
 let attempt = 0;
 let timer = 0;
@@ -60,30 +61,30 @@ async function run(reason) {
   if (leaving) return;
   const button = $('sync-now');
   if (!navigator.onLine) {
-    showStatus(t('sync.offline'));
+    showStatus(t('Offline: records are kept on this tablet'));
     await refreshStatus();
     return;
   }
-  if (button) { button.disabled = true; button.textContent = t('sync.running'); }
+  if (button) { button.disabled = true; button.textContent = t('Syncing…'); }
   try {
     const onProgress = (share) => {
-      if (button) button.textContent = `${t('sync.receiving')} ${Math.floor(share * 100)}%`;
+      if (button) button.textContent = `${t('Receiving data…')} ${Math.floor(share * 100)}%`;
     };
     await syncOnce({ appVersion: BUILD, onProgress });
     attempt = 0;
-    showStatus(reason === 'button' ? t('sync.done') : '');
+    showStatus(reason === 'button' ? t('All records synced') : '');
     schedule(INTERVAL);
   } catch (error) {
     if (error instanceof HttpError && error.status === 401) {
       const expired = error.body?.session === 'expired';
-      showStatus(t(expired ? 'sync.login' : 'sync.login_missing'), 'error', { href: `/login?next=${encodeURIComponent(location.pathname)}`, text: t('problem.not_authenticated') });
+      showStatus(expired ? t('Session expired: log in to sync. Your records are safe on this tablet.') : t('Log in again to sync. Your records are safe on this tablet.'), 'error', { href: `/login?next=${encodeURIComponent(location.pathname)}`, text: problemTitle('not_authenticated') });
     } else {
       attempt += 1;
-      showStatus(t('sync.failed'), 'error');
+      showStatus(t('Sync failed; will retry'), 'error');
       schedule(backoffDelay(attempt));
     }
   } finally {
-    if (button) { button.disabled = false; button.textContent = t('sync.now'); }
+    if (button) { button.disabled = false; button.textContent = t('Sync now'); }
     await refreshStatus();
   }
 }
@@ -98,7 +99,7 @@ export function requestSync(reason = 'request') {
 export async function requestBackgroundSync() {
   const reg = await navigator.serviceWorker?.getRegistration();
   try {
-    await reg?.sync?.register('nithet-push');
+    await /** @type {any} */ (reg)?.sync?.register('nithet-push'); // Background Sync: not in every browser's types
   } catch {
     /* not available: the page's own triggers still run */
   }
@@ -115,7 +116,7 @@ async function registerServiceWorker() {
     // Never swap the code under an open form: there the update waits until the observer leaves it.
     const onForm = Boolean(document.getElementById('record-form'));
     $('update-apply').hidden = onForm;
-    $('update-note').textContent = onForm ? t('update.finish_form') : '';
+    $('update-note').textContent = onForm ? t('Finish or leave the open form first; the update will wait.') : '';
     $('update-apply').onclick = () => worker.postMessage({ type: 'SKIP_WAITING' });
     $('update-later').onclick = () => { banner.hidden = true; };
   };
@@ -145,7 +146,7 @@ async function keepStorage() {
   const persisted = (await navigator.storage.persisted?.()) || (await navigator.storage.persist?.());
   document.body.dataset.storagePersisted = String(Boolean(persisted));
   const { usage = 0, quota = 0 } = (await navigator.storage.estimate?.()) || {};
-  if (quota && usage / quota > 0.8) showStatus(t('storage.low'), 'error');
+  if (quota && usage / quota > 0.8) showStatus(t('Storage is nearly full: sync or export unsent records now'), 'error');
   window.dispatchEvent(new CustomEvent('nithet:storage', { detail: { persisted: Boolean(persisted), usage, quota } }));
 }
 
@@ -160,8 +161,8 @@ function showSignedOut() {
   $('sync-bar')?.remove();
   const main = $('main');
   main.replaceChildren(document.createElement('h1'), document.createElement('p'));
-  main.firstElementChild.textContent = t('account.signed_out');
-  main.lastElementChild.textContent = t('account.signed_out_note');
+  main.firstElementChild.textContent = t('You are logged out');
+  main.lastElementChild.textContent = t('Records not sent yet stay on this tablet and are sent when you log in again. Connect to the internet to log in.');
   main.lastElementChild.className = 'muted';
 }
 
@@ -181,7 +182,7 @@ async function logOut(form) {
  * page left open while another user logged in): it shows and sends nothing of theirs. */
 async function handOver(signedIn) {
   await dropShell();
-  const logout = document.querySelector('form[action="/logout"]');
+  const logout = /** @type {HTMLFormElement | null} */ (document.querySelector('form[action="/logout"]'));
   if (!navigator.onLine) showSignedOut();
   else if (signedIn === null && logout) logout.submit(); // a logout made offline: end the session now
   else location.reload();
@@ -196,7 +197,7 @@ function start() {
     $('main-menu').toggleAttribute('data-open', open);
   });
   window.addEventListener('online', () => requestSync('online'));
-  window.addEventListener('offline', () => { showStatus(t('sync.offline')); refreshStatus(); });
+  window.addEventListener('offline', () => { showStatus(t('Offline: records are kept on this tablet')); refreshStatus(); });
   csrfToken().catch(() => {});
   // Date pickers of pages without a record form (the plan form; htmx draws it again on each change).
   if (!document.getElementById('record-form')) {

@@ -63,6 +63,7 @@ export function deriveOne(form, d, answers, item = null, today = undefined) {
  * Every derived score of `form`: a value (number, flag or null), or a list of them per repeat item.
  * Computed in order; a rule sees the scores before it as `${name}` (per-item ones: the same item's).
  */
+/** @param {any} form @param {any} answers @param {{today?: string}} [options] */
 export function derive(form, answers, { today } = {}) {
   const out = {};
   const scope = { ...answers };
@@ -95,6 +96,7 @@ export function flagCounts(form, answers, by) {
   const walk = (fields) => (fields || []).flatMap((f) => [f, ...walk(f.fields)]);
   const repeat = walk(form.sections.flatMap((s) => s.fields)).find((f) => f.kind === 'repeat' && (f.fields || []).includes(byField));
   const flags = (form.derived || []).filter((d) => repeat && d.per_item === repeat.name && d.format === 'flag');
+  /** @type {Record<string, Record<string, number>>} */
   const out = {};
   const raw = repeat ? answers[repeat.name] : null;
   (Array.isArray(raw) ? raw.filter(isMap) : []).forEach((item, i) => {

@@ -2,11 +2,14 @@
 import { othersWithUnsent } from './accounts.js';
 import { el } from './dom.js';
 import { t } from './i18n.js';
+import { GRADES } from './labels.js';
+import { STATE_LABELS } from './record.js';
 import * as store from './store.js';
 import { beDate, beDateTime, todayIso } from './thaidate.js';
 import { pruneTablet } from './prune.js';
 import { renderToday } from './today-view.js';
 
+/** @param {string} id @returns {any} */
 const $ = (id) => document.getElementById(id);
 let filter = 'open';
 
@@ -18,12 +21,12 @@ async function names(kind, keyField, labelField) {
 /** A row's title: the form, then the teacher (or the grade), the school, the topic and the date. */
 function title(record, ref) {
   const a = record.answers || {};
-  const who = ref.teachers.get(a.teacher) || (a.grade ? t(`grade.${a.grade}`) : null);
+  const who = ref.teachers.get(a.teacher) || (a.grade ? t(GRADES[a.grade] ?? a.grade) : null);
   const parts = [ref.schools.get(a.school) || a.school, a.topic, a.visit_date ? beDate(a.visit_date, 'medium') : null];
   return {
     form: ref.forms.get(record.form_id) || record.form_id,
     // The form's instance_name (XLSForm), computed by the form page, names the record when it has one.
-    text: record.title || [who, ...parts].filter(Boolean).join(' · ') || t('list.untitled'),
+    text: record.title || [who, ...parts].filter(Boolean).join(' · ') || t('Untitled record'),
   };
 }
 
@@ -59,7 +62,7 @@ function recordRow(r, ref) {
     el(
       'a',
       { href: formHref(r, ref.versions) },
-      el('span', { class: `badge ${r.state}` }, t(`state.${r.state}`)),
+      el('span', { class: `badge ${r.state}` }, t(STATE_LABELS[r.state])),
       el('span', { class: 'record-title' }, el('strong', { 'data-form-title': '' }, form), ' ', text),
       el('span', { class: 'muted' }, beDateTime(r.updated_at)),
       r.receipt?.message ? el('span', { class: 'error' }, r.receipt.message) : null,
@@ -100,7 +103,7 @@ async function renderOthers() {
   const others = await othersWithUnsent(Number(document.body.dataset.userId));
   $('others-unsent').replaceChildren(
     ...others.map((a) =>
-      el('li', { 'data-username': a.username || '' }, t('account.others_unsent')
+      el('li', { 'data-username': a.username || '' }, t('{name} ({username}) has {count} records on this tablet not sent yet. They stay here and are sent only when {username} logs in on this tablet.')
         .replaceAll('{name}', a.display_name || '').replaceAll('{username}', a.username || '')
         .replaceAll('{count}', String(a.unsent))),
     ),
@@ -119,7 +122,7 @@ async function exportUnsent() {
   a.remove();
 }
 
-for (const button of document.querySelectorAll('[data-filter]')) {
+for (const button of /** @type {NodeListOf<HTMLElement>} */ (document.querySelectorAll('[data-filter]'))) {
   button.addEventListener('click', () => {
     filter = button.dataset.filter;
     for (const b of document.querySelectorAll('[data-filter]')) b.setAttribute('aria-pressed', String(b === button));
@@ -129,10 +132,10 @@ for (const button of document.querySelectorAll('[data-filter]')) {
 $('export-unsent').addEventListener('click', exportUnsent);
 $('record-more').addEventListener('click', () => renderRecords({ more: true }));
 window.addEventListener('nithet:records-changed', () => { renderRecords(); renderToday(); });
-window.addEventListener('nithet:storage', (event) => {
+window.addEventListener('nithet:storage', (/** @type {CustomEvent} */ event) => {
   const { persisted, usage, quota } = event.detail;
   const mb = (n) => (n / 1024 / 1024).toFixed(1);
-  $('storage-info').textContent = `${t(persisted ? 'storage.persisted' : 'storage.not_persisted')} · ${t('storage.used')} ${mb(usage)} / ${mb(quota)} MB`;
+  $('storage-info').textContent = `${persisted ? t('Storage is persistent') : t('Storage may be cleared by the browser: sync soon')} · ${t('Storage used')} ${mb(usage)} / ${mb(quota)} MB`;
 });
 // What follows Today is shown once Today and the list are drawn: nothing moves under the user's finger.
 Promise.allSettled([renderToday(), renderRecords(), renderOthers()]).then(() => { delete $('home').dataset.drawing; });

@@ -1,9 +1,8 @@
-// Photos: resized on the tablet (longest side ≤ 1600 px, JPEG ~0.8) before a record can be finalized,
-// stored in IndexedDB `blobs` under the SHA-256 hex of the resized bytes. No DOM besides a canvas.
+// Photos: resized on the tablet (longest side and bytes within the server's limits, limits.js; JPEG ~0.8)
+// before a record can be finalized, stored in IndexedDB `blobs` under the SHA-256 hex of the resized bytes. No DOM besides a canvas.
+import { limits } from './limits.js';
 import * as store from './store.js';
 
-export const MAX_SIDE = 1600;
-export const MAX_BYTES = 2 * 1024 * 1024;
 const TYPE = 'image/jpeg';
 
 const hex = (buffer) => [...new Uint8Array(buffer)].map((b) => b.toString(16).padStart(2, '0')).join('');
@@ -16,8 +15,9 @@ function encode(canvas, quality) {
 
 /** Resize, hash and keep a picked image. Resolves with the answer: {sha256, type, bytes, width, height}. */
 export async function keepPhoto(file) {
+  const { photo_max_side: maxSide, photo_max_bytes: maxBytes } = limits();
   const bitmap = await createImageBitmap(file);
-  const scale = Math.min(1, MAX_SIDE / Math.max(bitmap.width, bitmap.height));
+  const scale = Math.min(1, maxSide / Math.max(bitmap.width, bitmap.height));
   const width = Math.max(1, Math.round(bitmap.width * scale));
   const height = Math.max(1, Math.round(bitmap.height * scale));
   const canvas = document.createElement('canvas');
@@ -27,11 +27,11 @@ export async function keepPhoto(file) {
   bitmap.close?.();
   let quality = 0.8;
   let blob = await encode(canvas, quality);
-  while (blob.size > MAX_BYTES && quality > 0.35) {
+  while (blob.size > maxBytes && quality > 0.35) {
     quality -= 0.15;
     blob = await encode(canvas, quality);
   }
-  if (blob.size > MAX_BYTES) throw new Error('photo too large');
+  if (blob.size > maxBytes) throw new Error('photo too large');
   const data = await blob.arrayBuffer();
   const sha256 = hex(await crypto.subtle.digest('SHA-256', data));
   const existing = await store.getBlob(sha256);

@@ -3,6 +3,7 @@
 // One database per account on this tablet (accounts.js names it): nothing of one user is seen, pushed or
 // merged under another's session.
 import { databaseFor, signedInUser } from './accounts.js';
+import { UNSYNCED } from './record.js';
 
 export const DB_VERSION = 2;
 
@@ -97,8 +98,8 @@ export const allRecords = () => tx(['records'], 'readonly', (t) => done(t.object
 export const recordsByState = (state) =>
   tx(['records'], 'readonly', (t) => done(t.objectStore('records').index('state').getAll(state)));
 
-/** States of work not yet on the server: drafts, and finalized records waiting for (or refused by) a sync. */
-export const UNSYNCED = ['draft', 'pending', 'rejected', 'conflict'];
+/** States of work not yet on the server (record.js). */
+export { UNSYNCED };
 
 /** Records in any of these states, through the state index (never a scan of every record). */
 export const recordsInStates = (states) =>

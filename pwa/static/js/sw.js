@@ -4,7 +4,14 @@ import { mayAutoSync } from '/static/js/accounts.js';
 import { useAccount } from '/static/js/store.js';
 import { syncOnce } from '/static/js/sync.js';
 
-const BUILD = self.BUILD;
+/** @typedef {Event & {waitUntil(promise: Promise<any>): void}} ExtendableEvent */
+/** @typedef {ExtendableEvent & {request: Request, respondWith(response: Promise<Response>): void}} FetchEvent */
+/** The service worker's global scope, as far as this file uses it (the page's DOM types do not have it).
+ * @type {{BUILD: {version: string, precache: string[], later?: string[]}, location: Location,
+ *   clients: {claim(): Promise<void>, matchAll(): Promise<{postMessage(message: any): void}[]>},
+ *   skipWaiting(): Promise<void>, addEventListener(type: string, listener: (event: any) => void): void}} */
+const worker = /** @type {any} */ (self);
+const BUILD = worker.BUILD;
 const CACHE = `nithet-${BUILD.version}`;
 const READY = '/reflection-table-ready';
 
@@ -39,10 +46,11 @@ async function dropOldCaches() {
   for (const key of await caches.keys()) {
     if (key !== CACHE) await caches.delete(key);
   }
-  await self.clients.claim();
+  await worker.clients.claim();
 }
 
 /** App pages: the cached shell (query strings carry the record id), then the network, then home. */
+/** @param {Request} request @param {URL} url */
 async function page(request, url) {
   const cache = await caches.open(CACHE);
   const cached = await cache.match(url.pathname);
@@ -54,6 +62,7 @@ async function page(request, url) {
   }
 }
 
+/** @param {Request} request */
 async function asset(request) {
   const cache = await caches.open(CACHE);
   return (await cache.match(request, { ignoreSearch: true })) || fetch(request);
@@ -67,24 +76,24 @@ async function backgroundSync() {
   if (!(await mayAutoSync(id))) return; // logged out on this tablet while offline: wait for their login
   useAccount(id);
   const result = await syncOnce({ appVersion: BUILD.version });
-  for (const client of await self.clients.matchAll()) client.postMessage({ type: 'synced', result });
+  for (const client of await worker.clients.matchAll()) client.postMessage({ type: 'synced', result });
 }
 
-self.addEventListener('install', (event) => event.waitUntil(precache()));
-self.addEventListener('activate', (event) => event.waitUntil(dropOldCaches()));
-self.addEventListener('message', (event) => {
-  if (event.data?.type === 'SKIP_WAITING') self.skipWaiting();
+worker.addEventListener('install', (/** @type {ExtendableEvent} */ event) => event.waitUntil(precache()));
+worker.addEventListener('activate', (/** @type {ExtendableEvent} */ event) => event.waitUntil(dropOldCaches()));
+worker.addEventListener('message', (/** @type {ExtendableEvent & {data: any}} */ event) => {
+  if (event.data?.type === 'SKIP_WAITING') worker.skipWaiting();
   // A user signed in after the shell was dropped (logout, another user): cache their pages again.
   if (event.data?.type === 'PRECACHE') event.waitUntil(precache());
   if (event.data?.type === 'CACHE_LATER') event.waitUntil(cacheLater());
 });
-self.addEventListener('sync', (event) => {
+worker.addEventListener('sync', (/** @type {ExtendableEvent & {tag: string}} */ event) => {
   if (event.tag === 'nithet-push') event.waitUntil(backgroundSync());
 });
-self.addEventListener('fetch', (event) => {
+worker.addEventListener('fetch', (/** @type {FetchEvent} */ event) => {
   const { request } = event;
   const url = new URL(request.url);
-  if (request.method !== 'GET' || url.origin !== self.location.origin) return;
+  if (request.method !== 'GET' || url.origin !== worker.location.origin) return;
   if (url.pathname.startsWith('/api/') || url.pathname === '/sw.js') return;
   if (request.mode === 'navigate') event.respondWith(page(request, url));
   else if (url.pathname.startsWith('/static/')) event.respondWith(asset(request));

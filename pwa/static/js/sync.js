@@ -2,6 +2,7 @@
 // records since the cursor. No DOM here: it runs in pages and in the service worker (Background Sync).
 import { api, HttpError, isOnline, putBytes } from './connection.js';
 import { photosIn } from './photo.js';
+import { FROM_SERVER, next, receiptEvent, takes } from './record.js';
 import * as store from './store.js';
 
 // 100 records (about half a megabyte) per request: the batch size the benchmarks measure (bench/).
@@ -27,23 +28,22 @@ function toWire(r) {
 export function applyReceipt(receipt) {
   return store.updateRecord(receipt.id, (r) => {
     if (!r) return null;
+    const event = receiptEvent(r, receipt);
     if (receipt.status === 'stored' || receipt.status === 'duplicate') {
       r.synced_rev = receipt.rev;
       r.base_rev = receipt.rev;
-      if (r.rev === receipt.rev) {
-        r.state = 'synced';
-        r.resolves = [];
-        r.receipt = null;
-        r.conflict = null;
-      }
-    } else if (r.rev === receipt.rev && receipt.status === 'conflict') {
-      r.state = 'conflict';
+    }
+    r.state = next(r.state, event);
+    if (event === 'stored' || event === 'duplicate') {
+      r.resolves = [];
+      r.receipt = null;
+      r.conflict = null;
+    } else if (event === 'conflict') {
       r.conflict = { current: receipt.current, mine: receipt.rev };
-    } else if (r.rev === receipt.rev && receipt.code === 'attachment_missing') {
+    } else if (event === 'attachment_missing') {
       // Not a lost cause: the photo is uploaded again and the record sent again (it stays pending).
       r.receipt = { code: receipt.code, message: receipt.message, detail: receipt.detail };
-    } else if (r.rev === receipt.rev && receipt.status === 'rejected') {
-      r.state = 'rejected';
+    } else if (event === 'rejected') {
       r.receipt = { code: receipt.code, message: receipt.message, problems: receipt.problems || [], detail: receipt.detail };
     }
     r.updated_at = r.updated_at || new Date().toISOString();
@@ -114,7 +114,7 @@ export async function push({ appVersion = '' } = {}) {
 /** Merge a server record: never overwrite what this tablet has not synced yet. */
 function mergeRecord(server) {
   return store.updateRecord(server.id, (local) => {
-    if (local && local.state !== 'synced') return null;
+    if (local && !takes(local.state, 'pulled')) return null; // never overwrite unsynced work
     if (local && local.rev === server.rev) return null;
     return {
       ...(local || {}),
@@ -127,7 +127,7 @@ function mergeRecord(server) {
       rev: server.rev,
       base_rev: server.rev,
       synced_rev: server.rev,
-      state: 'synced',
+      state: local ? next(local.state, 'pulled') : FROM_SERVER,
       origin: local?.origin || 'server',
       created_at: local?.created_at || server.updated_at,
       updated_at: server.updated_at,

@@ -7,7 +7,7 @@ function toDate(iso) {
   return Number.isNaN(d.getTime()) ? null : d;
 }
 
-/** @param {string|undefined|null} iso @param {'long'|'medium'|'short'} style */
+/** @param {string|undefined|null} iso @param {'full'|'long'|'medium'|'short'} style */
 export function beDate(iso, style = 'long') {
   const d = toDate(iso);
   return d ? new Intl.DateTimeFormat('th-TH', { dateStyle: style }).format(d) : '';

@@ -2,6 +2,8 @@
 // there with the observation to fill and its state, the school's forms, and the actions agreed last time.
 import { el } from './dom.js';
 import { t } from './i18n.js';
+import { ACTION_STATUSES, GRADES, SESSIONS } from './labels.js';
+import { STATE_LABELS } from './record.js';
 import * as store from './store.js';
 import { beDate, todayIso } from './thaidate.js';
 import { dayPlan } from './today.js';
@@ -13,14 +15,14 @@ const $ = (/** @type {string} */ id) => document.getElementById(id);
 /** A state badge: not started, draft, finalized and waiting to sync, synced, rejected, conflict.
  * @param {string} state */
 function stateBadge(state) {
-  const label = state === 'none' ? t('state.none') : state === 'pending' ? t('today.finalized') : t(`state.${state}`);
+  const label = state === 'none' ? t('Not started') : state === 'pending' ? t('Finalized, waiting to sync') : t(STATE_LABELS[state]);
   return el('span', { class: `badge ${state}`, 'data-task-state': state }, label);
 }
 
 /** One row of work: a big link (the whole row is the target) with what, for whom, and its state.
  * @param {Task} task @param {{lead?: string, title: string, detail?: string, attrs?: Record<string, string>}} what */
 function taskRow(task, { lead, title, detail, attrs = {} }) {
-  const verb = task.state === 'none' ? t('today.start') : task.state === 'draft' || task.state === 'rejected' || task.state === 'conflict' ? t('today.continue') : t('today.open');
+  const verb = task.state === 'none' ? t('Start') : task.state === 'draft' || task.state === 'rejected' || task.state === 'conflict' ? t('Continue') : t('Open');
   return el(
     'li',
     {},
@@ -37,24 +39,24 @@ function taskRow(task, { lead, title, detail, attrs = {} }) {
 
 /** @param {{grade: ?string, room: ?string}} a */
 function classLabel(a) {
-  return [a.grade ? t(`grade.${a.grade}`) : null, a.room ? `${t('today.room')} ${a.room}` : null].filter(Boolean).join(' · ');
+  return [a.grade ? t(GRADES[a.grade] ?? a.grade) : null, a.room ? `${t('Room')} ${a.room}` : null].filter(Boolean).join(' · ');
 }
 
 /** @param {VisitPlan} plan */
 function earlierActions(plan) {
-  const heading = el('h3', {}, t('today.previous_actions'));
-  if (!plan.previous) return [heading, el('p', { class: 'muted' }, t('today.previous_none'))];
+  const heading = el('h3', {}, t('Actions agreed at the previous visit'));
+  if (!plan.previous) return [heading, el('p', { class: 'muted' }, t('No earlier agreed actions of this school on this tablet'))];
   heading.append(' ', el('span', { class: 'muted small' }, beDate(plan.previous.date, 'medium')));
   const items = plan.previous.actions.map((a) =>
     el(
       'li',
       { 'data-earlier-action': a.action },
       el('span', { class: 'task-main' }, el('strong', {}, a.action),
-        el('span', { class: 'muted' }, [a.owner ? `${t('today.owner')}: ${a.owner}` : null, a.due_date ? `${t('today.due')}: ${beDate(a.due_date, 'medium')}` : null].filter(Boolean).join(' · '))),
-      el('span', { class: `badge ${a.status || 'none'}`, 'data-action-status': a.status || '' }, a.status ? t(`action.${a.status}`) : t('today.not_closed')),
+        el('span', { class: 'muted' }, [a.owner ? `${t('Owner')}: ${a.owner}` : null, a.due_date ? `${t('Due')}: ${beDate(a.due_date, 'medium')}` : null].filter(Boolean).join(' · '))),
+      el('span', { class: `badge ${a.status || 'none'}`, 'data-action-status': a.status || '' }, a.status ? t(ACTION_STATUSES[a.status] ?? a.status) : t('Not closed yet')),
     ),
   );
-  return [heading, el('ol', { class: 'earlier' }, ...items), el('p', { class: 'hint' }, t('today.close_in_reflection'))];
+  return [heading, el('ol', { class: 'earlier' }, ...items), el('p', { class: 'hint' }, t("Close each one in today's reflection meeting"))];
 }
 
 /** @param {VisitPlan} plan */
@@ -62,36 +64,36 @@ function visitCard(plan) {
   const { visit } = plan;
   const mine = plan.mine.length
     ? el('ul', { class: 'tasks mine' }, ...plan.mine.map((c) =>
-        taskRow(c.task, { lead: c.assignment.hour || '–', title: c.teacher, detail: [classLabel(c.assignment), t('tool.observation')].filter(Boolean).join(' · '), attrs: { 'data-teacher': c.assignment.teacher_id } })))
-    : el('p', { class: 'muted' }, t('today.no_classrooms'));
+        taskRow(c.task, { lead: c.assignment.hour || '–', title: c.teacher, detail: [classLabel(c.assignment), t('Classroom observation')].filter(Boolean).join(' · '), attrs: { 'data-teacher': c.assignment.teacher_id } })))
+    : el('p', { class: 'muted' }, t('No classroom is assigned to you at this school'));
   const others = plan.others.length
     ? el('details', { class: 'team' },
-        el('summary', {}, `${t('today.team_classrooms')} (${plan.others.length})`),
+        el('summary', {}, `${t("The team's other classrooms")} (${plan.others.length})`),
         el('ul', { class: 'tasks compact' }, ...plan.others.map((c) =>
           taskRow(c.task, {
             lead: c.assignment.hour || '–',
             title: c.teacher,
-            detail: [classLabel(c.assignment), c.observer ? `${t('today.observer')}: ${c.observer}` : null].filter(Boolean).join(' · '),
+            detail: [classLabel(c.assignment), c.observer ? `${t('Observer')}: ${c.observer}` : null].filter(Boolean).join(' · '),
             attrs: { 'data-teacher': c.assignment.teacher_id, 'data-observer': String(c.assignment.observer_id) },
           }))))
     : null;
-  const closing = plan.previous ? `${t('today.closes')} ${plan.previous.actions.length}` : undefined;
+  const closing = plan.previous ? `${t('Earlier actions to close:')} ${plan.previous.actions.length}` : undefined;
   return el(
     'li',
     { class: 'visit-card', 'data-visit-id': visit.id, 'data-session': visit.session, 'aria-labelledby': `visit-${visit.id}` },
     el('div', { class: 'visit-head' },
-      el('span', { class: `badge session ${visit.session}` }, t(`visit.${visit.session}`)),
+      el('span', { class: `badge session ${visit.session}` }, t(SESSIONS[visit.session] ?? visit.session)),
       el('h2', { id: `visit-${visit.id}` }, plan.school),
       el('span', { class: 'muted' }, beDate(visit.date, 'medium'))),
-    el('h3', {}, t('today.my_classrooms')),
+    el('h3', {}, t('My classrooms')),
     mine,
     others,
     ...earlierActions(plan),
-    el('h3', {}, t('today.school_forms')),
+    el('h3', {}, t('For the whole school')),
     el('ul', { class: 'tasks' },
-      taskRow(plan.reflection, { title: t('tool.reflection'), detail: closing }),
-      taskRow(plan.policy, { title: t('tool.policy') }),
-      taskRow(plan.literacy, { title: t('tool.literacy') })),
+      taskRow(plan.reflection, { title: t('Reflection meeting'), detail: closing }),
+      taskRow(plan.policy, { title: t('Policy follow-up') }),
+      taskRow(plan.literacy, { title: t('Literacy and numeracy check') })),
   );
 }
 

@@ -1,16 +1,14 @@
 // Validation of an answer set against a form definition: the same checks as forms/validate.py, so what
 // the tablet accepts offline is what the server accepts. Pure functions, no DOM.
+import { N_ } from './i18n.js';
+import { limits } from './limits.js';
 import { compileRule, truthy } from './rules.js';
 
 const TIME = /^([01]\d|2[0-3]):[0-5]\d$/;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
-const TEXT_LIMITS = { text: 500, textarea: 5000 };
 const NO_ANSWER = new Set(['note', 'group', 'feedback']);
 const YES_NO = ['yes', 'no'];
 export const OFF_TASK = ['0-1', '2-5', '6+'];
-export const PHOTO_MAX_BYTES = 2 * 1024 * 1024;
-export const PHOTO_MAX_SIDE = 1600;
-const PHOTO_TYPES = ['image/jpeg'];
 const SHA256 = /^[0-9a-f]{64}$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const DATETIME = /^\d{4}-\d{2}-\d{2}T([01]\d|2[0-3]):[0-5]\d$/;
@@ -18,8 +16,27 @@ const PHOTO_KEYS = ['sha256', 'type', 'bytes', 'width', 'height'];
 const CONFIRMATION_KEYS = ['name', 'at'];
 const SNAPSHOT_KEYS = ['at', 'activity', 'off_task'];
 const GRID_KEYS = ['wrong', 'attempted', 'seconds', 'stopped_early'];
-const MAX_LINKED = 50;
 export const DEFAULT_EVIDENCE_RULE = '. <= 2 or . = 5';
+
+/** What each problem code of validate() says on the form (message ids, see i18n.js). @type {Record<string, string>} */
+export const PROBLEM_TEXTS = {
+  required: N_('This answer is required'),
+  constraint: N_('This answer is not allowed'),
+  type: N_('This answer has the wrong type'),
+  range: N_('This answer is out of range'),
+  choice: N_('Choose one of the options'),
+  too_long: N_('This answer is too long'),
+  evidence_required: N_('Evidence is required for this score'),
+  not_relevant: N_('This answer should be empty'),
+  unknown_field: N_('Unknown answer'),
+  calculation: N_('The calculated value does not match'),
+  items: N_('Wrong number of items'),
+  photo: N_('This photo answer is not valid; take the photo again'),
+  photo_too_large: N_('This photo is too large'),
+  confirmation: N_('Type your name and tick to confirm'),
+  snapshots: N_('The snapshots are not complete or not in order'),
+  grid: N_('The reading grid result is not valid; start the grid again'),
+};
 
 export const isEmpty = (v) =>
   v === null || v === undefined || v === '' || (Array.isArray(v) && v.length === 0) ||
@@ -75,12 +92,12 @@ function checkValue(form, field, value) {
   const k = field.kind;
   if (['text', 'textarea', 'school', 'teacher'].includes(k)) {
     if (typeof value !== 'string') return 'type';
-    const limit = field.max_length || TEXT_LIMITS[k] || 200;
+    const limit = field.max_length || limits().text[k] || limits().text_default;
     return [...value].length > limit ? 'too_long' : null;
   }
   if (k === 'integer' || k === 'rating') {
     if (!isInt(value)) return 'type';
-    return k === 'integer' ? range(value, field.minimum, field.maximum) : range(value, 1, 5);
+    return k === 'integer' ? range(value, field.minimum, field.maximum) : range(value, ...limits().rating);
   }
   if (k === 'decimal') return typeof value === 'number' && Number.isFinite(value) ? range(value, field.minimum, field.maximum) : 'type';
   if (k === 'date') {
@@ -108,7 +125,7 @@ function checkValue(form, field, value) {
   if (k === 'snapshots') return checkSnapshots(field, value);
   if (k === 'reading_grid') return checkGrid(field, value);
   if (k === 'observation') {
-    const ok = Array.isArray(value) && value.length <= MAX_LINKED &&
+    const ok = Array.isArray(value) && value.length <= limits().linked_max &&
       value.every((v) => typeof v === 'string' && UUID.test(v)) && new Set(value).size === value.length;
     return ok ? null : 'type';
   }
@@ -125,9 +142,10 @@ function isObject(value, keys) {
 /** A photo answer points at a blob by its SHA-256; the blob itself is uploaded separately. */
 function checkPhoto(value) {
   if (!isObject(value, PHOTO_KEYS)) return 'photo';
-  const ok = typeof value.sha256 === 'string' && SHA256.test(value.sha256) && PHOTO_TYPES.includes(value.type);
+  const ok = typeof value.sha256 === 'string' && SHA256.test(value.sha256) && limits().photo_types.includes(value.type);
   if (!ok || ![value.bytes, value.width, value.height].every((v) => isInt(v) && v >= 1)) return 'photo';
-  return value.bytes > PHOTO_MAX_BYTES || Math.max(value.width, value.height) > PHOTO_MAX_SIDE ? 'photo_too_large' : null;
+  const { photo_max_bytes: maxBytes, photo_max_side: maxSide } = limits();
+  return value.bytes > maxBytes || Math.max(value.width, value.height) > maxSide ? 'photo_too_large' : null;
 }
 
 function checkSnapshots(field, value) {
@@ -161,7 +179,8 @@ function checkGrid(field, value) {
 const same = (a, b) =>
   typeof a === 'number' && typeof b === 'number' ? Math.abs(a - b) <= 1e-6 : a === b || (isEmpty(a) && isEmpty(b));
 
-/** @returns {{field: string, code: string, detail?: string}[]} */
+/** @param {any} form @param {any} answers @param {{today?: string}} [options]
+ * @returns {{field: string, code: string, detail?: string}[]} */
 export function validate(form, answers, { today } = {}) {
   const problems = [];
   const top = form.sections.flatMap((s) => s.fields);

@@ -46,17 +46,17 @@ function setupPhoto(widget, input, ctx) {
     const url = await photoUrl(value.sha256);
     thumb.hidden = !url;
     if (url) thumb.src = url;
-    else status.textContent += ` · ${t('photo.not_on_tablet')}`;
+    else status.textContent += ` · ${t('the photo is not on this tablet')}`;
   };
   file.addEventListener('change', (event) => {
     event.stopPropagation();
     const picked = file.files?.[0];
     if (!picked) return;
-    status.textContent = t('photo.resizing');
+    status.textContent = t('Resizing the photo…');
     widget.dataset.busy = 'true';
     const work = keepPhoto(picked).then(
       (answer) => { setValue(input, answer, ctx); render(); },
-      () => { status.textContent = t('photo.failed'); },
+      () => { status.textContent = t('This photo could not be read; try another'); },
     ).finally(() => { delete widget.dataset.busy; file.value = ''; });
     ctx.track(work);
   });
@@ -75,7 +75,7 @@ function setupConfirmation(widget, input, ctx) {
     const value = getValue(input);
     box.checked = Boolean(value);
     if (value && document.activeElement !== name) name.value = value.name;
-    at.textContent = value ? `${t('confirm.at')} ${value.at.replace('T', ' ')}` : '';
+    at.textContent = value ? `${t('Confirmed at')} ${value.at.replace('T', ' ')}` : '';
   };
   const update = () => {
     const who = name.value.trim();
@@ -111,7 +111,7 @@ function setupSnapshots(widget, input, ctx, key) {
     const items = entries();
     list.replaceChildren(...items.map((e, i) => {
       const li = document.createElement('li');
-      li.textContent = `${e.at} · ${t('snap.activity')}: ${e.activity === 'yes' ? t('yes') : t('no')} · ${t('snap.off_task')}: ${e.off_task}`;
+      li.textContent = `${e.at} · ${t('Learning activity')}: ${e.activity === 'yes' ? t('Yes') : t('No')} · ${t('Off task')}: ${e.off_task}`;
       return li;
     }));
     const started = timer()?.start;
@@ -119,11 +119,11 @@ function setupSnapshots(widget, input, ctx, key) {
     start.hidden = Boolean(started) || full;
     now.disabled = full || due !== null;
     prompt.hidden = due === null;
-    if (due !== null) q(widget, '[data-snap-prompt-title]').textContent = `${t('snap.prompt')} ${items.length + 1}/${count} · ${hhmm(due)}`;
-    if (full) status.textContent = t('snap.done');
+    if (due !== null) q(widget, '[data-snap-prompt-title]').textContent = `${t('Snapshot')} ${items.length + 1}/${count} · ${hhmm(due)}`;
+    if (full) status.textContent = t('All snapshots recorded');
     else if (started) {
       const next = started + (items.length + 1) * interval;
-      status.textContent = due !== null ? t('snap.due') : `${t('snap.next')} ${hhmm(next)} (${items.length}/${count})`;
+      status.textContent = due !== null ? t('A snapshot is due now: answer both questions') : `${t('Next snapshot at')} ${hhmm(next)} (${items.length}/${count})`;
     } else status.textContent = `${items.length}/${count}`;
   };
   const tick = () => {
@@ -146,7 +146,7 @@ function setupSnapshots(widget, input, ctx, key) {
   q(widget, '[data-snap-save]').addEventListener('click', () => {
     const activity = radios('[data-snap-activity]').find((r) => r.checked)?.value;
     const off = radios('[data-snap-off]').find((r) => r.checked)?.value;
-    if (!activity || !off || due === null) { status.textContent = t('snap.answer_both'); return; }
+    if (!activity || !off || due === null) { status.textContent = t('Answer both questions first'); return; }
     const items = entries();
     const at = hhmm(due);
     items.push({ at: items.length && items[items.length - 1].at > at ? items[items.length - 1].at : at, activity, off_task: off });
@@ -221,8 +221,8 @@ function setupGrid(widget, input, ctx, key) {
     resetBtn.hidden = phase !== 'done';
     if (phase === 'done' && value) {
       timerOut.textContent = String(limit - value.seconds);
-      result.textContent = `${t('grid.attempted')} ${value.attempted} · ${t('grid.wrong')} ${value.wrong.length} · ${t('grid.correct')} ${value.attempted - value.wrong.length} · ${value.seconds} ${t('grid.seconds')}${value.stopped_early ? ` · ${t('grid.stopped_early')}` : ''}`;
-      status.textContent = t('grid.done');
+      result.textContent = `${t('Words attempted')} ${value.attempted} · ${t('wrong')} ${value.wrong.length} · ${t('correct')} ${value.attempted - value.wrong.length} · ${value.seconds} ${t('seconds')}${value.stopped_early ? ` · ${t('Stopped early: the whole first row was wrong')}` : ''}`;
+      status.textContent = t('Done');
     } else if (phase === 'ready') {
       timerOut.textContent = String(limit);
       result.textContent = '';
@@ -237,14 +237,14 @@ function setupGrid(widget, input, ctx, key) {
       clearInterval(clock);
       seconds = limit;
       phase = 'marking';
-      status.textContent = t('grid.mark_last');
+      status.textContent = t('Time is up: tap the last word the pupil read');
       finishBtn.hidden = true;
       paint();
     }
   };
   const run = () => {
     phase = 'running';
-    status.textContent = t('grid.running');
+    status.textContent = t('Timing: tap each word read wrong');
     clearInterval(clock);
     clock = setInterval(tick, 250);
     render();
@@ -280,7 +280,7 @@ function setupGrid(widget, input, ctx, key) {
       if (all) {
         seconds = Math.max(1, elapsed());
         finish(firstRow, true);
-        status.textContent = t('grid.stopped_early');
+        status.textContent = t('Stopped early: the whole first row was wrong');
       }
     });
   }

@@ -6,17 +6,20 @@ Thin handlers: the rules are in server/plans.py; roles and networks are checked 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
 import msgspec
 from litestar import Request, get, post
 from litestar.datastructures import FormMultiDict, MultiDict
+from litestar.enums import RequestEncodingType
 from litestar.exceptions import NotFoundException
+from litestar.params import Body
 from litestar.response import Redirect, Response, Template
 
 from server import plan_changes, plans
 from server.access import PLANNERS, SIGNED_IN, require_network, who
 from server.errors import ApiError
+from server.form_bodies import CancelForm, PlanForm
 from server.notice import Refused
 from server.pages import page
 from server.thaidate import parse_date
@@ -58,9 +61,12 @@ async def new_visit(request: Request[Actor, Any, Any]) -> Template:
     return await _render_form(request, values, errors=[])
 
 
-@post("/plans", **who(PLANNERS))
-async def create_visit(request: Request[Actor, Any, Any]) -> Response[Any] | Template:
-    values = _form_values(await request.form())
+@post("/plans", **who(PLANNERS, form=True))
+async def create_visit(
+    request: Request[Actor, Any, Any],
+    data: Annotated[PlanForm, Body(media_type=RequestEncodingType.URL_ENCODED)],
+) -> Response[Any] | Template:
+    values = _form_values(data.multidict())
     try:
         visit_id = await request.app.state.db.write(
             plans.create_visit_tx, request.user, _visit_create(values)
@@ -128,9 +134,13 @@ async def edit_visit(request: Request[Actor, Any, Any], visit_id: str) -> Templa
     return await _render_form(request, values, errors=[])
 
 
-@post("/plans/{visit_id:str}", **who(PLANNERS))
-async def update_visit(request: Request[Actor, Any, Any], visit_id: str) -> Response[Any] | Template:
-    values = _form_values(await request.form()) | {"visit_id": visit_id}
+@post("/plans/{visit_id:str}", **who(PLANNERS, form=True))
+async def update_visit(
+    request: Request[Actor, Any, Any],
+    visit_id: str,
+    data: Annotated[PlanForm, Body(media_type=RequestEncodingType.URL_ENCODED)],
+) -> Response[Any] | Template:
+    values = _form_values(data.multidict()) | {"visit_id": visit_id}
     try:
         await request.app.state.db.write(
             plan_changes.update_visit_tx, request.user, visit_id, _visit_create(values)
@@ -140,13 +150,17 @@ async def update_visit(request: Request[Actor, Any, Any], visit_id: str) -> Resp
     return _to_visit(request, visit_id)
 
 
-@post("/plans/{visit_id:str}/cancel", **who(PLANNERS))
-async def cancel_visit(request: Request[Actor, Any, Any], visit_id: str) -> Response[Any]:
+@post("/plans/{visit_id:str}/cancel", **who(PLANNERS, form=True))
+async def cancel_visit(
+    request: Request[Actor, Any, Any],
+    visit_id: str,
+    data: Annotated[CancelForm, Body(media_type=RequestEncodingType.URL_ENCODED)],
+) -> Response[Any]:
     """Cancel once the planner has ticked "yes, cancel" (without it, back to the visit unchanged)."""
     db = request.app.state.db
     if await db.read(plans.visit_detail, request.user, visit_id) is None:
         raise NotFoundException()
-    if (await request.form()).get("sure"):
+    if data.sure:
         await db.write(plan_changes.cancel_visit_tx, request.user, visit_id)
     return Redirect(path=f"/plans/{visit_id}", status_code=303)
 

@@ -7,15 +7,18 @@ user cannot see is 404 (server/access.py)."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
 from litestar import Request, get, post
+from litestar.enums import RequestEncodingType
 from litestar.exceptions import NotFoundException
+from litestar.params import Body
 from litestar.response import Redirect, Response, Template
 
 from server import plans, submissions
 from server.access import NETWORK_READERS, OWN_REPORTERS, REPORTERS, SIGNED_IN, require_network, who
 from server.disposition import content_disposition
+from server.form_bodies import OwnReportForm
 from server.i18n import current_locale
 from server.pages import page
 from server.reports import activity, area, exports, health, pdf, policy, summary, themes, visits
@@ -311,13 +314,13 @@ async def own_report(request: Request[Actor, Any, Any], kind: str, period: str |
                 visits=rows, body=body, saved=saved)  # fmt: skip
 
 
-@post("/reports/mine/{kind:str}", **who(OWN_REPORTERS))
+@post("/reports/mine/{kind:str}", **who(OWN_REPORTERS, form=True))
 async def save_own_report(
-    request: Request[Actor, Any, Any], kind: str, period: str | None = None
+    request: Request[Actor, Any, Any],
+    kind: str,
+    data: Annotated[OwnReportForm, Body(media_type=RequestEncodingType.URL_ENCODED)],
+    period: str | None = None,
 ) -> Redirect:
     key, *_ = _own_period(kind, period)
-    form = await request.form()
-    await request.app.state.db.write(
-        activity.save_draft_tx, request.user.id, kind, key, str(form.get("body", ""))
-    )
+    await request.app.state.db.write(activity.save_draft_tx, request.user.id, kind, key, data.body)
     return Redirect(path=f"/reports/mine/{kind}?period={key}", status_code=303)

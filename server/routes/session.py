@@ -121,7 +121,7 @@ def password_page(request: Request[Actor, Any, Any]) -> Template:
     return page(request, "account/password.html", error=None, changed=False, min_length=MIN_LENGTH)
 
 
-@post("/account/password", **who(SIGNED_IN))
+@post("/account/password", **who(SIGNED_IN, form=True))
 async def change_password_route(
     request: Request[Actor, Any, Any],
     data: Annotated[PasswordForm, Body(media_type=RequestEncodingType.URL_ENCODED)],

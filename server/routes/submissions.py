@@ -5,15 +5,18 @@ its frozen figures. Thin handlers."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
 from litestar import Request, get, post
+from litestar.enums import RequestEncodingType
 from litestar.exceptions import NotFoundException
+from litestar.params import Body
 from litestar.response import Redirect, Response, Template
 
 from server import plans, submissions
 from server.access import OWN_REPORTERS, SIGNED_IN, SUBMITTERS, UNIT_DIRECTORS, require_network, who
 from server.errors import ApiError
+from server.form_bodies import DecisionForm, MemoForm, NoteForm
 from server.i18n import current_locale
 from server.notice import Refused
 from server.pages import page
@@ -81,14 +84,17 @@ async def new_network_report(
                 periods=choices, memo=_network_memo(request.user, name, chosen), existing=existing, errors=[])  # fmt: skip
 
 
-@post("/submissions/network/{network_id:str}", **who(SUBMITTERS))
+@post("/submissions/network/{network_id:str}", **who(SUBMITTERS, form=True))
 async def send_network_report(
-    request: Request[Actor, Any, Any], network_id: str, period: str | None = None
+    request: Request[Actor, Any, Any],
+    network_id: str,
+    data: Annotated[MemoForm, Body(media_type=RequestEncodingType.URL_ENCODED)],
+    period: str | None = None,
 ) -> Template | Redirect:
     name = await _network_name(request, network_id)
     chosen, choices = await _period(request, period)
     db = request.app.state.db
-    memo = _memo_from(await request.form())
+    memo = _memo_from(data.values())
     snapshot = await db.read(
         dossier.network_report, network_id, chosen.first, chosen.last, current_locale.get()
     )
@@ -161,25 +167,25 @@ async def detail(request: Request[Actor, Any, Any], submission_id: int) -> Templ
                 actions=submissions.ACTION_LABELS, errors=[])  # fmt: skip
 
 
-@post("/submissions/{submission_id:int}/decide", **who(UNIT_DIRECTORS))
-async def decide(request: Request[Actor, Any, Any], submission_id: int) -> Redirect:
+@post("/submissions/{submission_id:int}/decide", **who(UNIT_DIRECTORS, form=True))
+async def decide(
+    request: Request[Actor, Any, Any],
+    submission_id: int,
+    data: Annotated[DecisionForm, Body(media_type=RequestEncodingType.URL_ENCODED)],
+) -> Redirect:
     await _get(request, submission_id)
-    form = await request.form()
-    await _write(
-        request,
-        submissions.decide_tx,
-        submission_id,
-        str(form.get("action", "")),
-        str(form.get("comment", "")),
-    )
+    await _write(request, submissions.decide_tx, submission_id, data.action, data.comment)
     return Redirect(path=f"/submissions/{submission_id}", status_code=303)
 
 
-@post("/submissions/{submission_id:int}/note", **who(frozenset({"deputy"})))
-async def note(request: Request[Actor, Any, Any], submission_id: int) -> Redirect:
+@post("/submissions/{submission_id:int}/note", **who(frozenset({"deputy"}), form=True))
+async def note(
+    request: Request[Actor, Any, Any],
+    submission_id: int,
+    data: Annotated[NoteForm, Body(media_type=RequestEncodingType.URL_ENCODED)],
+) -> Redirect:
     await _get(request, submission_id)
-    form = await request.form()
-    await _write(request, submissions.note_tx, submission_id, str(form.get("comment", "")))
+    await _write(request, submissions.note_tx, submission_id, data.comment)
     return Redirect(path=f"/submissions/{submission_id}", status_code=303)
 
 

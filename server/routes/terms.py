@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
 from litestar import Request, get, post
+from litestar.enums import RequestEncodingType
+from litestar.params import Body
 from litestar.response import Redirect, Template
 
 from server import terms
 from server.access import ADMINS, who
+from server.form_bodies import TermForm
 from server.notice import Notice, Refused
 from server.pages import page
 from sync.problems import problem
@@ -26,10 +29,12 @@ async def terms_page(request: Request[Actor, Any, Any]) -> Template:
     return await _render(request, errors=[])
 
 
-@post("/admin/terms", **who(ADMINS))
-async def save_term(request: Request[Actor, Any, Any]) -> Template | Redirect:
-    form = await request.form()
-    values = {name: form.get(name) for name in ("academic_year", "semester", "start", "end")}
+@post("/admin/terms", **who(ADMINS, form=True))
+async def save_term(
+    request: Request[Actor, Any, Any],
+    data: Annotated[TermForm, Body(media_type=RequestEncodingType.URL_ENCODED)],
+) -> Template | Redirect:
+    values = data.values()
     try:
         term = terms.parse_term(values)
         await request.app.state.db.write(terms.set_term_tx, term)

@@ -16,6 +16,7 @@ from litestar.response import Redirect, Template
 
 from server import accounts
 from server.access import ADMINS, who
+from server.form_bodies import FormBody
 from server.notice import Notice, Refused
 from server.pages import page
 from sync.scope import Actor
@@ -68,13 +69,13 @@ async def reactivate(request: Request[Actor, Any, Any], username: str) -> Redire
     return Redirect(path="/admin/users", status_code=303)
 
 
-class UserEdit(msgspec.Struct):
+class UserEdit(FormBody):
     display_name: Annotated[str, msgspec.Meta(max_length=200)]
     role: Annotated[str, msgspec.Meta(max_length=40)]
     networks: Annotated[str, msgspec.Meta(max_length=2000)] = ""
 
 
-@post("/admin/users/{username:str}/edit", **who(ADMINS))
+@post("/admin/users/{username:str}/edit", **who(ADMINS, form=True))
 async def edit(
     request: Request[Actor, Any, Any],
     username: str,

@@ -18,14 +18,16 @@ from typing import Annotated, Any
 
 import msgspec
 from litestar.datastructures import MultiDict, UploadFile
+from litestar.params import KwargDefinition
 
 from forms.text import clean_text
 
 #: Limits for the transport (characters): a short field, a line of text, a page of text.
 SHORT, LINE, PAGE = 100, 1_000, 20_000
-Short = Annotated[str, msgspec.Meta(max_length=SHORT)]
-Line = Annotated[str, msgspec.Meta(max_length=LINE)]
-Page = Annotated[str, msgspec.Meta(max_length=PAGE)]
+#: msgspec checks the limit; Litestar's KwargDefinition shows it in the OpenAPI document of a dataclass.
+Short = Annotated[str, msgspec.Meta(max_length=SHORT), KwargDefinition(max_length=SHORT)]
+Line = Annotated[str, msgspec.Meta(max_length=LINE), KwargDefinition(max_length=LINE)]
+Page = Annotated[str, msgspec.Meta(max_length=PAGE), KwargDefinition(max_length=PAGE)]
 #: A repeated field: up to 100 values of a short field.
 Many = Annotated[str, msgspec.Meta(max_length=SHORT)] | Annotated[list[Short], msgspec.Meta(max_length=100)]
 

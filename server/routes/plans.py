@@ -178,6 +178,7 @@ def _form_values(params: MultiDict[Any] | FormMultiDict) -> dict[str, Any]:
             strict=True,
         )
     )
+    day = parse_date(str(params.get("date") or ""))
     team = []
     for value in params.getall("team", []):
         if str(value).isdigit():
@@ -185,7 +186,8 @@ def _form_values(params: MultiDict[Any] | FormMultiDict) -> dict[str, Any]:
     return {
         "visit_id": str(params.get("visit_id") or ""),
         "network": str(params.get("network") or ""),
-        "date": parse_date(str(params.get("date") or "")) or str(params.get("date") or ""),
+        "date": day or str(params.get("date") or ""),
+        "date_ok": day is not None,
         "session": str(params.get("session") or "morning"),
         "school_code": str(params.get("school_code") or ""),
         "team": team,

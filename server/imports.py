@@ -184,7 +184,7 @@ def looks_garbled(text: str) -> bool:
 
 def map_columns(kind: Kind, headers: list[str]) -> tuple[dict[str, int], list[str], list[str]]:
     """Which column index holds each key; the required keys missing; the headers not used."""
-    lookup = {}
+    lookup: dict[str, str] = {}
     for col in COLUMNS[kind]:
         for name in (col.key, col.header, *col.aliases):
             lookup.setdefault(_header_key(name), col.key)
@@ -463,7 +463,7 @@ def stage_tx(db: sqlite_utils.Database, actor: Actor, report: Report) -> int:
         raise Refused("import_invalid")
     rows = [{"line": r.line, "values": r.values} for r in report.rows]
     return int(
-        db["import_batches"]
+        db.table("import_batches")
         .insert(
             {
                 "kind": report.kind,
@@ -499,7 +499,7 @@ def apply_tx(db: sqlite_utils.Database, actor: Actor, batch_id: int) -> Report:
         before, after = _apply_users(db, report)
     else:
         before, after = _apply_rows(db, kind, report)
-    db["import_batches"].update(
+    db.table("import_batches").update(
         batch_id,
         {
             "status": "applied",
@@ -593,7 +593,7 @@ def undo_tx(db: sqlite_utils.Database, actor: Actor) -> dict[str, Any]:
     after: dict[str, Any] = json.loads(after_json)
     if kind == "users":
         counts = _undo_users(db, before, after)
-        db["import_batches"].update(last["id"], {"status": "undone", "undone_at": _now()})
+        db.table("import_batches").update(last["id"], {"status": "undone", "undone_at": _now()})
         return {**last, **counts}
     reasons = []
     for key, seq in after.items():
@@ -617,7 +617,7 @@ def undo_tx(db: sqlite_utils.Database, actor: Actor) -> dict[str, Any]:
     ]
     upsert(db, kind, restored, pk=pk)
     note_removal(db)  # tablets that pulled the removed rows drop them at their next pull
-    db["import_batches"].update(last["id"], {"status": "undone", "undone_at": _now()})
+    db.table("import_batches").update(last["id"], {"status": "undone", "undone_at": _now()})
     return {**last, "removed": len(added), "restored": len(restored)}
 
 

@@ -48,7 +48,7 @@ def xlsx_rows(data: bytes) -> Iterator[tuple[Any, ...]]:
         raise _unreadable() from None
     try:
         sheet = book.worksheets[0]
-        sheet.reset_dimensions()  # type: ignore[union-attr]  # read_only: never trust <dimension>
+        sheet.reset_dimensions()  # read_only: never trust <dimension>
         yield from _bounded(sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True))
     except (KeyError, ValueError, zipfile.BadZipFile) as exc:
         raise _unreadable() from exc

@@ -48,7 +48,9 @@ async def _period(request: Request[Actor, Any, Any], key: str | None) -> tuple[P
 def _render(request: Request[Any, Any, Any], template: str, **context: Any) -> str:
     """A print template as a string (for WeasyPrint): the same context as the page."""
     ctx = page(request, template, **context).context
-    return str(request.app.template_engine.get_template(template).render(**ctx))
+    engine = request.app.template_engine
+    assert engine is not None  # the app is built with its Jinja2 engine (server/app.py)
+    return str(engine.get_template(template).render(**ctx))
 
 
 async def _pdf(
@@ -235,7 +237,7 @@ async def _area(request: Request[Actor, Any, Any], chosen: Period) -> dict[str, 
     """The area report of the networks the user can see (a deputy: theirs), with overdue reports."""
     db, actor = request.app.state.db, request.user
     networks = await db.read(plans.networks_for, actor)
-    found = await db.reports.read(area.area_report, [n["id"] for n in networks], chosen.first, chosen.last,
+    found: dict[str, Any] = await db.reports.read(area.area_report, [n["id"] for n in networks], chosen.first, chosen.last,
                           current_locale.get())  # fmt: skip
     fresh = found.pop("fresh")
     if fresh:

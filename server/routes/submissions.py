@@ -142,7 +142,7 @@ async def send_own_report(
 
 
 async def _get(request: Request[Actor, Any, Any], submission_id: int) -> dict[str, Any]:
-    row = await request.app.state.db.read(submissions.get, request.user, submission_id)
+    row: dict[str, Any] | None = await request.app.state.db.read(submissions.get, request.user, submission_id)
     if row is None:
         raise NotFoundException()
     return row

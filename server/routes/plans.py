@@ -178,7 +178,6 @@ def _form_values(params: MultiDict[Any] | FormMultiDict) -> dict[str, Any]:
             strict=True,
         )
     )
-    day = parse_date(str(params.get("date") or ""))
     team = []
     for value in params.getall("team", []):
         if str(value).isdigit():
@@ -186,8 +185,7 @@ def _form_values(params: MultiDict[Any] | FormMultiDict) -> dict[str, Any]:
     return {
         "visit_id": str(params.get("visit_id") or ""),
         "network": str(params.get("network") or ""),
-        "date": day or str(params.get("date") or ""),
-        "date_ok": day is not None,
+        "date": parse_date(str(params.get("date") or "")) or str(params.get("date") or ""),
         "session": str(params.get("session") or "morning"),
         "school_code": str(params.get("school_code") or ""),
         "team": team,
@@ -234,6 +232,8 @@ async def _render_form(
         "teachers": await db.read(plans.teachers_at, values["school_code"]) if values["school_code"] else [],
         "grades": GRADE_LABELS,
         "values": values,
+        # The date in BE beside the field, once it reads as a date (a refused form keeps what was typed).
+        "date_ok": parse_date(str(values["date"] or "")) is not None,
         "errors": errors,
     }
     return page(request, "plans/_form.html" if _htmx(request) else "plans/new.html", **ctx)

@@ -193,3 +193,14 @@ def _no_server_error(operation: Any, session: Any) -> None:
         case.call_and_validate(session=session, checks=[not_a_server_error])
 
     run()
+
+
+def test_a_plan_with_an_unreadable_date_comes_back_as_typed(shared_server: LiveServer) -> None:
+    """Found by the fuzzer: the refused form showed the date in BE and failed on one it could not read."""
+    with shared_server.client("admin") as admin:
+        refused = admin.post("/plans", data={"network": "N01", "date": "2025-13-45", "session": "morning"})
+        assert refused.status_code == 422
+        assert 'value="2025-13-45"' in refused.text
+        assert '<span class="be-date">' not in refused.text
+        shown = admin.get("/plans/new", params={"network": "N01", "date": "2025-06-20"})
+        assert '<span class="be-date">20 มิถุนายน 2568</span>' in shown.text

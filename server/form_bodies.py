@@ -14,7 +14,7 @@ A browser sends one value of a repeated field (`team`, `roles` …) as a string 
 from __future__ import annotations
 
 import dataclasses
-from typing import Annotated, Any
+from typing import Annotated, Any, ClassVar
 
 import msgspec
 from litestar.datastructures import MultiDict, UploadFile
@@ -43,10 +43,13 @@ def _clean(value: Any) -> Any:
 class FormBody(msgspec.Struct, kw_only=True):
     """A url-encoded form: every text field cleaned, every repeated field a list."""
 
+    #: The fields a form may repeat (typed `Many`).
+    repeated: ClassVar[tuple[str, ...]] = ()
+
     def __post_init__(self) -> None:
         for name in self.__struct_fields__:
             value = _clean(getattr(self, name))
-            if name in _REPEATED.get(type(self), ()) and isinstance(value, str):
+            if name in self.repeated and isinstance(value, str):
                 value = [value]
             setattr(self, name, value)
 
@@ -63,18 +66,6 @@ class FormBody(msgspec.Struct, kw_only=True):
         return MultiDict(pairs)
 
 
-#: The repeated fields of each form (typed `Many`).
-_REPEATED: dict[type, tuple[str, ...]] = {}
-
-
-def _repeated(*names: str) -> Any:
-    def mark(cls: type[FormBody]) -> type[FormBody]:
-        _REPEATED[cls] = names
-        return cls
-
-    return mark
-
-
 @dataclasses.dataclass
 class UploadBody:
     """A multipart form (a file beside text fields): every text field cleaned."""
@@ -84,9 +75,10 @@ class UploadBody:
             setattr(self, f.name, _clean(getattr(self, f.name)))
 
 
-@_repeated("team", "a_observer", "a_teacher", "a_grade", "a_room", "a_hour")
 class PlanForm(FormBody):
     """A visit of the plan (`/plans`, `/plans/<id>`): when, where, the team, the classrooms."""
+
+    repeated = ("team", "a_observer", "a_teacher", "a_grade", "a_room", "a_hour")
 
     network: Short = ""
     date: Short = ""
@@ -140,9 +132,10 @@ class NoteForm(FormBody):
     comment: Page = ""
 
 
-@_repeated("networks", "roles")
 class FormStateForm(FormBody):
     """A form's lifecycle state and who it is offered to."""
+
+    repeated = ("networks", "roles")
 
     state: Short = ""
     networks: Many = []

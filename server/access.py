@@ -41,28 +41,42 @@ SIGNED_IN_PROBLEMS = {
     403: _problem("The role cannot do this, or the CSRF header is missing (forbidden, csrf_failed)"),
     404: _problem("Not found, or in a network the caller cannot see (not_found)"),
 }
+#: What an HTML form post answers besides its page.
+FORM_ANSWERS = {
+    303: ResponseSpec(data_container=None, description="Saved: on to the page that shows it"),
+    409: ResponseSpec(data_container=str, description="Refused as it stands now", media_type="text/html"),
+    422: ResponseSpec(
+        data_container=str, description="The form again, with the reasons", media_type="text/html"
+    ),
+}
 
 
 def who(
     roles: frozenset[str] | str,
     *,
     api: bool = False,
+    form: bool = False,
     problems: dict[int, str] | None = None,
     menu: MenuEntry | None = None,
 ) -> dict[str, Any]:
     """Decorator arguments that say who may call a route: `PUBLIC` or a set of roles.
 
     `api`: the route is part of the documented JSON API (the OpenAPI schema); pages are not.
+    `form`: an HTML form post, documented with its typed body (server/form_bodies.py) under the tag
+    "forms"; it answers a page, the page again with the reasons, or a redirect.
     `problems`: further problem answers the route gives, {status: description}.
     `menu`: the page's entry in the main menu, shown to exactly these roles (server/menu.py)."""
     responses: dict[int, ResponseSpec] = dict(COMMON_PROBLEMS)
+    if form:
+        responses |= FORM_ANSWERS
     if roles != PUBLIC:
         responses |= SIGNED_IN_PROBLEMS
     else:
         responses[403] = _problem("The CSRF header is missing (csrf_failed)")
     responses |= {status: _problem(text) for status, text in (problems or {}).items()}
     opt: dict[str, Any] = {"roles": roles} | ({"menu": menu} if menu else {})
-    return {"opt": opt, "responses": responses, "include_in_schema": api}
+    shown = {"include_in_schema": True, "tags": ["forms"]} if form else {"include_in_schema": api}
+    return {"opt": opt, "responses": responses, **shown}
 
 
 def role_guard(connection: ASGIConnection, handler: BaseRouteHandler) -> None:  # type: ignore[type-arg]

@@ -118,7 +118,7 @@ def networks_of(db: sqlite_utils.Database, user_id: int) -> list[str]:
 
 def insert_user(db: sqlite_utils.Database, fields: dict[str, Any]) -> int:
     """Insert an account row with a fresh change number (tablets pull users by `seq`); returns its id."""
-    return int(db["users"].insert({**fields, "seq": next_seq(db)}).last_pk)  # type: ignore[arg-type]
+    return int(db.table("users").insert({**fields, "seq": next_seq(db)}).last_pk)  # type: ignore[arg-type]
 
 
 def write_user(db: sqlite_utils.Database, user_id: int, **fields: Any) -> None:
@@ -130,7 +130,7 @@ def write_user(db: sqlite_utils.Database, user_id: int, **fields: Any) -> None:
 
 def _set_networks(db: sqlite_utils.Database, user_id: int, network_ids: list[str]) -> None:
     db.execute("DELETE FROM user_networks WHERE user_id = ?", [user_id])
-    db["user_networks"].insert_all([{"user_id": user_id, "network_id": n} for n in network_ids])
+    db.table("user_networks").insert_all([{"user_id": user_id, "network_id": n} for n in network_ids])
 
 
 def add_user(

@@ -16,6 +16,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from core.actor import Actor
+from core.roles import Role
 from server.notice import Refused
 
 #: Which account is signed in on this browser (not secret; the tablet keeps each account's data apart).
@@ -64,7 +65,7 @@ def check_credentials(db: sqlite_utils.Database, username: str, password: str) -
 def create_session(db: sqlite_utils.Database, user_id: int, hours: int) -> str:
     token = secrets.token_urlsafe(32)
     now = utcnow()
-    db["sessions"].insert(
+    db.table("sessions").insert(
         {
             "token_hash": _token_hash(token),
             "user_id": user_id,
@@ -102,7 +103,7 @@ def actor_for_token(db: sqlite_utils.Database, token: str) -> Actor | None:
     return msgspec.structs.replace(actor, must_change=True) if row[4] else actor
 
 
-def actor_for_user(db: sqlite_utils.Database, row: tuple[int, str, str, str]) -> Actor:
+def actor_for_user(db: sqlite_utils.Database, row: tuple[int, str, str, Role]) -> Actor:
     user_id, username, display_name, role = row
     networks = frozenset(
         r[0] for r in db.execute("SELECT network_id FROM user_networks WHERE user_id = ?", [user_id])

@@ -8,6 +8,7 @@ import datetime as dt
 import getpass
 import sys
 from pathlib import Path
+from typing import Any, TextIO
 
 import sqlite_utils
 
@@ -39,14 +40,14 @@ def init_database(settings: Settings, *, demo: bool) -> bool:
         db.close()
 
 
-def print_logins(settings: Settings, out: object = sys.stdout) -> None:
+def print_logins(settings: Settings, out: TextIO = sys.stdout) -> None:
     """The demo logins of this database, with the passwords generated for it (demo-logins.txt beside it)."""
     from server.demo import logins_file
 
     path = logins_file(settings.db_path)
     if path.exists():
-        print(f"Demo logins ({path}):", file=out)  # type: ignore[arg-type]
-        print(path.read_text().rstrip(), file=out)  # type: ignore[arg-type]
+        print(f"Demo logins ({path}):", file=out)
+        print(path.read_text().rstrip(), file=out)
 
 
 def init_admin(settings: Settings, username: str, password: str) -> int:
@@ -90,7 +91,7 @@ def user_command(settings: Settings, args: argparse.Namespace) -> int:
         _, password = accounts.add_user(db, args.username, args.name, role, network_ids)
         return role, network_ids, password
 
-    def edit(db: sqlite_utils.Database) -> dict[str, object]:
+    def edit(db: sqlite_utils.Database) -> dict[str, Any]:
         network_ids = None
         if args.networks is not None:
             network_ids, unknown = accounts.parse_networks(args.networks, accounts.network_lookup(db))

@@ -59,7 +59,8 @@ USERS = [
 
 
 def is_empty(db: sqlite_utils.Database) -> bool:
-    return db.execute("SELECT count(*) FROM networks").fetchone()[0] == 0
+    count: int = db.execute("SELECT count(*) FROM networks").fetchone()[0]
+    return count == 0
 
 
 def logins_file(db_path: Path) -> Path:
@@ -87,7 +88,9 @@ def seed(
     db: sqlite_utils.Database, today: dt.date, rng_seed: int = 2568, passwords: dict[str, str] | None = None
 ) -> None:
     rng = random.Random(rng_seed)
-    networks, schools, teachers = [], [], []
+    networks: list[dict[str, Any]] = []
+    schools: list[dict[str, Any]] = []
+    teachers: list[dict[str, Any]] = []
     used: set[str] = set()
     for n, (name, count) in enumerate(NETWORKS, start=1):
         network_id = f"N{n:02d}"
@@ -119,7 +122,7 @@ def seed(
         place = random.Random(school["code"])
         school["latitude"] = round(OFFICE[0] + place.uniform(-0.35, 0.35), 5)
         school["longitude"] = round(OFFICE[1] + place.uniform(-0.25, 0.25), 5)
-    db["office"].upsert({"id": 1, "name": "สำนักงานเขตพื้นที่การศึกษา (สาธิต)", "latitude": OFFICE[0],
+    db.table("office").upsert({"id": 1, "name": "สำนักงานเขตพื้นที่การศึกษา (สาธิต)", "latitude": OFFICE[0],
                          "longitude": OFFICE[1]}, pk="id")  # fmt: skip
     upsert(db, "networks", networks, pk="id")
     upsert(db, "schools", schools, pk="code")
@@ -164,7 +167,7 @@ def create_users(db: sqlite_utils.Database, passwords: dict[str, str] | None = N
             },
         )
         ids[username] = user_id
-        db["user_networks"].insert_all([{"user_id": user_id, "network_id": n} for n in nets])
+        db.table("user_networks").insert_all([{"user_id": user_id, "network_id": n} for n in nets])
     return ids
 
 

@@ -101,6 +101,9 @@ def handle(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
         # A tablet that lost its connection mid-upload: nothing was stored, nobody is waiting for an answer.
         log.info("client went away during %s %s", request.method, request.url.path)
         return problem_response("request_cut_off")
+    if isinstance(exc, UnicodeDecodeError):
+        # A multipart form's text part that is not UTF-8 (Litestar decodes a part without a filename as text).
+        return problem_response("invalid_request", "a form field is not UTF-8 text")
     if isinstance(exc, ValidationException):
         return problem_response("invalid_request", str(exc.detail), errors=exc.extra or [])
     if _storage_full(exc):

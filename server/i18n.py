@@ -67,7 +67,7 @@ def extract_tablet_js(fileobj: IO[bytes], keywords: Any, comment_tags: Any, opti
     Python sources."""
     options = {**options, "parse_template_string": True}
     for lineno, _funcname, messages, comments in extract_javascript(
-        fileobj, [*JS_KEYWORDS], comment_tags, options
+        fileobj, dict.fromkeys(JS_KEYWORDS), comment_tags, options
     ):
         yield lineno, None, messages, comments  # no funcname: Babel reads the first argument
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from typing import Any, Literal, cast
+from typing import Any, Literal
 
 import msgspec
 import sqlite_utils
@@ -112,7 +112,7 @@ def change(
         raise LifecycleError(N_("Choose networks and roles from the lists"))
     new = FormState(
         form_id=form_id,
-        state=cast(State, state),
+        state=state,
         networks=tuple(sorted(networks)),
         roles=tuple(sorted(roles)),
     )
@@ -121,7 +121,7 @@ def change(
 
 
 def _write(db: sqlite_utils.Database, state: FormState, by: str) -> None:
-    db["form_states"].upsert(
+    db.table("form_states").upsert(
         {
             "form_id": state.form_id,
             "state": state.state,

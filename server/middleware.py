@@ -5,6 +5,7 @@ from __future__ import annotations
 import hmac
 
 from litestar.connection import ASGIConnection
+from litestar.enums import ScopeType
 from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
 from litestar.middleware import AbstractAuthenticationMiddleware, AuthenticationResult
 
@@ -22,7 +23,7 @@ class SessionAuth(AbstractAuthenticationMiddleware):
         if actor is None:
             raise NotAuthorizedException()
         settings = connection.app.state.settings
-        if connection.scope["method"] not in SAFE_METHODS:
+        if connection.scope["type"] == ScopeType.HTTP and connection.scope["method"] not in SAFE_METHODS:
             expected = session_csrf_token(token, settings.secret_key)
             if not hmac.compare_digest(connection.cookies.get(settings.csrf_cookie, ""), expected):
                 raise PermissionDeniedException("CSRF token verification failed: not this session's token")

@@ -11,22 +11,22 @@ migrations = Migrations("nithet")
 @migrations()
 def m001_reference_data(db: sqlite_utils.Database) -> None:
     # `seq` on every synced table: a global, ever-growing change number (see sync/feed.py).
-    db["counters"].create({"name": str, "value": int}, pk="name")
-    db["counters"].insert({"name": "seq", "value": 0})
-    db["networks"].create({"id": str, "name": str, "seq": int}, pk="id", not_null=["name"])
-    db["schools"].create(
+    db.table("counters").create({"name": str, "value": int}, pk="name")
+    db.table("counters").insert({"name": "seq", "value": 0})
+    db.table("networks").create({"id": str, "name": str, "seq": int}, pk="id", not_null=["name"])
+    db.table("schools").create(
         {"code": str, "name": str, "network_id": str, "district": str, "grades": str, "seq": int},
         pk="code",
         not_null=["name", "network_id"],
         foreign_keys=[("network_id", "networks", "id")],
     )
-    db["teachers"].create(
+    db.table("teachers").create(
         {"id": str, "school_code": str, "name": str, "grades": str, "learning_areas": str, "seq": int},
         pk="id",
         not_null=["school_code", "name"],
         foreign_keys=[("school_code", "schools", "code")],
     )
-    db["users"].create(
+    db.table("users").create(
         {
             "id": int,
             "username": str,
@@ -40,18 +40,18 @@ def m001_reference_data(db: sqlite_utils.Database) -> None:
         not_null=["username", "display_name", "password_hash", "role"],
         defaults={"active": 1},
     )
-    db["users"].create_index(["username"], unique=True)
-    db["user_networks"].create(
+    db.table("users").create_index(["username"], unique=True)
+    db.table("user_networks").create(
         {"user_id": int, "network_id": str},
         pk=("user_id", "network_id"),
         foreign_keys=[("user_id", "users", "id"), ("network_id", "networks", "id")],
     )
-    db["sessions"].create(
+    db.table("sessions").create(
         {"token_hash": str, "user_id": int, "created_at": str, "expires_at": str},
         pk="token_hash",
         foreign_keys=[("user_id", "users", "id")],
     )
-    db["visits"].create(
+    db.table("visits").create(
         {
             "id": str,
             "date": str,
@@ -66,21 +66,21 @@ def m001_reference_data(db: sqlite_utils.Database) -> None:
         not_null=["date", "session", "school_code", "network_id"],
         foreign_keys=[("school_code", "schools", "code"), ("network_id", "networks", "id")],
     )
-    db["form_versions"].create(
+    db.table("form_versions").create(
         {"form_id": str, "version": int, "title": str, "definition": str, "published_at": str, "seq": int},
         pk=("form_id", "version"),
     )
     for table in ("networks", "schools", "teachers", "visits", "form_versions"):
-        db[table].create_index(["seq"])
-    db["schools"].create_index(["network_id", "seq"])
-    db["teachers"].create_index(["school_code"])
-    db["visits"].create_index(["network_id", "date"])
+        db.table(table).create_index(["seq"])
+    db.table("schools").create_index(["network_id", "seq"])
+    db.table("teachers").create_index(["school_code"])
+    db.table("visits").create_index(["network_id", "date"])
 
 
 @migrations()
 def m002_records(db: sqlite_utils.Database) -> None:
     # The current revision of each record; every revision (and every conflicting one) is in `revisions`.
-    db["records"].create(
+    db.table("records").create(
         {
             "id": str,
             "form_id": str,
@@ -102,10 +102,10 @@ def m002_records(db: sqlite_utils.Database) -> None:
         not_null=["form_id", "form_version", "network_id", "school_code", "rev", "answers"],
         defaults={"conflicts": 0},
     )
-    db["records"].create_index(["network_id", "seq"])
-    db["records"].create_index(["network_id", "form_id", "school_code"])
-    db["records"].create_index(["seq"])
-    db["revisions"].create(
+    db.table("records").create_index(["network_id", "seq"])
+    db.table("records").create_index(["network_id", "form_id", "school_code"])
+    db.table("records").create_index(["seq"])
+    db.table("revisions").create(
         {
             "record_id": str,
             "rev": str,
@@ -121,7 +121,7 @@ def m002_records(db: sqlite_utils.Database) -> None:
         pk=("record_id", "rev"),
         not_null=["content_hash", "answers", "state"],
     )
-    db["devices"].create(
+    db.table("devices").create(
         {"id": str, "user_id": int, "app_version": str, "pending": int, "last_sync_at": str},
         pk="id",
     )
@@ -130,25 +130,25 @@ def m002_records(db: sqlite_utils.Database) -> None:
 @migrations()
 def m003_attachments(db: sqlite_utils.Database) -> None:
     # Photos, content-addressed (sync/attachments.py); the files live beside the database.
-    db["attachments"].create(
+    db.table("attachments").create(
         {"sha256": str, "type": str, "bytes": int, "uploaded_by": int, "uploaded_at": str},
         pk="sha256",
         not_null=["type", "bytes"],
     )
-    db["record_attachments"].create({"record_id": str, "sha256": str}, pk=("record_id", "sha256"))
-    db["record_attachments"].create_index(["sha256"])
+    db.table("record_attachments").create({"record_id": str, "sha256": str}, pk=("record_id", "sha256"))
+    db.table("record_attachments").create_index(["sha256"])
 
 
 @migrations()
 def m004_plans_terms_imports(db: sqlite_utils.Database) -> None:
     # Semester dates per academic year (BE); a missing term takes the defaults of server/calendar.py.
-    db["terms"].create(
+    db.table("terms").create(
         {"academic_year": int, "semester": int, "start": str, "end": str},
         pk=("academic_year", "semester"),
         not_null=["start", "end"],
     )
     # Who observes which classroom at a planned visit; pulled with its visit (sync/feed.py).
-    db["visit_assignments"].create(
+    db.table("visit_assignments").create(
         {
             "id": str,
             "visit_id": str,
@@ -168,11 +168,11 @@ def m004_plans_terms_imports(db: sqlite_utils.Database) -> None:
             ("teacher_id", "teachers", "id"),
         ],
     )
-    db["visit_assignments"].create_index(["visit_id"])
-    db["visit_assignments"].create_index(["seq"])
-    db["visits"].create_index(["date", "session"])
+    db.table("visit_assignments").create_index(["visit_id"])
+    db.table("visit_assignments").create_index(["seq"])
+    db.table("visits").create_index(["date", "session"])
     # One reference-data import: the validated rows, then (once applied) the rows it replaced, for undo.
-    db["import_batches"].create(
+    db.table("import_batches").create(
         {
             "id": int,
             "kind": str,  # schools | teachers
@@ -208,7 +208,7 @@ def m005_report_indexes(db: sqlite_utils.Database) -> None:
 @migrations()
 def m006_records_by_visit(db: sqlite_utils.Database) -> None:
     # A team visit: every observer's records share the visit id; the visit page lists them (server/plans.py).
-    db["records"].create_index(["visit_id"], index_name="idx_records_visit")
+    db.table("records").create_index(["visit_id"], index_name="idx_records_visit")
 
 
 @migrations()
@@ -253,7 +253,7 @@ def m007_observation_scores(db: sqlite_utils.Database) -> None:
 @migrations()
 def m008_report_drafts(db: sqlite_utils.Database) -> None:
     # A supervisor's edits of a prefilled report (weekly activity log, 6-month report) before printing.
-    db["report_drafts"].create(
+    db.table("report_drafts").create(
         {"user_id": int, "kind": str, "period": str, "body": str, "updated_at": str},
         pk=("user_id", "kind", "period"),
         not_null=["body"],
@@ -265,19 +265,19 @@ def m009_users_seq(db: sqlite_utils.Database) -> None:
     # Tablets pull the names of the users of their networks (the team's observers on the Today screen):
     # users get a change number like the other synced tables; every write to users sets a fresh one
     # (server/accounts.py insert_user/write_user).
-    db["users"].add_column("seq", int)
+    db.table("users").add_column("seq", int)
     for (user_id,) in db.execute("SELECT id FROM users ORDER BY id").fetchall():
         seq = db.execute(
             "UPDATE counters SET value = value + 1 WHERE name = 'seq' RETURNING value"
         ).fetchone()[0]
         db.execute("UPDATE users SET seq = ? WHERE id = ?", [seq, user_id])
-    db["users"].create_index(["seq"], index_name="idx_users_seq")
+    db.table("users").create_index(["seq"], index_name="idx_users_seq")
 
 
 @migrations()
 def m010_office(db: sqlite_utils.Database) -> None:
     # The official frame of every printed document (server/office.py): one row, set by an admin.
-    db["office"].create(
+    db.table("office").create(
         {"id": int, "name": str, "address": str, "emblem": bytes, "emblem_type": str, "digits": str,
          "updated_at": str},
         pk="id",
@@ -288,15 +288,15 @@ def m010_office(db: sqlite_utils.Database) -> None:
 def m011_one_time_passwords(db: sqlite_utils.Database) -> None:
     # A generated password (new account, reset) works until `password_expires_at` (48 h) and must be
     # changed at the first login (`must_change`); a password the user chose has neither (server/passwords.py).
-    db["users"].add_column("password_expires_at", str)
-    db["users"].add_column("must_change", int, not_null_default=0)
+    db.table("users").add_column("password_expires_at", str)
+    db.table("users").add_column("must_change", int, not_null_default=0)
 
 
 @migrations()
 def m012_attachment_network(db: sqlite_utils.Database) -> None:
     # A photo belongs to the network of the first record that stored it (sync/attachments.py): that
     # network (and its first uploader) decides who may read or cite it.
-    db["attachments"].add_column("network_id", str)
+    db.table("attachments").add_column("network_id", str)
     db.execute(
         "UPDATE attachments SET network_id = (SELECT r.network_id FROM record_attachments l "
         "JOIN records r ON r.id = l.record_id WHERE l.sha256 = attachments.sha256 "
@@ -308,14 +308,14 @@ def m012_attachment_network(db: sqlite_utils.Database) -> None:
 def m013_devices_per_user(db: sqlite_utils.Database) -> None:
     # Sync health: a device row belongs to the user who pushes from it; another user's push on the same
     # tablet makes its own row instead of taking this one over.
-    db["devices"].transform(pk=("id", "user_id"))
+    db.table("devices").transform(pk=("id", "user_id"))
 
 
 @migrations()
 def m014_record_phrases(db: sqlite_utils.Database) -> None:
     # The theme phrases of a record's free texts (server/reports/themes.py), kept under the record's
     # content hash and the word lists' version: Thai is segmented once per record, not per page view.
-    db["record_phrases"].create({"record_id": str, "content_key": str, "phrases": str}, pk="record_id")
+    db.table("record_phrases").create({"record_id": str, "content_key": str, "phrases": str}, pk="record_id")
 
 
 @migrations()
@@ -323,45 +323,45 @@ def m015_submissions(db: sqlite_utils.Database) -> None:
     # The chain up (server/submissions.py): a report sent to the unit director, returned or acknowledged,
     # then forwarded to the deputy responsible. `subject` is the network (a network's report) or the
     # user (a supervisor's own reports); each sending freezes a version; every step is an event.
-    db["submissions"].create(
+    db.table("submissions").create(
         {"id": int, "kind": str, "subject": str, "network_id": str, "owner_id": int, "period": str,
          "title": str, "status": str, "version": int, "due": str, "created_at": str, "updated_at": str},
         pk="id",
         not_null=["kind", "subject", "period", "status", "version"],
     )  # fmt: skip
-    db["submissions"].create_index(["kind", "subject", "period"], unique=True)
-    db["submissions"].create_index(["status"])
-    db["submission_versions"].create(
+    db.table("submissions").create_index(["kind", "subject", "period"], unique=True)
+    db.table("submissions").create_index(["status"])
+    db.table("submission_versions").create(
         {"submission_id": int, "version": int, "memo": str, "snapshot": str, "submitted_by": int,
          "submitted_at": str},
         pk=("submission_id", "version"),
         foreign_keys=[("submission_id", "submissions", "id")],
     )  # fmt: skip
-    db["submission_events"].create(
+    db.table("submission_events").create(
         {"id": int, "submission_id": int, "version": int, "action": str, "actor_id": int, "at": str,
          "comment": str},
         pk="id",
         not_null=["submission_id", "action", "at"],
         foreign_keys=[("submission_id", "submissions", "id")],
     )  # fmt: skip
-    db["submission_events"].create_index(["submission_id"])
+    db.table("submission_events").create_index(["submission_id"])
 
 
 @migrations()
 def m016_travel_distances(db: sqlite_utils.Database) -> None:
     # The travel report's distances (server/reports/visits.py): the office's and the schools' coordinates
     # where known (WGS84 degrees); a school without them shows no distance.
-    db["schools"].add_column("latitude", float)
-    db["schools"].add_column("longitude", float)
-    db["office"].add_column("latitude", float)
-    db["office"].add_column("longitude", float)
+    db.table("schools").add_column("latitude", float)
+    db.table("schools").add_column("longitude", float)
+    db.table("office").add_column("latitude", float)
+    db.table("office").add_column("longitude", float)
 
 
 @migrations()
 def m017_policy_lists(db: sqlite_utils.Database) -> None:
     # The policy lists the area office publishes (server/policies.py): each builds a policy form version,
     # which tablets pull like any form version; the list itself is kept to edit next year's from it.
-    db["policy_lists"].create(
+    db.table("policy_lists").create(
         {
             "id": str,
             "label": str,
@@ -379,14 +379,14 @@ def m017_policy_lists(db: sqlite_utils.Database) -> None:
 def m018_visits_cancelled(db: sqlite_utils.Database) -> None:
     # A planned visit can be cancelled (server/plan_changes.py): it stays, marked, so tablets that pulled it
     # learn of the cancellation on their next pull and Today stops showing it.
-    db["visits"].add_column("cancelled_at", str)
+    db.table("visits").add_column("cancelled_at", str)
 
 
 @migrations()
 def m019_form_states(db: sqlite_utils.Database) -> None:
     # The form lifecycle (server/lifecycle.py): draft → published → closing → closed, and the networks and
     # roles a form is offered to (JSON lists, empty = all). A form without a row is published to everyone.
-    db["form_states"].create(
+    db.table("form_states").create(
         {"form_id": str, "state": str, "networks": str, "roles": str, "changed_at": str, "changed_by": str},
         pk="form_id",
         not_null=["state", "networks", "roles"],

@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from functools import cache
 
-from zxcvbn.frequency_lists import FREQUENCY_LISTS  # type: ignore[import-untyped]
+from zxcvbn.frequency_lists import FREQUENCY_LISTS
 
 from server.notice import Notice
 

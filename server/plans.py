@@ -300,7 +300,9 @@ def coverage(db: sqlite_utils.Database, network_id: str, term: Term) -> Coverage
     rows = []
     for school in schools_of(db, network_id):
         code = school["code"]
-        status = "visited" if records.get(code) else "planned" if visits.get(code) else "not_planned"
+        status: Literal["visited", "planned", "not_planned"] = (
+            "visited" if records.get(code) else "planned" if visits.get(code) else "not_planned"
+        )
         rows.append(CoverageRow(code, school["name"], status, visits.get(code, 0), records.get(code, 0)))
     order = {"not_planned": 0, "planned": 1, "visited": 2}
     rows.sort(key=lambda r: (order[r.status], r.name))

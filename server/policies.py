@@ -46,7 +46,7 @@ def from_rows(list_id: str, label: str, rows: list[PolicyRow]) -> PolicyList:
                 code=row.code.strip().lower(),
                 name=Label(row.name.strip()),
                 indicator=Label(row.indicator.strip()),
-                kind=row.kind,  # type: ignore[arg-type]
+                kind=row.kind,
                 evidence=Label(row.evidence.strip()),
             )
         )
@@ -75,7 +75,7 @@ def publish(db: sqlite_utils.Database, policies: PolicyList, user_id: int | None
     last = db.execute("SELECT max(version) FROM form_versions WHERE form_id = 'policy'").fetchone()[0] or 0
     form = policy_form(TEMPLATE.read_text("utf-8"), policies, last + 1)
     publish_form(db, form)
-    db["policy_lists"].insert(
+    db.table("policy_lists").insert(
         {
             "id": policies.id,
             "label": policies.label.th,

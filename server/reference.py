@@ -23,7 +23,7 @@ def upsert(
         encoded = {k: json.dumps(v, ensure_ascii=False) if isinstance(v, list) else v for k, v in row.items()}
         batch.append({**encoded, "seq": next_seq(db)})
     if batch:
-        db[table].upsert_all(batch, pk=pk)
+        db.table(table).upsert_all(batch, pk=pk)
     return len(batch)
 
 

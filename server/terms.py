@@ -35,7 +35,7 @@ def load_terms(db: sqlite_utils.Database) -> list[Term]:
 
 
 def save_term_tx(db: sqlite_utils.Database, term: Term) -> None:
-    db["terms"].upsert(
+    db.table("terms").upsert(
         {
             "academic_year": term.academic_year,
             "semester": term.semester,

@@ -21,11 +21,13 @@ from __future__ import annotations
 
 from server.imports.batches import apply_tx, last_applied, stage_tx, undo_tx
 from server.imports.checks import Report, parse
+from server.imports.columns import Kind
 from server.imports.export import export_rows
 from server.imports.grades import parse_grades
 from server.imports.reading import read_table
 
 __all__ = [
+    "Kind",
     "Report",
     "apply_tx",
     "export_rows",

@@ -21,7 +21,7 @@ from server.reports.common import VISIT_DATE, Conn, form, network_stamp, percent
 from server.reports.coverage import coverage
 from server.reports.observed import per_school
 
-_cache: dict[tuple[Any, ...], tuple[int, dict[str, Any]]] = {}
+_cache: dict[tuple[Any, ...], tuple[tuple[Any, ...], dict[str, Any]]] = {}
 _lock = threading.Lock()
 #: Kept rows: 19 networks × a few periods × two languages.
 CACHED = 512

@@ -7,9 +7,9 @@ sheet describes every column (server/reports/exports.py writes them)."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from forms.derive import derive_one
 from forms.model import Derived, Field, FormDef
@@ -18,7 +18,15 @@ from server.reports import display
 
 #: Kinds with no column of their own (notes, headings, photos kept in the app).
 SKIP = display.SKIP | {"repeat"}
-Getter = Callable[[Mapping[str, Any]], Any]
+
+
+class Getter(Protocol):
+    """Answers (or a repeat item) → a typed cell value. (A Protocol, not a Callable: the getters are lambdas
+    that bind their field's name as a default argument, which a Callable type cannot infer.)"""
+
+    def __call__(self, answers: Mapping[str, Any], /) -> Any: ...
+
+
 #: A repeat item's row also carries its record's answers under this key (derived scores read both).
 RECORD = "__record__"
 

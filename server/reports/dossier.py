@@ -22,7 +22,8 @@ def _plain(value: Any) -> Any:
 
 def figures(conn: Any, network_id: str, first: str, last: str) -> dict[str, Any]:
     data = summary.network_summary(conn, network_id, first, last)
-    return _plain({k: v for k, v in data.items() if k not in LIVE})
+    plain: dict[str, Any] = _plain({k: v for k, v in data.items() if k not in LIVE})
+    return plain
 
 
 def network_report(conn: Any, network_id: str, first: str, last: str, lang: str = "th") -> dict[str, Any]:

@@ -50,6 +50,7 @@ def render(html: str) -> bytes:
         'src="/static/', f'src="file://{STATIC}/'
     )
     fetcher = _fetcher_class()(allowed_protocols=("file", "data"))
-    return HTML(string=html, base_url=f"file://{STATIC}/", url_fetcher=fetcher).write_pdf(
+    pdf: bytes = HTML(string=html, base_url=f"file://{STATIC}/", url_fetcher=fetcher).write_pdf(
         font_config=_fonts()
-    )  # type: ignore[no-any-return]
+    )
+    return pdf

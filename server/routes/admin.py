@@ -6,10 +6,12 @@ User accounts are imported and exported by admins only.
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from litestar import Request, get, post
 from litestar.datastructures import UploadFile
+from litestar.enums import RequestEncodingType
+from litestar.params import Body
 from litestar.plugins.htmx import HTMXRequest
 from litestar.response import Response, Template
 
@@ -20,6 +22,7 @@ from server import imports, spreadsheets
 from server.access import require_role, who
 from server.bounded import TooSlow, in_worker
 from server.disposition import content_disposition
+from server.form_bodies import ImportUpload
 from server.menu import MenuEntry
 from server.notice import Notice, Refused
 from server.pages import page
@@ -38,20 +41,24 @@ async def imports_page(request: Request[Actor, Any, Any]) -> Template:
     return page(request, "admin/imports.html", fragment=None, last=last)
 
 
-@post("/admin/imports", **who(IMPORTERS))
-async def upload(request: HTMXRequest) -> Template:
+@post("/admin/imports", **who(IMPORTERS, form=True))
+async def upload(
+    request: HTMXRequest,
+    data: Annotated[ImportUpload, Body(media_type=RequestEncodingType.MULTI_PART)],
+) -> Template:
     """Step 1: read and check the file; only a valid file is kept, as a pending batch."""
-    form = await request.form()
-    kind = form.get("kind") if form.get("kind") in ("teachers", "users") else "schools"
-    file = form.get("file")
+    kind: imports.Kind = (
+        "teachers" if data.kind == "teachers" else "users" if data.kind == "users" else "schools"
+    )
+    file = data.file
     if not isinstance(file, UploadFile):
         return _page_or_fragment(
             request, "admin/_import_report.html", report=None, errors=[Notice("Choose a file")]
         )
-    db, name, data = request.app.state.db, file.filename or "", await file.read()
+    db, name, content = request.app.state.db, file.filename or "", await file.read()
     try:
         report = await in_worker(
-            lambda: imports.parse(db.reader(), request.user, kind, name, data),
+            lambda: imports.parse(db.reader(), request.user, kind, name, content),
             seconds=spreadsheets.READ_SECONDS,
         )
     except TooSlow as exc:

@@ -20,6 +20,7 @@ from forms.loader import DefinitionError
 from forms.xlsform import XLSProblem
 from server.access import who
 from server.accounts import ROLE_NAMES
+from server.form_bodies import DefinitionText, DefinitionUpload, FormStateForm
 from server.lifecycle import MOVES, STATE_NAMES, LifecycleError, change, state_of
 from server.menu import MenuEntry
 from server.pages import page
@@ -64,18 +65,16 @@ async def forms_page(request: Request[Actor, Any, Any]) -> Template:
     return _forms_page(request)
 
 
-@post("/admin/forms/{form_id:str}/state", **who(ADMINS))
-async def change_state(request: Request[Actor, Any, Any], form_id: str) -> Template:
+@post("/admin/forms/{form_id:str}/state", **who(ADMINS, form=True))
+async def change_state(
+    request: Request[Actor, Any, Any],
+    form_id: str,
+    data: Annotated[FormStateForm, Body(media_type=RequestEncodingType.URL_ENCODED)],
+) -> Template:
     """Move a form to another state and choose who it is offered to; answers the forms page."""
-    data = await request.form()
     try:
         await request.app.state.db.write(
-            change,
-            form_id,
-            str(data.get("state", "")),
-            [str(n) for n in data.getall("networks", [])],
-            [str(r) for r in data.getall("roles", [])],
-            request.user.username,
+            change, form_id, data.state, data.networks, data.roles, request.user.username
         )
     except LifecycleError as exc:
         return _forms_page(request, str(exc))
@@ -83,13 +82,13 @@ async def change_state(request: Request[Actor, Any, Any], form_id: str) -> Templ
     return _forms_page(request)
 
 
-@post("/admin/forms/check", **who(ADMINS))
+@post("/admin/forms/check", **who(ADMINS, form=True))
 async def check_definition(
     request: HTMXRequest,
-    data: Annotated[dict[str, Any], Body(media_type=RequestEncodingType.MULTI_PART)],
+    data: Annotated[DefinitionUpload, Body(media_type=RequestEncodingType.MULTI_PART)],
 ) -> Template:
     """Check an uploaded file and answer the report fragment; nothing is published here."""
-    upload = data.get("definition")
+    upload = data.definition
     if not isinstance(upload, UploadFile):
         report = Report(filename="", problems=[XLSProblem("file", None, None, N_("choose a file"))])
     else:
@@ -108,14 +107,14 @@ async def check_definition(
     return page(request, "admin/_report.html", report=report, published=None)
 
 
-@post("/admin/forms/publish", **who(ADMINS))
+@post("/admin/forms/publish", **who(ADMINS, form=True))
 async def publish_definition_route(
     request: Request[Actor, Any, Any],
-    data: Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)],
+    data: Annotated[DefinitionText, Body(media_type=RequestEncodingType.URL_ENCODED)],
 ) -> Template:
     db = request.app.state.db
     try:
-        form = await db.write(publish_definition, data.get("definition", ""), request.user.username)
+        form = await db.write(publish_definition, data.definition, request.user.username)
     except DefinitionError as exc:
         report = Report(filename=exc.source, problems=[definition_problem(exc)])
         return page(request, "admin/_report.html", report=report, published=None)

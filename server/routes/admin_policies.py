@@ -3,10 +3,12 @@ publish it as a new policy form version that tablets pull. A refused list comes 
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import msgspec
 from litestar import Request, get, post
+from litestar.enums import RequestEncodingType
+from litestar.params import Body
 from litestar.response import Template
 
 from core.actor import Actor
@@ -16,6 +18,7 @@ from forms.loader import POLICIES as BUILTIN_LISTS
 from forms.loader import DefinitionError, load_policies
 from server import policies
 from server.access import who
+from server.form_bodies import FormBody, Line, Short
 from server.menu import MenuEntry
 from server.pages import page
 from server.shell import refresh_forms
@@ -25,6 +28,18 @@ ROWS = 15
 FIELDS = ("code", "name", "indicator", "kind", "evidence")
 #: The kinds of an indicator's value, as the page offers them.
 KINDS = {"percent": N_("Percent"), "count": N_("Count"), "yes_no": N_("Yes / no")}
+#: The form's fields: list_id, label and code_0 … evidence_14 (a Struct made from the rows; for the type
+#: checker, any form body).
+if TYPE_CHECKING:
+    PolicyForm = FormBody
+else:
+    PolicyForm = msgspec.defstruct(
+        "PolicyForm",
+        [("list_id", Short, ""), ("label", Line, "")]
+        + [(f"{f}_{i}", Line, "") for i in range(ROWS) for f in FIELDS],
+        bases=(FormBody,),
+        kw_only=True,
+    )
 
 
 async def _page(request: Request[Actor, Any, Any], **ctx: Any) -> Template:
@@ -49,10 +64,12 @@ async def policies_page(request: Request[Actor, Any, Any]) -> Template:
     return await _page(request)
 
 
-@post("/admin/policies", **who(POLICY_EDITORS))
-async def publish_policies(request: Request[Actor, Any, Any]) -> Template:
-    form = await request.form()
-    text = {key: str(form.get(key) or "") for key in form}
+@post("/admin/policies", **who(POLICY_EDITORS, form=True))
+async def publish_policies(
+    request: Request[Actor, Any, Any],
+    data: Annotated[PolicyForm, Body(media_type=RequestEncodingType.URL_ENCODED)],
+) -> Template:
+    text = data.values()
     rows = [
         msgspec.convert({f: text.get(f"{f}_{i}", "") for f in FIELDS}, policies.PolicyRow)
         for i in range(ROWS)

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from litestar import Request, get, post
-from litestar.datastructures import UploadFile
+from litestar.enums import RequestEncodingType
+from litestar.params import Body
 from litestar.response import Redirect, Template
 
 from core.actor import Actor
@@ -13,6 +14,7 @@ from core.problems import N_, problem
 from core.roles import ADMINS
 from server import office
 from server.access import who
+from server.form_bodies import OfficeForm
 from server.menu import MenuEntry
 from server.notice import Notice, Refused
 from server.pages import page
@@ -23,15 +25,17 @@ async def office_page(request: Request[Actor, Any, Any]) -> Template:
     return page(request, "admin/office.html", errors=[])
 
 
-@post("/admin/office", **who(ADMINS))
-async def save_office(request: Request[Actor, Any, Any]) -> Template | Redirect:
-    form = await request.form()
-    file = form.get("emblem")
-    emblem = await file.read() if isinstance(file, UploadFile) and file.filename else None
-    if form.get("remove_emblem"):
+@post("/admin/office", **who(ADMINS, form=True))
+async def save_office(
+    request: Request[Actor, Any, Any],
+    data: Annotated[OfficeForm, Body(media_type=RequestEncodingType.MULTI_PART)],
+) -> Template | Redirect:
+    file = data.emblem
+    emblem = await file.read() if file and file.filename else None
+    if data.remove_emblem:
         emblem = b""
     try:
-        row = office.parse(dict(form), emblem)
+        row = office.parse(vars(data), emblem)
     except Refused as exc:
         answer = page(request, "admin/office.html", errors=[Notice(problem(exc.code).title), *exc.reasons])
         answer.status_code = 422

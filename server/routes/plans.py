@@ -5,12 +5,14 @@ Thin handlers: the rules are in server/plans.py; roles and networks are checked 
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 import msgspec
 from litestar import Request, get, post
 from litestar.datastructures import FormMultiDict, MultiDict
+from litestar.enums import RequestEncodingType
 from litestar.exceptions import NotFoundException
+from litestar.params import Body
 from litestar.plugins.htmx import HTMXRequest
 from litestar.response import Redirect, Response, Template
 
@@ -21,6 +23,7 @@ from core.roles import PLANNERS, SIGNED_IN
 from server import lookups, plan_changes, plans
 from server.access import require_network, who
 from server.errors import ApiError
+from server.form_bodies import CancelForm, PlanForm
 from server.menu import MenuEntry
 from server.notice import Refused
 from server.pages import page
@@ -59,9 +62,12 @@ async def new_visit(request: HTMXRequest) -> Template:
     return await _render_form(request, values, errors=[])
 
 
-@post("/plans", **who(PLANNERS))
-async def create_visit(request: HTMXRequest) -> Response[Any] | Template:
-    values = _form_values(await request.form())
+@post("/plans", **who(PLANNERS, form=True))
+async def create_visit(
+    request: HTMXRequest,
+    data: Annotated[PlanForm, Body(media_type=RequestEncodingType.URL_ENCODED)],
+) -> Response[Any] | Template:
+    values = _form_values(data.multidict())
     try:
         visit_id = await request.app.state.db.write(
             plans.create_visit_tx, request.user, _visit_create(values)
@@ -129,9 +135,13 @@ async def edit_visit(request: HTMXRequest, visit_id: str) -> Template:
     return await _render_form(request, values, errors=[])
 
 
-@post("/plans/{visit_id:str}", **who(PLANNERS))
-async def update_visit(request: HTMXRequest, visit_id: str) -> Response[Any] | Template:
-    values = _form_values(await request.form()) | {"visit_id": visit_id}
+@post("/plans/{visit_id:str}", **who(PLANNERS, form=True))
+async def update_visit(
+    request: HTMXRequest,
+    visit_id: str,
+    data: Annotated[PlanForm, Body(media_type=RequestEncodingType.URL_ENCODED)],
+) -> Response[Any] | Template:
+    values = _form_values(data.multidict()) | {"visit_id": visit_id}
     try:
         await request.app.state.db.write(
             plan_changes.update_visit_tx, request.user, visit_id, _visit_create(values)
@@ -141,13 +151,17 @@ async def update_visit(request: HTMXRequest, visit_id: str) -> Response[Any] | T
     return _to_visit(request, visit_id)
 
 
-@post("/plans/{visit_id:str}/cancel", **who(PLANNERS))
-async def cancel_visit(request: HTMXRequest, visit_id: str) -> Response[Any]:
+@post("/plans/{visit_id:str}/cancel", **who(PLANNERS, form=True))
+async def cancel_visit(
+    request: HTMXRequest,
+    visit_id: str,
+    data: Annotated[CancelForm, Body(media_type=RequestEncodingType.URL_ENCODED)],
+) -> Response[Any]:
     """Cancel once the planner has ticked "yes, cancel" (without it, back to the visit unchanged)."""
     db = request.app.state.db
     if await db.read(plans.visit_detail, request.user, visit_id) is None:
         raise NotFoundException()
-    if (await request.form()).get("sure"):
+    if data.sure:
         await db.write(plan_changes.cancel_visit_tx, request.user, visit_id)
     return Redirect(path=f"/plans/{visit_id}", status_code=303)
 
@@ -219,6 +233,8 @@ async def _render_form(request: HTMXRequest, values: dict[str, Any], errors: lis
         else [],
         "grades": GRADE_LABELS,
         "values": values,
+        # The date in BE beside the field, once it reads as a date (a refused form keeps what was typed).
+        "date_ok": parse_date(str(values["date"] or "")) is not None,
         "errors": errors,
     }
     return page(request, "plans/_form.html" if request.htmx else "plans/new.html", **ctx)

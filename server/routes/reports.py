@@ -7,10 +7,12 @@ user cannot see is 404 (server/access.py)."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
 from litestar import Request, get, post
+from litestar.enums import RequestEncodingType
 from litestar.exceptions import NotFoundException
+from litestar.params import Body
 from litestar.plugins.htmx import HTMXRequest
 from litestar.response import Redirect, Response, Template
 
@@ -22,6 +24,7 @@ from server import lookups, submissions
 from server.access import who
 from server.calendar import Term
 from server.disposition import content_disposition
+from server.form_bodies import OwnReportForm
 from server.i18n import current_locale
 from server.menu import MenuEntry
 from server.pages import page
@@ -38,7 +41,9 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def _render(request: Request[Any, Any, Any], template: str, **context: Any) -> str:
     """A print template as a string (for WeasyPrint): the same context as the page."""
     ctx = page(request, template, **context).context
-    return str(request.app.template_engine.get_template(template).render(**ctx))
+    engine = request.app.template_engine
+    assert engine is not None  # the app is built with its Jinja2 engine (server/app.py)
+    return str(engine.get_template(template).render(**ctx))
 
 
 async def _pdf(
@@ -241,7 +246,7 @@ async def _area(request: Request[Actor, Any, Any], chosen: Period, terms: list[T
     """The area report of the networks the user can see (a deputy: theirs), with overdue reports."""
     db, actor = request.app.state.db, request.user
     networks = await db.read(lookups.networks_for, actor)
-    found = await db.reports.read(area.area_report, [n["id"] for n in networks], chosen.first, chosen.last,
+    found: dict[str, Any] = await db.reports.read(area.area_report, [n["id"] for n in networks], chosen.first, chosen.last,
                           current_locale.get())  # fmt: skip
     fresh = found.pop("fresh")
     if fresh:
@@ -302,11 +307,12 @@ async def own_report(request: Request[Actor, Any, Any], kind: str, own: OwnPerio
                 visits=rows, body=body, saved=saved)  # fmt: skip
 
 
-@post("/reports/mine/{kind:str}", **who(OWN_REPORTERS))
-async def save_own_report(request: Request[Actor, Any, Any], kind: str, own: OwnPeriod) -> Redirect:
-    key = own.key
-    form = await request.form()
-    await request.app.state.db.write(
-        activity.save_draft_tx, request.user.id, kind, key, str(form.get("body", ""))
-    )
-    return Redirect(path=f"/reports/mine/{kind}?period={key}", status_code=303)
+@post("/reports/mine/{kind:str}", **who(OWN_REPORTERS, form=True))
+async def save_own_report(
+    request: Request[Actor, Any, Any],
+    kind: str,
+    own: OwnPeriod,
+    data: Annotated[OwnReportForm, Body(media_type=RequestEncodingType.URL_ENCODED)],
+) -> Redirect:
+    await request.app.state.db.write(activity.save_draft_tx, request.user.id, kind, own.key, data.body)
+    return Redirect(path=f"/reports/mine/{kind}?period={own.key}", status_code=303)

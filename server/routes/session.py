@@ -58,7 +58,7 @@ async def login(
     def refused(error: str, status: int) -> Response[Any]:
         tpl = page(request, "login.html", next=_safe_next(data.next), error=error)
         tpl.status_code = status
-        return tpl  # type: ignore[return-value]
+        return tpl
 
     if any(state.limiter.blocked(k) for k in keys):
         return refused(_("Too many attempts; wait a minute and try again"), 429)
@@ -82,14 +82,14 @@ async def login(
         "secure": settings.secure_cookies,
         "max_age": settings.session_hours * 3600,
     }
-    response.set_cookie(settings.session_cookie, token, httponly=True, **lifetime)  # type: ignore[arg-type]
+    response.set_cookie(settings.session_cookie, token, httponly=True, **lifetime)
     # The CSRF token of this session (server/auth.py): one from before the login no longer works.
     csrf = session_csrf_token(token, settings.secret_key)
     response.set_cookie(
         settings.csrf_cookie, csrf, httponly=False, samesite="lax", secure=settings.secure_cookies
     )
     # Not secret: tells the tablet's pages whose data they may open (pwa/static/js/accounts.js).
-    response.set_cookie(SIGNED_IN_COOKIE, str(user_id), httponly=False, **lifetime)  # type: ignore[arg-type]
+    response.set_cookie(SIGNED_IN_COOKIE, str(user_id), httponly=False, **lifetime)
     return response
 
 
@@ -127,7 +127,7 @@ def password_page(request: Request[Actor, Any, Any]) -> Template:
     return page(request, "account/password.html", error=None, changed=False, min_length=MIN_LENGTH)
 
 
-@post("/account/password", **who(SIGNED_IN))
+@post("/account/password", **who(SIGNED_IN, form=True))
 async def change_password_route(
     request: Request[Actor, Any, Any],
     data: Annotated[PasswordForm, Body(media_type=RequestEncodingType.URL_ENCODED)],

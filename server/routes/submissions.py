@@ -5,10 +5,12 @@ its frozen figures. Thin handlers."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
 from litestar import Request, get, post
+from litestar.enums import RequestEncodingType
 from litestar.exceptions import NotFoundException
+from litestar.params import Body
 from litestar.response import Redirect, Response, Template
 
 from core import clock
@@ -19,6 +21,7 @@ from server import submissions
 from server.access import who
 from server.calendar import Term
 from server.errors import ApiError
+from server.form_bodies import DecisionForm, MemoForm, NoteForm
 from server.i18n import current_locale
 from server.menu import MenuEntry
 from server.notice import Refused
@@ -82,16 +85,17 @@ async def new_network_report(
                 periods=choices, memo=memo, existing=existing, errors=[])  # fmt: skip
 
 
-@post("/submissions/network/{network_id:str}", **who(SUBMITTERS))
+@post("/submissions/network/{network_id:str}", **who(SUBMITTERS, form=True))
 async def send_network_report(
     request: Request[Actor, Any, Any],
     network_id: str,
     network_name: str,
     chosen: Period,
     choices: list[Period],
+    data: Annotated[MemoForm, Body(media_type=RequestEncodingType.URL_ENCODED)],
 ) -> Template | Redirect:
     db = request.app.state.db
-    memo = _memo_from(await request.form())
+    memo = _memo_from(data.values())
     snapshot = await db.read(
         dossier.network_report, network_id, chosen.first, chosen.last, current_locale.get()
     )
@@ -137,7 +141,7 @@ async def send_own_report(request: Request[Actor, Any, Any], kind: str, own: Own
 
 
 async def _get(request: Request[Actor, Any, Any], submission_id: int) -> dict[str, Any]:
-    row = await request.app.state.db.read(submissions.get, request.user, submission_id)
+    row: dict[str, Any] | None = await request.app.state.db.read(submissions.get, request.user, submission_id)
     if row is None:
         raise NotFoundException()
     return row
@@ -162,25 +166,25 @@ async def detail(request: Request[Actor, Any, Any], submission_id: int, terms: l
                 actions=submissions.ACTION_LABELS, errors=[])  # fmt: skip
 
 
-@post("/submissions/{submission_id:int}/decide", **who(UNIT_DIRECTORS))
-async def decide(request: Request[Actor, Any, Any], submission_id: int) -> Redirect:
+@post("/submissions/{submission_id:int}/decide", **who(UNIT_DIRECTORS, form=True))
+async def decide(
+    request: Request[Actor, Any, Any],
+    submission_id: int,
+    data: Annotated[DecisionForm, Body(media_type=RequestEncodingType.URL_ENCODED)],
+) -> Redirect:
     await _get(request, submission_id)
-    form = await request.form()
-    await _write(
-        request,
-        submissions.decide_tx,
-        submission_id,
-        str(form.get("action", "")),
-        str(form.get("comment", "")),
-    )
+    await _write(request, submissions.decide_tx, submission_id, data.action, data.comment)
     return Redirect(path=f"/submissions/{submission_id}", status_code=303)
 
 
-@post("/submissions/{submission_id:int}/note", **who(DEPUTIES))
-async def note(request: Request[Actor, Any, Any], submission_id: int) -> Redirect:
+@post("/submissions/{submission_id:int}/note", **who(DEPUTIES, form=True))
+async def note(
+    request: Request[Actor, Any, Any],
+    submission_id: int,
+    data: Annotated[NoteForm, Body(media_type=RequestEncodingType.URL_ENCODED)],
+) -> Redirect:
     await _get(request, submission_id)
-    form = await request.form()
-    await _write(request, submissions.note_tx, submission_id, str(form.get("comment", "")))
+    await _write(request, submissions.note_tx, submission_id, data.comment)
     return Redirect(path=f"/submissions/{submission_id}", status_code=303)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from functools import partial
-from typing import Any
+from typing import Annotated, Any
 
 import msgspec
 from litestar import Request, get, post
@@ -70,7 +70,7 @@ async def push(request: Request[Actor, Any, Any]) -> PushResult:
 async def pull(
     request: Request[Actor, Any, Any],
     cursor: int = Parameter(default=0, ge=0, le=2**62),
-    since_scope: str = QueryParameter(name="scope", default="", max_length=64),
+    since_scope: Annotated[str, QueryParameter(name="scope", max_length=64)] = "",
 ) -> PullResult:
     """Reference data and records changed since `cursor`; call again while `more` is true. `scope` is the
     token of the previous answer: when the user's scope changed, the answer starts again with `reset`."""

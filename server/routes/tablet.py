@@ -48,7 +48,7 @@ def notebook_page(request: Request[Any, Any, Any]) -> Template:
     observation = max(
         (f for (form_id, _v), f in forms.items() if form_id == "observation"), key=lambda f: f.version
     )
-    labels = {
+    labels: dict[str, Any] = {
         name: {c.value: c.label.th for c in observation.choice_list(field)}
         for name in ("grade", "learning_area")
         if (field := observation.field(name)) is not None

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from litestar import Request, get, post
+from litestar.enums import RequestEncodingType
+from litestar.params import Body
 from litestar.response import Redirect, Template
 
 from core import clock
@@ -13,6 +15,7 @@ from core.problems import N_, problem
 from core.roles import ADMINS
 from server import terms
 from server.access import who
+from server.form_bodies import TermForm
 from server.menu import MenuEntry
 from server.notice import Notice, Refused
 from server.pages import page
@@ -28,10 +31,12 @@ async def terms_page(request: Request[Actor, Any, Any]) -> Template:
     return await _render(request, errors=[])
 
 
-@post("/admin/terms", **who(ADMINS))
-async def save_term(request: Request[Actor, Any, Any]) -> Template | Redirect:
-    form = await request.form()
-    values = {name: form.get(name) for name in ("academic_year", "semester", "start", "end")}
+@post("/admin/terms", **who(ADMINS, form=True))
+async def save_term(
+    request: Request[Actor, Any, Any],
+    data: Annotated[TermForm, Body(media_type=RequestEncodingType.URL_ENCODED)],
+) -> Template | Redirect:
+    values = data.values()
     try:
         term = terms.parse_term(values)
         await request.app.state.db.write(terms.set_term_tx, term)

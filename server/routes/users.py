@@ -19,6 +19,7 @@ from core.problems import N_
 from core.roles import ADMINS, ROLES
 from server import accounts
 from server.access import who
+from server.form_bodies import FormBody
 from server.menu import MenuEntry
 from server.notice import Notice, Refused
 from server.pages import page
@@ -71,13 +72,13 @@ async def reactivate(request: Request[Actor, Any, Any], username: str) -> Redire
     return Redirect(path="/admin/users", status_code=303)
 
 
-class UserEdit(msgspec.Struct):
+class UserEdit(FormBody):
     display_name: Annotated[str, msgspec.Meta(max_length=200)]
     role: Annotated[str, msgspec.Meta(max_length=40)]
     networks: Annotated[str, msgspec.Meta(max_length=2000)] = ""
 
 
-@post("/admin/users/{username:str}/edit", **who(ADMINS))
+@post("/admin/users/{username:str}/edit", **who(ADMINS, form=True))
 async def edit(
     request: Request[Actor, Any, Any],
     username: str,

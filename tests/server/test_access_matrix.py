@@ -349,7 +349,7 @@ MATRIX: list[Entry] = [
         "/admin/office",
         lambda fx: "/admin/office",
         expect(422, ADMINS),
-        send=lambda p, fx: {"data": {"name": "สพป.ทดสอบ", "digits": "roman"}},
+        send=lambda p, fx: {"data": {"name": "สพป.ทดสอบ", "digits": "roman"}, "files": {"emblem": ("", b"")}},
     ),
     # Reports (server/routes/reports.py): a network the caller cannot see is 404
     Entry("GET", "/reports", lambda fx: "/reports", expect(200, SIGNED_IN)),

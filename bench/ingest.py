@@ -121,7 +121,7 @@ def bare_insert(pushes: list[dict[str, Any]], schools: dict[str, data.School], r
                                 "rev": r["rev"],
                                 "content_hash": r["content_hash"],
                                 "form_version": 1,
-                                "answers": r["answers"],
+                                "answers": None,  # the current revision's answers are the record's (m020)
                                 "author_id": 1,
                                 "device_id": "bench",
                                 "received_at": r["created_at"],

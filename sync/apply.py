@@ -288,7 +288,7 @@ def _add_revision(
             record.base_rev,
             digest,
             record.form_version,
-            answers,
+            None if state == "current" else answers,  # the current revision's answers: `records.answers` (m020)
             actor.id,
             device_id,
             now,
@@ -316,8 +316,11 @@ def _store(
     """The record's new current revision: a new record, or an edit of the revision the server holds."""
     rid, rev = record.id, record.rev
     if current is not None:
+        # The revision it replaces takes its answers back from the record, which is about to change.
         db.execute(
-            "UPDATE revisions SET state = 'superseded' WHERE record_id = ? AND rev = ?", [rid, current.rev]
+            "UPDATE revisions SET state = 'superseded', answers = coalesce(answers, "
+            "(SELECT answers FROM records WHERE id = ?)) WHERE record_id = ? AND rev = ?",
+            [rid, rid, current.rev],
         )
     if record.resolves:
         marks = ",".join("?" for _ in record.resolves)

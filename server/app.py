@@ -211,6 +211,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         busy_ms=settings.busy_timeout_ms,
         max_pages=settings.max_db_pages,
         report_workers=settings.report_workers,
+        ingest_workers=settings.ingest_workers,
     )
 
     def startup(app: Litestar) -> None:

@@ -27,6 +27,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     max_db_pages: int = 0
     #: Worker processes for CPU-heavy reports, off the sync path (NITHET_REPORT_WORKERS; server/workers.py).
     report_workers: int = 2
+    #: Worker processes that prepare pushed records before the writer, one per core (NITHET_INGEST_WORKERS;
+    #: 0: the writer prepares them itself).
+    ingest_workers: int = 2
 
     @property
     def session_cookie(self) -> str:
@@ -52,6 +55,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             report_workers=int(
                 env.get("NITHET_REPORT_WORKERS", str(max(1, min(2, (os.cpu_count() or 2) - 1))))
             ),
+            ingest_workers=int(env.get("NITHET_INGEST_WORKERS", str(os.cpu_count() or 1))),
         )
 
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
+from concurrent.futures.process import BrokenProcessPool
 from functools import partial
 from typing import Any
 
@@ -17,9 +19,14 @@ from server.lifecycle import form_lookup
 from sync.apply import apply_batch
 from sync.depth import limit_batch
 from sync.feed import pull as pull_changes
+from sync.prepare import Prepared, prepare_all
 from sync.problems import problem
 from sync.scope import Actor
 from sync.wire import PullResult, PushBatch, PushResult
+
+log = logging.getLogger("nithet.sync")
+#: A batch this small is prepared by the writer: a trip to the workers would cost more than it saves.
+PREPARE_IN_WORKERS_FROM = 8
 
 
 class Me(msgspec.Struct):
@@ -56,11 +63,45 @@ async def push(request: Request[Actor, Any, Any]) -> PushResult:
         max_record_bytes=state.settings.max_record_bytes,
         attachments=state.settings.db_path.parent / "attachments",
     )
-    receipts = await state.db.write(apply, request.user, batch, partial(form_lookup, state))
+    prepared = await _prepared(state, batch)
+    receipts = await state.db.write(
+        apply, request.user, batch, partial(form_lookup, state), prepared=prepared
+    )
     for receipt in receipts:
         if receipt.code:
             receipt.message = _(problem(receipt.code).title)
     return PushResult(receipts=receipts)
+
+
+class _Head(msgspec.Struct):
+    form_id: str = ""
+    form_version: int = 0
+
+
+_HEAD = msgspec.json.Decoder(_Head)
+
+
+async def _prepared(state: Any, batch: PushBatch) -> list[Prepared] | None:
+    """The batch's records decoded, validated and hashed by the ingest workers (sync/prepare.py), with the
+    form versions they name; None leaves that to the writer (no workers, a small batch, a worker died)."""
+    if state.db.ingest is None or len(batch.records) < PREPARE_IN_WORKERS_FROM:
+        return None
+    raws = [bytes(raw) for raw in batch.records]
+    forms = {}
+    for raw in raws:
+        try:
+            head = _HEAD.decode(raw)
+        except (msgspec.ValidationError, msgspec.DecodeError, RecursionError):
+            continue  # the worker answers it `malformed_record`
+        forms[head.form_id, head.form_version] = state.forms.get((head.form_id, head.form_version))
+    try:
+        prepared: list[Prepared] = await state.db.ingest.map(
+            prepare_all, raws, forms, state.settings.max_record_bytes
+        )
+    except (BrokenProcessPool, OSError) as exc:
+        log.warning("the ingest workers failed; the writer prepares this batch", exc_info=exc)
+        return None
+    return prepared
 
 
 @get("/api/sync/pull", **who(SIGNED_IN, api=True))

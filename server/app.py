@@ -15,11 +15,10 @@ from litestar.middleware import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.router import Router
-from litestar.static_files import create_static_files_router
 from litestar.template import TemplateConfig
 
 from forms.loader import builtin_forms
-from server import calendar, errors, i18n, thaidate
+from server import calendar, errors, i18n, static, thaidate
 from server import office as office_frame
 from server.access import PUBLIC as ANYONE
 from server.access import role_guard
@@ -143,12 +142,12 @@ CSP = (
 )
 
 #: Every answer compressed when the client accepts it: brotli, else gzip (Chromium offers brotli only over
-#: HTTPS). Not what is compressed already: fonts (woff2), photos, XLSX (a zip).
+#: HTTPS). Not what is compressed already: photos, XLSX (a zip); nor static files, compressed once ahead.
 COMPRESSION = CompressionConfig(
     backend="brotli",
     brotli_gzip_fallback=True,
     gzip_compress_level=6,
-    exclude=["^/static/fonts/", "^/api/attachments/", r"\.xlsx$"],
+    exclude=["^/static/", "^/api/attachments/", r"\.xlsx$"],  # static files: precompressed (server/static.py)
 )
 
 
@@ -229,10 +228,10 @@ def create_app(settings: Settings | None = None) -> Litestar:
     return Litestar(
         route_handlers=[
             *ROUTES,
-            create_static_files_router(path="/static", directories=[PWA / "static"], opt={"roles": ANYONE}),
+            static.static_file,
         ],
         guards=[role_guard],
-        state=State({"db": db, "settings": settings, "limiter": LoginLimiter()}),
+        state=State({"db": db, "settings": settings, "limiter": LoginLimiter(), "static": static.load()}),
         on_startup=[startup],
         on_shutdown=[shutdown],
         before_request=set_locale,

@@ -18,6 +18,7 @@ from server.i18n import _
 from server.lifecycle import form_lookup
 from sync.apply import apply_batch
 from sync.depth import limit_batch
+from sync.feed import Round
 from sync.feed import pull as pull_changes
 from sync.prepare import Prepared, prepare_all
 from sync.problems import problem
@@ -109,9 +110,15 @@ async def pull(
     request: Request[Actor, Any, Any],
     cursor: int = Parameter(default=0, ge=0, le=2**62),
     since_scope: str = QueryParameter(name="scope", default="", max_length=64),
+    round_top: int | None = QueryParameter(name="round", default=None, ge=0, le=2**62),
+    ref: int = Parameter(default=0, ge=0, le=2**62),
+    before: int = Parameter(default=0, ge=0, le=2**62),
 ) -> PullResult:
     """Reference data and records changed since `cursor`; call again while `more` is true. `scope` is the
-    token of the previous answer: when the user's scope changed, the answer starts again with `reset`."""
-    read = partial(pull_changes, seen_scope=since_scope)
+    token of the previous answer: when the user's scope changed, the answer starts again with `reset`.
+    `round` (0 to start one, then as answered, with `ref` and `before`): reference data and plans first,
+    then the records newest first."""
+    ordered = None if round_top is None else Round(round_top, ref, before)
+    read = partial(pull_changes, seen_scope=since_scope, ordered=ordered)
     result: PullResult = await request.app.state.db.read(read, request.user, cursor)
     return result

@@ -21,6 +21,7 @@ JS_MESSAGES = {
     "state.conflict": N_("Conflict"),
     "sync.now": N_("Sync now"),
     "sync.running": N_("Syncing…"),
+    "sync.receiving_reference": N_("Receiving schools and visit plans…"),
     "sync.receiving": N_("Receiving data…"),
     "sync.done": N_("All records synced"),
     "sync.offline": N_("Offline: records are kept on this tablet"),

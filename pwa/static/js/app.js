@@ -66,8 +66,9 @@ async function run(reason) {
   }
   if (button) { button.disabled = true; button.textContent = t('sync.running'); }
   try {
-    const onProgress = (share) => {
-      if (button) button.textContent = `${t('sync.receiving')} ${Math.floor(share * 100)}%`;
+    const onProgress = (share, phase) => {
+      const what = phase === 'reference' ? 'sync.receiving_reference' : 'sync.receiving';
+      if (button) button.textContent = `${t(what)} ${Math.floor(share * 100)}%`;
     };
     await syncOnce({ appVersion: BUILD, onProgress });
     attempt = 0;

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from typing import Any
 
 import msgspec
@@ -97,13 +98,9 @@ def _ordered(
         page.phase, page.ref, page.before, span = "history", at.ref, low, at.before - low
     page.round, page.cursor, page.more = at.top, cursor, True
     if page.phase == "history" and not _records_between(db, actor, cursor, page.before):
-        page.cursor, page.round, page.ref, page.before, page.more = (
-            at.top,
-            0,
-            0,
-            0,
-            False,
-        )  # the round is done
+        # The round is done: everything up to its top is held.
+        page.round, page.ref, page.before, page.more = 0, 0, 0, False
+        page.cursor = at.top
     return page, span
 
 
@@ -126,16 +123,11 @@ def _fit_back(
 ) -> int:
     """The lowest change number from which the records below `before` stay within `budget` bytes of JSON
     (newest first) and `window` change numbers."""
-    where, params = _scope(actor, "network_id")
     low, total = max(cursor + 1, before - window), 0
-    for seq, size in db.execute(
-        f"SELECT seq, length(CAST(answers AS BLOB)) FROM records WHERE seq >= ? AND seq < ? AND {where} "
-        "ORDER BY seq DESC",
-        [low, before, *params],
-    ):
-        total += size + RECORD_OVERHEAD
+    for seq, size in _sizes(db, actor, low - 1, before - 1, newest_first=True):
+        total += size
         if total > budget:
-            return min(int(seq) + 1, before - 1)
+            return min(seq + 1, before - 1)
     return low
 
 
@@ -223,18 +215,25 @@ def _page(
 
 def _fit(db: sqlite_utils.Database, actor: Actor, cursor: int, upto: int, budget: int) -> int:
     """The last change number up to which the page's records stay within `budget` bytes of JSON."""
-    nets = [] if actor.sees_all else sorted(actor.network_ids)
-    scope = "1 = 1" if actor.sees_all else f"network_id IN ({','.join('?' for _ in nets) or 'NULL'})"
     total = 0
-    for seq, size in db.execute(
-        f"SELECT seq, length(CAST(answers AS BLOB)) FROM records WHERE seq > ? AND seq <= ? AND {scope} "
-        "ORDER BY seq",
-        [cursor, upto, *nets],
-    ):
-        total += size + RECORD_OVERHEAD
+    for seq, size in _sizes(db, actor, cursor, upto):
+        total += size
         if total > budget:
-            return max(int(seq) - 1, cursor + 1)
+            return max(seq - 1, cursor + 1)
     return upto
+
+
+def _sizes(
+    db: sqlite_utils.Database, actor: Actor, low: int, high: int, *, newest_first: bool = False
+) -> Iterator[tuple[int, int]]:
+    """(change number, estimated bytes of JSON) of the records the actor sees changed in (low, high]."""
+    where, params = _scope(actor, "network_id")
+    for seq, size in db.execute(
+        f"SELECT seq, length(CAST(answers AS BLOB)) + {RECORD_OVERHEAD} FROM records "
+        f"WHERE seq > ? AND seq <= ? AND {where} ORDER BY seq {'DESC' if newest_first else 'ASC'}",
+        [low, high, *params],
+    ):
+        yield int(seq), int(size)
 
 
 def _list(text: str | None) -> list[Any]:

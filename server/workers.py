@@ -86,14 +86,15 @@ class Workers:
         return await asyncio.get_running_loop().run_in_executor(self._executor(), _run, fn, args)
 
     async def map(self, fn: Callable[..., list[T]], items: list[Any], *args: Any) -> list[T]:
-        """`fn(chunk, *args)` over `items` cut into one chunk per worker, run side by side; the results
-        joined in order. A pool whose worker died is replaced for the next call (this one raises)."""
+        """`fn(connection, chunk, *args)` over `items` cut into one chunk per worker, run side by side, each
+        with its worker's read connection; the results joined in order. A pool whose worker died is
+        replaced for the next call (this one raises)."""
         size = -(-len(items) // self.workers)
         loop = asyncio.get_running_loop()
         try:
             parts = await asyncio.gather(
                 *(
-                    loop.run_in_executor(self._executor(), _run, fn, (items[i : i + size], *args))
+                    loop.run_in_executor(self._executor(), _read, fn, (items[i : i + size], *args))
                     for i in range(0, len(items), size)
                 )
             )

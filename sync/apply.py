@@ -15,6 +15,7 @@ import msgspec
 import sqlite_utils
 
 from forms.model import FormDef, Label
+from forms.validate import validate
 from sync import scores
 from sync.attachments import claim_attachments, link_attachments, missing_attachments
 from sync.prepare import Prepared, against, prepare_all, rejected
@@ -51,7 +52,7 @@ def apply_batch(
     here."""
     if prepared is None:
         raws = [bytes(raw) for raw in batch.records]
-        prepared = prepare_all(raws, _FormsOf(forms), max_record_bytes)
+        prepared = prepare_all(db, raws, _FormsOf(forms), max_record_bytes)
     refs = _References(db, [p for p in prepared if p.record is not None])
     # Every check of a record runs before its first write, so a rejected record writes nothing.
     receipts = [
@@ -198,8 +199,9 @@ def _apply_one(
     for value in prepared.teachers:
         if value and refs.teacher_school.get(str(value)) != school_code:
             return rejected(rid, rev, "unknown_teacher")
-    if prepared.problems:
-        return rejected(rid, rev, "invalid_answers", problems=prepared.problems)
+    problems = prepared.problems if prepared.validated else validate(form, record.answers)
+    if problems:
+        return rejected(rid, rev, "invalid_answers", problems=problems)
     # Only a form with photo fields can hold photos (validation has checked every answer's shape).
     photos = any(f.kind == "photo" for f in form.walk())
     if attachments is not None and photos:

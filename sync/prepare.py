@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from typing import Any
 
 import msgspec
+import sqlite_utils
 
 from forms.model import FormDef
 from forms.text import clean_all
@@ -35,6 +36,8 @@ class Prepared(msgspec.Struct, kw_only=True):
     #: The form version it was normalised and validated against (None: not known when prepared).
     form: FormKey | None = None
     digest: str = ""
+    #: False: not validated (a replay of a stored revision); `problems` is then empty.
+    validated: bool = False
     problems: list[FieldProblem] = []
     #: The short text answers (school codes and teacher ids live there) and the answers to teacher fields.
     codes: list[str] = []
@@ -58,35 +61,59 @@ def content_hash(record: RecordPush) -> str:
 
 
 def prepare_all(
-    raws: list[bytes], forms: Mapping[FormKey, FormDef | None], max_record_bytes: int
+    db: sqlite_utils.Database,
+    raws: list[bytes],
+    forms: Mapping[FormKey, FormDef | None],
+    max_record_bytes: int,
 ) -> list[Prepared]:
-    """Every record of a batch, in order (what a worker process runs)."""
-    return [prepare(raw, forms, max_record_bytes) for raw in raws]
+    """Every record of a batch, in order (what a worker process runs, with its own read connection `db`).
+    A revision `db` already holds with the same content is not validated again: a replay costs a lookup."""
+    decoded = [_read(raw, max_record_bytes) for raw in raws]
+    held = _held(db, [d.id for d in decoded if isinstance(d, RecordPush)])
+    return [
+        Prepared(receipt=d)
+        if isinstance(d, Receipt)
+        else against(d, forms.get((d.form_id, d.form_version)), held.get((d.id, d.rev)))
+        for d in decoded
+    ]
 
 
-def prepare(raw: bytes, forms: Mapping[FormKey, FormDef | None], max_record_bytes: int) -> Prepared:
+def _read(raw: bytes, max_record_bytes: int) -> RecordPush | Receipt:
     try:
-        decoded = _decode(raw, max_record_bytes)
-        if isinstance(decoded, Receipt):
-            return Prepared(receipt=decoded)
+        return _decode(raw, max_record_bytes)
     except Exception as exc:  # a record that breaks the decoder is that record's problem only
         log.warning("a pushed record could not be read", exc_info=exc)
-        return Prepared(receipt=rejected(*_best_effort_ids(raw), "record_failed", detail=type(exc).__name__))
-    return against(decoded, forms.get((decoded.form_id, decoded.form_version)))
+        return rejected(*_best_effort_ids(raw), "record_failed", detail=type(exc).__name__)
 
 
-def against(record: RecordPush, form: FormDef | None) -> Prepared:
-    """A decoded record normalised and validated against `form` (as it is, when its form is unknown)."""
+def _held(db: sqlite_utils.Database, ids: list[str]) -> dict[tuple[str, str], str]:
+    """(record id, rev) → content hash of the revisions of these records the database holds."""
+    out: dict[tuple[str, str], str] = {}
+    for i in range(0, len(ids), 500):
+        chunk = ids[i : i + 500]
+        marks = ",".join("?" for _ in chunk)
+        sql = f"SELECT record_id, rev, content_hash FROM revisions WHERE record_id IN ({marks})"
+        out.update(((rid, rev), digest) for rid, rev, digest in db.execute(sql, chunk))
+    return out
+
+
+def against(record: RecordPush, form: FormDef | None, held: str | None = None) -> Prepared:
+    """A decoded record normalised and validated against `form` (as it is, when its form is unknown).
+    `held`: the content hash of the same revision already stored; the same content is not validated again
+    (`validated` stays False: the writer validates it if it turns out not to be a duplicate after all)."""
     if form is None:
         return Prepared(record=record)
     try:
         record = msgspec.structs.replace(record, answers=normalize(form, record.answers))
         teacher_fields = {f.name for f in form.walk() if f.kind == "teacher"}
+        digest = content_hash(record)
+        replay = digest == held
         return Prepared(
             record=record,
             form=(form.id, form.version),
-            digest=content_hash(record),
-            problems=validate(form, record.answers),
+            digest=digest,
+            validated=not replay,
+            problems=[] if replay else validate(form, record.answers),
             codes=[v for v in _strings(record.answers) if len(v) <= 32],
             teachers=_values_of(record.answers, teacher_fields),
         )

@@ -52,7 +52,7 @@ def apply_batch(
     here."""
     if prepared is None:
         raws = [bytes(raw) for raw in batch.records]
-        prepared = prepare_all(db, raws, _FormsOf(forms), max_record_bytes)
+        prepared = prepare_all(db, raws, max_record_bytes)
     refs = _References(db, [p for p in prepared if p.record is not None])
     # Every check of a record runs before its first write, so a rejected record writes nothing.
     receipts = [
@@ -72,23 +72,6 @@ def apply_batch(
         pk=("id", "user_id"),  # a device row belongs to its user (m112)
     )
     return receipts
-
-
-class _FormsOf(dict[tuple[str, int], FormDef | None]):
-    """The form lookup as the mapping `prepare_all` reads (a closed form is still prepared: the writer
-    answers `form_closed`)."""
-
-    def __init__(self, forms: FormLookup):
-        super().__init__()
-        self.forms = forms
-
-    def __missing__(self, key: tuple[str, int]) -> FormDef | None:
-        form = self.forms(*key)
-        self[key] = None if form is CLOSED else form
-        return self[key]
-
-    def get(self, key: tuple[str, int], default: Any = None) -> FormDef | None:
-        return self[key]
 
 
 def _isolated(db: sqlite_utils.Database, actor: Actor, prepared: Prepared, *args: Any) -> Receipt:

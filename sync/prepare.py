@@ -9,7 +9,6 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-from collections.abc import Mapping
 from typing import Any
 
 import msgspec
@@ -60,12 +59,7 @@ def content_hash(record: RecordPush) -> str:
     return hashlib.sha256(msgspec.json.encode(body, order="sorted")).hexdigest()
 
 
-def prepare_all(
-    db: sqlite_utils.Database,
-    raws: list[bytes],
-    forms: Mapping[FormKey, FormDef | None],
-    max_record_bytes: int,
-) -> list[Prepared]:
+def prepare_all(db: sqlite_utils.Database, raws: list[bytes], max_record_bytes: int) -> list[Prepared]:
     """Every record of a batch, in order (what a worker process runs, with its own read connection `db`).
     A revision `db` already holds with the same content is not validated again: a replay costs a lookup."""
     decoded = [_read(raw, max_record_bytes) for raw in raws]
@@ -73,9 +67,25 @@ def prepare_all(
     return [
         Prepared(receipt=d)
         if isinstance(d, Receipt)
-        else against(d, forms.get((d.form_id, d.form_version)), held.get((d.id, d.rev)))
+        else against(d, published(db, d.form_id, d.form_version), held.get((d.id, d.rev)))
         for d in decoded
     ]
+
+
+_PUBLISHED: dict[FormKey, FormDef] = {}
+
+
+def published(db: sqlite_utils.Database, form_id: str, version: int) -> FormDef | None:
+    """A published form version, kept for the life of the process: a version never changes once
+    published (server/reference.py). Whether it still takes records is the writer's question."""
+    form = _PUBLISHED.get((form_id, version))
+    if form is None:
+        sql = "SELECT definition FROM form_versions WHERE form_id = ? AND version = ?"
+        row = db.execute(sql, [form_id, version]).fetchone()
+        if row is None:
+            return None
+        form = _PUBLISHED[form_id, version] = msgspec.json.decode(row[0], type=FormDef)
+    return form
 
 
 def _read(raw: bytes, max_record_bytes: int) -> RecordPush | Receipt:

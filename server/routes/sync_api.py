@@ -74,30 +74,15 @@ async def push(request: Request[Actor, Any, Any]) -> PushResult:
     return PushResult(receipts=receipts)
 
 
-class _Head(msgspec.Struct):
-    form_id: str = ""
-    form_version: int = 0
-
-
-_HEAD = msgspec.json.Decoder(_Head)
-
-
 async def _prepared(state: Any, batch: PushBatch) -> list[Prepared] | None:
-    """The batch's records decoded, validated and hashed by the ingest workers (sync/prepare.py), with the
-    form versions they name; None leaves that to the writer (no workers, a small batch, a worker died)."""
+    """The batch's records decoded, validated and hashed by the ingest workers (sync/prepare.py); None
+    leaves that to the writer (no workers, a small batch, a worker died)."""
     if state.db.ingest is None or len(batch.records) < PREPARE_IN_WORKERS_FROM:
         return None
     raws = [bytes(raw) for raw in batch.records]
-    forms = {}
-    for raw in raws:
-        try:
-            head = _HEAD.decode(raw)
-        except (msgspec.ValidationError, msgspec.DecodeError, RecursionError):
-            continue  # the worker answers it `malformed_record`
-        forms[head.form_id, head.form_version] = state.forms.get((head.form_id, head.form_version))
     try:
         prepared: list[Prepared] = await state.db.ingest.map(
-            prepare_all, raws, forms, state.settings.max_record_bytes
+            prepare_all, raws, state.settings.max_record_bytes
         )
     except (BrokenProcessPool, OSError) as exc:
         log.warning("the ingest workers failed; the writer prepares this batch", exc_info=exc)

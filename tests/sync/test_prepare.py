@@ -15,19 +15,15 @@ from tests.factories import batch, observation_answers, record
 from tests.sync.test_apply import push
 
 
-def _forms(forms, *records):
-    return {(r["form_id"], r["form_version"]): forms(r["form_id"], r["form_version"]) for r in records}
-
-
 def test_a_replay_is_prepared_without_validating_it_again(demo_db, forms):
     stored, new = record(), record()
     push(demo_db, forms, "supervisor1", stored)
     raws = [json.dumps(r).encode() for r in (stored, new)]
-    replay, fresh = prepare_all(demo_db, raws, _forms(forms, stored), 256 * 1024)
+    replay, fresh = prepare_all(demo_db, raws, 256 * 1024)
     assert replay.digest and not replay.validated
     assert fresh.validated and fresh.problems == []
     invalid = record(observation_answers(present=30))
-    [checked] = prepare_all(demo_db, [json.dumps(invalid).encode()], _forms(forms, invalid), 256 * 1024)
+    [checked] = prepare_all(demo_db, [json.dumps(invalid).encode()], 256 * 1024)
     assert checked.validated and [p.field for p in checked.problems] == ["present"]
 
 

@@ -18,7 +18,9 @@ from tests.conftest import persona
 from tests.factories import observation_answers, record
 from tests.sync.test_apply import push
 
-THAI = st.text(alphabet=st.characters(min_codepoint=0x0E01, max_codepoint=0x0E5B) | st.sampled_from(" \n\"\\a1"))
+THAI = st.text(
+    alphabet=st.characters(min_codepoint=0x0E01, max_codepoint=0x0E5B) | st.sampled_from(' \n"\\a1')
+)
 ANSWERS = st.dictionaries(st.sampled_from(["topic", "notes", "school", "x"]), THAI, min_size=1)
 #: One record's revisions before m020: (state, answers), the record's row holding the current one's.
 HISTORY = st.lists(st.tuples(st.sampled_from(["superseded", "conflict", "resolved"]), ANSWERS), max_size=3)
@@ -33,8 +35,16 @@ def _old_database(path: Path, records: list[tuple[dict[str, Any], list[tuple[str
         rid = f"rec-{n}"
         encoded = msgspec.json.encode(current).decode()
         db["records"].insert(
-            {"id": rid, "form_id": "observation", "form_version": 1, "network_id": "N01",
-             "school_code": "49010001", "rev": "r-current", "answers": encoded, "seq": n + 1}  # fmt: skip
+            {
+                "id": rid,
+                "form_id": "observation",
+                "form_version": 1,
+                "network_id": "N01",
+                "school_code": "49010001",
+                "rev": "r-current",
+                "answers": encoded,
+                "seq": n + 1,
+            }
         )
         rows = [("r-current", "current", encoded)]
         rows += [(f"r-{i}", state, msgspec.json.encode(a).decode()) for i, (state, a) in enumerate(others)]
@@ -73,7 +83,7 @@ def test_the_migration_keeps_every_revisions_answers(tmp_path_factory, records):
 
 def test_a_current_copy_that_differs_from_the_record_is_kept(tmp_path):
     db = _old_database(tmp_path / "old.db", [({"topic": "ก"}, [])])
-    db.execute("UPDATE revisions SET answers = '{\"topic\":\"ข\"}'")
+    db.execute('UPDATE revisions SET answers = \'{"topic":"ข"}\'')
     migrations.apply(db)
     assert db.execute("SELECT answers FROM revisions").fetchone() == ('{"topic":"ข"}',)
     db.close()

@@ -1,5 +1,6 @@
-"""A pushed record's work that needs no database: decode, clean the text, normalise and validate against its
-form, hash, and pick out the codes the writer will look up. The server runs it in worker processes
+"""A pushed record's work before the writer: decode, clean the text, normalise and validate against its
+form, hash, and pick out the codes the writer will look up. It only reads the database (the published form
+versions, the hashes of the revisions already held). The server runs it in worker processes
 (server/workers.py) before the single writer, so the writer only looks up, inserts and commits; without
 workers (tests, the CLI) `sync/apply.py` runs it itself. A record that breaks it becomes its own
 `record_failed` receipt: the others of its batch are prepared all the same."""

@@ -124,6 +124,7 @@ class LiveServer:
                     return self
             except httpx.HTTPError:
                 time.sleep(0.1)
+        self.kill()  # not left running behind the failed test
         raise RuntimeError("server did not start")
 
     def kill(self) -> None:

@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 PORT   ?= 8000
 export PORT
 
-.PHONY: run test lint unit e2e bench system-deps vendor demo clean
+.PHONY: run test lint unit e2e bench system-deps vendor demo clean static
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,10 @@ demo: $(VENV)/.installed
 
 system-deps:
 	bash scripts/system-deps.sh
+
+# The static files' brotli and gzip copies (build/static/); the server also builds missing ones at start.
+static: $(VENV)/.installed
+	$(BIN)/python -m server.static
 
 lint: $(VENV)/.installed node_modules/.installed
 	$(BIN)/ruff check .

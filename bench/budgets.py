@@ -38,6 +38,14 @@ def _ingest(r: dict[str, Any]) -> list[Row]:
         ratio = push / replay
         out.append(("Replay of the same records ≥ 5× faster than their first ingest",
                     f"{push:.2f} s vs {replay:.2f} s", f"{ratio:.1f}×", ratio >= 5))  # fmt: skip
+    grown = _median(
+        [x["grown_bytes"] / x["rows"] for x in runs["a"] if x.get("grown_bytes") and x.get("rows")]
+    )
+    if grown:
+        kb = grown / 1000
+        out.append((f"≤ 5 KB of database per observation (the {n:,} pushed; mean"
+                    f" {r['mean_record_bytes'] / 1000:.1f} KB of JSON each)", f"{kb:.1f} KB", f"{kb / 5:.2f}× budget",
+                    kb <= 5))  # fmt: skip
     return out
 
 

@@ -20,7 +20,9 @@ from forms.validate import validate
 
 FORM = load_file(DEFINITIONS / "observation.toml")
 RATINGS = [f.name for f in FORM.walk() if f.kind == "rating"]
-AREAS = [c.value for c in FORM.choices["learning_area"]]
+#: Kindergarten observes an early-years activity; the primary grades a learning area (the form's constraint).
+AREAS = [c.value for c in FORM.choices["learning_area"] if c.value != "early_years"]
+EARLY = [c.value for c in FORM.choices["early_activity"]]
 _MEAN = compile_rule(FORM.field("mean_score").calculate)  # type: ignore[union-attr,arg-type]
 
 #: Two academic years (2567, 2568 BE), two semesters each: semester 1 mid-May..October, 2 November..March.
@@ -131,14 +133,15 @@ def answers(
     )
     end = start + rng.randint(45, 60)
     enrolled = rng.randint(6, 38)
+    grade = rng.choice(grades or ("p1",))
     out: dict[str, Any] = {
         "school": school.code,
         "visit_date": visit_date,
         "session": session,
         "teacher": teacher,
-        "grade": rng.choice(grades or ("p1",)),
+        "grade": grade,
         "room": rng.choice(("1", "2", "1/1", "1/2", "")),
-        "learning_area": rng.choice(AREAS),
+        "learning_area": "early_years" if grade == "k" else rng.choice(AREAS),
         "topic": rng.choice(TOPIC),
         "start_time": f"{start // 60:02d}:{start % 60:02d}",
         "end_time": f"{end // 60:02d}:{end % 60:02d}",
@@ -146,6 +149,8 @@ def answers(
         "present": max(0, enrolled - rng.randint(0, 3)),
         "multigrade": rng.choice(("yes", "no", "no")),
     }
+    if grade == "k":
+        out["early_activity"] = rng.choice(EARLY)
     scores = {}
     for name in RATINGS:
         score = scores[name] = _rating(rng)

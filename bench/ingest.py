@@ -15,7 +15,7 @@ import httpx
 import msgspec
 
 from bench import data
-from bench.nithet import WORK, client, fresh_db, server
+from bench.nithet import WORK, client, demo_template, fresh_db, server
 from bench.pouch import pouchdb_server
 from server.db import connect
 from server.migrations import apply as migrate
@@ -47,6 +47,13 @@ def _count_records(db: Path) -> int:
         return int(conn.execute("SELECT count(*) FROM records").fetchone()[0])
 
 
+def _grown_bytes(db: Path) -> int:
+    """How much the database file grew over the demo seed it started from (WAL checkpointed)."""
+    with sqlite3.connect(db) as conn:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    return db.stat().st_size - demo_template().stat().st_size
+
+
 def nithet_batches(pushes: list[dict[str, Any]], run: int) -> dict[str, Any]:
     """(a) the normal push in batches of 100, then (e) the replay of the same batches."""
     db = fresh_db(f"ingest-{run}")
@@ -60,6 +67,7 @@ def nithet_batches(pushes: list[dict[str, Any]], run: int) -> dict[str, Any]:
         "replay_s": replay_s,
         "replay_status": dict(replay_status),
         "rows": _count_records(db),
+        "grown_bytes": _grown_bytes(db),
     }
 
 
@@ -121,7 +129,7 @@ def bare_insert(pushes: list[dict[str, Any]], schools: dict[str, data.School], r
                                 "rev": r["rev"],
                                 "content_hash": r["content_hash"],
                                 "form_version": 1,
-                                "answers": r["answers"],
+                                "answers": None,  # the current revision's answers are the record's (m021)
                                 "author_id": 1,
                                 "device_id": "bench",
                                 "received_at": r["created_at"],

@@ -16,12 +16,11 @@ from litestar.openapi import OpenAPIConfig
 from litestar.plugins.htmx import HTMXPlugin
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.router import Router
-from litestar.static_files import create_static_files_router
 from litestar.template import TemplateConfig
 
 from core import clock, roles
 from forms.loader import builtin_forms
-from server import calendar, errors, i18n, menu, thaidate
+from server import calendar, errors, i18n, menu, static, thaidate
 from server import office as office_frame
 from server.access import PUBLIC as ANYONE
 from server.access import role_guard
@@ -146,12 +145,12 @@ CSP = (
 )
 
 #: Every answer compressed when the client accepts it: brotli, else gzip (Chromium offers brotli only over
-#: HTTPS). Not what is compressed already: fonts (woff2), photos, XLSX (a zip).
+#: HTTPS). Not what is compressed already: photos, XLSX (a zip); nor static files, compressed once ahead.
 COMPRESSION = CompressionConfig(
     backend="brotli",
     brotli_gzip_fallback=True,
     gzip_compress_level=6,
-    exclude=["^/static/fonts/", "^/api/attachments/", r"\.xlsx$"],
+    exclude=["^/static/", "^/api/attachments/", r"\.xlsx$"],  # static files: precompressed (server/static.py)
 )
 
 
@@ -216,6 +215,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         busy_ms=settings.busy_timeout_ms,
         max_pages=settings.max_db_pages,
         report_workers=settings.report_workers,
+        ingest_workers=settings.ingest_workers,
     )
 
     def startup(app: Litestar) -> None:
@@ -234,13 +234,13 @@ def create_app(settings: Settings | None = None) -> Litestar:
     return Litestar(
         route_handlers=[
             *ROUTES,
-            create_static_files_router(path="/static", directories=[PWA / "static"], opt={"roles": ANYONE}),
+            static.static_file,
         ],
         guards=[role_guard],
         dependencies=providers.DEPENDENCIES,
         # `request.htmx` picks a page or its fragment (the same template the page includes).
         plugins=[HTMXPlugin()],
-        state=State({"db": db, "settings": settings, "limiter": LoginLimiter()}),
+        state=State({"db": db, "settings": settings, "limiter": LoginLimiter(), "static": static.load()}),
         on_startup=[startup],
         on_shutdown=[shutdown],
         before_request=set_locale,

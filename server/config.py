@@ -29,6 +29,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     report_workers: int = 2
     #: The area office's time zone (NITHET_TZ): today's date and local times (core/clock.py).
     timezone: str = "Asia/Bangkok"
+    #: Worker processes that prepare pushed records before the writer, one per core (NITHET_INGEST_WORKERS;
+    #: 0: the writer prepares them itself).
+    ingest_workers: int = 2
 
     @property
     def session_cookie(self) -> str:
@@ -55,6 +58,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
                 env.get("NITHET_REPORT_WORKERS", str(max(1, min(2, (os.cpu_count() or 2) - 1))))
             ),
             timezone=env.get("NITHET_TZ") or "Asia/Bangkok",
+            ingest_workers=int(env.get("NITHET_INGEST_WORKERS", str(os.cpu_count() or 1))),
         )
 
 

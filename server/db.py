@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 import anyio.to_thread
 import sqlite_utils
 
-from server.workers import ReportWorkers
+from server.workers import Workers
 
 T = TypeVar("T")
 
@@ -50,7 +50,13 @@ class Database:
     and its caller gets the error; the others commit with one fsync, and only then is anyone answered."""
 
     def __init__(
-        self, path: Path | str, *, busy_ms: int = BUSY_TIMEOUT_MS, max_pages: int = 0, report_workers: int = 2
+        self,
+        path: Path | str,
+        *,
+        busy_ms: int = BUSY_TIMEOUT_MS,
+        max_pages: int = 0,
+        report_workers: int = 2,
+        ingest_workers: int = 0,
     ):
         self.path = Path(path)
         self.busy_ms, self.max_pages = busy_ms, max_pages
@@ -61,7 +67,9 @@ class Database:
         self._queue: list[tuple[Callable[..., Any], tuple[Any, ...], Future[Any]]] = []
         self._queue_lock = threading.Lock()
         #: CPU-heavy reports run here, in other processes, off the sync path (server/workers.py).
-        self.reports = ReportWorkers(self.path, report_workers)
+        self.reports = Workers(self.path, report_workers)
+        #: Pushed records are prepared here before the writer (sync/prepare.py); 0: by the writer itself.
+        self.ingest = Workers(self.path, ingest_workers) if ingest_workers > 0 else None
 
     def _submit(self, fn: Callable[..., T], args: tuple[Any, ...]) -> Future[T]:
         future: Future[T] = Future()
@@ -135,3 +143,5 @@ class Database:
         self._writer.submit(_close).result()
         self._writer.shutdown(wait=True)
         self.reports.close()
+        if self.ingest is not None:
+            self.ingest.close()

@@ -403,5 +403,38 @@ def m020_records_visited(db: sqlite_utils.Database) -> None:
     )
 
 
+@migrations()
+def m021_current_answers_once(db: sqlite_utils.Database) -> None:
+    # The answers of a record's current revision are kept once, in `records.answers` (which the reports
+    # query); its `revisions` row keeps NULL instead of a second full copy. A superseded, conflicting or
+    # resolved revision keeps its own answers. Only a copy identical to the record's is dropped, so nothing
+    # is lost. SQLite cannot drop NOT NULL from a column: the table is rebuilt (DDL frozen here).
+    db.execute(
+        """CREATE TABLE "revisions_new" (
+   "record_id" TEXT,
+   "rev" TEXT,
+   "base_rev" TEXT,
+   "content_hash" TEXT NOT NULL,
+   "form_version" INTEGER,
+   "answers" TEXT,
+   "author_id" INTEGER,
+   "device_id" TEXT,
+   "received_at" TEXT,
+   "state" TEXT NOT NULL,
+   PRIMARY KEY ("record_id", "rev")
+)"""
+    )
+    db.execute(
+        "INSERT INTO revisions_new (record_id, rev, base_rev, content_hash, form_version, answers, author_id, "
+        "device_id, received_at, state) "
+        "SELECT v.record_id, v.rev, v.base_rev, v.content_hash, v.form_version, "
+        "CASE WHEN v.state = 'current' AND v.answers = r.answers THEN NULL ELSE v.answers END, "
+        "v.author_id, v.device_id, v.received_at, v.state "
+        "FROM revisions v LEFT JOIN records r ON r.id = v.record_id AND r.rev = v.rev ORDER BY v.rowid"
+    )
+    db.execute("DROP TABLE revisions")
+    db.execute("ALTER TABLE revisions_new RENAME TO revisions")
+
+
 def apply(db: sqlite_utils.Database) -> None:
     migrations.apply(db)

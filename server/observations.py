@@ -100,8 +100,10 @@ def record_with_revisions(db: sqlite_utils.Database, actor: Actor, record_id: st
             "received_at": t,
         }
         for r, b, st, a, au, un, d, t in db.execute(
-            "SELECT v.rev, v.base_rev, v.state, v.answers, u.display_name, u.username, v.device_id, v.received_at "
-            "FROM revisions v LEFT JOIN users u ON u.id = v.author_id WHERE v.record_id = ? "
+            # The current revision's answers are the record's (m021).
+            "SELECT v.rev, v.base_rev, v.state, coalesce(v.answers, r.answers), u.display_name, u.username, "
+            "v.device_id, v.received_at FROM revisions v JOIN records r ON r.id = v.record_id "
+            "LEFT JOIN users u ON u.id = v.author_id WHERE v.record_id = ? "
             "ORDER BY v.received_at, v.rowid",
             [rid],
         )

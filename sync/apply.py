@@ -5,11 +5,9 @@ Everything here runs inside the server's one write transaction; the caller answe
 
 from __future__ import annotations
 
-import hashlib
-import json
 import logging
 import sqlite3
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -17,14 +15,12 @@ import msgspec
 import sqlite_utils
 
 from core.actor import Actor
-from core.problems import problem
 from core.roles import OBSERVERS
 from core.sequences import next_seq
 from forms.model import FormDef, Label
-from forms.text import clean_all
-from forms.validate import normalize, validate
+from forms.validate import validate
 from sync.attachments import claim_attachments, link_attachments, missing_attachments
-from sync.depth import too_deep
+from sync.prepare import Prepared, against, prepare_all, rejected
 from sync.scope_changes import note_removal
 from sync.wire import PushBatch, Receipt, RecordPush, RecordView
 
@@ -51,20 +47,6 @@ class DerivedRows(Protocol):
     ) -> None: ...
 
 
-def content_hash(record: RecordPush) -> str:
-    body = {
-        "form_id": record.form_id,
-        "form_version": record.form_version,
-        "visit_id": record.visit_id,
-        "answers": record.answers,
-    }
-    return hashlib.sha256(msgspec.json.encode(body, order="sorted")).hexdigest()
-
-
-def rejected(record_id: str | None, rev: str | None, code: str, **extra: Any) -> Receipt:
-    return Receipt(id=record_id, rev=rev, status="rejected", code=code, message=problem(code).title, **extra)
-
-
 def apply_batch(
     db: sqlite_utils.Database,
     actor: Actor,
@@ -75,18 +57,23 @@ def apply_batch(
     max_record_bytes: int,
     derived: DerivedRows,
     attachments: Path | None = None,
+    prepared: list[Prepared] | None = None,
 ) -> list[Receipt]:
     """`derived`: writes the rows derived from each stored record (required, so none is forgotten).
     `attachments`: the folder of uploaded photos; a record whose photos are not all there is answered
-    `attachment_missing` (None skips that check, for callers that hold no photos)."""
-    decoded = [_decode(bytes(raw), max_record_bytes) for raw in batch.records]
-    refs = _References(db, [r for r in decoded if isinstance(r, RecordPush)])
+    `attachment_missing` (None skips that check, for callers that hold no photos). `prepared`: the batch's
+    records already decoded, validated and hashed by worker processes (sync/prepare.py); None prepares them
+    here."""
+    if prepared is None:
+        raws = [bytes(raw) for raw in batch.records]
+        prepared = prepare_all(db, raws, max_record_bytes)
+    refs = _References(db, [p for p in prepared if p.record is not None])
     # Every check of a record runs before its first write, so a rejected record writes nothing.
     receipts = [
-        r
-        if isinstance(r, Receipt)
-        else _isolated(db, actor, r, forms, refs, batch.device_id, now, derived, attachments)
-        for r in decoded
+        p.receipt
+        if p.receipt is not None
+        else _isolated(db, actor, p, forms, refs, batch.device_id, now, derived, attachments)
+        for p in prepared
     ]
     db.table("devices").upsert(
         {
@@ -101,13 +88,15 @@ def apply_batch(
     return receipts
 
 
-def _isolated(db: sqlite_utils.Database, actor: Actor, record: RecordPush, *args: Any) -> Receipt:
+def _isolated(db: sqlite_utils.Database, actor: Actor, prepared: Prepared, *args: Any) -> Receipt:
     """One record in its own savepoint: an unexpected error while applying it undoes its writes and
     becomes its `rejected` receipt; the other records of the batch are still stored. A database that is
     busy, full or failing is not the record's fault: that error still ends the whole batch (503, retried)."""
+    record = prepared.record
+    assert record is not None
     try:
         with db.atomic():
-            return _apply_one(db, actor, record, *args)
+            return _apply_one(db, actor, prepared, *args)
     except (sqlite3.OperationalError, OSError, MemoryError):
         raise
     except Exception as exc:
@@ -115,39 +104,13 @@ def _isolated(db: sqlite_utils.Database, actor: Actor, record: RecordPush, *args
         return rejected(record.id, record.rev, "record_failed", detail=type(exc).__name__)
 
 
-def _best_effort_ids(raw: bytes) -> tuple[str | None, str | None]:
-    try:
-        data = json.loads(raw)
-    except (ValueError, RecursionError):
-        return None, None
-    if not isinstance(data, dict):
-        return None, None
-    ids = data.get("id"), data.get("rev")
-    return tuple(v if isinstance(v, str) and len(v) <= 64 else None for v in ids)  # type: ignore[return-value]
-
-
-_DECODER = msgspec.json.Decoder(RecordPush)
-
-
-def _decode(raw: bytes, max_record_bytes: int) -> RecordPush | Receipt:
-    if len(raw) > max_record_bytes:
-        return rejected(*_best_effort_ids(raw), "record_too_large")
-    if too_deep(raw):
-        return rejected(*_best_effort_ids(raw), "malformed_record", detail="nested too deeply")
-    try:
-        record = _DECODER.decode(raw)
-    except (msgspec.ValidationError, msgspec.DecodeError) as exc:
-        return rejected(*_best_effort_ids(raw), "malformed_record", detail=str(exc))
-    # Before validation and hashing: the content hash is of the cleaned text (forms/text.py).
-    return msgspec.structs.replace(record, answers=clean_all(record.answers))
-
-
 class _References:
     """What a batch needs to look up, read once for the whole batch: the schools and teachers it names,
     which of its records the server already holds, and a block of change numbers."""
 
-    def __init__(self, db: sqlite_utils.Database, records: list[RecordPush]):
-        codes = {v for r in records for v in _strings(r.answers) if len(v) <= 32}
+    def __init__(self, db: sqlite_utils.Database, prepared: list[Prepared]):
+        records = [p.record for p in prepared if p.record is not None]
+        codes = [v for p in prepared for v in p.codes]
         self.school_network: dict[str, str] = {}
         self.teacher_school: dict[str, str] = {}
         self.known_ids: set[str] = set()
@@ -167,7 +130,11 @@ class _References:
             "UPDATE counters SET value = value + ? WHERE name = 'seq' RETURNING value", [len(records)]
         ).fetchone()
         self._next_seq, self._last_seq = int(row[0]) - len(records) + 1, int(row[0])
-        for chunk in _chunks(sorted(codes), 500):
+        self.look_up(db, codes)
+
+    def look_up(self, db: sqlite_utils.Database, codes: Iterable[str]) -> None:
+        """The schools and teachers these codes name."""
+        for chunk in _chunks(sorted(set(codes)), 500):
             marks = ",".join("?" for _ in chunk)
             self.school_network.update(
                 db.execute(f"SELECT code, network_id FROM schools WHERE code IN ({marks})", chunk).fetchall()
@@ -184,28 +151,6 @@ class _References:
         return self._next_seq - 1
 
 
-def _strings(answers: dict[str, Any]) -> list[str]:
-    """The short text answers of a record, top level and inside repeat items (codes and ids live there)."""
-    out = []
-    for value in answers.values():
-        if isinstance(value, str):
-            out.append(value)
-        elif isinstance(value, list):
-            out += [
-                v for item in value if isinstance(item, dict) for v in item.values() if isinstance(v, str)
-            ]
-    return out
-
-
-def _values_of(answers: dict[str, Any], names: set[str]) -> list[Any]:
-    """The answers to these fields, at the top level and in every repeat item."""
-    out = [answers[n] for n in names if n in answers]
-    for value in answers.values():
-        if isinstance(value, list):
-            out += [item[n] for item in value if isinstance(item, dict) for n in names if n in item]
-    return out
-
-
 def _chunks(items: list[str], size: int) -> list[list[str]]:
     return [items[i : i + size] for i in range(0, len(items), size)]
 
@@ -213,7 +158,7 @@ def _chunks(items: list[str], size: int) -> list[list[str]]:
 def _apply_one(
     db: sqlite_utils.Database,
     actor: Actor,
-    record: RecordPush,
+    prepared: Prepared,
     forms: FormLookup,
     refs: _References,
     device_id: str,
@@ -221,13 +166,21 @@ def _apply_one(
     derived: DerivedRows,
     attachments: Path | None = None,
 ) -> Receipt:
+    record = prepared.record
+    assert record is not None
     rid, rev = record.id, record.rev
     if actor.role not in OBSERVERS:
         return rejected(rid, rev, "forbidden")
     form = forms(record.form_id, record.form_version)
     if form is None or form is CLOSED:
         return rejected(rid, rev, "unknown_form" if form is None else "form_closed")
-    record = msgspec.structs.replace(record, answers=normalize(form, record.answers))
+    if prepared.form != (form.id, form.version):  # published after it was prepared: prepared here
+        prepared = against(record, form)
+        refs.look_up(db, prepared.codes)
+    if prepared.failed:
+        return rejected(rid, rev, "record_failed", detail=prepared.failed)
+    record = prepared.record
+    assert record is not None
     school_field = form.school_field()
     school_code = record.answers.get(school_field.name) if school_field else None
     if not isinstance(school_code, str):
@@ -235,17 +188,16 @@ def _apply_one(
     network_id = refs.school_network.get(school_code)
     if network_id is None or not actor.can_see(network_id):
         return rejected(rid, rev, "school_out_of_scope")
-    digest = content_hash(record)
+    digest = prepared.digest
     seen_hash, seen_state = refs.revisions.get((rid, rev), (None, None))
     if seen_hash == digest and seen_state != "conflict":
         # A replay (the tablet never got the answer): the same content was validated when it was stored,
         # so a duplicate costs a lookup, not a validation.
         return Receipt(id=rid, rev=rev, status="duplicate")
-    teacher_fields = {f.name for f in form.walk() if f.kind == "teacher"}
-    for value in _values_of(record.answers, teacher_fields):
+    for value in prepared.teachers:
         if value and refs.teacher_school.get(str(value)) != school_code:
             return rejected(rid, rev, "unknown_teacher")
-    problems = validate(form, record.answers)
+    problems = prepared.problems if prepared.validated else validate(form, record.answers)
     if problems:
         return rejected(rid, rev, "invalid_answers", problems=problems)
     # Only a form with photo fields can hold photos (validation has checked every answer's shape).
@@ -307,7 +259,9 @@ def _add_revision(
             record.base_rev,
             digest,
             record.form_version,
-            answers,
+            None
+            if state == "current"
+            else answers,  # the current revision's answers: `records.answers` (m021)
             actor.id,
             device_id,
             now,
@@ -336,8 +290,11 @@ def _store(
     """The record's new current revision: a new record, or an edit of the revision the server holds."""
     rid, rev = record.id, record.rev
     if current is not None:
+        # The revision it replaces takes its answers back from the record, which is about to change.
         db.execute(
-            "UPDATE revisions SET state = 'superseded' WHERE record_id = ? AND rev = ?", [rid, current.rev]
+            "UPDATE revisions SET state = 'superseded', answers = coalesce(answers, "
+            "(SELECT answers FROM records WHERE id = ?)) WHERE record_id = ? AND rev = ?",
+            [rid, rid, current.rev],
         )
     if record.resolves:
         marks = ",".join("?" for _ in record.resolves)

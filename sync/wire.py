@@ -140,6 +140,12 @@ class PullResult(msgspec.Struct, kw_only=True):
     #: Send it back with the next pull; `reset`: the scope changed, drop what was pulled before this page.
     scope: str = ""
     reset: bool = False
+    #: An ordered pull (`?round=`): the round's top, how far its reference rows and records have come, and
+    #: which of the two this page carries ("reference" | "history"); send `round`, `ref`, `before` back.
+    round: int = 0
+    ref: int = 0
+    before: int = 0
+    phase: str = ""
     networks: list[NetworkView] = []
     schools: list[SchoolView] = []
     teachers: list[TeacherView] = []

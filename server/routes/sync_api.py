@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
+from concurrent.futures.process import BrokenProcessPool
 from functools import partial
 from typing import Annotated, Any
 
@@ -20,8 +22,14 @@ from server.lifecycle import form_lookup
 from server.reports import scores
 from sync.apply import apply_batch
 from sync.depth import limit_batch
+from sync.feed import Round
 from sync.feed import pull as pull_changes
+from sync.prepare import Prepared, prepare_all
 from sync.wire import PullResult, PushBatch, PushResult
+
+log = logging.getLogger("nithet.sync")
+#: A batch this small is prepared by the writer: a trip to the workers would cost more than it saves.
+PREPARE_IN_WORKERS_FROM = 8
 
 
 class Me(msgspec.Struct):
@@ -59,11 +67,30 @@ async def push(request: Request[Actor, Any, Any]) -> PushResult:
         derived=scores.write,
         attachments=state.settings.db_path.parent / "attachments",
     )
-    receipts = await state.db.write(apply, request.user, batch, partial(form_lookup, state))
+    prepared = await _prepared(state, batch)
+    receipts = await state.db.write(
+        apply, request.user, batch, partial(form_lookup, state), prepared=prepared
+    )
     for receipt in receipts:
         if receipt.code:
             receipt.message = _(problem(receipt.code).title)
     return PushResult(receipts=receipts)
+
+
+async def _prepared(state: Any, batch: PushBatch) -> list[Prepared] | None:
+    """The batch's records decoded, validated and hashed by the ingest workers (sync/prepare.py); None
+    leaves that to the writer (no workers, a small batch, a worker died)."""
+    if state.db.ingest is None or len(batch.records) < PREPARE_IN_WORKERS_FROM:
+        return None
+    raws = [bytes(raw) for raw in batch.records]
+    try:
+        prepared: list[Prepared] = await state.db.ingest.map(
+            prepare_all, raws, state.settings.max_record_bytes
+        )
+    except (BrokenProcessPool, OSError) as exc:
+        log.warning("the ingest workers failed; the writer prepares this batch", exc_info=exc)
+        return None
+    return prepared
 
 
 @get("/api/sync/pull", **who(SIGNED_IN, api=True))
@@ -71,9 +98,15 @@ async def pull(
     request: Request[Actor, Any, Any],
     cursor: int = Parameter(default=0, ge=0, le=2**62),
     since_scope: Annotated[str, QueryParameter(name="scope", max_length=64)] = "",
+    round_top: Annotated[int | None, QueryParameter(name="round", ge=0, le=2**62)] = None,
+    ref: int = Parameter(default=0, ge=0, le=2**62),
+    before: int = Parameter(default=0, ge=0, le=2**62),
 ) -> PullResult:
     """Reference data and records changed since `cursor`; call again while `more` is true. `scope` is the
-    token of the previous answer: when the user's scope changed, the answer starts again with `reset`."""
-    read = partial(pull_changes, seen_scope=since_scope)
+    token of the previous answer: when the user's scope changed, the answer starts again with `reset`.
+    `round` (0 to start one, then as answered, with `ref` and `before`): reference data and plans first,
+    then the records newest first."""
+    ordered = None if round_top is None else Round(round_top, ref, before)
+    read = partial(pull_changes, seen_scope=since_scope, ordered=ordered)
     result: PullResult = await request.app.state.db.read(read, request.user, cursor)
     return result

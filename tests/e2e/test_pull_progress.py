@@ -1,5 +1,6 @@
 """A first pull of a large history comes page by page (each at most ~1 MB), the tablet keeps its cursor after
-every page, and the sync button shows how far it is: "กำลังรับข้อมูล… 40%"."""
+every page, and the sync button shows the phase and how far it is: schools and visit plans first
+("กำลังรับข้อมูลโรงเรียนและแผนการนิเทศ… 100%"), then the records ("กำลังรับข้อมูล… 40%")."""
 
 from __future__ import annotations
 
@@ -29,6 +30,7 @@ def test_the_sync_button_shows_a_pull_page_by_page(live_server, tablet, tmp_path
         """async () => {
             const store = await import('/static/js/store.js');
             await store.setMeta('cursor', 0);
+            await store.setMeta('round', null);
             window.buttonTexts = [];
             const button = document.getElementById('sync-now');
             new MutationObserver(() => window.buttonTexts.push(button.textContent))
@@ -40,8 +42,14 @@ def test_the_sync_button_shows_a_pull_page_by_page(live_server, tablet, tmp_path
         page, "document.getElementById('status-banner').textContent.includes('ซิงก์บันทึกครบทั้งหมดแล้ว')", 60
     )
     texts = page.evaluate("window.buttonTexts")
+    phases = [t.rsplit(" ", 1)[0] for t in texts if t.endswith("%")]
+    first_record_page = phases.index("กำลังรับข้อมูล…")
+    assert phases[:first_record_page] and set(phases[:first_record_page]) == {
+        "กำลังรับข้อมูลโรงเรียนและแผนการนิเทศ…"
+    }, texts  # the reference data and plans came first
     shares = [int(m.group(1)) for t in texts if (m := re.fullmatch(r"กำลังรับข้อมูล… (\d+)%", t))]
     assert len(shares) >= 3, texts  # one per page
+    assert "กำลังรับข้อมูลโรงเรียนและแผนการนิเทศ…" not in phases[first_record_page:]
     assert shares == sorted(shares) and shares[-1] == 100
     cursor = page.evaluate("async () => (await import('/static/js/store.js')).getMeta('cursor')")
     held = page.evaluate(

@@ -67,8 +67,9 @@ async function run(reason) {
   }
   if (button) { button.disabled = true; button.textContent = t('Syncing…'); }
   try {
-    const onProgress = (share) => {
-      if (button) button.textContent = `${t('Receiving data…')} ${Math.floor(share * 100)}%`;
+    const onProgress = (share, phase) => {
+      const what = phase === 'reference' ? t('Receiving schools and visit plans…') : t('Receiving data…');
+      if (button) button.textContent = `${what} ${Math.floor(share * 100)}%`;
     };
     await syncOnce({ appVersion: BUILD, onProgress });
     attempt = 0;

@@ -135,14 +135,17 @@ function mergeRecord(server) {
   });
 }
 
-/** Page by page (each at most about 1 MB, each with its own timeout), the cursor kept after every page so
- * that a slow link still moves on. `onProgress(share)` after each page, share from 0 to 1. */
-export async function pull({ onProgress = (_share) => {} } = {}) {
+/** Page by page (each at most about 1 MB, each with its own timeout), the cursor and the round kept after
+ * every page so that a slow link still moves on: schools, teachers and visit plans first, then the records
+ * newest first (docs/sync-protocol.md). `onProgress(share, phase)` after each page, share from 0 to 1 of
+ * the phase, 'reference' or 'history'. */
+export async function pull({ onProgress = (_share, _phase) => {} } = {}) {
   let cursor = await store.getMeta('cursor', 0);
-  const start = cursor;
+  let round = (await store.getMeta('round', null)) || { top: 0, ref: 0, before: 0 };
   let scope = await store.getMeta('scope', '');
   for (;;) {
-    const page = await api(`/api/sync/pull?cursor=${cursor}&scope=${encodeURIComponent(scope)}`);
+    const at = `round=${round.top}&ref=${round.ref}&before=${round.before}`;
+    const page = await api(`/api/sync/pull?cursor=${cursor}&scope=${encodeURIComponent(scope)}&${at}`);
     // The user's networks or role changed, or rows were removed (an undone import, a record moved to
     // another network): the server sends the whole scope again from the start.
     if (page.reset) await store.clearPulled();
@@ -155,11 +158,17 @@ export async function pull({ onProgress = (_share) => {} } = {}) {
       users: (page.users || []).map((u) => ({ ...u, key: u.id })),
     });
     for (const record of page.records) await mergeRecord(record);
+    const span = Math.max(1, page.round - page.cursor);
+    onProgress(
+      page.phase === 'reference' ? (page.ref - page.cursor) / span : page.round ? (page.round - page.before + 1) / span : 1,
+      page.phase || 'history',
+    );
     cursor = page.cursor;
+    round = { top: page.round || 0, ref: page.ref || 0, before: page.before || 0 };
     scope = page.scope || '';
     await store.setMeta('cursor', cursor);
+    await store.setMeta('round', round);
     await store.setMeta('scope', scope);
-    onProgress(page.more && page.top > start ? Math.max(0, cursor - start) / (page.top - start) : 1);
     if (!page.more) return cursor;
   }
 }

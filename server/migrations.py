@@ -364,5 +364,28 @@ def m019_form_states(db: sqlite_utils.Database) -> None:
     )
 
 
+@migrations()
+def m020_observation_checklist(db: sqlite_utils.Database) -> None:
+    # The area report's checklist counts (sync/checklist.py, written with the record by sync/apply.py): a row
+    # per ticked Active Learning item and one for the multigrade answer of every current observation.
+    # The DDL and backfill are frozen here, as they stood when this migration was written.
+    db.execute(
+        "CREATE TABLE observation_checklist (network_id TEXT NOT NULL, visit_date TEXT NOT NULL, "
+        "record_id TEXT NOT NULL, field TEXT NOT NULL, value TEXT NOT NULL, "
+        "PRIMARY KEY (network_id, visit_date, record_id, field, value)) WITHOUT ROWID"
+    )
+    db.execute("CREATE INDEX idx_observation_checklist_record ON observation_checklist (record_id)")
+    observations = (
+        "FROM records r, json_each(r.answers, '$.{}') j WHERE r.form_id = 'observation' "
+        "AND json_type(r.answers, '$.visit_date') = 'text' AND j.type = 'text'"
+    )
+    for field in ("active_learning", "multigrade"):
+        db.execute(
+            "INSERT OR IGNORE INTO observation_checklist (network_id, visit_date, record_id, field, value) "
+            f"SELECT r.network_id, json_extract(r.answers, '$.visit_date'), r.id, '{field}', j.value "
+            + observations.format(field)
+        )
+
+
 def apply(db: sqlite_utils.Database) -> None:
     migrations.apply(db)

@@ -19,7 +19,7 @@ import sqlite_utils
 from forms.model import FormDef, Label
 from forms.text import clean_all
 from forms.validate import normalize, validate
-from sync import scores
+from sync import checklist, scores
 from sync.attachments import claim_attachments, link_attachments, missing_attachments
 from sync.depth import too_deep
 from sync.problems import problem
@@ -346,8 +346,9 @@ def _store(
             "(SELECT count(*) FROM revisions WHERE record_id = ? AND state = 'conflict'), seq = ? WHERE id = ?",
             [*values, rid, refs.seq(db), rid],
         )
-    # The reports' narrow row, in the same transaction.
+    # The reports' narrow rows, in the same transaction.
     scores.write(db, rid, record.form_id, network_id, school_code, record.answers, new=current is None)
+    checklist.write(db, rid, record.form_id, network_id, record.answers, new=current is None)
     return Receipt(id=rid, rev=rev, status="stored")
 
 

@@ -35,6 +35,7 @@ from server.routes import (
     admin_forms,
     admin_policies,
     attachments,
+    coordinates,
     office,
     paper,
     plans,
@@ -133,6 +134,8 @@ ROUTES = [
     # The office's frame of printed documents
     office.office_page,
     office.save_office,
+    coordinates.coordinates_page,
+    coordinates.save_coordinates,
 ]
 
 PUBLIC = ["^/login", "^/lang/", "^/static/", "^/sw.js", "^/manifest.webmanifest", "^/healthz", "^/schema"]

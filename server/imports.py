@@ -26,7 +26,7 @@ import openpyxl
 import sqlite_utils
 
 from forms.text import clean_text
-from server import accounts, sheets
+from server import accounts, coordinates, sheets
 from server.cells import safe_row, unread_cell
 from server.notice import Notice, Refused
 from server.reference import upsert
@@ -54,6 +54,8 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
         Column("network", "เครือข่าย", ("network", "network_id", "รหัสเครือข่าย", "ชื่อเครือข่าย"), True),
         Column("district", "อำเภอ", ("district", "amphoe")),
         Column("grades", "ระดับชั้น", ("grades", "grade", "ชั้นที่เปิดสอน", "ระดับชั้นที่เปิดสอน")),
+        Column("latitude", "ละติจูด", ("latitude", "lat", "ละติจูด", "พิกัดละติจูด")),
+        Column("longitude", "ลองจิจูด", ("longitude", "lon", "lng", "long", "ลองจิจูด", "พิกัดลองจิจูด")),
     ),
     "teachers": (
         Column("id", "รหัสครู", ("id", "teacher_id", "teacher code", "code", "รหัส"), True),
@@ -77,7 +79,7 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
 PASSWORD_HEADERS = ("password", "password_hash", "passwd", "รหัสผ่าน")
 PK = {"schools": "code", "teachers": "id", "users": "username"}
 TABLE_COLUMNS = {
-    "schools": ("code", "name", "network_id", "district", "grades"),
+    "schools": ("code", "name", "network_id", "district", "grades", "latitude", "longitude"),
     "teachers": ("id", "school_code", "name", "grades", "learning_areas"),
     "users": ("username", "display_name", "role", "networks"),
 }
@@ -292,7 +294,10 @@ class _Context:
             self.networks[nfc(net_id).lower()] = net_id
             self.networks[nfc(name).lower()] = net_id
         self.schools = {
-            r[0]: r for r in db.execute("SELECT code, name, network_id, district, grades FROM schools")
+            r[0]: r
+            for r in db.execute(
+                "SELECT code, name, network_id, district, grades, latitude, longitude FROM schools"
+            )
         }
         self.teachers = (
             {
@@ -364,12 +369,20 @@ def _check_school(ctx: _Context, r: RowReport) -> RowReport:
     grades, bad = parse_grades(r.values.get("grades", ""))
     if bad:
         r.errors.append(Notice("Unknown grade values: %(values)s", {"values": ", ".join(bad)}))
+    point, bad_point = coordinates.parse(r.values.get("latitude"), r.values.get("longitude"))
+    r.errors += bad_point
+    if (
+        "latitude" not in r.values and "longitude" not in r.values
+    ):  # a file without them keeps the stored ones
+        point = (existing[5], existing[6]) if existing else (None, None)
     r.row = {
         "code": code,
         "name": r.values.get("name", ""),
         "network_id": network_id,
         "district": r.values.get("district") or None,
         "grades": grades,
+        "latitude": point[0],
+        "longitude": point[1],
     }
     return _finish(r, existing, TABLE_COLUMNS["schools"])
 
@@ -678,7 +691,7 @@ def export_rows(db: sqlite_utils.Database, actor: Actor, kind: Kind) -> tuple[li
             for u in accounts.list_users(db, active_only=True)
         ]
     if kind == "schools":
-        sql = "SELECT code, name, network_id, district, grades, network_id FROM schools ORDER BY 3, 1"
+        sql = "SELECT code, name, network_id, district, grades, latitude, longitude, network_id FROM schools ORDER BY 3, 1"
     else:
         sql = (
             "SELECT t.id, t.school_code, t.name, t.grades, t.learning_areas, s.network_id FROM teachers t "

@@ -83,6 +83,7 @@ ROUTES = [
     reports.visit_list,
     reports.notebook,
     reports.travel,
+    reports.save_travel_days,
     reports.export_xlsx,
     reports.export_csv,
     reports.theme_report,

@@ -387,5 +387,16 @@ def m020_observation_checklist(db: sqlite_utils.Database) -> None:
         )
 
 
+@migrations()
+def m021_travel_days(db: sqlite_utils.Database) -> None:
+    # The travel report's trip days (server/reports/trips.py): the departure and return times and the
+    # purpose the traveller entered for a network's day of visits (HH:MM; none until entered).
+    db["travel_days"].create(
+        {"network_id": str, "date": str, "departure": str, "return_time": str, "purpose": str,
+         "updated_by": int, "updated_at": str},
+        pk=("network_id", "date"),
+    )  # fmt: skip
+
+
 def apply(db: sqlite_utils.Database) -> None:
     migrations.apply(db)

@@ -14,11 +14,19 @@ from litestar.exceptions import NotFoundException
 from litestar.response import Redirect, Response, Template
 
 from server import plans, submissions
-from server.access import NETWORK_READERS, OWN_REPORTERS, REPORTERS, SIGNED_IN, require_network, who
+from server.access import (
+    NETWORK_READERS,
+    OWN_REPORTERS,
+    REPORTERS,
+    SIGNED_IN,
+    SUBMITTERS,
+    require_network,
+    who,
+)
 from server.disposition import content_disposition
 from server.i18n import current_locale
 from server.pages import page
-from server.reports import activity, area, exports, health, pdf, policy, summary, themes, visits
+from server.reports import activity, area, exports, health, pdf, policy, summary, themes, trips, visits
 from server.reports import notebook as notebooks
 from server.reports import period as periods
 from server.reports.period import Period
@@ -26,6 +34,10 @@ from sync.scope import Actor
 
 PDF = "application/pdf"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+#: Who enters a trip day's departure and return times: the network's secretary and supervisors.
+TRAVELLERS = SUBMITTERS
 
 
 async def _network(request: Request[Actor, Any, Any], network_id: str) -> str:
@@ -169,19 +181,43 @@ async def travel(
 ) -> Template | Response[bytes]:
     name = await _network(request, network_id)
     chosen, _ = await _period(request, period)
+    return await _travel(request, network_id, name, chosen, format)
+
+
+async def _travel(
+    request: Request[Actor, Any, Any], network_id: str, name: str, chosen: Period, format: str = "html",
+    posted: dict[str, str] | None = None, errors: dict[str, Any] | None = None,
+) -> Template | Response[bytes]:  # fmt: skip
     rows = await request.app.state.db.read(visits.travel, network_id, chosen.first, chosen.last)
-    ctx = {
-        "network_name": name,
-        "network_id": network_id,
-        "period": chosen,
-        "visits": rows,
-        "today": dt.date.today(),
-    }
+    days = await request.app.state.db.read(trips.days, network_id, rows)
+    ctx = {"network_name": name, "network_id": network_id, "period": chosen, "visits": rows, "days": days,
+           "today": dt.date.today()}  # fmt: skip
     if format == "pdf":
         return await _pdf(
             request, "reports/print/travel.html", f"travel-{network_id}-{chosen.key}.pdf", **ctx
         )
-    return page(request, "reports/print/travel.html", for_pdf=False, **ctx)
+    answer = page(request, "reports/print/travel.html", for_pdf=False, editable=request.user.role in TRAVELLERS,
+                  posted=posted or {}, errors=errors or {}, **ctx)  # fmt: skip
+    if errors:
+        answer.status_code = 422
+    return answer
+
+
+@post("/reports/network/{network_id:str}/travel", **who(TRAVELLERS))
+async def save_travel_days(
+    request: Request[Actor, Any, Any], network_id: str, period: str | None = None
+) -> Template | Response[bytes] | Redirect:
+    """The traveller's departure and return times and purpose of each trip day (all or nothing)."""
+    name = await _network(request, network_id)
+    chosen, _ = await _period(request, period)
+    form = await request.form()
+    posted = {k: str(v) for k, v in form.items() if k.startswith(("departure-", "return-", "purpose-"))}
+    rows = await request.app.state.db.read(visits.travel, network_id, chosen.first, chosen.last)
+    found, errors = trips.parse(posted, sorted({v["date"] for v in rows}))
+    if errors:
+        return await _travel(request, network_id, name, chosen, posted=posted, errors=errors)
+    await request.app.state.db.write(trips.save_tx, network_id, request.user.id, found)
+    return Redirect(path=f"/reports/network/{network_id}/travel?period={chosen.key}", status_code=303)
 
 
 @get("/reports/network/{network_id:str}/export.xlsx", **who(REPORTERS))

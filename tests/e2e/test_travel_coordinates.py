@@ -39,7 +39,9 @@ def _context(browser):  # type: ignore[no-untyped-def]
 def test_trip_days_and_coordinates_in_the_browser(live_server, browser, tmp_path):
     shots = Path(os.environ.get("NITHET_SHOTS", tmp_path))
     db = sqlite3.connect(live_server.db_path)
-    school, name = db.execute("SELECT code, name FROM schools WHERE network_id = 'N01' ORDER BY code").fetchone()
+    school, name = db.execute(
+        "SELECT code, name FROM schools WHERE network_id = 'N01' ORDER BY code"
+    ).fetchone()
     teacher = db.execute("SELECT id FROM teachers WHERE school_code = ? ORDER BY id", [school]).fetchone()[0]
     db.close()
     push(live_server, "supervisor1", "tablet-sup1-trip",

@@ -31,7 +31,9 @@ def _table(db: Any) -> list[tuple[Any, ...]]:
 
 def _observations(db: Any, school: str) -> list[str]:
     sup = persona(db, "supervisor1")
-    teachers = [r[0] for r in db.execute("SELECT id FROM teachers WHERE school_code = ? ORDER BY id", [school])]
+    teachers = [
+        r[0] for r in db.execute("SELECT id FROM teachers WHERE school_code = ? ORDER BY id", [school])
+    ]
     ids = []
     for i, ticks in enumerate(TICKS):
         answers = rd.observation(school, teachers[i], "2025-06-10", [3] * 9) | {"active_learning": ticks}
@@ -90,8 +92,12 @@ def _recount(path: str, networks: set[str], first: str, last: str) -> tuple[int,
 def test_the_area_page_shows_the_records_checklist(shared_server, login):
     db = sqlite3.connect(shared_server.db_path)
     school = db.execute("SELECT code FROM schools WHERE network_id = 'N01' ORDER BY code").fetchone()[0]
-    teachers = [r[0] for r in db.execute("SELECT id FROM teachers WHERE school_code = ? ORDER BY id", [school])]
-    label = db.execute("SELECT definition FROM form_versions WHERE form_id = 'observation' ORDER BY version DESC")
+    teachers = [
+        r[0] for r in db.execute("SELECT id FROM teachers WHERE school_code = ? ORDER BY id", [school])
+    ]
+    label = db.execute(
+        "SELECT definition FROM form_versions WHERE form_id = 'observation' ORDER BY version DESC"
+    )
     choices = msgspec.json.decode(label.fetchone()[0])["choices"]["active_learning"]
     db.close()
     sup = login("supervisor1")

@@ -14,8 +14,8 @@ from server.imports import parse
 from server.reports.visits import distance_km
 from tests import report_data as rd
 from tests.conftest import persona
+from tests.server.test_imports import SCHOOL_HEADERS_TH, csv_bytes, import_file, xlsx
 from tests.server.test_reports_http import push
-from tests.server.test_imports import SCHOOL_HEADERS_TH, csv_bytes, errors_of, import_file, xlsx
 
 THAI = str.maketrans("0123456789", "๐๑๒๓๔๕๖๗๘๙")
 HEADERS = [*SCHOOL_HEADERS_TH, "ละติจูด", "ลองจิจูด"]
@@ -90,7 +90,12 @@ def test_the_admin_page_saves_all_or_nothing_and_the_travel_report_uses_it(share
     assert db.execute("SELECT latitude, longitude FROM office").fetchone() == office_before  # nothing saved
     db.close()
 
-    good = {"office-lat": "16.54", "office-lon": "104.72", f"lat-{code}": "16.3162", f"lon-{code}": "104,8757"}
+    good = {
+        "office-lat": "16.54",
+        "office-lon": "104.72",
+        f"lat-{code}": "16.3162",
+        f"lon-{code}": "104,8757",
+    }
     r = admin.post("/admin/coordinates", data=good)
     assert r.status_code == 303 and r.headers["location"] == "/admin/coordinates?saved=1"
     assert "บันทึกแล้ว: เปลี่ยนพิกัด 1 โรงเรียน" in admin.get(r.headers["location"]).text
@@ -107,7 +112,9 @@ def test_the_admin_page_saves_all_or_nothing_and_the_travel_report_uses_it(share
     db = sqlite3.connect(shared_server.db_path)
     teacher = db.execute("SELECT id FROM teachers WHERE school_code = ? ORDER BY id", [code]).fetchone()[0]
     db.close()
-    push(login("supervisor1"), "observation", rd.observation(code, teacher, "2025-07-08", [3] * 9), "tablet-km")
+    push(
+        login("supervisor1"), "observation", rd.observation(code, teacher, "2025-07-08", [3] * 9), "tablet-km"
+    )
     travel = login("secretary1").get("/reports/network/N01/travel?period=2568-1")
     distance = f"{round(2 * distance_km((16.54, 104.72), (16.3162, 104.8757)), 1)}"
     assert f"<td>{distance.translate(THAI)}</td>" in travel.text, distance

@@ -16,11 +16,20 @@ DAY = "2025-07-15"
 
 def _visit_day(shared_server, login) -> str:  # type: ignore[no-untyped-def]
     db = sqlite3.connect(shared_server.db_path)
-    school, name = db.execute("SELECT code, name FROM schools WHERE network_id = 'N01' ORDER BY code").fetchone()
-    teachers = [r[0] for r in db.execute("SELECT id FROM teachers WHERE school_code = ? ORDER BY id", [school])]
+    school, name = db.execute(
+        "SELECT code, name FROM schools WHERE network_id = 'N01' ORDER BY code"
+    ).fetchone()
+    teachers = [
+        r[0] for r in db.execute("SELECT id FROM teachers WHERE school_code = ? ORDER BY id", [school])
+    ]
     db.close()
     sup = login("supervisor1")
-    push(sup, "observation", rd.observation(school, teachers[0], DAY, [3] * 9, start="09:10", end="10:00"), "tablet-trip")
+    push(
+        sup,
+        "observation",
+        rd.observation(school, teachers[0], DAY, [3] * 9, start="09:10", end="10:00"),
+        "tablet-trip",
+    )
     push(sup, "observation", rd.observation(school, teachers[1], DAY, [3] * 9, session="afternoon",
                                             start="13:00", end="13:50"), "tablet-trip")  # fmt: skip
     return str(name)

@@ -84,6 +84,7 @@ ROUTES = [
     reports.notebook,
     reports.travel,
     reports.save_travel_days,
+    reports.committee,
     reports.export_xlsx,
     reports.export_csv,
     reports.theme_report,

@@ -220,6 +220,37 @@ async def save_travel_days(
     return Redirect(path=f"/reports/network/{network_id}/travel?period={chosen.key}", status_code=303)
 
 
+@get("/reports/network/{network_id:str}/committee", **who(REPORTERS))
+async def committee(
+    request: Request[Actor, Any, Any], network_id: str, period: str | None = None, format: str = "html"
+) -> Template | Response[bytes]:
+    """The network's quarterly report to the area committee (ก.ต.ป.น.): the quarter's supervision results —
+    coverage, quality of teaching, literacy and numeracy, policy follow-up, obstacles and support requests."""
+    name = await _network(request, network_id)
+    chosen, _ = await _period(request, period)
+    today = dt.date.today()
+    current = periods.of_quarter(today)
+    quarter = chosen if chosen.kind == "quarter" else current
+    quarters = [current]  # the last eight quarters, newest first, and the one asked for
+    while len(quarters) < 8:
+        quarters.append(periods.of_quarter(quarters[-1].start - dt.timedelta(days=1)))
+    if quarter not in quarters:
+        quarters.append(quarter)
+    db = request.app.state.db
+    report = await db.reports.read(
+        area.area_report, [network_id], quarter.first, quarter.last, current_locale.get()
+    )
+    if fresh := report.pop("fresh"):
+        await db.write(themes.store_phrases_tx, fresh)
+    ctx = {"network_name": name, "network_id": network_id, "period": quarter, "report": report,
+           "row": report["networks"][0], "quarters": quarters, "today": today}  # fmt: skip
+    if format == "pdf":
+        return await _pdf(
+            request, "reports/print/committee.html", f"committee-{network_id}-{quarter.key}.pdf", **ctx
+        )
+    return page(request, "reports/print/committee.html", for_pdf=False, **ctx)
+
+
 @get("/reports/network/{network_id:str}/export.xlsx", **who(REPORTERS))
 async def export_xlsx(
     request: Request[Actor, Any, Any], network_id: str, period: str | None = None, school: str | None = None

@@ -34,8 +34,9 @@ def test_the_committee_report_of_a_quarter(shared_server, login, tmp_path):
     assert page.status_code == 200
     text = " ".join(page.text.split())
     assert "ปีงบประมาณ ๒๕๖๘ ไตรมาสที่ ๔" in text  # the office's digits on the sheet
-    assert "Classrooms observed" not in text
-    assert ">๓</td>" in text.split("committee-figures")[1].split("</tr>")[3], text.split("committee-figures")[1][:900]  # three of the four observations are in the quarter
+    figures = text.split("committee-figures")[1].split("</table>")[0]
+    observed = figures.split("</tr>")[3]  # the fourth row: classrooms observed
+    assert "ชั้นเรียนที่สังเกต" in observed and "<td>๓</td>" in observed  # three of the four are in the quarter
     assert "ก.ต.ป.น." in text and f'<option value="{QUARTER}" selected>' in text
 
     pdf = secretary.get(f"{URL}?period={QUARTER}&format=pdf")

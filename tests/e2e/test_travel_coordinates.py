@@ -1,5 +1,6 @@
 """In real Chromium (Thai locale, touch, portrait and landscape): the secretary corrects a trip day's
-departure and return on the travel report's page and sees them on the sheet; the admin sets a school's
+departure and return on the travel report's page and sees them on the sheet, then opens the committee's
+quarterly report and picks a quarter; the admin sets a school's
 coordinates on /admin/coordinates and a swapped pair is refused with its reason. Every control is at
 least 44 px high; screenshots go to $NITHET_SHOTS when set (looked at by eye, not compared)."""
 
@@ -59,6 +60,15 @@ def test_trip_days_and_coordinates_in_the_browser(live_server, browser, tmp_path
     secretary.wait_for_selector("text=๐๗:๓๐ น.")
     sheet = secretary.inner_text(".travel-days")
     assert "๑๖:๔๕ น." in sheet and "นิเทศ ติดตามการจัดการเรียนรู้" in sheet
+
+    # The committee's quarterly report, from the network's reports; another quarter chosen on the page.
+    secretary.goto(f"{live_server.url}/reports/network/N01?period=2568-1")
+    secretary.get_by_role("link", name="รายงานรายไตรมาสต่อ ก.ต.ป.น.").click()
+    secretary.select_option("#quarter", "q2568-4")
+    secretary.get_by_role("button", name="แสดง").click()
+    secretary.wait_for_url("**/committee?period=q2568-4")
+    assert "ปีงบประมาณ ๒๕๖๘ ไตรมาสที่ ๔" in secretary.inner_text(".sheet")
+    _check(secretary, "committee", shots)
 
     admin = _context(browser).new_page()
     log_in(admin, live_server.url, "admin")

@@ -371,9 +371,8 @@ def _check_school(ctx: _Context, r: RowReport) -> RowReport:
         r.errors.append(Notice("Unknown grade values: %(values)s", {"values": ", ".join(bad)}))
     point, bad_point = coordinates.parse(r.values.get("latitude"), r.values.get("longitude"))
     r.errors += bad_point
-    if (
-        "latitude" not in r.values and "longitude" not in r.values
-    ):  # a file without them keeps the stored ones
+    # A file without the two columns keeps the stored coordinates.
+    if "latitude" not in r.values and "longitude" not in r.values:
         point = (existing[5], existing[6]) if existing else (None, None)
     r.row = {
         "code": code,
@@ -691,7 +690,10 @@ def export_rows(db: sqlite_utils.Database, actor: Actor, kind: Kind) -> tuple[li
             for u in accounts.list_users(db, active_only=True)
         ]
     if kind == "schools":
-        sql = "SELECT code, name, network_id, district, grades, latitude, longitude, network_id FROM schools ORDER BY 3, 1"
+        sql = (
+            "SELECT code, name, network_id, district, grades, latitude, longitude, network_id FROM schools "
+            "ORDER BY 3, 1"
+        )
     else:
         sql = (
             "SELECT t.id, t.school_code, t.name, t.grades, t.learning_areas, s.network_id FROM teachers t "

@@ -23,6 +23,7 @@ RATINGS = [f.name for f in FORM.walk() if f.kind == "rating"]
 #: Kindergarten observes an early-years activity; the primary grades a learning area (the form's constraint).
 AREAS = [c.value for c in FORM.choices["learning_area"] if c.value != "early_years"]
 EARLY = [c.value for c in FORM.choices["early_activity"]]
+ACTIVE = [c.value for c in FORM.choices["active_learning"]]
 _MEAN = compile_rule(FORM.field("mean_score").calculate)  # type: ignore[union-attr,arg-type]
 
 #: Two academic years (2567, 2568 BE), two semesters each: semester 1 mid-May..October, 2 November..March.
@@ -148,6 +149,7 @@ def answers(
         "enrolled": enrolled,
         "present": max(0, enrolled - rng.randint(0, 3)),
         "multigrade": rng.choice(("yes", "no", "no")),
+        "active_learning": rng.sample(ACTIVE, rng.randint(0, len(ACTIVE))),
     }
     if grade == "k":
         out["early_activity"] = rng.choice(EARLY)

@@ -21,10 +21,12 @@ from forms.validate import validate
 from server import demo
 from server.db import connect
 from server.migrations import apply as migrate
-from server.reports import scores
+from server.reports import checklist, scores
 
 #: Bump when the generated data changes, so cached databases are rebuilt.
-GENERATOR = 3  # 2: the observation_scores table is filled too; 3: a current revision keeps no answers (m021)
+#: 2: the observation_scores table is filled too; 3: a current revision keeps no answers (m021);
+#: 4: valid kindergarten rows, Active Learning ticks and the observation_checklist table.
+GENERATOR = 4
 NETWORK = "N02"  # 17 schools: one of the two largest networks
 SEMESTER = data.SEMESTERS[2]  # 2568-1
 CHUNK = 20_000
@@ -109,6 +111,14 @@ def build(
         with db.atomic():
             db["records"].insert_all([r for r, _ in chunk], batch_size=500)
             db["revisions"].insert_all([v for _, v in chunk], batch_size=500)
+            db.conn.executemany(  # the area report's narrow table, which sync/apply.py fills on the write path
+                f"INSERT INTO {checklist.TABLE} (network_id, visit_date, record_id, field, value) VALUES (?, ?, ?, ?, ?)",
+                [
+                    m
+                    for r, _ in chunk
+                    for m in checklist.rows(r["id"], r["network_id"], msgspec.json.decode(r["answers"]))
+                ],
+            )
         done += len(chunk)
         if done % 200_000 == 0:
             log(f"  {done:,} of {count:,} rows")

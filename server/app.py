@@ -36,6 +36,7 @@ from server.routes import (
     admin_forms,
     admin_policies,
     attachments,
+    coordinates,
     office,
     paper,
     plans,
@@ -84,6 +85,8 @@ ROUTES = [
     reports.visit_list,
     reports.notebook,
     reports.travel,
+    reports.save_travel_days,
+    reports.committee,
     reports.export_xlsx,
     reports.export_csv,
     reports.theme_report,
@@ -135,6 +138,8 @@ ROUTES = [
     # The office's frame of printed documents
     office.office_page,
     office.save_office,
+    coordinates.coordinates_page,
+    coordinates.save_coordinates,
 ]
 
 PUBLIC = ["^/login", "^/lang/", "^/static/", "^/sw.js", "^/manifest.webmanifest", "^/healthz", "^/schema"]

@@ -436,5 +436,39 @@ def m021_current_answers_once(db: sqlite_utils.Database) -> None:
     db.execute("ALTER TABLE revisions_new RENAME TO revisions")
 
 
+@migrations()
+def m022_observation_checklist(db: sqlite_utils.Database) -> None:
+    # The area report's checklist counts (server/reports/checklist.py, written with the record through server/reports/derived.py): a row
+    # per ticked Active Learning item and one for the multigrade answer of every current observation.
+    # The DDL and backfill are frozen here, as they stood when this migration was written.
+    db.execute(
+        "CREATE TABLE observation_checklist (network_id TEXT NOT NULL, visit_date TEXT NOT NULL, "
+        "record_id TEXT NOT NULL, field TEXT NOT NULL, value TEXT NOT NULL, "
+        "PRIMARY KEY (network_id, visit_date, record_id, field, value)) WITHOUT ROWID"
+    )
+    db.execute("CREATE INDEX idx_observation_checklist_record ON observation_checklist (record_id)")
+    observations = (
+        "FROM records r, json_each(r.answers, '$.{}') j WHERE r.form_id = 'observation' "
+        "AND json_type(r.answers, '$.visit_date') = 'text' AND j.type = 'text'"
+    )
+    for field in ("active_learning", "multigrade"):
+        db.execute(
+            "INSERT OR IGNORE INTO observation_checklist (network_id, visit_date, record_id, field, value) "
+            f"SELECT r.network_id, json_extract(r.answers, '$.visit_date'), r.id, '{field}', j.value "
+            + observations.format(field)
+        )
+
+
+@migrations()
+def m023_travel_days(db: sqlite_utils.Database) -> None:
+    # The travel report's trip days (server/reports/trips.py): the departure and return times and the
+    # purpose the traveller entered for a network's day of visits (HH:MM; none until entered).
+    db.table("travel_days").create(
+        {"network_id": str, "date": str, "departure": str, "return_time": str, "purpose": str,
+         "updated_by": int, "updated_at": str},
+        pk=("network_id", "date"),
+    )  # fmt: skip
+
+
 def apply(db: sqlite_utils.Database) -> None:
     migrations.apply(db)

@@ -14,7 +14,7 @@ import sqlite_utils
 from core.actor import Actor
 from forms.loader import builtin_forms
 from forms.validate import validate
-from server.reports import scores
+from server.reports import derived
 from sync.apply import apply_batch
 from sync.wire import PushBatch
 from tests.factories import ELEMENTS
@@ -193,7 +193,7 @@ def store(db: sqlite_utils.Database, actor: Actor, form_id: str, answers: dict[s
             lookup,
             now=dt.datetime.now(dt.UTC).isoformat(),
             max_record_bytes=1 << 20,
-            derived=scores.write,
+            derived=derived.write,
         )
     assert receipts[0].status == "stored", receipts[0]
     return rid

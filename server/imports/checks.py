@@ -12,7 +12,7 @@ import sqlite_utils
 
 from core.actor import Actor
 from core.roles import ADMINS
-from server import accounts
+from server import accounts, coordinates
 from server.imports.columns import COLUMNS, TABLE_COLUMNS, Kind, has_password_column, map_columns
 from server.imports.grades import parse_areas, parse_grades
 from server.imports.reading import looks_garbled, read_table
@@ -97,7 +97,10 @@ class _Context:
             self.networks[cell_text(net_id).lower()] = net_id
             self.networks[cell_text(name).lower()] = net_id
         self.schools = {
-            r[0]: r for r in db.execute("SELECT code, name, network_id, district, grades FROM schools")
+            r[0]: r
+            for r in db.execute(
+                "SELECT code, name, network_id, district, grades, latitude, longitude FROM schools"
+            )
         }
         self.teachers = (
             {
@@ -169,12 +172,19 @@ def _check_school(ctx: _Context, r: RowReport) -> RowReport:
     grades, bad = parse_grades(r.values.get("grades", ""))
     if bad:
         r.errors.append(Notice("Unknown grade values: %(values)s", {"values": ", ".join(bad)}))
+    point, bad_point = coordinates.parse(r.values.get("latitude"), r.values.get("longitude"))
+    r.errors += bad_point
+    # A file without the two columns keeps the stored coordinates.
+    if "latitude" not in r.values and "longitude" not in r.values:
+        point = (existing[5], existing[6]) if existing else (None, None)
     r.row = {
         "code": code,
         "name": r.values.get("name", ""),
         "network_id": network_id,
         "district": r.values.get("district") or None,
         "grades": grades,
+        "latitude": point[0],
+        "longitude": point[1],
     }
     return _finish(r, existing, TABLE_COLUMNS["schools"])
 

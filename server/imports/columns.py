@@ -27,6 +27,8 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
         Column("network", "เครือข่าย", ("network", "network_id", "รหัสเครือข่าย", "ชื่อเครือข่าย"), True),
         Column("district", "อำเภอ", ("district", "amphoe")),
         Column("grades", "ระดับชั้น", ("grades", "grade", "ชั้นที่เปิดสอน", "ระดับชั้นที่เปิดสอน")),
+        Column("latitude", "ละติจูด", ("latitude", "lat", "ละติจูด", "พิกัดละติจูด")),
+        Column("longitude", "ลองจิจูด", ("longitude", "lon", "lng", "long", "ลองจิจูด", "พิกัดลองจิจูด")),
     ),
     "teachers": (
         Column("id", "รหัสครู", ("id", "teacher_id", "teacher code", "code", "รหัส"), True),
@@ -51,7 +53,7 @@ PASSWORD_HEADERS = ("password", "password_hash", "passwd", "รหัสผ่�
 #: Each kind's table: its key and the columns an import writes (and undo restores).
 PK = {"schools": "code", "teachers": "id", "users": "username"}
 TABLE_COLUMNS = {
-    "schools": ("code", "name", "network_id", "district", "grades"),
+    "schools": ("code", "name", "network_id", "district", "grades", "latitude", "longitude"),
     "teachers": ("id", "school_code", "name", "grades", "learning_areas"),
     "users": ("username", "display_name", "role", "networks"),
 }

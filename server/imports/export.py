@@ -32,7 +32,10 @@ def export_rows(db: sqlite_utils.Database, actor: Actor, kind: Kind) -> tuple[li
             for u in accounts.list_users(db, active_only=True)
         ]
     if kind == "schools":
-        sql = "SELECT code, name, network_id, district, grades, network_id FROM schools ORDER BY 3, 1"
+        sql = (
+            "SELECT code, name, network_id, district, grades, latitude, longitude, network_id FROM schools "
+            "ORDER BY 3, 1"
+        )
     else:
         sql = (
             "SELECT t.id, t.school_code, t.name, t.grades, t.learning_areas, s.network_id FROM teachers t "

@@ -12,12 +12,10 @@ import threading
 from collections import Counter
 from typing import Any
 
-import msgspec
-
+from server.reports import checklist, practice, summary, themes
 from server.reports import literacy as lit
 from server.reports import policy as pol
-from server.reports import practice, summary, themes
-from server.reports.common import VISIT_DATE, Conn, form, network_stamp, percent, shown
+from server.reports.common import Conn, form, network_stamp, percent, shown
 from server.reports.coverage import coverage
 from server.reports.observed import per_school
 
@@ -27,28 +25,12 @@ _lock = threading.Lock()
 CACHED = 512
 
 
-class _Checklist(msgspec.Struct):
-    """The two answers the area report reads from an observation (the rest of the JSON is skipped)."""
-
-    active_learning: list[str] = []
-    multigrade: str | None = None
-
-
-def _checklist(conn: Conn, network_id: str, first: str, last: str) -> tuple[int, Counter[str], int]:
-    """(observations, how many ticked each Active Learning item, multigrade classes). The answers are
-    decoded once each by msgspec: SQLite's json_extract would parse every record's JSON per field."""
-    decoder = msgspec.json.Decoder(_Checklist)
-    ticked: Counter[str] = Counter()
-    n = multigrade = 0
-    for (raw,) in conn.execute(
-        f"SELECT answers FROM records WHERE network_id = ? AND form_id = 'observation' AND {VISIT_DATE} BETWEEN ? AND ?",
-        [network_id, first, last],
-    ):
-        answers = decoder.decode(raw)
-        n += 1
-        ticked.update(answers.active_learning)
-        multigrade += answers.multigrade == "yes"
-    return n, ticked, multigrade
+def _checklist(conn: Conn, network_id: str, first: str, last: str) -> tuple[Counter[str], int]:
+    """(how many observations ticked each Active Learning item, multigrade classes), from the narrow
+    table written at ingest (server/reports/checklist.py)."""
+    found = checklist.counts(conn, network_id, first, last)
+    ticked = Counter({value: n for (field, value), n in found.items() if field == "active_learning"})
+    return ticked, found.get(("multigrade", "yes"), 0)
 
 
 def _themes_merged(groups: list[dict[str, Any]]) -> dict[str, Any]:
@@ -65,7 +47,7 @@ def _network(conn: Conn, network_id: str, first: str, last: str, lang: str) -> d
     by_school = per_school(conn, network_id, first, last, cutoffs)
     cov = coverage(conn, network_id, first, last, by_school)
     cov.pop("rows")
-    observed, ticked, multigrade = _checklist(conn, network_id, first, last)
+    ticked, multigrade = _checklist(conn, network_id, first, last)
     found = themes.compile_themes(conn, network_id, first, last, "", lang, forms=("reflection", "policy"))
     return {
         "network_id": network_id,
@@ -74,7 +56,7 @@ def _network(conn: Conn, network_id: str, first: str, last: str, lang: str) -> d
         "practice": practice.figures(practice.combine(list(by_school.values()))),
         "literacy": lit.literacy(conn, network_id, first, last),
         "policy": pol.policy(conn, network_id, first, last),
-        "active_learning": {"n": observed, "ticked": dict(ticked)},
+        "active_learning": {"n": sum(s["n"] for s in by_school.values()), "ticked": dict(ticked)},
         "multigrade": multigrade,
         "obstacles": _themes_merged(found["obstacles"]),
         "support": _themes_merged(found["support"]),

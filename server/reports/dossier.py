@@ -9,7 +9,7 @@ from typing import Any
 import msgspec
 
 from forms.model import Label
-from server.reports import practice, summary, themes, visits
+from server.reports import practice, summary, themes, trips, visits
 from server.reports.common import form
 
 #: Parts of the summary that are form wording, not figures: taken live when a frozen version is shown.
@@ -29,10 +29,12 @@ def figures(conn: Any, network_id: str, first: str, last: str) -> dict[str, Any]
 def network_report(conn: Any, network_id: str, first: str, last: str, lang: str = "th") -> dict[str, Any]:
     found = themes.compile_themes(conn, network_id, first, last, "", lang)
     found.pop("fresh")
+    travel = _plain(visits.travel(conn, network_id, first, last))
     return {
         "summary": figures(conn, network_id, first, last),
         "themes": _plain(found),
-        "travel": _plain(visits.travel(conn, network_id, first, last)),
+        "travel": travel,
+        "travel_days": _plain(trips.days(conn, network_id, travel)),
     }
 
 

@@ -19,7 +19,7 @@ from litestar.response import Redirect, Response, Template
 from core import clock
 from core.actor import Actor
 from core.problems import N_
-from core.roles import NETWORK_READERS, OWN_REPORTERS, REPORTERS, SIGNED_IN
+from core.roles import NETWORK_READERS, OWN_REPORTERS, REPORTERS, SIGNED_IN, SUBMITTERS
 from server import lookups, submissions
 from server.access import who
 from server.calendar import Term
@@ -28,7 +28,7 @@ from server.form_bodies import OwnReportForm
 from server.i18n import current_locale
 from server.menu import MenuEntry
 from server.pages import page
-from server.reports import activity, area, exports, health, pdf, policy, summary, themes, visits
+from server.reports import activity, area, exports, health, pdf, policy, summary, themes, trips, visits
 from server.reports import notebook as notebooks
 from server.reports import period as periods
 from server.reports.period import Period
@@ -36,6 +36,10 @@ from server.routes.providers import OwnPeriod
 
 PDF = "application/pdf"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+#: Who enters a trip day's departure and return times: the network's secretary and supervisors.
+TRAVELLERS = SUBMITTERS
 
 
 def _render(request: Request[Any, Any, Any], template: str, **context: Any) -> str:
@@ -180,19 +184,74 @@ async def travel(
     chosen: Period,
     format: str = "html",
 ) -> Template | Response[bytes]:
+    return await _travel(request, network_id, network_name, chosen, format)
+
+
+async def _travel(
+    request: Request[Actor, Any, Any], network_id: str, name: str, chosen: Period, format: str = "html",
+    posted: dict[str, str] | None = None, errors: dict[str, Any] | None = None,
+) -> Template | Response[bytes]:  # fmt: skip
     rows = await request.app.state.db.read(visits.travel, network_id, chosen.first, chosen.last)
-    ctx = {
-        "network_name": network_name,
-        "network_id": network_id,
-        "period": chosen,
-        "visits": rows,
-        "today": clock.today(),
-    }
+    days = await request.app.state.db.read(trips.days, network_id, rows)
+    ctx = {"network_name": name, "network_id": network_id, "period": chosen, "visits": rows, "days": days,
+           "today": clock.today()}  # fmt: skip
     if format == "pdf":
         return await _pdf(
             request, "reports/print/travel.html", f"travel-{network_id}-{chosen.key}.pdf", **ctx
         )
-    return page(request, "reports/print/travel.html", for_pdf=False, **ctx)
+    answer = page(request, "reports/print/travel.html", for_pdf=False, editable=request.user.role in TRAVELLERS,
+                  posted=posted or {}, errors=errors or {}, **ctx)  # fmt: skip
+    if errors:
+        answer.status_code = 422
+    return answer
+
+
+@post("/reports/network/{network_id:str}/travel", **who(TRAVELLERS))
+async def save_travel_days(
+    request: Request[Actor, Any, Any], network_id: str, network_name: str, chosen: Period
+) -> Template | Response[bytes] | Redirect:
+    """The traveller's departure and return times and purpose of each trip day (all or nothing)."""
+    form = await request.form()
+    posted = {k: str(v) for k, v in form.items() if k.startswith(("departure-", "return-", "purpose-"))}
+    rows = await request.app.state.db.read(visits.travel, network_id, chosen.first, chosen.last)
+    found, errors = trips.parse(posted, sorted({v["date"] for v in rows}))
+    if errors:
+        return await _travel(request, network_id, network_name, chosen, posted=posted, errors=errors)
+    await request.app.state.db.write(trips.save_tx, network_id, request.user.id, found)
+    return Redirect(path=f"/reports/network/{network_id}/travel?period={chosen.key}", status_code=303)
+
+
+@get("/reports/network/{network_id:str}/committee", **who(REPORTERS))
+async def committee(
+    request: Request[Actor, Any, Any],
+    network_id: str,
+    network_name: str,
+    chosen: Period,
+    format: str = "html",
+) -> Template | Response[bytes]:
+    """The network's quarterly report to the area committee (ก.ต.ป.น.): the quarter's supervision results —
+    coverage, quality of teaching, literacy and numeracy, policy follow-up, obstacles and support requests."""
+    today = clock.today()
+    current = periods.of_quarter(today)
+    quarter = chosen if chosen.kind == "quarter" else current
+    quarters = [current]  # the last eight quarters, newest first, and the one asked for
+    while len(quarters) < 8:
+        quarters.append(periods.of_quarter(quarters[-1].start - dt.timedelta(days=1)))
+    if quarter not in quarters:
+        quarters.append(quarter)
+    db = request.app.state.db
+    report = await db.reports.read(
+        area.area_report, [network_id], quarter.first, quarter.last, current_locale.get()
+    )
+    if fresh := report.pop("fresh"):
+        await db.write(themes.store_phrases_tx, fresh)
+    ctx = {"network_name": network_name, "network_id": network_id, "period": quarter, "report": report,
+           "row": report["networks"][0], "quarters": quarters, "today": today}  # fmt: skip
+    if format == "pdf":
+        return await _pdf(
+            request, "reports/print/committee.html", f"committee-{network_id}-{quarter.key}.pdf", **ctx
+        )
+    return page(request, "reports/print/committee.html", for_pdf=False, **ctx)
 
 
 @get("/reports/network/{network_id:str}/export.xlsx", **who(REPORTERS))

@@ -214,7 +214,7 @@ async def print_version(
     if row["kind"] == "network_report":
         snap = sent["snapshot"]
         ctx |= {"data": await request.app.state.db.read(dossier.with_labels, snap["summary"]),
-                "found": snap["themes"], "visits": snap["travel"], "network_name": snap["summary"]["network_name"]}  # fmt: skip
+                "found": snap["themes"], "visits": snap["travel"], "days": snap.get("travel_days", []), "network_name": snap["summary"]["network_name"]}  # fmt: skip
     if format == "pdf":
         return await _pdf(
             request, "submissions/print.html", f"report-{submission_id}-v{sent['version']}.pdf", **ctx

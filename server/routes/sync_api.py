@@ -19,7 +19,7 @@ from server.access import who
 from server.errors import ApiError
 from server.i18n import _
 from server.lifecycle import form_lookup
-from server.reports import scores
+from server.reports import derived
 from sync.apply import apply_batch
 from sync.depth import limit_batch
 from sync.feed import Round
@@ -64,7 +64,7 @@ async def push(request: Request[Actor, Any, Any]) -> PushResult:
         apply_batch,
         now=now,
         max_record_bytes=state.settings.max_record_bytes,
-        derived=scores.write,
+        derived=derived.write,
         attachments=state.settings.db_path.parent / "attachments",
     )
     prepared = await _prepared(state, batch)

@@ -351,6 +351,15 @@ MATRIX: list[Entry] = [
         expect(422, ADMINS),
         send=lambda p, fx: {"data": {"name": "สพป.ทดสอบ", "digits": "roman"}, "files": {"emblem": ("", b"")}},
     ),
+    # Coordinates (server/routes/coordinates.py); the POST is refused (a swapped pair), so nothing is stored
+    Entry("GET", "/admin/coordinates", lambda fx: "/admin/coordinates", expect(200, ADMINS)),
+    Entry(
+        "POST",
+        "/admin/coordinates",
+        lambda fx: "/admin/coordinates",
+        expect(422, ADMINS),
+        send=lambda p, fx: {"data": {"office-lat": "104.7", "office-lon": "16.5"}},
+    ),
     # Reports (server/routes/reports.py): a network the caller cannot see is 404
     Entry("GET", "/reports", lambda fx: "/reports", expect(200, SIGNED_IN)),
     *(
@@ -358,6 +367,7 @@ MATRIX: list[Entry] = [
         for path, url in [
             ("/reports/network/{network_id:str}/visits", "/reports/network/N01/visits"),
             ("/reports/network/{network_id:str}/travel", "/reports/network/N01/travel"),
+            ("/reports/network/{network_id:str}/committee", "/reports/network/N01/committee"),
             ("/reports/network/{network_id:str}/export.xlsx", "/reports/network/N01/export.xlsx"),
             (
                 "/reports/network/{network_id:str}/export.csv",
@@ -376,6 +386,14 @@ MATRIX: list[Entry] = [
             ("/reports/network/{network_id:str}/print", "/reports/network/N01/print"),
             ("/reports/network/{network_id:str}/themes", "/reports/network/N01/themes"),
         ]
+    ),
+    # Trip days of the travel report: the network's secretary and supervisors; an empty form stores nothing
+    Entry(
+        "POST",
+        "/reports/network/{network_id:str}/travel",
+        lambda fx: "/reports/network/N01/travel?period=2568-1",
+        expect(303, SUBMITTERS, supervisor2=404),
+        send=lambda p, fx: {"data": {}},
     ),
     Entry("GET", "/reports/area", lambda fx: "/reports/area", expect(200, REPORTERS)),
     Entry("GET", "/reports/area/print", lambda fx: "/reports/area/print", expect(200, REPORTERS)),

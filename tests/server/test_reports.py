@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from server.reports import scores
+from server.reports import derived, scores
 from tests import report_data as rd
 from tests.conftest import persona
 from tests.factories import ELEMENTS
@@ -341,7 +341,7 @@ def test_an_edit_replaces_the_scores_row(demo_db):
     with demo_db.atomic():
         apply_batch(demo_db, sup, PushBatch(device_id="tablet-a", records=[msgspec.Raw(raw)]),
                     lambda f, v: rd.FORMS[f], now=dt.datetime.now(dt.UTC).isoformat(), max_record_bytes=1 << 20,
-                    derived=scores.write)  # fmt: skip
+                    derived=derived.write)  # fmt: skip
     rows = demo_db.execute(
         f"SELECT visit_date, feedback FROM {scores.TABLE} WHERE record_id = ?", [rid]
     ).fetchall()

@@ -8,7 +8,7 @@ from typing import Any
 import msgspec
 import sqlite_utils
 
-from server.reports import scores
+from server.reports import derived
 from sync.apply import apply_batch
 from sync.wire import PushBatch, Receipt
 from tests.conftest import persona
@@ -25,7 +25,7 @@ def push(db: sqlite_utils.Database, forms: Any, username: str, *records: dict[st
             forms,
             now="2026-11-20T03:00:00+00:00",
             max_record_bytes=256 * 1024,
-            derived=scores.write,
+            derived=derived.write,
         )
 
 

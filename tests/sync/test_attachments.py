@@ -16,7 +16,7 @@ from forms.loader import builtin_forms
 from server.db import connect
 from server.demo import seed
 from server.migrations import apply as migrate
-from server.reports import scores
+from server.reports import derived
 from sync.apply import apply_batch
 from sync.attachments import AttachmentError, readable_attachment, store_attachment
 from sync.wire import PushBatch
@@ -96,7 +96,7 @@ def test_record_with_a_missing_photo_is_not_stored(demo_db: sqlite_utils.Databas
 
     def push() -> str:
         (receipt,) = apply_batch(demo_db, SUPERVISOR, batch, lambda i, v: forms.get((i, v)), now=NOW,
-                                 max_record_bytes=256 * 1024, derived=scores.write, attachments=folder)  # fmt: skip
+                                 max_record_bytes=256 * 1024, derived=derived.write, attachments=folder)  # fmt: skip
         return receipt.code or receipt.status
 
     assert push() == "attachment_missing"
@@ -123,7 +123,7 @@ def _policy_answers(school: str, sha: str) -> dict[str, object]:
 def _push(db: sqlite_utils.Database, actor: Actor, batch: PushBatch, folder: Path) -> tuple[str, str]:
     forms = {(f.id, f.version): f for f in builtin_forms()}
     (receipt,) = apply_batch(db, actor, batch, lambda i, v: forms.get((i, v)), now=NOW,
-                             max_record_bytes=256 * 1024, derived=scores.write, attachments=folder)  # fmt: skip
+                             max_record_bytes=256 * 1024, derived=derived.write, attachments=folder)  # fmt: skip
     return receipt.code or receipt.status, receipt.detail or ""
 
 
@@ -174,7 +174,7 @@ def test_unused_photos_expire_and_each_user_has_a_quota(
 def test_a_device_row_belongs_to_the_user_who_pushes(demo_db: sqlite_utils.Database, tmp_path: Path) -> None:
     empty = PushBatch(device_id="shared-tablet", records=[])
     _ = [
-        apply_batch(demo_db, a, empty, lambda i, v: None, now=NOW, max_record_bytes=1, derived=scores.write)
+        apply_batch(demo_db, a, empty, lambda i, v: None, now=NOW, max_record_bytes=1, derived=derived.write)
         for a in (SUPERVISOR, OTHER)
     ]
     rows = demo_db.execute("SELECT id, user_id FROM devices ORDER BY user_id").fetchall()

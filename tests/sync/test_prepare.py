@@ -7,7 +7,7 @@ import json
 
 import msgspec
 
-from server.reports import scores
+from server.reports import derived
 from sync.apply import apply_batch
 from sync.prepare import against, prepare_all
 from sync.wire import PushBatch, RecordPush
@@ -44,7 +44,7 @@ def test_the_writer_validates_what_was_wrongly_taken_for_a_replay(demo_db, forms
             forms,
             now="2026-11-20T03:00:00+00:00",
             max_record_bytes=256 * 1024,
-            derived=scores.write,
+            derived=derived.write,
             prepared=[taken_for_replay],
         )
     assert (receipt.status, receipt.code) == ("rejected", "invalid_answers")

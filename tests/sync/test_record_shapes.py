@@ -10,7 +10,7 @@ import msgspec
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from server.reports import scores
+from server.reports import derived
 from sync.apply import apply_batch
 from sync.depth import limit_batch
 from sync.wire import PushBatch
@@ -63,7 +63,7 @@ def test_any_record_gets_its_own_receipt_and_the_good_ones_beside_it_are_stored(
     with demo_db.atomic():
         receipts = apply_batch(
             demo_db, persona(demo_db, "supervisor1"), wire, forms, now="2026-11-20T03:00:00+00:00",
-            max_record_bytes=256 * 1024, derived=scores.write,
+            max_record_bytes=256 * 1024, derived=derived.write,
         )  # fmt: skip
     assert len(receipts) == 3
     assert (receipts[0].status, receipts[2].status) == ("stored", "stored")

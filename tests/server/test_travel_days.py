@@ -1,0 +1,73 @@
+"""The travel report's trip days over HTTP: pre-filled from the day's first and last record, corrected by
+the network's secretary (all or nothing, a wrong time refused with its reason), kept, and printed in the
+PDF; the unit director reads it but does not edit it."""
+
+from __future__ import annotations
+
+import sqlite3
+
+from tests import report_data as rd
+from tests.server.test_reports_http import pdf_text, push
+
+THAI = str.maketrans("0123456789", "๐๑๒๓๔๕๖๗๘๙")
+URL = "/reports/network/N01/travel?period=2568-1"
+DAY = "2025-07-15"
+
+
+def _visit_day(shared_server, login) -> str:  # type: ignore[no-untyped-def]
+    db = sqlite3.connect(shared_server.db_path)
+    school, name = db.execute(
+        "SELECT code, name FROM schools WHERE network_id = 'N01' ORDER BY code"
+    ).fetchone()
+    teachers = [
+        r[0] for r in db.execute("SELECT id FROM teachers WHERE school_code = ? ORDER BY id", [school])
+    ]
+    db.close()
+    sup = login("supervisor1")
+    push(
+        sup,
+        "observation",
+        rd.observation(school, teachers[0], DAY, [3] * 9, start="09:10", end="10:00"),
+        "tablet-trip",
+    )
+    push(sup, "observation", rd.observation(school, teachers[1], DAY, [3] * 9, session="afternoon",
+                                            start="13:00", end="13:50"), "tablet-trip")  # fmt: skip
+    return str(name)
+
+
+def test_trip_days_are_prefilled_corrected_kept_and_printed(shared_server, login, tmp_path):
+    school = _visit_day(shared_server, login)
+    secretary = login("secretary1")
+    page = secretary.get(URL)
+    assert page.status_code == 200
+    assert f'id="departure-{DAY}" name="departure-{DAY}" value="09:10"' in page.text
+    assert f'id="return-{DAY}" name="return-{DAY}" value="13:50"' in page.text
+    assert f"นิเทศ ติดตามการจัดการเรียนรู้ {school}" in page.text
+    assert "(เติมโดยระบบ)" in page.text
+
+    bad = {f"departure-{DAY}": "16:30", f"return-{DAY}": "07:30", f"purpose-{DAY}": "นิเทศ"}
+    r = secretary.post(URL, data=bad)
+    assert r.status_code == 422 and "เวลากลับถึงอยู่ก่อนเวลาออกเดินทาง" in r.text
+    assert 'value="16:30"' in r.text  # what was typed stays on the page
+    r = secretary.post(URL, data={**bad, f"departure-{DAY}": "7.30"})
+    assert r.status_code == 422 and "เวลาต้องเป็นชั่วโมงและนาที เช่น 07:30" in r.text
+    db = sqlite3.connect(shared_server.db_path)
+    assert db.execute("SELECT count(*) FROM travel_days").fetchone()[0] == 0
+    db.close()
+
+    purpose = "นิเทศ ติดตามและประชุมสะท้อนผลกับครู"
+    good = {f"departure-{DAY}": "07:30", f"return-{DAY}": "16:45", f"purpose-{DAY}": purpose}
+    assert login("director").post(URL, data=good).status_code == 403
+    r = secretary.post(URL, data=good)
+    assert r.status_code == 303 and r.headers["location"] == URL
+    page = secretary.get(URL)
+    assert 'value="07:30"' in page.text and 'value="16:45"' in page.text and "(เติมโดยระบบ)" not in page.text
+    # The paper: the day's row in the office's digits, above the visits.
+    assert f"<td>{'07:30'.translate(THAI)} น.</td>" in page.text and purpose in page.text
+
+    pdf = secretary.get(URL + "&format=pdf")
+    assert pdf.status_code == 200 and pdf.headers["content-type"] == "application/pdf"
+    text = pdf_text(pdf.content, tmp_path)
+    assert "วันเดินทาง" in text and purpose.replace(" ", "") in text.replace(" ", ""), text[:700]  # lines wrap
+    assert "๐๗:๓๐" in text and "๑๖:๔๕" in text
+    assert "ลงชื่อ" in text  # the signature block is kept

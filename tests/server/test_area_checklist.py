@@ -15,7 +15,7 @@ from typing import Any
 import msgspec
 
 from server.migrations import m022_observation_checklist
-from server.reports import checklist
+from server.reports import checklist, derived
 from sync.apply import apply_batch
 from sync.wire import PushBatch
 from tests import report_data as rd
@@ -62,7 +62,7 @@ def test_the_table_follows_edits_and_equals_the_migrations_backfill(demo_db):
     with demo_db.atomic():
         receipts = apply_batch(demo_db, sup, PushBatch(device_id="tablet-a", records=[msgspec.Raw(body)]),
                                lambda f, v: rd.FORMS[f], now=dt.datetime.now(dt.UTC).isoformat(),
-                               max_record_bytes=1 << 20)  # fmt: skip
+                               max_record_bytes=1 << 20, derived=derived.write)  # fmt: skip
     assert receipts[0].status == "stored", receipts
     after = _table(demo_db)
     assert [(r[1], r[3], r[4]) for r in after if r[2] == ids[0]] == [

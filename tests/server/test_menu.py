@@ -104,7 +104,7 @@ def test_the_menu_keeps_its_order_and_wording(login: Callable[[str], httpx.Clien
     html = login("admin").get("/").text
     menu = links(html).menu
     assert menu == [
-        "/", "/observations", "/admin/forms", "/admin/users", "/admin/terms", "/admin/office",
+        "/", "/observations", "/admin/forms", "/admin/users", "/admin/terms", "/admin/office", "/admin/coordinates",
         "/admin/policies", "/reports", "/submissions", "/plans", "/admin/imports", "/account/password",
     ]  # fmt: skip
     for thai in ("วันนี้", "แผนการนิเทศ", "โรงเรียนและครู", "รายงานเสนอตามลำดับ", "เปลี่ยนรหัสผ่าน"):

@@ -83,9 +83,9 @@ def _accepted(header: str) -> set[str]:
     return out
 
 
-@get("/static/{path:path}", opt={"roles": ANYONE}, include_in_schema=False, sync_to_thread=False)
-def static_file(request: Request[Any, Any, Any], path: str) -> Response[bytes]:
-    found: StaticFile | None = request.app.state.static.get(path.lstrip("/"))
+@get("/static/{file_path:path}", opt={"roles": ANYONE}, include_in_schema=False, sync_to_thread=False)
+def static_file(request: Request[Any, Any, Any], file_path: str) -> Response[bytes]:
+    found: StaticFile | None = request.app.state.static.get(file_path.lstrip("/"))
     if found is None:
         raise NotFoundException()
     accepted = _accepted(request.headers.get("accept-encoding", ""))

@@ -10,7 +10,7 @@ import re
 from typing import Any
 
 import msgspec
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from server.notice import Notice, Refused
 
@@ -85,3 +85,16 @@ def digits(html: str, style: str) -> Markup:
     table = TO_THAI if style == "thai" else TO_ARABIC
     parts = TEXT_BETWEEN_TAGS.split(str(html))
     return Markup("".join(p if p.startswith(("<", "&")) else p.translate(table) for p in parts))  # noqa: S704 - markup in, markup out
+
+
+def kept_words(text: str) -> Markup:
+    """A heading's text with each Thai word kept on one line: the words found by PyThaiNLP (newmm), each
+    in a `nowrap` span, with a zero-width space between them where a line may break. Pango already breaks
+    Thai at dictionary words; this keeps names and words its dictionary does not know whole too."""
+    from pythainlp.tokenize import word_tokenize
+
+    plain = Markup(text).unescape() if isinstance(text, Markup) else str(text)
+    out = []
+    for word in word_tokenize(plain, engine="newmm", keep_whitespace=True):
+        out.append(escape(word) if word.isspace() else Markup('<span class="w">%s</span>\u200b') % word)
+    return Markup("").join(out)

@@ -18,7 +18,7 @@ from server.access import NETWORK_READERS, OWN_REPORTERS, REPORTERS, SIGNED_IN, 
 from server.disposition import content_disposition
 from server.i18n import current_locale
 from server.pages import page
-from server.reports import activity, area, exports, health, pdf, policy, summary, themes, visits
+from server.reports import activity, area, exports, health, pdf, policy, signers, summary, themes, visits
 from server.reports import notebook as notebooks
 from server.reports import period as periods
 from server.reports.period import Period
@@ -119,7 +119,8 @@ async def network_print(
     chosen, _ = await _period(request, period)
     data = await request.app.state.db.read(summary.network_summary, network_id, chosen.first, chosen.last)
     found = await _themes(request, network_id, chosen)
-    ctx = {"network_name": name, "period": chosen, "data": data, "found": found, "today": dt.date.today()}
+    ctx = {"network_name": name, "period": chosen, "data": data, "found": found, "today": dt.date.today(),
+           "signers": await request.app.state.db.read(signers.of, request.user, network_id)}  # fmt: skip
     if format == "pdf":
         return await _pdf(
             request, "reports/print/summary.html", f"summary-{network_id}-{chosen.key}.pdf", **ctx
@@ -176,6 +177,7 @@ async def travel(
         "period": chosen,
         "visits": rows,
         "today": dt.date.today(),
+        "signers": await request.app.state.db.read(signers.of, request.user, network_id),
     }
     if format == "pdf":
         return await _pdf(
@@ -265,7 +267,7 @@ async def area_print(
 ) -> Template | Response[bytes]:
     chosen, _ = await _period(request, period)
     ctx = {"report": await _area(request, chosen), "period": chosen, "today": dt.date.today(),
-           "kinds": submissions.KIND_LABELS}  # fmt: skip
+           "kinds": submissions.KIND_LABELS, "signers": await request.app.state.db.read(signers.of, request.user)}  # fmt: skip
     if format == "pdf":
         return await _pdf(request, "reports/print/area.html", f"area-{chosen.key}.pdf", **ctx)
     return page(request, "reports/print/area.html", for_pdf=False, **ctx)

@@ -17,7 +17,7 @@ from server.errors import ApiError
 from server.i18n import current_locale
 from server.notice import Refused
 from server.pages import page
-from server.reports import activity, dossier
+from server.reports import activity, dossier, signers
 from server.reports import period as periods
 from server.routes.reports import _own_period, _pdf, _period, _prefill
 from server.submissions import Memo
@@ -202,6 +202,7 @@ async def print_version(
     chosen, _ = await _period(request, row["period"])
     ctx: dict[str, Any] = {"s": row, "sent": sent, "memo": sent["memo"], "period": chosen, "today": dt.date.today(),
                            "kinds": submissions.KIND_LABELS}  # fmt: skip
+    ctx["signers"] = await request.app.state.db.read(signers.of_sent, row, sent)
     if row["kind"] == "network_report":
         snap = sent["snapshot"]
         ctx |= {"data": await request.app.state.db.read(dossier.with_labels, snap["summary"]),

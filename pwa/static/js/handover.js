@@ -93,6 +93,7 @@ export async function scan(video, signal, news = () => {}) {
       if (result === 'foreign') {
         if (last !== found.data) news({ foreign: true });
       } else if (result) {
+        if (collector.progress) news({ got: collector.progress.got, count: collector.progress.count });
         return /** @type {HandedSummary[]} */ (result);
       } else if (collector.progress && collector.progress.got !== seen) {
         news({ got: collector.progress.got, count: collector.progress.count });

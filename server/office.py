@@ -93,7 +93,7 @@ def kept_words(text: str) -> Markup:
     Thai at dictionary words; this keeps names and words its dictionary does not know whole too."""
     from pythainlp.tokenize import word_tokenize
 
-    plain = Markup(text).unescape() if isinstance(text, Markup) else str(text)
+    plain = text.unescape() if isinstance(text, Markup) else str(text)
     out = []
     for word in word_tokenize(plain, engine="newmm", keep_whitespace=True):
         out.append(escape(word) if word.isspace() else Markup('<span class="w">%s</span>\u200b') % word)

@@ -65,7 +65,7 @@ def test_a_hand_over_too_big_for_one_code_is_a_sequence_read_in_any_order(static
     )
     assert out["count"] >= 3 and max(out["sizes"]) <= 520  # a version 18 code at most
     assert out["whole"] == out["summaries"]  # Thai text byte for byte, cut anywhere in a character
-    assert "whole" == out["seen"][-1] and out["seen"].count("whole") == 1
+    assert out["seen"][-1] == "whole" and out["seen"].count("whole") == 1
     counts = [s for s in out["seen"] if isinstance(s, int)]
     assert counts == sorted(counts) and len(counts) > len(set(counts))  # a part read twice counted once
     assert out["foreign"] == "foreign" and out["wrong"] == "foreign"

@@ -128,23 +128,28 @@ def test_a_teammates_observation_is_linked_by_qr_code_offline(live_server, brows
         recorder.screenshot(path=str(tmp_path / "recorder-820x1180.png"), full_page=True)
 
 
-def test_a_visit_too_big_for_one_code_is_handed_over_as_a_sequence(live_server, browser, tablet, tmp_path: Path):
+def test_a_visit_too_big_for_one_code_is_handed_over_as_a_sequence(
+    live_server, browser, tablet, tmp_path: Path
+):
     """The observer's two classrooms do not fit one code: their tablet shows a sequence in turn ("2/4", a
     next button); the recorder's camera sees the codes out of order, one of them twice and a QR code that
     is not ours in between, tells that one apart, counts the parts and links both classrooms when all are in."""
     with sqlite3.connect(live_server.db_path) as db:
         school = db.execute("SELECT code FROM schools WHERE network_id = 'N01' ORDER BY code").fetchone()[0]
-        teachers = db.execute("SELECT id, name FROM teachers WHERE school_code = ? ORDER BY id", [school]).fetchall()
+        teachers = db.execute(
+            "SELECT id, name FROM teachers WHERE school_code = ? ORDER BY id", [school]
+        ).fetchall()
     date = "2025-06-17"
     long_text = "นักเรียนทำงานกลุ่มอย่างตั้งใจ ครูใช้คำถามกระตุ้นการคิดและให้ผลป้อนกลับทันที ผู้ไปนิเทศเห็นความก้าวหน้า "
     observer = tablet.new_page()
     log_in(observer, live_server.url, "team1")
     wait_ready(observer)
-    theirs = [
-        local("observation", rd.observation(school, teachers[i][0], date, [4] * 9, start=f"{9 + i}:30", end=f"{10 + i}:30",
-                                            strengths=f"ห้อง {i + 1} " + long_text * 2, develop=long_text))  # fmt: skip
+    answers = [
+        rd.observation(school, teachers[i][0], date, [4] * 9, start=f"{9 + i}:30", end=f"{10 + i}:30",
+                       strengths=f"ห้อง {i + 1} " + long_text * 2, develop=long_text)
         for i in (1, 2)
-    ]
+    ]  # fmt: skip
+    theirs = [local("observation", a) for a in answers]
     put_records(observer, theirs)
     wait_reflection_tools(observer)
     tablet.set_offline(True)
@@ -189,7 +194,9 @@ def test_a_visit_too_big_for_one_code_is_handed_over_as_a_sequence(live_server, 
         assert "ไม่ใช่รหัสส่งต่อ" in recorder.locator("#scan-problem").inner_text()
         assert recorder.locator("#scan-progress").inner_text().startswith("อ่านรหัสแล้ว ")
         for i in (1, 2):
-            wait_until(recorder, f"document.getElementById('nb-classes').innerText.includes({teachers[i][1]!r})")
+            wait_until(
+                recorder, f"document.getElementById('nb-classes').innerText.includes({teachers[i][1]!r})"
+            )
         stored = recorder.evaluate(
             """async (id) => (await (await import('/static/js/store.js')).getRecord(id)).answers.linked_observations""",
             reflection["id"],

@@ -50,7 +50,9 @@ def papers(shared_server) -> dict[str, Any]:  # type: ignore[no-untyped-def]
     report with the corpus in its memo, and own reports whose body is the corpus."""
     db = sqlite3.connect(shared_server.db_path)
     school = db.execute("SELECT code FROM schools WHERE network_id = 'N01' ORDER BY code").fetchone()[0]
-    teachers = [r[0] for r in db.execute("SELECT id FROM teachers WHERE school_code = ? ORDER BY id", [school])]
+    teachers = [
+        r[0] for r in db.execute("SELECT id FROM teachers WHERE school_code = ? ORDER BY id", [school])
+    ]
     with db:
         db.execute("UPDATE schools SET name = ? WHERE code = ?", [" ".join(CORPUS[:HALF]), school])
         db.execute("UPDATE networks SET name = ? WHERE id = 'N01'", [" ".join(CORPUS[HALF:])])
@@ -75,7 +77,10 @@ def papers(shared_server) -> dict[str, Any]:  # type: ignore[no-untyped-def]
                        headers={"hx-request": "true"})  # fmt: skip
         found = re.search(r'name="definition" value="([^"]*)"', r.text)
         assert found, r.text
-        assert admin.post("/admin/forms/publish", data={"definition": html.unescape(found[1])}).status_code == 200
+        assert (
+            admin.post("/admin/forms/publish", data={"definition": html.unescape(found[1])}).status_code
+            == 200
+        )
     return {"school": school, "memo": memo}
 
 
@@ -148,7 +153,9 @@ def test_signature_blocks_name_the_signers_from_the_accounts(kind, shared_server
 def test_a_signer_the_accounts_cannot_name_is_left_blank(login, papers, tmp_path):
     """The area report printed by the unit director: they sign as the one who prepared it; the blank form
     has a signature block with blank lines for the observer's name."""
-    area = pdf_lines(login("director").get(DOCUMENTS["area-report"][1](None, papers)).content, tmp_path / "a.pdf")
+    area = pdf_lines(
+        login("director").get(DOCUMENTS["area-report"][1](None, papers)).content, tmp_path / "a.pdf"
+    )
     assert area.count(SIGNERS["director"]) == 1
     form = pdf_lines(login("admin").get("/forms/corpus_check/1/print?format=pdf").content, tmp_path / "f.pdf")
     assert "(........................................)" in form

@@ -81,7 +81,10 @@ export class Collector {
   add(raw) {
     const code = readCode(raw);
     if (code.kind === 'foreign') return 'foreign';
-    if (code.kind === 'whole') return code.summaries;
+    if (code.kind === 'whole') {
+      this.progress = null;
+      return code.summaries;
+    }
     const key = `${code.batch}/${code.count}`;
     const parts = this.batches.get(key) || new Map();
     this.batches.set(key, parts);

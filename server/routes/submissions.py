@@ -14,7 +14,7 @@ from litestar.response import Redirect, Response, Template
 from server import plans, submissions
 from server.access import OWN_REPORTERS, SIGNED_IN, SUBMITTERS, UNIT_DIRECTORS, require_network, who
 from server.errors import ApiError
-from server.i18n import current_locale
+from server.i18n import current_locale, translations
 from server.notice import Refused
 from server.pages import page
 from server.reports import activity, dossier, signers
@@ -121,8 +121,8 @@ async def send_own_report(
     body = saved["body"] if saved else await _prefill(request, kind, visits, first)
     title = f"{actor.display_name} · {half.label() if half else first.isoformat()}"
     memo = Memo(agency="กลุ่มนิเทศ ติดตามและประเมินผลการจัดการศึกษา", date=dt.date.today().isoformat(),
-                subject=str(submissions.KIND_LABELS[OWN_KINDS[kind]]), to=TO_UNIT, body=body or "-",
-                signer=actor.display_name, position="ศึกษานิเทศก์")  # fmt: skip
+                subject=translations("th").gettext(submissions.KIND_LABELS[OWN_KINDS[kind]]), to=TO_UNIT,
+                body=body or "-", signer=actor.display_name, position=signers.position(actor.role))  # fmt: skip
     due = half.due if half else first + dt.timedelta(days=4)
     try:
         submission_id = await db.write(

@@ -39,6 +39,16 @@ def y4m(pngs: list[bytes], path: Path, frames: int = 10) -> None:
                 f.write(b"FRAME\n" + planes)
 
 
+def first_school(live_server: Any) -> tuple[str, list[tuple[str, str]]]:
+    """N01's first school and its teachers (id, name)."""
+    with sqlite3.connect(live_server.db_path) as db:
+        school = db.execute("SELECT code FROM schools WHERE network_id = 'N01' ORDER BY code").fetchone()[0]
+        teachers = db.execute(
+            "SELECT id, name FROM teachers WHERE school_code = ? ORDER BY id", [school]
+        ).fetchall()
+    return school, teachers
+
+
 def screen_codes(observer: Any) -> list[bytes]:
     """Each code of the hand-over as the observer's screen shows it, in order; the next button moves on."""
     count = int(observer.evaluate("document.getElementById('handover-qr').dataset.count"))
@@ -74,11 +84,7 @@ def camera_tablet(browser: Any, live_server: Any, video: Path) -> Iterator[Any]:
 
 
 def test_a_teammates_observation_is_linked_by_qr_code_offline(live_server, browser, tablet, tmp_path: Path):
-    with sqlite3.connect(live_server.db_path) as db:
-        school = db.execute("SELECT code FROM schools WHERE network_id = 'N01' ORDER BY code").fetchone()[0]
-        teachers = db.execute(
-            "SELECT id, name FROM teachers WHERE school_code = ? ORDER BY id", [school]
-        ).fetchall()
+    school, teachers = first_school(live_server)
     date = "2025-06-17"
 
     # The observer (a network team member) observed room 2 on their own tablet.
@@ -134,11 +140,7 @@ def test_a_visit_too_big_for_one_code_is_handed_over_as_a_sequence(
     """The observer's two classrooms do not fit one code: their tablet shows a sequence in turn ("2/4", a
     next button); the recorder's camera sees the codes out of order, one of them twice and a QR code that
     is not ours in between, tells that one apart, counts the parts and links both classrooms when all are in."""
-    with sqlite3.connect(live_server.db_path) as db:
-        school = db.execute("SELECT code FROM schools WHERE network_id = 'N01' ORDER BY code").fetchone()[0]
-        teachers = db.execute(
-            "SELECT id, name FROM teachers WHERE school_code = ? ORDER BY id", [school]
-        ).fetchall()
+    school, teachers = first_school(live_server)
     date = "2025-06-17"
     long_text = "นักเรียนทำงานกลุ่มอย่างตั้งใจ ครูใช้คำถามกระตุ้นการคิดและให้ผลป้อนกลับทันที ผู้ไปนิเทศเห็นความก้าวหน้า "
     observer = tablet.new_page()

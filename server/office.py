@@ -88,13 +88,26 @@ def digits(html: str, style: str) -> Markup:
 
 
 def kept_words(text: str) -> Markup:
-    """A heading's text with each Thai word kept on one line: the words found by PyThaiNLP (newmm), each
-    in a `nowrap` span, with a zero-width space between them where a line may break. Pango already breaks
-    Thai at dictionary words; this keeps names and words its dictionary does not know whole too."""
+    """A heading's text marked to keep its Thai words whole on paper: the PDF is made with each word in a
+    `nowrap` span (`whole_words`, in the report worker, where PyThaiNLP's dictionary is loaded once);
+    Chromium's print view breaks Thai between dictionary words by itself."""
+    return Markup('<span class="kept">%s</span>') % text
+
+
+KEPT = re.compile(r'<span class="kept">([^<]*)</span>')
+
+
+def whole_words(html: str) -> str:
+    """Each marked heading's words (PyThaiNLP newmm) in a `nowrap` span with a zero-width space between
+    them: a line breaks between two words only. Pango breaks Thai at libthai's dictionary words, which
+    splits a name it does not know."""
     from pythainlp.tokenize import word_tokenize
 
-    plain = text.unescape() if isinstance(text, Markup) else str(text)
-    out = []
-    for word in word_tokenize(plain, engine="newmm", keep_whitespace=True):
-        out.append(escape(word) if word.isspace() else Markup('<span class="w">%s</span>\u200b') % word)
-    return Markup("").join(out)
+    def words(found: re.Match[str]) -> str:
+        plain = Markup(found[1]).unescape()  # noqa: S704 - escaped text in, escaped text out
+        return "".join(
+            str(escape(w)) if w.isspace() else f'<span class="w">{escape(w)}</span>\u200b'
+            for w in word_tokenize(plain, engine="newmm", keep_whitespace=True)
+        )
+
+    return KEPT.sub(words, html)

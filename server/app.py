@@ -174,6 +174,7 @@ def templates() -> TemplateConfig[JinjaTemplateEngine]:
     env.filters["office_digits"] = jinja2.pass_context(
         lambda ctx, html: office_frame.digits(html, ctx["office"].digits)
     )
+    env.filters["kept_words"] = office_frame.kept_words
     return TemplateConfig(instance=JinjaTemplateEngine.from_environment(env))
 
 

@@ -10,7 +10,7 @@ import re
 from typing import Any
 
 import msgspec
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from server.notice import Notice, Refused
 
@@ -85,3 +85,29 @@ def digits(html: str, style: str) -> Markup:
     table = TO_THAI if style == "thai" else TO_ARABIC
     parts = TEXT_BETWEEN_TAGS.split(str(html))
     return Markup("".join(p if p.startswith(("<", "&")) else p.translate(table) for p in parts))  # noqa: S704 - markup in, markup out
+
+
+def kept_words(text: str) -> Markup:
+    """A heading's text marked to keep its Thai words whole on paper: the PDF is made with each word in a
+    `nowrap` span (`whole_words`, in the report worker, where PyThaiNLP's dictionary is loaded once);
+    Chromium's print view breaks Thai between dictionary words by itself."""
+    return Markup('<span class="kept">%s</span>') % text
+
+
+KEPT = re.compile(r'<span class="kept">([^<]*)</span>')
+
+
+def whole_words(html: str) -> str:
+    """Each marked heading's words (PyThaiNLP newmm) in a `nowrap` span with a zero-width space between
+    them: a line breaks between two words only. Pango breaks Thai at libthai's dictionary words, which
+    splits a name it does not know."""
+    from pythainlp.tokenize import word_tokenize
+
+    def words(found: re.Match[str]) -> str:
+        plain = Markup(found[1]).unescape()  # noqa: S704 - escaped text in, escaped text out
+        return "".join(
+            str(escape(w)) if w.isspace() else f'<span class="w">{escape(w)}</span>\u200b'
+            for w in word_tokenize(plain, engine="newmm", keep_whitespace=True)
+        )
+
+    return KEPT.sub(words, html)

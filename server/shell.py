@@ -23,6 +23,7 @@ LATER_STATIC = (
     "fonts/print/",
     "js/notebook.js",
     "js/handover.js",
+    "js/handover-codes.js",
     "vendor/jsQR-1.4.0.js",
     "vendor/qrcode-generator-2.0.4.js",
 )

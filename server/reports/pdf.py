@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlparse
 
+from server import office
 from server.config import PWA
 
 STATIC = PWA / "static"
@@ -46,8 +47,10 @@ def render(html: str) -> bytes:
     """`html` links its stylesheets and images under /static/ (as the print view online does)."""
     from weasyprint import HTML
 
-    html = html.replace('href="/static/', f'href="file://{STATIC}/').replace(
-        'src="/static/', f'src="file://{STATIC}/'
+    html = (
+        office.whole_words(html)
+        .replace('href="/static/', f'href="file://{STATIC}/')
+        .replace('src="/static/', f'src="file://{STATIC}/')
     )
     fetcher = _fetcher_class()(allowed_protocols=("file", "data"))
     pdf: bytes = HTML(string=html, base_url=f"file://{STATIC}/", url_fetcher=fetcher).write_pdf(

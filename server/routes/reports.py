@@ -28,7 +28,19 @@ from server.form_bodies import OwnReportForm
 from server.i18n import current_locale
 from server.menu import MenuEntry
 from server.pages import page
-from server.reports import activity, area, exports, health, pdf, policy, summary, themes, trips, visits
+from server.reports import (
+    activity,
+    area,
+    exports,
+    health,
+    pdf,
+    policy,
+    signers,
+    summary,
+    themes,
+    trips,
+    visits,
+)
 from server.reports import notebook as notebooks
 from server.reports import period as periods
 from server.reports.period import Period
@@ -130,6 +142,7 @@ async def network_print(
         "data": data,
         "found": found,
         "today": clock.today(),
+        "signers": await request.app.state.db.read(signers.of, request.user, network_id),
     }
     if format == "pdf":
         return await _pdf(
@@ -194,7 +207,7 @@ async def _travel(
     rows = await request.app.state.db.read(visits.travel, network_id, chosen.first, chosen.last)
     days = await request.app.state.db.read(trips.days, network_id, rows)
     ctx = {"network_name": name, "network_id": network_id, "period": chosen, "visits": rows, "days": days,
-           "today": clock.today()}  # fmt: skip
+           "today": clock.today(), "signers": await request.app.state.db.read(signers.of, request.user, network_id)}  # fmt: skip
     if format == "pdf":
         return await _pdf(
             request, "reports/print/travel.html", f"travel-{network_id}-{chosen.key}.pdf", **ctx
@@ -337,7 +350,7 @@ async def area_print(
     request: Request[Actor, Any, Any], terms: list[Term], chosen: Period, format: str = "html"
 ) -> Template | Response[bytes]:
     ctx = {"report": await _area(request, chosen, terms), "period": chosen, "today": clock.today(),
-           "kinds": submissions.KIND_LABELS}  # fmt: skip
+           "kinds": submissions.KIND_LABELS, "signers": await request.app.state.db.read(signers.of, request.user)}  # fmt: skip
     if format == "pdf":
         return await _pdf(request, "reports/print/area.html", f"area-{chosen.key}.pdf", **ctx)
     return page(request, "reports/print/area.html", for_pdf=False, **ctx)

@@ -22,11 +22,11 @@ from server.access import who
 from server.calendar import Term
 from server.errors import ApiError
 from server.form_bodies import DecisionForm, MemoForm, NoteForm
-from server.i18n import current_locale
+from server.i18n import current_locale, translations
 from server.menu import MenuEntry
 from server.notice import Refused
 from server.pages import page
-from server.reports import activity, dossier
+from server.reports import activity, dossier, signers
 from server.reports import period as periods
 from server.reports.period import Period
 from server.routes import providers
@@ -126,8 +126,8 @@ async def send_own_report(request: Request[Actor, Any, Any], kind: str, own: Own
     body = saved["body"] if saved else await _prefill(request, kind, visits, first)
     title = f"{actor.display_name} · {half.label() if half else first.isoformat()}"
     memo = Memo(agency="กลุ่มนิเทศ ติดตามและประเมินผลการจัดการศึกษา", date=clock.today().isoformat(),
-                subject=str(submissions.KIND_LABELS[OWN_KINDS[kind]]), to=TO_UNIT, body=body or "-",
-                signer=actor.display_name, position="ศึกษานิเทศก์")  # fmt: skip
+                subject=translations("th").gettext(submissions.KIND_LABELS[OWN_KINDS[kind]]), to=TO_UNIT,
+                body=body or "-", signer=actor.display_name, position=signers.position(actor.role))  # fmt: skip
     due = half.due if half else first + dt.timedelta(days=4)
     try:
         submission_id = await db.write(
@@ -211,6 +211,7 @@ async def print_version(
     chosen = providers.chosen(terms, row["period"])
     ctx: dict[str, Any] = {"s": row, "sent": sent, "memo": sent["memo"], "period": chosen, "today": clock.today(),
                            "kinds": submissions.KIND_LABELS}  # fmt: skip
+    ctx["signers"] = await request.app.state.db.read(signers.of_sent, row, sent)
     if row["kind"] == "network_report":
         snap = sent["snapshot"]
         ctx |= {"data": await request.app.state.db.read(dossier.with_labels, snap["summary"]),

@@ -35,3 +35,38 @@ def test_dates_are_shown_in_buddhist_era(static_page: Any) -> None:
         }"""
     )
     assert shown == ["31 มกราคม 2568", "20 พ.ย. 2569", ""]
+
+
+def test_a_hand_over_too_big_for_one_code_is_a_sequence_read_in_any_order(static_page: Any) -> None:
+    """The summaries cut into codes and read back in any order, each part once; a code that is not ours
+    is told apart; a first-version code (one summary) still reads."""
+    out = static_page.evaluate(
+        """async () => {
+            const { Collector, encodeCodes, readCode } = await import('/pwa/static/js/handover-codes.js');
+            const summary = (i) => ({ id: `obs-${i}`, school: '49010001', date: '2025-06-17', session: 'morning',
+              teacher: `ครูน้ำทิพย์ ${i}`, start: '08:30', end: '09:30', strengths: 'ผู้ไปนิเทศ อำเภอ ฝั่ง '.repeat(20) });
+            const summaries = [summary(1), summary(2), summary(3)];
+            const codes = encodeCodes(summaries, 'ab12cd');
+            const c = new Collector();
+            const order = [2, 0, 2, 1, 0].filter((i) => i < codes.length - 1).concat([codes.length - 1]);
+            const seen = [];
+            let whole = null;
+            for (const i of [...order, ...codes.keys()]) {
+              const r = c.add(codes[i]);
+              seen.push(r === null ? c.progress.got : r === 'foreign' ? 'foreign' : 'whole');
+              if (r && r !== 'foreign') { whole = r; break; }
+            }
+            const text = new TextEncoder().encode('https://example.com/');
+            const v1 = new TextEncoder().encode(JSON.stringify({ v: 1, ...summary(9) }));
+            return { count: codes.length, seen, whole, sizes: codes.map((x) => x.length),
+                     foreign: new Collector().add(text), wrong: readCode(new TextEncoder().encode('NTH1:zz:3/2:x')).kind,
+                     v1: new Collector().add(v1)[0].id, summaries };
+        }"""
+    )
+    assert out["count"] >= 3 and max(out["sizes"]) <= 520  # a version 18 code at most
+    assert out["whole"] == out["summaries"]  # Thai text byte for byte, cut anywhere in a character
+    assert out["seen"][-1] == "whole" and out["seen"].count("whole") == 1
+    counts = [s for s in out["seen"] if isinstance(s, int)]
+    assert counts == sorted(counts) and len(counts) > len(set(counts))  # a part read twice counted once
+    assert out["foreign"] == "foreign" and out["wrong"] == "foreign"
+    assert out["v1"] == "obs-9"

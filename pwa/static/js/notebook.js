@@ -127,13 +127,18 @@ $('notebook-scan').addEventListener('click', async () => {
   scanning?.abort();
   scanning = new AbortController();
   $('scan-box').hidden = false;
+  $('scan-problem').hidden = true;
+  const progress = $('scan-progress');
   try {
-    const summary = await scan(/** @type {HTMLVideoElement} */ ($('scan-video')), scanning.signal);
-    await keep(summary, id);
+    const summaries = await scan(/** @type {HTMLVideoElement} */ ($('scan-video')), scanning.signal, (news) => {
+      if ('foreign' in news) $('scan-problem').hidden = false;
+      else [progress.hidden, progress.textContent] = [false, `${progress.dataset.text} ${news.got}/${news.count}`];
+    });
+    for (const summary of summaries) await keep(summary, id);
     const done = $('scan-done');
-    done.textContent = `${done.dataset.doneText} ${summary.teacher} (${summary.observer})`;
+    done.textContent = `${done.dataset.doneText} ${summaries.map((s) => `${s.teacher} (${s.observer})`).join(', ')}`;
     done.hidden = false;
-    done.dataset.linked = summary.id;
+    done.dataset.linked = summaries.map((s) => s.id).join(' ');
     await main();
   } catch (err) {
     if (/** @type {Error} */ (err).name !== 'AbortError') $('scan-status').textContent = String(err);

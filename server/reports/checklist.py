@@ -4,7 +4,7 @@ Active Learning item and one for the multigrade answer (`field`, `value`), keyed
 Why: the area report counted them by decoding every observation's JSON of the period — ~470 ms of its
 ~600 ms at 100,000 observations for the whole area, uncached (bench/chain.py); from this table it is one
 GROUP BY per network on an index. Written with the record through server/reports/derived.py (same transaction, like
-server/reports/scores.py); m022_observation_checklist in server/migrations.py backfills existing records with its own
+server/reports/scores.py); m022_observation_checklist in server/migrations/m02x.py backfills existing records with its own
 frozen SQL, and tests/server/test_area_checklist.py checks that the two agree."""
 
 from __future__ import annotations

@@ -259,7 +259,8 @@ async def committee(
     if fresh := report.pop("fresh"):
         await db.write(themes.store_phrases_tx, fresh)
     ctx = {"network_name": network_name, "network_id": network_id, "period": quarter, "report": report,
-           "row": report["networks"][0], "quarters": quarters, "today": today}  # fmt: skip
+           "row": report["networks"][0], "quarters": quarters, "today": today,
+           "signers": await db.read(signers.of, request.user, network_id)}  # fmt: skip
     if format == "pdf":
         return await _pdf(
             request, "reports/print/committee.html", f"committee-{network_id}-{quarter.key}.pdf", **ctx

@@ -14,7 +14,7 @@ from typing import Any
 
 import msgspec
 
-from server.migrations import m022_observation_checklist
+from server.migrations.m02x import m022_observation_checklist
 from server.reports import checklist, derived
 from sync.apply import apply_batch
 from sync.wire import PushBatch

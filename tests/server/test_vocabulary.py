@@ -5,6 +5,8 @@ behind the tablet's messages and the templates' session names, and the plan's se
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
 from typing import get_args, get_type_hints
 
 import pytest
@@ -12,9 +14,9 @@ import pytest
 from forms.loader import DEFINITIONS, builtin_forms, load_file
 from server import vocabulary
 from server.i18n import translations
-from server.pages import JS_MESSAGES
 from server.plans import VisitCreate
 
+ROOT = Path(__file__).resolve().parents[2]
 OBSERVATION = load_file(DEFINITIONS / "observation.toml")
 LISTS = ("grade", "learning_area", "session")
 
@@ -42,11 +44,13 @@ def test_every_forms_lists_use_the_same_codes_and_labels(form) -> None:  # type:
 
 
 def test_the_tablets_grade_names_are_the_forms() -> None:
-    """The tablet's messages name grades by their English label, translated by the Thai catalog."""
+    """The tablet's labels (pwa/static/js/labels.js GRADES) name grades by their English label, translated
+    by the Thai catalog."""
     thai = translations("th")
-    tablet = {
-        key.removeprefix("grade."): msgid for key, msgid in JS_MESSAGES.items() if key.startswith("grade.")
-    }
+    source = (ROOT / "pwa" / "static" / "js" / "labels.js").read_text()
+    table = re.search(r"export const GRADES = \{(.*?)\};", source, flags=re.S)
+    assert table is not None
+    tablet = dict(re.findall(r"(\w+): N_\('([^']+)'\)", table.group(1)))
     assert set(tablet) == set(vocabulary.GRADE_LABELS)
     for code, msgid in tablet.items():
         assert (thai.gettext(msgid), str(msgid)) == labels("grade")[code]

@@ -15,7 +15,7 @@ import datetime as dt
 from typing import Any, NamedTuple
 
 from litestar import Request
-from litestar.di import Provide
+from litestar.di import NamedDependency, Provide
 from litestar.exceptions import NotFoundException
 
 from core import clock
@@ -27,6 +27,12 @@ from server.reports import period as periods
 from server.reports.period import Period
 from server.terms import load_terms
 
+#: How a handler names a step it needs (Litestar injects a parameter of these types by its name).
+NetworkName = NamedDependency[str]
+Terms = NamedDependency[list[Term]]
+Chosen = NamedDependency[Period]
+Choices = NamedDependency[list[Period]]
+
 
 class OwnPeriod(NamedTuple):
     """A duty log's week (keyed by its Monday) or a six-month report's fiscal half (`half`)."""
@@ -35,6 +41,9 @@ class OwnPeriod(NamedTuple):
     first: dt.date
     last: dt.date
     half: Period | None
+
+
+Own = NamedDependency[OwnPeriod]
 
 
 async def network_name(request: Request[Actor, Any, Any], network_id: str) -> str:
@@ -49,11 +58,11 @@ async def terms(request: Request[Any, Any, Any]) -> list[Term]:
     return list(await request.app.state.db.read(load_terms))
 
 
-def chosen(terms: list[Term], period: str | None = None) -> Period:
+def chosen(terms: Terms, period: str | None = None) -> Period:
     return periods.parse(period, terms, clock.today())
 
 
-def choices(terms: list[Term]) -> list[Period]:
+def choices(terms: Terms) -> list[Period]:
     return periods.choices(terms, clock.today())
 
 

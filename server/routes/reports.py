@@ -44,7 +44,7 @@ from server.reports import (
 from server.reports import notebook as notebooks
 from server.reports import period as periods
 from server.reports.period import Period
-from server.routes.providers import OwnPeriod
+from server.routes.providers import Choices, Chosen, NetworkName, Own, Terms
 
 PDF = "application/pdf"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -98,7 +98,7 @@ async def _themes(request: Request[Any, Any, Any], network_id: str, chosen: Peri
 
 
 @get("/reports", **who(SIGNED_IN, menu=MenuEntry(N_("Reports"), order=80)))
-async def reports_home(request: Request[Actor, Any, Any], chosen: Period, choices: list[Period]) -> Template:
+async def reports_home(request: Request[Actor, Any, Any], chosen: Chosen, choices: Choices) -> Template:
     networks = await request.app.state.db.read(lookups.networks_for, request.user)
     return page(request, "reports/index.html", networks=networks, period=chosen, periods=choices)
 
@@ -107,10 +107,10 @@ async def reports_home(request: Request[Actor, Any, Any], chosen: Period, choice
 async def network_report(
     request: HTMXRequest,
     network_id: str,
-    network_name: str,
-    terms: list[Term],
-    chosen: Period,
-    choices: list[Period],
+    network_name: NetworkName,
+    terms: Terms,
+    chosen: Chosen,
+    choices: Choices,
     school: str | None = None,
 ) -> Template:
     db = request.app.state.db
@@ -130,8 +130,8 @@ async def network_report(
 async def network_print(
     request: Request[Actor, Any, Any],
     network_id: str,
-    network_name: str,
-    chosen: Period,
+    network_name: NetworkName,
+    chosen: Chosen,
     format: str = "html",
 ) -> Template | Response[bytes]:
     data = await request.app.state.db.read(summary.network_summary, network_id, chosen.first, chosen.last)
@@ -155,9 +155,9 @@ async def network_print(
 async def visit_list(
     request: Request[Actor, Any, Any],
     network_id: str,
-    network_name: str,
-    chosen: Period,
-    choices: list[Period],
+    network_name: NetworkName,
+    chosen: Chosen,
+    choices: Choices,
 ) -> Template:
     rows = await request.app.state.db.read(visits.travel, network_id, chosen.first, chosen.last)
     return page(request, "reports/visits.html", network_id=network_id, network_name=network_name, period=chosen,
@@ -173,7 +173,7 @@ async def notebook(
     school_code: str,
     date: str,
     session: str,
-    network_name: str,
+    network_name: NetworkName,
     format: str = "html",
 ) -> Template | Response[bytes]:
     copy = await request.app.state.db.read(
@@ -193,8 +193,8 @@ async def notebook(
 async def travel(
     request: Request[Actor, Any, Any],
     network_id: str,
-    network_name: str,
-    chosen: Period,
+    network_name: NetworkName,
+    chosen: Chosen,
     format: str = "html",
 ) -> Template | Response[bytes]:
     return await _travel(request, network_id, network_name, chosen, format)
@@ -221,7 +221,7 @@ async def _travel(
 
 @post("/reports/network/{network_id:str}/travel", **who(TRAVELLERS))
 async def save_travel_days(
-    request: Request[Actor, Any, Any], network_id: str, network_name: str, chosen: Period
+    request: Request[Actor, Any, Any], network_id: str, network_name: NetworkName, chosen: Chosen
 ) -> Template | Response[bytes] | Redirect:
     """The traveller's departure and return times and purpose of each trip day (all or nothing)."""
     form = await request.form()
@@ -238,8 +238,8 @@ async def save_travel_days(
 async def committee(
     request: Request[Actor, Any, Any],
     network_id: str,
-    network_name: str,
-    chosen: Period,
+    network_name: NetworkName,
+    chosen: Chosen,
     format: str = "html",
 ) -> Template | Response[bytes]:
     """The network's quarterly report to the area committee (ก.ต.ป.น.): the quarter's supervision results —
@@ -272,8 +272,8 @@ async def committee(
 async def export_xlsx(
     request: Request[Actor, Any, Any],
     network_id: str,
-    network_name: str,
-    chosen: Period,
+    network_name: NetworkName,
+    chosen: Chosen,
     school: str | None = None,
 ) -> Response[bytes]:
     school = await _school(request, network_id, school)
@@ -287,8 +287,8 @@ async def export_xlsx(
 async def export_csv(
     request: Request[Actor, Any, Any],
     network_id: str,
-    network_name: str,
-    chosen: Period,
+    network_name: NetworkName,
+    chosen: Chosen,
     school: str | None = None,
     tool: str = "observation",
 ) -> Response[bytes]:
@@ -305,9 +305,9 @@ async def export_csv(
 async def theme_report(
     request: HTMXRequest,
     network_id: str,
-    network_name: str,
-    chosen: Period,
-    choices: list[Period],
+    network_name: NetworkName,
+    chosen: Chosen,
+    choices: Choices,
     q: str = "",
 ) -> Template:
     found = await _themes(request, network_id, chosen, q)
@@ -333,7 +333,7 @@ async def _area(request: Request[Actor, Any, Any], chosen: Period, terms: list[T
 
 @get("/reports/area", **who(REPORTERS))
 async def area_report(
-    request: Request[Actor, Any, Any], terms: list[Term], chosen: Period, choices: list[Period]
+    request: Request[Actor, Any, Any], terms: Terms, chosen: Chosen, choices: Choices
 ) -> Template:
     report = await _area(request, chosen, terms)
     db = request.app.state.db
@@ -348,7 +348,7 @@ async def area_report(
 
 @get("/reports/area/print", **who(REPORTERS))
 async def area_print(
-    request: Request[Actor, Any, Any], terms: list[Term], chosen: Period, format: str = "html"
+    request: Request[Actor, Any, Any], terms: Terms, chosen: Chosen, format: str = "html"
 ) -> Template | Response[bytes]:
     ctx = {"report": await _area(request, chosen, terms), "period": chosen, "today": clock.today(),
            "kinds": submissions.KIND_LABELS, "signers": await request.app.state.db.read(signers.of, request.user)}  # fmt: skip
@@ -370,7 +370,7 @@ async def _prefill(request: Request[Actor, Any, Any], kind: str, rows: list[Any]
 
 
 @get("/reports/mine/{kind:str}", **who(OWN_REPORTERS))
-async def own_report(request: Request[Actor, Any, Any], kind: str, own: OwnPeriod) -> Template:
+async def own_report(request: Request[Actor, Any, Any], kind: str, own: Own) -> Template:
     key, first, last, half = own
     db = request.app.state.db
     rows = await db.read(activity.my_visits, request.user.id, first.isoformat(), last.isoformat())
@@ -384,7 +384,7 @@ async def own_report(request: Request[Actor, Any, Any], kind: str, own: OwnPerio
 async def save_own_report(
     request: Request[Actor, Any, Any],
     kind: str,
-    own: OwnPeriod,
+    own: Own,
     data: Annotated[OwnReportForm, Body(media_type=RequestEncodingType.URL_ENCODED)],
 ) -> Redirect:
     await request.app.state.db.write(activity.save_draft_tx, request.user.id, kind, own.key, data.body)

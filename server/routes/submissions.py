@@ -19,7 +19,6 @@ from core.problems import N_
 from core.roles import DEPUTIES, OWN_REPORTERS, SIGNED_IN, SUBMITTERS, UNIT_DIRECTORS
 from server import submissions
 from server.access import who
-from server.calendar import Term
 from server.errors import ApiError
 from server.form_bodies import DecisionForm, MemoForm, NoteForm
 from server.i18n import current_locale, translations
@@ -28,9 +27,8 @@ from server.notice import Refused
 from server.pages import page
 from server.reports import activity, dossier, signers
 from server.reports import period as periods
-from server.reports.period import Period
 from server.routes import providers
-from server.routes.providers import OwnPeriod
+from server.routes.providers import Choices, Chosen, NetworkName, Own, Terms
 from server.routes.reports import _pdf, _prefill
 from server.submissions import Memo
 
@@ -43,7 +41,7 @@ def _memo_from(form: Any) -> Memo:
     return Memo(**{name: str(form.get(name, "")) for name in MEMO_FIELDS})
 
 
-def _network_memo(actor: Actor, network_name: str, period: periods.Period) -> Memo:
+def _network_memo(actor: Actor, network_name: NetworkName, period: periods.Period) -> Memo:
     label = period.label()
     return Memo(
         agency=f"เครือข่ายส่งเสริมประสิทธิภาพการจัดการศึกษา{network_name}",
@@ -56,12 +54,12 @@ def _network_memo(actor: Actor, network_name: str, period: periods.Period) -> Me
             "พร้อมรายงานการเดินทาง รายละเอียดดังแนบ\n\nจึงเรียนมาเพื่อโปรดทราบ"
         ),
         signer=actor.display_name,
-        position="เลขานุการเครือข่าย" if actor.role == "secretary" else "ศึกษานิเทศก์",
+        position=signers.position(actor.role),
     )
 
 
 @get("/submissions", **who(SIGNED_IN, menu=MenuEntry(N_("Reports sent up"), order=90)))
-async def inbox(request: Request[Actor, Any, Any], terms: list[Term]) -> Template:
+async def inbox(request: Request[Actor, Any, Any], terms: Terms) -> Template:
     db = request.app.state.db
     lists = await db.read(submissions.inbox, request.user)
     today = clock.today()
@@ -75,9 +73,9 @@ async def inbox(request: Request[Actor, Any, Any], terms: list[Term]) -> Templat
 async def new_network_report(
     request: Request[Actor, Any, Any],
     network_id: str,
-    network_name: str,
-    chosen: Period,
-    choices: list[Period],
+    network_name: NetworkName,
+    chosen: Chosen,
+    choices: Choices,
 ) -> Template:
     existing = await request.app.state.db.read(submissions.find, "network_report", network_id, chosen.key)
     memo = _network_memo(request.user, network_name, chosen)
@@ -89,9 +87,9 @@ async def new_network_report(
 async def send_network_report(
     request: Request[Actor, Any, Any],
     network_id: str,
-    network_name: str,
-    chosen: Period,
-    choices: list[Period],
+    network_name: NetworkName,
+    chosen: Chosen,
+    choices: Choices,
     data: Annotated[MemoForm, Body(media_type=RequestEncodingType.URL_ENCODED)],
 ) -> Template | Redirect:
     db = request.app.state.db
@@ -117,7 +115,7 @@ async def send_network_report(
 
 
 @post("/reports/mine/{kind:str}/send", **who(OWN_REPORTERS))
-async def send_own_report(request: Request[Actor, Any, Any], kind: str, own: OwnPeriod) -> Redirect:
+async def send_own_report(request: Request[Actor, Any, Any], kind: str, own: Own) -> Redirect:
     """A supervisor's duty log or six-month report, sent as saved (the draft's text and their visits)."""
     key, first, last, half = own
     db, actor = request.app.state.db, request.user
@@ -148,7 +146,7 @@ async def _get(request: Request[Actor, Any, Any], submission_id: int) -> dict[st
 
 
 @get("/submissions/{submission_id:int}", **who(SIGNED_IN))
-async def detail(request: Request[Actor, Any, Any], submission_id: int, terms: list[Term]) -> Template:
+async def detail(request: Request[Actor, Any, Any], submission_id: int, terms: Terms) -> Template:
     db, actor = request.app.state.db, request.user
     row = await _get(request, submission_id)
     if actor.role in UNIT_DIRECTORS and row["status"] == "submitted":
@@ -199,7 +197,7 @@ async def _write(request: Request[Actor, Any, Any], fn: Any, *args: Any) -> Any:
 async def print_version(
     request: Request[Actor, Any, Any],
     submission_id: int,
-    terms: list[Term],
+    terms: Terms,
     version: int = 0,
     format: str = "html",
 ) -> Template | Response[bytes]:

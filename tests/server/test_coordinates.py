@@ -9,7 +9,7 @@ import sqlite3
 from hypothesis import given
 from hypothesis import strategies as st
 
-from server import coordinates, imports
+from server import coordinates, imports, spreadsheets
 from server.imports import parse
 from server.reports.visits import distance_km
 from tests import report_data as rd
@@ -50,7 +50,13 @@ def test_the_import_reads_checks_and_keeps_coordinates(demo_db):
     headers, rows = imports.export_rows(demo_db, admin, "schools")
     assert headers[-2:] == ["ละติจูด", "ลองจิจูด"]
     assert ["49990001", "โรงเรียนบ้านพิกัด", "N01", "ดอนตาล", "ป.1", "16.3162", "104.8757"] in rows
-    back = parse(demo_db, admin, "schools", "x.xlsx", imports.to_xlsx(headers, rows, "schools"))
+    back = parse(
+        demo_db,
+        admin,
+        "schools",
+        "x.xlsx",
+        spreadsheets.xlsx_bytes([spreadsheets.Sheet("schools", headers, rows)]),
+    )
     assert back.ok and back.counts["same"] == len(rows)
 
 

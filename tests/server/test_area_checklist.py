@@ -20,7 +20,7 @@ from sync.apply import apply_batch
 from sync.wire import PushBatch
 from tests import report_data as rd
 from tests.conftest import persona
-from tests.server.test_reports_http import push
+from tests.server.reports_client import push
 
 TICKS = [["hands_on", "group_work"], ["hands_on"], ["hands_on", "objective_shared"], []]
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import sqlite3
 
 from tests import report_data as rd
-from tests.server.test_reports_http import pdf_text, push
+from tests.server.reports_client import pdf_text, push
 
 URL = "/reports/network/N01/committee"
 QUARTER = "q2568-4"  # July–September 2025

@@ -14,8 +14,8 @@ from server.imports import parse
 from server.reports.visits import distance_km
 from tests import report_data as rd
 from tests.conftest import persona
+from tests.server.reports_client import push
 from tests.server.test_imports import SCHOOL_HEADERS_TH, csv_bytes, import_file, xlsx
-from tests.server.test_reports_http import push
 
 THAI = str.maketrans("0123456789", "๐๑๒๓๔๕๖๗๘๙")
 HEADERS = [*SCHOOL_HEADERS_TH, "ละติจูด", "ลองจิจูด"]

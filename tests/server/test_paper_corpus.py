@@ -17,7 +17,7 @@ from pythainlp.tokenize import word_tokenize
 
 from tests import report_data as rd
 from tests.forms.xlsforms import xlsform
-from tests.server.test_reports_http import push
+from tests.server.reports_client import push
 from tests.server.test_thai_text_layer import CORPUS
 
 PERIOD = "2568-1"

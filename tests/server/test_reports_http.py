@@ -17,42 +17,11 @@ from openpyxl import load_workbook
 
 from server.reports.visits import distance_km
 from tests import report_data as rd
-from tests.factories import batch, record
+from tests.server.reports_client import non_white_share, pdf_text, push
 
 ROOT = Path(__file__).resolve().parents[2]
 
 PERIOD = "2568-1"
-
-
-def push(
-    client: Any, form_id: str, answers: dict[str, Any], device: str, pending: int = 0, version: int = 1
-) -> None:
-    rd.assert_valid(form_id, answers, version if form_id == "literacy" else None)
-    body = batch(record(answers, form_id=form_id, form_version=version), device_id=device)
-    body["pending"] = pending
-    r = client.post("/api/sync/push", json=body)
-    assert r.status_code == 200 and r.json()["receipts"][0]["status"] == "stored", r.text
-
-
-def pdf_text(body: bytes, tmp_path: Any) -> str:
-    path = tmp_path / "out.pdf"
-    path.write_bytes(body)
-    out = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, check=True, text=True).stdout
-    return " ".join(out.split())
-
-
-def non_white_share(body: bytes, tmp_path: Any) -> float:
-    """Render page 1 at 30 dpi as a greyscale PGM and count the pixels that are not white."""
-    path = tmp_path / "page.pdf"
-    path.write_bytes(body)
-    subprocess.run(
-        ["pdftoppm", "-r", "30", "-f", "1", "-l", "1", "-gray", str(path), str(tmp_path / "p")], check=True
-    )
-    pgm = next(tmp_path.glob("p*.pgm")).read_bytes()
-    # P5\n<w> <h>\n255\n<pixels>
-    parts = pgm.split(b"\n", 3)
-    pixels = parts[3]
-    return sum(1 for b in pixels if b < 200) / len(pixels)
 
 
 #: A ป.2 class of the literacy check (version 2): three pupils cannot read, two cannot write, one cannot
@@ -412,27 +381,3 @@ def test_the_office_frame_heads_every_document_in_one_digit_style(shared_server,
     finally:  # back to the default frame for the other tests
         reset = {"name": "", "address": "", "digits": "thai", "remove_emblem": "1"}
         assert admin.post("/admin/office", data=reset, files={"emblem": ("", b"")}).status_code == 303
-
-
-@pytest.mark.parametrize(
-    "path",
-    [
-        "/reports/network/N99", "/reports/network/N99/print", "/reports/network/N99/visits",
-        "/reports/network/N99/travel", "/reports/network/N99/export.xlsx", "/reports/network/N99/export.csv",
-        "/reports/network/N99/themes", "/reports/network/N99/notebook/49010001/2025-06-11/morning",
-        "/submissions/network/N99/new", "/reports/network/N03", "/submissions/network/N03/new",
-    ],
-)  # fmt: skip
-def test_a_network_missing_or_out_of_sight_is_a_problem_404_on_every_network_page(login, path: str) -> None:
-    """The `network_name` step (server/routes/providers.py) answers as the handlers did: 404 problem JSON."""
-    r = login("secretary1").get(f"{path}?period=2568-1")
-    assert r.status_code == 404, (path, r.status_code)
-    assert r.headers["content-type"].startswith("application/problem+json")
-
-
-def test_the_period_steps_keep_their_answers(login) -> None:
-    client = login("supervisor1")
-    assert client.get("/reports/mine/monthly").status_code == 404  # an unknown kind of own report
-    week = client.get("/reports/mine/weekly?period=not-a-date")  # an unreadable week: this week
-    assert week.status_code == 200
-    assert client.get("/reports/network/N01?period=2999-9").status_code == 200  # unknown: this semester

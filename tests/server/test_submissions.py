@@ -13,7 +13,7 @@ from typing import Any
 
 from tests import report_data as rd
 from tests.factories import batch, record
-from tests.server.test_reports_http import pdf_text, push
+from tests.server.reports_client import pdf_text, push
 
 PERIOD = "2568-1"
 MEMO = {

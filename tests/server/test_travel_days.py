@@ -7,7 +7,7 @@ from __future__ import annotations
 import sqlite3
 
 from tests import report_data as rd
-from tests.server.test_reports_http import pdf_text, push
+from tests.server.reports_client import pdf_text, push
 
 THAI = str.maketrans("0123456789", "๐๑๒๓๔๕๖๗๘๙")
 URL = "/reports/network/N01/travel?period=2568-1"

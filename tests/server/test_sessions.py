@@ -15,7 +15,8 @@ from server.app import create_app
 from server.config import Settings
 from tests.conftest import PASSWORD, LiveServer, login
 from tests.factories import batch, record
-from tests.server.test_access_matrix import MATRIX, STATE_CHANGING, Fixtures, app_routes
+from tests.server.access_matrix import STATE_CHANGING, Fixtures, app_routes
+from tests.server.access_routes import MATRIX
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ from PIL import Image
 
 from tests import report_data as rd
 from tests.conftest import CHROMIUM, CHROMIUM_ARGS
-from tests.e2e.tablet import log_in, wait_ready, wait_until
+from tests.e2e.tablet import log_in, open_form, wait_ready, wait_until
 from tests.e2e.test_notebook_offline import local, put_records, wait_reflection_tools
 
 pytestmark = pytest.mark.e2e
@@ -96,7 +96,10 @@ def test_a_teammates_observation_is_linked_by_qr_code_offline(live_server, brows
     put_records(observer, [theirs])
     wait_reflection_tools(observer)
     tablet.set_offline(True)
-    observer.goto(f"{live_server.url}/handover?record={theirs['id']}")
+    # From the observation itself, offline: the link opens its hand-over.
+    open_form(observer, live_server.url, theirs["id"], form=f"observation/{theirs['form_version']}")
+    observer.get_by_role("link", name="แสดงคิวอาร์โค้ดให้ผู้บันทึกของทีม").click()
+    observer.wait_for_url(f"**/handover?record={theirs['id']}")
     wait_until(observer, "document.body.dataset.ready === 'true'")
     video = tmp_path / "observer-screen.y4m"
     y4m(screen_codes(observer), video)

@@ -86,6 +86,8 @@ async function init() {
     history.replaceState(null, '', `${location.pathname}?${params}`);
   }
   page.record = (await store.getRecord(id)) || (await newRecord(id));
+  // An observation's summary goes to the team's recorder as QR codes (handover.js), from this tablet.
+  document.getElementById('handover-link')?.setAttribute('href', `/handover?record=${encodeURIComponent(id)}`);
   setupWidgets(formEl, widgetContext);
   fill();
   await fillPickers();

@@ -51,6 +51,7 @@ def test_secretary_compiles_prints_and_exports(live_server, tablet, tmp_path):
     page.goto(f"{live_server.url}/reports")
     page.get_by_role("link", name="แก้วมุกดาหาร (N01)").click()
     page.wait_for_selector("#report-body")
+    page.wait_for_load_state("load")  # htmx binds the filters once the page has loaded
 
     # The semester of the visits, then one school: htmx swaps the report body and pushes the URL.
     page.select_option("#period-filter", "2568-1")

@@ -31,6 +31,7 @@ from server.middleware import SessionAuth
 from server.migrations import apply as migrate
 from server.openapi import ApiDocument
 from server.reference import publish_form
+from server.reports import pdf
 from server.routes import (
     admin,
     admin_forms,
@@ -246,7 +247,15 @@ def create_app(settings: Settings | None = None) -> Litestar:
         dependencies=providers.DEPENDENCIES,
         # `request.htmx` picks a page or its fragment (the same template the page includes).
         plugins=[HTMXPlugin()],
-        state=State({"db": db, "settings": settings, "limiter": LoginLimiter(), "static": static.load()}),
+        state=State(
+            {
+                "db": db,
+                "settings": settings,
+                "limiter": LoginLimiter(),
+                "static": static.load(),
+                "printed": pdf.Printed(),
+            }
+        ),
         on_startup=[startup],
         on_shutdown=[shutdown],
         before_request=set_locale,

@@ -66,7 +66,12 @@ async def _pdf(
     request: Request[Any, Any, Any], template: str, filename: str, **context: Any
 ) -> Response[bytes]:
     html = _render(request, template, for_pdf=True, **context)
-    body = await request.app.state.db.reports.run(pdf.render, html)
+    printed: pdf.Printed = request.app.state.printed
+    key = printed.key(html)
+    body = printed.get(key)
+    if body is None:
+        body = await request.app.state.db.reports.run(pdf.render, html)
+        printed.put(key, body)
     return Response(
         body, media_type=PDF, headers={"Content-Disposition": content_disposition(filename, inline=True)}
     )

@@ -1,0 +1,65 @@
+"""A report's PDF is laid out once per version of its data: asked for again unchanged, it comes from the
+server's store of printed PDFs (server/reports/pdf.py `Printed`); once a record changes the report, the PDF
+is made afresh — a secretary never prints yesterday's figures."""
+
+from __future__ import annotations
+
+import sqlite3
+
+from server.reports.pdf import Printed
+from tests import report_data as rd
+from tests.conftest import LiveServer
+from tests.server.reports_client import pdf_text, push
+
+URL = "/reports/network/N01/travel?period=2568-1&format=pdf"
+
+
+def test_the_store_keeps_the_last_asked_for_within_its_size():
+    printed = Printed(max_bytes=10)
+    a, b, c = (Printed.key(html) for html in ("<p>a</p>", "<p>b</p>", "<p>c</p>"))
+    assert a != b and Printed.key("<p>a</p>") == a
+    printed.put(a, b"1234")
+    printed.put(b, b"5678")
+    assert printed.get(a) == b"1234"  # a is now the most recently asked for
+    printed.put(c, b"90ab")  # 12 bytes: the least recently asked for (b) goes
+    assert printed.get(b) is None and printed.get(a) == b"1234" and printed.get(c) == b"90ab"
+    printed.put(b, b"x" * 11)  # larger than the whole store: not kept, nothing dropped for it
+    assert printed.get(b) is None and printed.get(a) == b"1234"
+
+
+def test_an_unchanged_report_is_the_same_pdf_and_a_new_record_makes_a_new_one(
+    live_server: LiveServer, tmp_path
+):
+    db = sqlite3.connect(live_server.db_path)
+    (school, name), (other, other_name) = db.execute(
+        "SELECT code, name FROM schools WHERE network_id = 'N01' ORDER BY code LIMIT 2"
+    ).fetchall()
+    teachers = {
+        code: db.execute("SELECT id FROM teachers WHERE school_code = ? ORDER BY id", [code]).fetchone()[0]
+        for code in (school, other)
+    }
+    db.close()
+    with live_server.client("supervisor1") as tablet, live_server.client("secretary1") as secretary:
+        push(
+            tablet,
+            "observation",
+            rd.observation(school, teachers[school], "2025-07-15", [3] * 9),
+            "tablet-printed",
+        )
+        first = secretary.get(URL)
+        again = secretary.get(URL)
+        assert first.status_code == again.status_code == 200
+        assert again.content == first.content
+        text = pdf_text(first.content, tmp_path).replace(" ", "")  # names wrap in the narrow columns
+        assert name in text and other_name not in text
+
+        push(
+            tablet,
+            "observation",
+            rd.observation(other, teachers[other], "2025-07-16", [4] * 9),
+            "tablet-printed",
+        )
+        after = secretary.get(URL)
+        assert after.status_code == 200 and after.content != first.content
+        text = pdf_text(after.content, tmp_path).replace(" ", "")
+        assert name in text and other_name in text

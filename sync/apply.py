@@ -20,9 +20,9 @@ from core.sequences import next_seq
 from forms.model import FormDef, Label
 from forms.validate import validate
 from sync.attachments import claim_attachments, link_attachments, missing_attachments
-from sync.prepare import Prepared, against, prepare_all, rejected
+from sync.prepare import Prepared, against, prepare_all, rejected, sent_again
 from sync.scope_changes import note_removal
-from sync.wire import PushBatch, Receipt, RecordPush, RecordView
+from sync.wire import PushBatch, Receipt, RecordView
 
 FormLookup = Callable[[str, int], FormDef | None]
 log = logging.getLogger("nithet.sync")
@@ -57,23 +57,35 @@ def apply_batch(
     max_record_bytes: int,
     derived: DerivedRows,
     attachments: Path | None = None,
-    prepared: list[Prepared] | None = None,
+    prepared: list[Prepared | None] | None = None,
 ) -> list[Receipt]:
     """`derived`: writes the rows derived from each stored record (required, so none is forgotten).
     `attachments`: the folder of uploaded photos; a record whose photos are not all there is answered
     `attachment_missing` (None skips that check, for callers that hold no photos). `prepared`: the batch's
-    records already decoded, validated and hashed by worker processes (sync/prepare.py); None prepares them
-    here."""
-    if prepared is None:
-        raws = [bytes(raw) for raw in batch.records]
-        prepared = prepare_all(db, raws, max_record_bytes)
-    refs = _References(db, [p for p in prepared if p.record is not None])
+    records already decoded, validated and hashed by worker processes (sync/prepare.py), None where they
+    were not (a resend, found by `sent_again`); None prepares them all here.
+
+    A record the server already holds byte for byte (the tablet never got the answer and sent it again)
+    is answered `duplicate` after one lookup: it is not decoded, cleaned or validated again."""
+    raws = [bytes(raw) for raw in batch.records]
+    again = {
+        i: (rid, rev)
+        for i, (rid, rev, network_id) in sent_again(db, raws).items()
+        if actor.role in OBSERVERS and actor.can_see(network_id)
+    }
+    ready = prepared or [None] * len(raws)
+    todo = [i for i, p in enumerate(ready) if p is None and i not in again]
+    fresh = dict(zip(todo, prepare_all(db, [raws[i] for i in todo], max_record_bytes), strict=True))
+    records = [fresh.get(i) or p for i, p in enumerate(ready)]
+    refs = _References(db, [p for p in records if p is not None and p.record is not None])
     # Every check of a record runs before its first write, so a rejected record writes nothing.
     receipts = [
-        p.receipt
+        Receipt(id=again[i][0], rev=again[i][1], status="duplicate")
+        if p is None
+        else p.receipt
         if p.receipt is not None
         else _isolated(db, actor, p, forms, refs, batch.device_id, now, derived, attachments)
-        for p in prepared
+        for i, p in enumerate(records)
     ]
     db.table("devices").upsert(
         {
@@ -210,7 +222,7 @@ def _apply_one(
 
     if rid not in refs.known_ids:  # the common case: a new record, nothing to compare with
         return _store(
-            db, actor, record, digest, network_id, school_code, None, refs, device_id, now, derived, photos
+            db, actor, prepared, network_id, school_code, None, refs, device_id, now, derived, photos
         )
     seen = db.execute(
         "SELECT content_hash, state FROM revisions WHERE record_id = ? AND rev = ?", [rid, rev]
@@ -228,36 +240,37 @@ def _apply_one(
         return rejected(rid, rev, "school_out_of_scope")
     if current is not None and record.base_rev != current.rev:
         # Both versions are kept: this one as a conflict revision, flagged on the record.
-        _add_revision(db, actor, record, digest, device_id, now, "conflict", photos)
+        _add_revision(db, actor, prepared, device_id, now, "conflict", photos)
         db.execute(
             "UPDATE records SET conflicts = conflicts + 1, seq = ?, updated_at = ? WHERE id = ?",
             [refs.seq(db), now, rid],
         )
         return Receipt(id=rid, rev=rev, status="conflict", current=_current(db, rid))
     return _store(
-        db, actor, record, digest, network_id, school_code, current, refs, device_id, now, derived, photos
+        db, actor, prepared, network_id, school_code, current, refs, device_id, now, derived, photos
     )
 
 
 def _add_revision(
     db: sqlite_utils.Database,
     actor: Actor,
-    record: RecordPush,
-    digest: str,
+    prepared: Prepared,
     device_id: str,
     now: str,
     state: str,
     photos: bool = True,
 ) -> str:
+    record = prepared.record
+    assert record is not None
     answers = msgspec.json.encode(record.answers).decode()
     db.execute(
         "INSERT INTO revisions (record_id, rev, base_rev, content_hash, form_version, answers, author_id, "
-        "device_id, received_at, state) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "device_id, received_at, state, wire_digest) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             record.id,
             record.rev,
             record.base_rev,
-            digest,
+            prepared.digest,
             record.form_version,
             None
             if state == "current"
@@ -266,6 +279,7 @@ def _add_revision(
             device_id,
             now,
             state,
+            prepared.wire or None,
         ],
     )
     if photos:
@@ -276,8 +290,7 @@ def _add_revision(
 def _store(
     db: sqlite_utils.Database,
     actor: Actor,
-    record: RecordPush,
-    digest: str,
+    prepared: Prepared,
     network_id: str,
     school_code: str,
     current: RecordView | None,
@@ -288,6 +301,8 @@ def _store(
     photos: bool = True,
 ) -> Receipt:
     """The record's new current revision: a new record, or an edit of the revision the server holds."""
+    record, digest = prepared.record, prepared.digest
+    assert record is not None
     rid, rev = record.id, record.rev
     if current is not None:
         # The revision it replaces takes its answers back from the record, which is about to change.
@@ -303,7 +318,7 @@ def _store(
             f"AND rev IN ({marks})",  # placeholders only
             [rid, *record.resolves],
         )
-    answers = _add_revision(db, actor, record, digest, device_id, now, "current", photos)
+    answers = _add_revision(db, actor, prepared, device_id, now, "current", photos)
     values = [record.form_id, record.form_version, network_id, school_code, record.visit_id, rev, digest]
     values += [answers, record.device_time, now]
     if current is None:

@@ -27,6 +27,16 @@ FormKey = tuple[str, int]
 _DECODER = msgspec.json.Decoder(RecordPush)
 
 
+class _Ids(msgspec.Struct):
+    """Only the id and revision of a pushed record (the rest of its JSON is skipped, not decoded)."""
+
+    id: str
+    rev: str
+
+
+_IDS = msgspec.json.Decoder(_Ids)
+
+
 class Prepared(msgspec.Struct, kw_only=True):
     """Either `receipt` (the record could not be read) or `record`, cleaned; when its form was known,
     normalised too, with its content hash, its validation problems and the values the writer looks up."""
@@ -44,6 +54,8 @@ class Prepared(msgspec.Struct, kw_only=True):
     teachers: list[Any] = []
     #: The name of the error that preparing it raised: the record is answered `record_failed`.
     failed: str = ""
+    #: `wire_digest` of the record as it was sent (kept with its revision: a resend is then a lookup).
+    wire: bytes = b""
 
 
 def rejected(record_id: str | None, rev: str | None, code: str, **extra: Any) -> Receipt:
@@ -60,17 +72,53 @@ def content_hash(record: RecordPush) -> str:
     return hashlib.sha256(msgspec.json.encode(body, order="sorted")).hexdigest()
 
 
+def wire_digest(raw: bytes) -> bytes:
+    """A record exactly as a tablet sent it. A tablet that never got its answer sends the same revision
+    again, byte for byte: the same digest for the same id and revision is that resend."""
+    return hashlib.blake2b(raw, digest_size=16).digest()
+
+
+def sent_again(db: sqlite_utils.Database, raws: list[bytes]) -> dict[int, tuple[str, str, str]]:
+    """The records of a batch the server already holds byte for byte — their position → (id, rev, the
+    network of their record) — found before anything is decoded, cleaned or validated: a resend costs this lookup.
+    A revision held as a conflict is left out (its answer names the current revision: the full path)."""
+    sent: dict[tuple[str, str, bytes], int] = {}
+    for i, raw in enumerate(raws):
+        try:
+            ids = _IDS.decode(raw)
+        except (msgspec.DecodeError, msgspec.ValidationError):
+            continue  # the full path answers it
+        sent[ids.id, ids.rev, wire_digest(raw)] = i
+    out: dict[int, tuple[str, str, str]] = {}
+    record_ids = sorted({rid for rid, _rev, _digest in sent})
+    for start in range(0, len(record_ids), 500):
+        chunk = record_ids[start : start + 500]
+        sql = (
+            "SELECT v.record_id, v.rev, v.wire_digest, r.network_id FROM revisions v "
+            f"JOIN records r ON r.id = v.record_id WHERE v.record_id IN ({','.join('?' for _ in chunk)}) "
+            "AND v.wire_digest IS NOT NULL AND v.state != 'conflict'"
+        )
+        for rid, rev, digest, network_id in db.execute(sql, chunk):
+            at = sent.get((rid, rev, digest))
+            if at is not None:
+                out[at] = (rid, rev, network_id)
+    return out
+
+
 def prepare_all(db: sqlite_utils.Database, raws: list[bytes], max_record_bytes: int) -> list[Prepared]:
     """Every record of a batch, in order (what a worker process runs, with its own read connection `db`).
     A revision `db` already holds with the same content is not validated again: a replay costs a lookup."""
     decoded = [_read(raw, max_record_bytes) for raw in raws]
     held = _held(db, [d.id for d in decoded if isinstance(d, RecordPush)])
-    return [
-        Prepared(receipt=d)
-        if isinstance(d, Receipt)
-        else against(d, published(db, d.form_id, d.form_version), held.get((d.id, d.rev)))
-        for d in decoded
-    ]
+    out = []
+    for raw, d in zip(raws, decoded, strict=True):
+        if isinstance(d, Receipt):
+            out.append(Prepared(receipt=d))
+            continue
+        prepared = against(d, published(db, d.form_id, d.form_version), held.get((d.id, d.rev)))
+        prepared.wire = wire_digest(raw)
+        out.append(prepared)
+    return out
 
 
 _PUBLISHED: dict[FormKey, FormDef] = {}

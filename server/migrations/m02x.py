@@ -84,3 +84,11 @@ def m023_travel_days(db: sqlite_utils.Database) -> None:
          "updated_by": int, "updated_at": str},
         pk=("network_id", "date"),
     )  # fmt: skip
+
+
+@migrations()
+def m024_revision_wire_digest(db: sqlite_utils.Database) -> None:
+    # A digest of each revision exactly as the tablet sent it (sync/prepare.py `wire_digest`): a resend of
+    # the same revision, byte for byte, is answered `duplicate` after one lookup, before any decoding or
+    # validation. Revisions stored before have none: a resend of one of them takes the full path.
+    db.execute("ALTER TABLE revisions ADD COLUMN wire_digest BLOB")

@@ -24,7 +24,7 @@ from sync.apply import apply_batch
 from sync.depth import limit_batch
 from sync.feed import Round
 from sync.feed import pull as pull_changes
-from sync.prepare import Prepared, prepare_all
+from sync.prepare import Prepared, prepare_all, sent_again
 from sync.wire import PullResult, PushBatch, PushResult
 
 log = logging.getLogger("nithet.sync")
@@ -77,19 +77,27 @@ async def push(request: Request[Actor, Any, Any]) -> PushResult:
     return PushResult(receipts=receipts)
 
 
-async def _prepared(state: Any, batch: PushBatch) -> list[Prepared] | None:
-    """The batch's records decoded, validated and hashed by the ingest workers (sync/prepare.py); None
-    leaves that to the writer (no workers, a small batch, a worker died)."""
+async def _prepared(state: Any, batch: PushBatch) -> list[Prepared | None] | None:
+    """The batch's records decoded, validated and hashed by the ingest workers (sync/prepare.py), but for
+    those the server already holds byte for byte (a resend: None, the writer answers them after a lookup);
+    None leaves it all to the writer (no workers, a small batch, a worker died)."""
     if state.db.ingest is None or len(batch.records) < PREPARE_IN_WORKERS_FROM:
         return None
     raws = [bytes(raw) for raw in batch.records]
+    again = await state.db.read(sent_again, raws)
+    todo = [i for i in range(len(raws)) if i not in again]
+    if len(todo) < PREPARE_IN_WORKERS_FROM:
+        return None
     try:
-        prepared: list[Prepared] = await state.db.ingest.map(
-            prepare_all, raws, state.settings.max_record_bytes
+        done: list[Prepared] = await state.db.ingest.map(
+            prepare_all, [raws[i] for i in todo], state.settings.max_record_bytes
         )
     except (BrokenProcessPool, OSError) as exc:
         log.warning("the ingest workers failed; the writer prepares this batch", exc_info=exc)
         return None
+    prepared: list[Prepared | None] = [None] * len(raws)
+    for i, p in zip(todo, done, strict=True):
+        prepared[i] = p
     return prepared
 
 

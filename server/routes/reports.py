@@ -50,10 +50,6 @@ PDF = "application/pdf"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-#: Who enters a trip day's departure and return times: the network's secretary and supervisors.
-TRAVELLERS = SUBMITTERS
-
-
 def _render(request: Request[Any, Any, Any], template: str, **context: Any) -> str:
     """A print template as a string (for WeasyPrint): the same context as the page."""
     ctx = page(request, template, **context).context
@@ -212,14 +208,14 @@ async def _travel(
         return await _pdf(
             request, "reports/print/travel.html", f"travel-{network_id}-{chosen.key}.pdf", **ctx
         )
-    answer = page(request, "reports/print/travel.html", for_pdf=False, editable=request.user.role in TRAVELLERS,
+    answer = page(request, "reports/print/travel.html", for_pdf=False, editable=request.user.role in SUBMITTERS,
                   posted=posted or {}, errors=errors or {}, **ctx)  # fmt: skip
     if errors:
         answer.status_code = 422
     return answer
 
 
-@post("/reports/network/{network_id:str}/travel", **who(TRAVELLERS))
+@post("/reports/network/{network_id:str}/travel", **who(SUBMITTERS))
 async def save_travel_days(
     request: Request[Actor, Any, Any], network_id: str, network_name: NetworkName, chosen: Chosen
 ) -> Template | Response[bytes] | Redirect:

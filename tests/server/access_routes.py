@@ -343,6 +343,7 @@ MATRIX: list[Entry] = [
     ),
     # Static files and the schema
     Entry("GET", "/static/{file_path:path}", lambda fx: "/static/css/app.css", expect(200, PUBLIC)),
+    Entry("HEAD", "/static/{file_path:path}", lambda fx: "/static/css/app.css", expect(200, PUBLIC)),
     Entry("GET", "/schema", lambda fx: "/schema", expect(200, PUBLIC)),
     Entry("GET", "/schema/openapi.json", lambda fx: "/schema/openapi.json", expect(200, PUBLIC)),
     Entry("GET", "/schema/{path:str}", lambda fx: "/schema/swagger", expect(404, PUBLIC)),

@@ -54,7 +54,8 @@ async def save_coordinates(
     request: Request[Actor, Any, Any],
     data: Annotated[CoordinatesForm, Body(media_type=RequestEncodingType.URL_ENCODED)],
 ) -> Template | Redirect:
-    posted = {"office": (data.office_lat, data.office_lon)} | {r["code"]: (r["lat"], r["lon"]) for r in data.rows()}
+    pairs = {r["code"]: (r["lat"], r["lon"]) for r in data.rows()}
+    posted = {"office": (data.office_lat, data.office_lon), **pairs}
     schools = await request.app.state.db.read(coordinates.schools, request.user)
     office, points, errors = coordinates.read_page(posted, [s["code"] for s in schools])
     if errors:

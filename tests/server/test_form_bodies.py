@@ -78,8 +78,8 @@ def test_every_form_post_is_documented_with_its_body_and_limits(shared_server: L
         fields = schemas[body["schema"]["$ref"].rsplit("/", 1)[1]]["properties"]
         texts = [t for f in fields.values() for t in _texts(f)]
         assert (texts or key == ("POST", "/admin/forms/check")) and all("maxLength" in f for f in texts), key
-        lists = [f for field in fields.values() for f in [field, *field.get("oneOf", [])] if f.get("type") == "array"]
-        assert all("maxItems" in f for f in lists), key
+        forms = [f for field in fields.values() for f in [field, *field.get("oneOf", [])]]
+        assert all("maxItems" in f for f in forms if f.get("type") == "array"), key
         assert {"303", "422"} <= set(op["responses"]), key
     office = documented[("POST", "/admin/office")]["requestBody"]["content"]["multipart/form-data"]
     emblem = schemas[office["schema"]["$ref"].rsplit("/", 1)[1]]["properties"]["emblem"]

@@ -40,7 +40,7 @@ def _visit_day(shared_server, login) -> str:  # type: ignore[no-untyped-def]
 
 def _stored(shared_server) -> list[tuple[str, str, str, str]]:  # type: ignore[no-untyped-def]
     db = sqlite3.connect(shared_server.db_path)
-    rows = db.execute("SELECT date, departure, return_time, purpose FROM travel_days ORDER BY date").fetchall()
+    rows = db.execute("SELECT date, departure, return_time, purpose FROM travel_days ORDER BY 1").fetchall()
     db.close()
     return rows
 

@@ -122,7 +122,7 @@ class TripDaysForm(FormBody):
 
     date: ShortColumn = []
     departure: ShortColumn = []
-    return_: ShortColumn = msgspec.field(default_factory=list, name="return")
+    return_: ShortColumn = msgspec.field(default_factory=list, name="return")  # `return` is a keyword
     purpose: LineColumn = []
 
 

@@ -51,7 +51,8 @@ REPORTERS: frozenset[str] = frozenset(
 )
 #: Roles that read a network's summary: the reporters and the network's school directors (the team).
 NETWORK_READERS: frozenset[str] = REPORTERS | {"team_member"}
-#: Roles that send a network's report up the chain (server/submissions.py) and see what their networks sent.
+#: Roles that send a network's report up the chain (server/submissions.py) and see what their networks sent;
+#: they compile what is sent, so they also enter the travel report's trip days (server/reports/trips.py).
 SUBMITTERS: frozenset[str] = frozenset({"secretary", "supervisor"})
 #: The unit director (ผอ.กลุ่มนิเทศฯ) receives, acknowledges or returns what is sent up.
 UNIT_DIRECTORS: frozenset[str] = frozenset({"director"})

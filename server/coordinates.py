@@ -47,6 +47,20 @@ def parse(latitude: Any, longitude: Any) -> tuple[Point, list[Notice]]:
     ), errors
 
 
+def read_page(
+    posted: dict[str, tuple[str, str]], codes: list[str]
+) -> tuple[Point, dict[str, Point], dict[str, list[Notice]]]:
+    """The /admin/coordinates page's pairs (texts by `office` or school code): the office's point, the points
+    of the schools of `codes` that were on the page (another school is left as it is), and the errors by
+    `office` or school code."""
+    office_point, office_errors = parse(*posted.get("office", ("", "")))
+    points, errors = {}, {"office": office_errors}
+    for code in codes:
+        if code in posted:
+            points[code], errors[code] = parse(*posted[code])
+    return office_point, points, {k: v for k, v in errors.items() if v}
+
+
 def schools(conn: Any, actor: Actor) -> list[dict[str, Any]]:
     """The actor's schools by network, with their coordinates."""
     rows = conn.execute(

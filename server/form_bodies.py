@@ -8,7 +8,8 @@ rules) still answer with their page and reasons; only a hostile client meets the
 never shown or exported, only hashed.
 
 A browser sends one value of a repeated field (`team`, `roles` …) as a string and several as a list;
-`Many` takes both and `__post_init__` makes it a list.
+`Many` takes both and `__post_init__` makes it a list. A page of rows (a trip day, a school) sends its
+`columns` once per row, in the page's order: each as many times as the others, read back by `rows()`.
 """
 
 from __future__ import annotations
@@ -29,7 +30,11 @@ Short = Annotated[str, msgspec.Meta(max_length=SHORT), KwargDefinition(max_lengt
 Line = Annotated[str, msgspec.Meta(max_length=LINE), KwargDefinition(max_length=LINE)]
 Page = Annotated[str, msgspec.Meta(max_length=PAGE), KwargDefinition(max_length=PAGE)]
 #: A repeated field: up to 100 values of a short field.
-Many = Annotated[str, msgspec.Meta(max_length=SHORT)] | Annotated[list[Short], msgspec.Meta(max_length=100)]
+Many = Short | Annotated[list[Short], msgspec.Meta(max_length=100), KwargDefinition(max_items=100)]
+#: A column of a page of rows: up to ROWS values (a year's trip days, an office's schools).
+ROWS = 1_000
+ShortColumn = Short | Annotated[list[Short], msgspec.Meta(max_length=ROWS), KwargDefinition(max_items=ROWS)]
+LineColumn = Line | Annotated[list[Line], msgspec.Meta(max_length=ROWS), KwargDefinition(max_items=ROWS)]
 
 
 def _clean(value: Any) -> Any:
@@ -43,15 +48,27 @@ def _clean(value: Any) -> Any:
 class FormBody(msgspec.Struct, kw_only=True):
     """A url-encoded form: every text field cleaned, every repeated field a list."""
 
-    #: The fields a form may repeat (typed `Many`).
+    #: The fields a form may repeat (typed `Many`), by their names on the form.
     repeated: ClassVar[tuple[str, ...]] = ()
+    #: The fields sent once per row of the page (typed `…Column`), by their names on the form.
+    columns: ClassVar[tuple[str, ...]] = ()
 
     def __post_init__(self) -> None:
-        for name in self.__struct_fields__:
-            value = _clean(getattr(self, name))
-            if name in self.repeated and isinstance(value, str):
+        for f in msgspec.structs.fields(self):
+            value = _clean(getattr(self, f.name))
+            if f.encode_name in (*self.repeated, *self.columns) and isinstance(value, str):
                 value = [value]
-            setattr(self, name, value)
+            setattr(self, f.name, value)
+        if len({len(column) for column in self._columns()}) > 1:
+            raise ValueError(f"each row has one of each of {', '.join(self.columns)}")
+
+    def _columns(self) -> list[list[str]]:
+        attribute = {f.encode_name: f.name for f in msgspec.structs.fields(self)}
+        return [getattr(self, attribute[name]) for name in self.columns]
+
+    def rows(self) -> list[dict[str, str]]:
+        """The page's rows, each {column: value}, in the order they were sent."""
+        return [dict(zip(self.columns, row, strict=True)) for row in zip(*self._columns(), strict=True)]
 
     def values(self) -> dict[str, Any]:
         return msgspec.structs.asdict(self)
@@ -95,6 +112,30 @@ class PlanForm(FormBody):
 
 class CancelForm(FormBody):
     sure: Short = ""
+
+
+class TripDaysForm(FormBody):
+    """The travel report's trip days (`/reports/network/<n>/travel`): per day, when the traveller left
+    the office and came back (HH:MM) and what the trip was for."""
+
+    columns = ("date", "departure", "return", "purpose")
+
+    date: ShortColumn = []
+    departure: ShortColumn = []
+    return_: ShortColumn = msgspec.field(default_factory=list, name="return")  # `return` is a keyword
+    purpose: LineColumn = []
+
+
+class CoordinatesForm(FormBody):
+    """The office's and the schools' coordinates (`/admin/coordinates`): degrees, a school per row."""
+
+    columns = ("code", "lat", "lon")
+
+    office_lat: Short = ""
+    office_lon: Short = ""
+    code: ShortColumn = []
+    lat: ShortColumn = []
+    lon: ShortColumn = []
 
 
 class TermForm(FormBody):

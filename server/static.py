@@ -4,7 +4,10 @@ per encoding (a cache must never hand one encoding to a client that asked for an
 
 The compressed copies are built when the server starts (or `make static`) into build/static/ (git-ignored),
 named by the hash of their source: a changed file gets new copies, an unchanged one is never compressed
-twice, and two servers starting together write the same bytes. Fonts and images are sent as they are."""
+twice, and two servers starting together write the same bytes. Fonts and images are sent as they are.
+
+HEAD answers the headers GET would (Content-Length of the copy that would be sent, its ETag, 304 on a
+match) without the body, so a client can check a file without fetching it."""
 
 from __future__ import annotations
 
@@ -16,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import brotli
-from litestar import Request, Response, get
+from litestar import Request, Response, route
 from litestar.exceptions import NotFoundException
 
 from server.access import PUBLIC as ANYONE
@@ -83,7 +86,13 @@ def _accepted(header: str) -> set[str]:
     return out
 
 
-@get("/static/{file_path:path}", opt={"roles": ANYONE}, include_in_schema=False, sync_to_thread=False)
+@route(
+    "/static/{file_path:path}",
+    http_method=["GET", "HEAD"],
+    opt={"roles": ANYONE},
+    include_in_schema=False,
+    sync_to_thread=False,
+)
 def static_file(request: Request[Any, Any, Any], file_path: str) -> Response[bytes]:
     found: StaticFile | None = request.app.state.static.get(file_path.lstrip("/"))
     if found is None:
@@ -97,6 +106,9 @@ def static_file(request: Request[Any, Any, Any], file_path: str) -> Response[byt
     if encoding:
         headers["content-encoding"] = encoding
     body = found.encoded[encoding] if encoding else found.body
+    if request.method == "HEAD":
+        headers["content-length"] = str(len(body))
+        body = b""
     return Response(body, media_type=found.media_type, headers=headers)
 
 

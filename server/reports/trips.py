@@ -10,7 +10,6 @@ import re
 from collections import defaultdict
 from typing import Any
 
-from forms.text import clean_text
 from server.notice import Notice
 
 TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
@@ -40,15 +39,18 @@ def days(conn: Any, network_id: str, visits: list[dict[str, Any]]) -> list[dict[
     return out
 
 
-def parse(values: dict[str, str], dates: list[str]) -> tuple[list[dict[str, str]], dict[str, list[Notice]]]:
-    """The page's fields (`departure-<date>`, `return-<date>`, `purpose-<date>`) of the given dates; the
-    errors by date. A time is HH:MM or empty; the return is not before the departure."""
-    rows, errors = [], {}
-    for date in dates:
-        if f"departure-{date}" not in values:
-            continue  # not on the form that was sent
-        dep, ret = (values.get(f"{k}-{date}", "").strip() for k in ("departure", "return"))
-        purpose = clean_text(values.get(f"purpose-{date}", "")).strip()
+def parse(
+    rows: list[dict[str, str]], dates: set[str]
+) -> tuple[list[dict[str, str]], dict[str, list[Notice]]]:
+    """The page's rows (`date`, `departure`, `return`, `purpose`: server/form_bodies.py TripDaysForm) of the
+    given dates, a row of another date ignored; the errors by date. A time is HH:MM or empty; the return is
+    not before the departure."""
+    found, errors = [], {}
+    for row in rows:
+        date = row["date"]
+        if date not in dates:
+            continue  # not a trip day of this report
+        dep, ret, purpose = (row[k].strip() for k in ("departure", "return", "purpose"))
         wrong = [Notice("Times are hours and minutes, such as 07:30")] if any(
             t and not TIME.match(t) for t in (dep, ret)
         ) else []  # fmt: skip
@@ -58,8 +60,8 @@ def parse(values: dict[str, str], dates: list[str]) -> tuple[list[dict[str, str]
             wrong.append(Notice("The purpose is longer than %(n)s characters", {"n": MAX_PURPOSE}))
         if wrong:
             errors[date] = wrong
-        rows.append({"date": date, "departure": dep, "return": ret, "purpose": purpose})
-    return rows, errors
+        found.append({"date": date, "departure": dep, "return": ret, "purpose": purpose})
+    return found, errors
 
 
 def save_tx(db: Any, network_id: str, user_id: int, rows: list[dict[str, str]]) -> None:

@@ -24,7 +24,7 @@ from server import lookups, submissions
 from server.access import who
 from server.calendar import Term
 from server.disposition import content_disposition
-from server.form_bodies import OwnReportForm
+from server.form_bodies import OwnReportForm, TripDaysForm
 from server.i18n import current_locale
 from server.menu import MenuEntry
 from server.pages import page
@@ -48,10 +48,6 @@ from server.routes.providers import Choices, Chosen, NetworkName, Own, Terms
 
 PDF = "application/pdf"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-#: Who enters a trip day's departure and return times: the network's secretary and supervisors.
-TRAVELLERS = SUBMITTERS
 
 
 def _render(request: Request[Any, Any, Any], template: str, **context: Any) -> str:
@@ -207,7 +203,7 @@ async def travel(
 
 async def _travel(
     request: Request[Actor, Any, Any], network_id: str, name: str, chosen: Period, format: str = "html",
-    posted: dict[str, str] | None = None, errors: dict[str, Any] | None = None,
+    posted: list[dict[str, str]] | None = None, errors: dict[str, Any] | None = None,
 ) -> Template | Response[bytes]:  # fmt: skip
     rows = await request.app.state.db.read(visits.travel, network_id, chosen.first, chosen.last)
     days = await request.app.state.db.read(trips.days, network_id, rows)
@@ -217,24 +213,26 @@ async def _travel(
         return await _pdf(
             request, "reports/print/travel.html", f"travel-{network_id}-{chosen.key}.pdf", **ctx
         )
-    answer = page(request, "reports/print/travel.html", for_pdf=False, editable=request.user.role in TRAVELLERS,
-                  posted=posted or {}, errors=errors or {}, **ctx)  # fmt: skip
+    answer = page(request, "reports/print/travel.html", for_pdf=False, editable=request.user.role in SUBMITTERS,
+                  posted={r["date"]: r for r in posted or []}, errors=errors or {}, **ctx)  # fmt: skip
     if errors:
         answer.status_code = 422
     return answer
 
 
-@post("/reports/network/{network_id:str}/travel", **who(TRAVELLERS))
+@post("/reports/network/{network_id:str}/travel", **who(SUBMITTERS, form=True))
 async def save_travel_days(
-    request: Request[Actor, Any, Any], network_id: str, network_name: NetworkName, chosen: Chosen
+    request: Request[Actor, Any, Any],
+    network_id: str,
+    network_name: NetworkName,
+    chosen: Chosen,
+    data: Annotated[TripDaysForm, Body(media_type=RequestEncodingType.URL_ENCODED)],
 ) -> Template | Response[bytes] | Redirect:
     """The traveller's departure and return times and purpose of each trip day (all or nothing)."""
-    form = await request.form()
-    posted = {k: str(v) for k, v in form.items() if k.startswith(("departure-", "return-", "purpose-"))}
     rows = await request.app.state.db.read(visits.travel, network_id, chosen.first, chosen.last)
-    found, errors = trips.parse(posted, sorted({v["date"] for v in rows}))
+    found, errors = trips.parse(data.rows(), {v["date"] for v in rows})
     if errors:
-        return await _travel(request, network_id, network_name, chosen, posted=posted, errors=errors)
+        return await _travel(request, network_id, network_name, chosen, posted=found, errors=errors)
     await request.app.state.db.write(trips.save_tx, network_id, request.user.id, found)
     return Redirect(path=f"/reports/network/{network_id}/travel?period={chosen.key}", status_code=303)
 

@@ -247,7 +247,7 @@ MATRIX: list[Entry] = [
         "/admin/coordinates",
         lambda fx: "/admin/coordinates",
         expect(422, ADMINS),
-        send=lambda p, fx: {"data": {"office-lat": "104.7", "office-lon": "16.5"}},
+        send=lambda p, fx: {"data": {"office_lat": "104.7", "office_lon": "16.5"}},
     ),
     # Reports (server/routes/reports.py): a network the caller cannot see is 404
     Entry("GET", "/reports", lambda fx: "/reports", expect(200, SIGNED_IN)),
@@ -343,6 +343,7 @@ MATRIX: list[Entry] = [
     ),
     # Static files and the schema
     Entry("GET", "/static/{file_path:path}", lambda fx: "/static/css/app.css", expect(200, PUBLIC)),
+    Entry("HEAD", "/static/{file_path:path}", lambda fx: "/static/css/app.css", expect(200, PUBLIC)),
     Entry("GET", "/schema", lambda fx: "/schema", expect(200, PUBLIC)),
     Entry("GET", "/schema/openapi.json", lambda fx: "/schema/openapi.json", expect(200, PUBLIC)),
     Entry("GET", "/schema/{path:str}", lambda fx: "/schema/swagger", expect(404, PUBLIC)),

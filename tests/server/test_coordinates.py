@@ -87,21 +87,26 @@ def test_the_admin_page_saves_all_or_nothing_and_the_travel_report_uses_it(share
     page = admin.get("/admin/coordinates")
     assert page.status_code == 200 and f'id="lat-{code}"' in page.text and 'id="lat-office"' in page.text
 
-    bad = {"office-lat": "16.54", "office-lon": "104.72", f"lat-{code}": "104.7", f"lon-{code}": "16.3"}
+    assert f'<input type="hidden" name="code" value="{code}">' in page.text
+
+    # A school per row (`code`, `lat`, `lon` repeated in the page's order), the office's pair apart.
+    bad = {"office_lat": "16.54", "office_lon": "104.72", "code": [code], "lat": ["104.7"], "lon": ["16.3"]}
     r = admin.post("/admin/coordinates", data=bad)
     assert r.status_code == 422
     assert "ไม่ได้บันทึก" in r.text and "ละติจูดและลองจิจูดน่าจะสลับกัน" in r.text
-    assert 'value="104.7"' in r.text  # what was typed is shown again
+    assert f'id="lat-{code}" name="lat" value="104.7"' in r.text  # what was typed is shown again
+    assert 'id="lat-office" name="office_lat" value="16.54"' in r.text
+    r = admin.post("/admin/coordinates", data={**bad, "lat": ["16.3"], "lon": [""]})
+    assert r.status_code == 422 and "ต้องระบุทั้งละติจูดและลองจิจูด หรือเว้นว่างทั้งสองช่อง" in r.text
+    r = admin.post("/admin/coordinates", data={**bad, "lat": ["35.68"], "lon": ["139.69"]})
+    assert r.status_code == 422 and "พิกัด 35.68, 139.69 อยู่นอกประเทศไทย" in r.text
+    r = admin.post("/admin/coordinates", data={**bad, "lon": []})  # a row without its longitude
+    assert r.status_code == 400 and r.json()["code"] == "invalid_request"
     db = sqlite3.connect(shared_server.db_path)
     assert db.execute("SELECT latitude, longitude FROM office").fetchone() == office_before  # nothing saved
     db.close()
 
-    good = {
-        "office-lat": "16.54",
-        "office-lon": "104.72",
-        f"lat-{code}": "16.3162",
-        f"lon-{code}": "104,8757",
-    }
+    good = {"office_lat": "16.54", "office_lon": "104.72", "code": code, "lat": "16.3162", "lon": "104,8757"}
     r = admin.post("/admin/coordinates", data=good)
     assert r.status_code == 303 and r.headers["location"] == "/admin/coordinates?saved=1"
     assert "บันทึกแล้ว: เปลี่ยนพิกัด 1 โรงเรียน" in admin.get(r.headers["location"]).text

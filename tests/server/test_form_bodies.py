@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from schemathesis.checks import not_a_server_error
 
 from forms.text import clean_text
-from server.form_bodies import MemoForm, PlanForm
+from server.form_bodies import MemoForm, PlanForm, TripDaysForm
 from tests.conftest import LiveServer
 from tests.server.test_fuzz import signed_in
 
@@ -27,6 +27,7 @@ FORMS = {
     ("POST", "/plans/{visit_id}"): "admin",
     ("POST", "/plans/{visit_id}/cancel"): "admin",
     ("POST", "/admin/terms"): "admin",
+    ("POST", "/admin/coordinates"): "admin",
     ("POST", "/admin/office"): "admin",
     ("POST", "/admin/imports"): "admin",
     ("POST", "/admin/policies"): "admin",
@@ -36,6 +37,7 @@ FORMS = {
     ("POST", "/admin/forms/publish"): "admin",
     ("POST", "/account/password"): "secretary1",
     ("POST", "/reports/mine/{kind}"): "supervisor1",
+    ("POST", "/reports/network/{network_id}/travel"): "secretary1",
     ("POST", "/submissions/network/{network_id}"): "secretary1",
     ("POST", "/submissions/{submission_id}/decide"): "director",
     ("POST", "/submissions/{submission_id}/note"): "deputy1",
@@ -49,6 +51,15 @@ _STORED_CONTROL = re.compile(
 
 def _schema(server: LiveServer) -> dict[str, Any]:
     return httpx.get(f"{server.url}/schema/openapi.json").json()  # type: ignore[no-any-return]
+
+
+def _texts(field: dict[str, Any]) -> list[dict[str, Any]]:
+    """The text schemas of a field: itself, or each of its forms (a repeated field: one value or a list)."""
+    if field.get("type") == "string" and field.get("format") != "binary":
+        return [field]
+    if field.get("type") == "array":
+        return _texts(field["items"])
+    return [t for form in field.get("oneOf", []) for t in _texts(form)]
 
 
 def test_every_form_post_is_documented_with_its_body_and_limits(shared_server: LiveServer) -> None:
@@ -65,8 +76,10 @@ def test_every_form_post_is_documented_with_its_body_and_limits(shared_server: L
         [(media, body)] = op["requestBody"]["content"].items()
         assert media in ("application/x-www-form-urlencoded", "multipart/form-data"), key
         fields = schemas[body["schema"]["$ref"].rsplit("/", 1)[1]]["properties"]
-        texts = [f for f in fields.values() if f.get("type") == "string" and f.get("format") != "binary"]
+        texts = [t for f in fields.values() for t in _texts(f)]
         assert (texts or key == ("POST", "/admin/forms/check")) and all("maxLength" in f for f in texts), key
+        forms = [f for field in fields.values() for f in [field, *field.get("oneOf", [])]]
+        assert all("maxItems" in f for f in forms if f.get("type") == "array"), key
         assert {"303", "422"} <= set(op["responses"]), key
     office = documented[("POST", "/admin/office")]["requestBody"]["content"]["multipart/form-data"]
     emblem = schemas[office["schema"]["$ref"].rsplit("/", 1)[1]]["properties"]["emblem"]
@@ -81,7 +94,7 @@ def test_over_long_text_is_a_clear_error_naming_the_field(shared_server: LiveSer
     op = doc["paths"][key[1]]["post"]
     [(media, body)] = op["requestBody"]["content"].items()
     fields = doc["components"]["schemas"][body["schema"]["$ref"].rsplit("/", 1)[1]]["properties"]
-    name, field = next((n, f) for n, f in fields.items() if f.get("type") == "string" and "maxLength" in f)
+    name, field = next((n, t) for n, f in fields.items() for t in _texts(f) if "maxLength" in t)
     value = {name: "ก" * (field["maxLength"] + 1)}
     with shared_server.client(FORMS[key]) as client:
         if media == "multipart/form-data":
@@ -163,6 +176,12 @@ def test_form_text_follows_the_one_text_rule(text: str) -> None:
     plan = msgspec.convert({"team": text[:100], "a_room": [text[:100], "ห้อง 1"]}, PlanForm)
     assert plan.team == [clean_text(text[:100])]
     assert plan.a_room == [clean_text(text[:100]), "ห้อง 1"]
+    days = msgspec.convert({"date": ["2025-07-15", "2025-07-22"], "departure": ["07:30", ""],
+                            "return": ["", "16:30"], "purpose": [text, "นิเทศ"]}, TripDaysForm)  # fmt: skip
+    assert days.rows() == [
+        {"date": "2025-07-15", "departure": "07:30", "return": "", "purpose": clean_text(text)},
+        {"date": "2025-07-22", "departure": "", "return": "16:30", "purpose": "นิเทศ"},
+    ]
 
 
 def test_schemathesis_finds_no_server_error_in_the_form_posts(shared_server: LiveServer) -> None:

@@ -48,3 +48,21 @@ def test_only_files_of_the_static_folder_are_served(shared_server: LiveServer):
     with shared_server.client("supervisor1") as client:
         for url in ("/static/js/nosuch.js", "/static/../server/app.py", "/static/%2e%2e/server/app.py"):
             assert client.get(url).status_code == 404, url
+
+
+def test_head_answers_the_headers_of_get_without_the_body(shared_server: LiveServer):
+    """A client checks a file without fetching it: the same Content-Type, ETag, Vary and Cache-Control as
+    GET, the Content-Length of the copy GET would send in that encoding, no body, 304 on a match."""
+    kept = ("content-type", "content-length", "content-encoding", "etag", "vary", "cache-control")
+    with shared_server.client("supervisor1") as client:
+        for accept in ("identity", "gzip", "gzip, deflate, br"):
+            got, body = raw(client, URL, accept)
+            with client.stream("HEAD", URL, headers={"accept-encoding": accept}) as head:
+                head_body = b"".join(head.iter_raw())
+            assert (head.status_code, head_body) == (200, b""), accept
+            assert {k: head.headers.get(k) for k in kept} == {k: got.headers.get(k) for k in kept}, accept
+            assert int(head.headers["content-length"]) == len(body) > 0, accept
+            etag = got.headers["etag"]
+            again = client.head(URL, headers={"accept-encoding": accept, "if-none-match": etag})
+            assert (again.status_code, again.content, again.headers["etag"]) == (304, b"", etag)
+        assert client.head("/static/js/nosuch.js").status_code == 404

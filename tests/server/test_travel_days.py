@@ -1,6 +1,7 @@
 """The travel report's trip days over HTTP: pre-filled from the day's first and last record, corrected by
 the network's secretary (all or nothing, a wrong time refused with its reason), kept, and printed in the
-PDF; the unit director reads it but does not edit it."""
+PDF; the unit director reads it but does not edit it. The page sends a trip day as one row of repeated
+fields (`date`, `departure`, `return`, `purpose`; server/form_bodies.py TripDaysForm)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from tests.server.reports_client import pdf_text, push
 
 THAI = str.maketrans("0123456789", "๐๑๒๓๔๕๖๗๘๙")
 URL = "/reports/network/N01/travel?period=2568-1"
-DAY = "2025-07-15"
+DAY, DAY2 = "2025-07-15", "2025-07-22"
 
 
 def _visit_day(shared_server, login) -> str:  # type: ignore[no-untyped-def]
@@ -32,7 +33,21 @@ def _visit_day(shared_server, login) -> str:  # type: ignore[no-untyped-def]
     )
     push(sup, "observation", rd.observation(school, teachers[1], DAY, [3] * 9, session="afternoon",
                                             start="13:00", end="13:50"), "tablet-trip")  # fmt: skip
+    push(sup, "observation", rd.observation(school, teachers[0], DAY2, [3] * 9, start="08:40", end="09:30"),
+         "tablet-trip")  # fmt: skip
     return str(name)
+
+
+def _stored(shared_server) -> list[tuple[str, str, str, str]]:  # type: ignore[no-untyped-def]
+    db = sqlite3.connect(shared_server.db_path)
+    rows = db.execute("SELECT date, departure, return_time, purpose FROM travel_days ORDER BY 1").fetchall()
+    db.close()
+    return rows
+
+
+def _days(*rows: tuple[str, str, str, str]) -> dict[str, list[str]]:
+    """The form as the page sends it: each field once per trip day, in the page's order."""
+    return {k: [r[i] for r in rows] for i, k in enumerate(("date", "departure", "return", "purpose"))}
 
 
 def test_trip_days_are_prefilled_corrected_kept_and_printed(shared_server, login, tmp_path):
@@ -40,26 +55,34 @@ def test_trip_days_are_prefilled_corrected_kept_and_printed(shared_server, login
     secretary = login("secretary1")
     page = secretary.get(URL)
     assert page.status_code == 200
-    assert f'id="departure-{DAY}" name="departure-{DAY}" value="09:10"' in page.text
-    assert f'id="return-{DAY}" name="return-{DAY}" value="13:50"' in page.text
+    assert f'<input type="hidden" name="date" value="{DAY}">' in page.text
+    assert f'id="departure-{DAY}" name="departure" value="09:10"' in page.text
+    assert f'id="return-{DAY}" name="return" value="13:50"' in page.text
+    assert f'id="departure-{DAY2}" name="departure" value="08:40"' in page.text
     assert f"นิเทศ ติดตามการจัดการเรียนรู้ {school}" in page.text
     assert "(เติมโดยระบบ)" in page.text
 
-    bad = {f"departure-{DAY}": "16:30", f"return-{DAY}": "07:30", f"purpose-{DAY}": "นิเทศ"}
+    # One wrong day of two: nothing is saved, and what was typed in both stays on the page.
+    second = (DAY2, "08:00", "15:00", "นิเทศ ครั้งที่สอง")
+    bad = _days((DAY, "16:30", "07:30", "นิเทศ"), second)
     r = secretary.post(URL, data=bad)
     assert r.status_code == 422 and "เวลากลับถึงอยู่ก่อนเวลาออกเดินทาง" in r.text
-    assert 'value="16:30"' in r.text  # what was typed stays on the page
-    r = secretary.post(URL, data={**bad, f"departure-{DAY}": "7.30"})
+    assert f'id="departure-{DAY}" name="departure" value="16:30"' in r.text
+    assert f'id="departure-{DAY2}" name="departure" value="08:00"' in r.text and "นิเทศ ครั้งที่สอง" in r.text
+    r = secretary.post(URL, data=_days((DAY, "7.30", "07:30", "นิเทศ"), second))
     assert r.status_code == 422 and "เวลาต้องเป็นชั่วโมงและนาที เช่น 07:30" in r.text
-    db = sqlite3.connect(shared_server.db_path)
-    assert db.execute("SELECT count(*) FROM travel_days").fetchone()[0] == 0
-    db.close()
+    # A row without its return (a client that is not the page): refused whole, naming the fields.
+    r = secretary.post(URL, data={**bad, "return": ["07:30"]})
+    assert r.status_code == 400 and r.json()["code"] == "invalid_request"
+    assert "date, departure, return, purpose" in r.text
+    assert _stored(shared_server) == []
 
     purpose = "นิเทศ ติดตามและประชุมสะท้อนผลกับครู"
-    good = {f"departure-{DAY}": "07:30", f"return-{DAY}": "16:45", f"purpose-{DAY}": purpose}
+    good = _days((DAY, "07:30", "16:45", f"{purpose}\x00\x1b"), second)  # a paste's control characters
     assert login("director").post(URL, data=good).status_code == 403
     r = secretary.post(URL, data=good)
     assert r.status_code == 303 and r.headers["location"] == URL
+    assert _stored(shared_server) == [(DAY, "07:30", "16:45", purpose), second]  # the one text rule
     page = secretary.get(URL)
     assert 'value="07:30"' in page.text and 'value="16:45"' in page.text and "(เติมโดยระบบ)" not in page.text
     # The paper: the day's row in the office's digits, above the visits.

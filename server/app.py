@@ -20,7 +20,7 @@ from litestar.template import TemplateConfig
 
 from core import clock, roles
 from forms.loader import builtin_forms
-from server import calendar, errors, i18n, menu, static, thaidate
+from server import calendar, errors, i18n, js_catalog, menu, static, thaidate
 from server import office as office_frame
 from server.access import PUBLIC as ANYONE
 from server.access import role_guard
@@ -246,7 +246,14 @@ def create_app(settings: Settings | None = None) -> Litestar:
         dependencies=providers.DEPENDENCIES,
         # `request.htmx` picks a page or its fragment (the same template the page includes).
         plugins=[HTMXPlugin()],
-        state=State({"db": db, "settings": settings, "limiter": LoginLimiter(), "static": static.load()}),
+        state=State(
+            {
+                "db": db,
+                "settings": settings,
+                "limiter": LoginLimiter(),
+                "static": static.load() | js_catalog.files(),
+            }
+        ),
         on_startup=[startup],
         on_shutdown=[shutdown],
         before_request=set_locale,

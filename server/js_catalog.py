@@ -41,7 +41,7 @@ def url(locale: str | None = None) -> str:
 
 
 def urls() -> tuple[str, ...]:
-    """Every language's catalogue: both are precached, so switching the language works offline too."""
+    """Every language's catalogue: both are precached, so a page in either language finds its own offline."""
     return tuple(url(locale) for locale in LOCALES)
 
 

@@ -126,7 +126,7 @@ def signed_in_chromium(base: str, username: str) -> Iterator[tuple[int, Any]]:
         page.wait_for_url(f"{base}/")
 
         def cold() -> None:
-            page.goto(f"{base}/login")  # no service worker on this page: nothing re-registers it
+            page.goto(f"{base}/healthz")  # a page that registers no service worker again
             page.evaluate(COLD_JS)
             context.new_cdp_session(page).send("Network.clearBrowserCache")
 

@@ -12,6 +12,7 @@ import sys
 from babel.messages.pofile import read_po
 
 from core.problems import CATALOG
+from forms.loader import builtin_forms
 from forms.model import PHOTO_MAX_BYTES, PHOTO_MAX_SIDE, PHOTO_TYPES
 from forms.validate import MAX_LINKED, TEXT_LIMIT_DEFAULT, TEXT_LIMITS
 from server.i18n import JS_DIR, js_msgids
@@ -70,3 +71,27 @@ def test_a_page_loads_exactly_the_js_ids_in_thai_and_sends_the_limits(shared_ser
         "photo_max_side": PHOTO_MAX_SIDE,
         "photo_types": list(PHOTO_TYPES),
     }
+
+
+def test_the_form_island_leaves_out_what_no_script_reads(shared_server) -> None:
+    """The page shows the levels and hints; the island keeps the rules, kinds, choices and the labels the
+    JS draws itself — in the page's language (English only on an English page)."""
+    with shared_server.client("supervisor1") as c:
+        thai = c.get("/forms/observation/2").text
+        c.get("/lang/en", follow_redirects=False)
+        english = c.get("/forms/observation/2").text
+        c.get("/lang/th", follow_redirects=False)
+    form = island(thai, "form-def")
+    fields = [f for s in form["sections"] for f in s["fields"]]
+    rating = next(f for f in fields if f["kind"] == "rating")
+    assert rating["levels"] == [] and rating["evidence_if"] and rating["label"]["en"] == ""
+    source = next(f for f in builtin_forms() if (f.id, f.version) == ("observation", 2)).field(rating["name"])
+    assert (
+        source and source.levels and source.levels[0].th in thai
+    )  # the page shows what the island leaves out
+    assert all(f["hint"] is None or "${" in f["hint"]["th"] for f in fields)
+    assert form["choices"] and form["derived"]
+    english_rating = next(
+        f for s in island(english, "form-def")["sections"] for f in s["fields"] if f["kind"] == "rating"
+    )
+    assert english_rating["label"]["en"] and english_rating["levels"] == []

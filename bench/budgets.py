@@ -89,9 +89,16 @@ def _shell(r: dict[str, Any]) -> list[Row]:
                     f"{kb:.1f} KB (brotli over HTTPS {b['served_br'] / 1000:.1f} KB; uncompressed"
                     f" {b['raw'] / 1000:.0f} KB)", f"{kb / 150:.2f}× budget", kb <= 150))  # fmt: skip
     for page, x in r.get("lighthouse", {}).get("pages", {}).items():
+        title = f"Lighthouse mobile performance ≥ 95 on `{page}`, signed in"
         score = _median([s["performance"] for s in x["runs"]])
-        out.append((f"Lighthouse mobile performance ≥ 95 on `{page}`", "—" if score is None else f"{score:.0f}",
-                    "—", None if score is None else score >= 95))  # fmt: skip
+        if score is None:  # no run audited the page: an error, or it ended elsewhere (e.g. on /login)
+            out.append((title, f"no score: {(x['errors'] or ['no run'])[0][:120]}", "—", False))
+            continue
+        others = ", ".join(
+            f"{name} {_median([s[key] for s in x['runs']]):.0f}"
+            for key, name in (("accessibility", "accessibility"), ("best-practices", "best practices"))
+        )
+        out.append((title, f"{score:.0f} ({others}; {len(x['runs'])} runs)", "—", score >= 95))
     return out
 
 

@@ -292,11 +292,13 @@ def _shell(r: dict[str, Any]) -> list[str]:
         lines.append(f"Lighthouse failed: {lighthouse['error']}")
     elif lighthouse:
         lines += [
-            f"Lighthouse {lighthouse['version']}, mobile (default), `CHROME_PATH=/usr/bin/chromium`, logged in via"
-            " `--extra-headers` Cookie; medians of the runs.",
+            f"Lighthouse {lighthouse['version']}, mobile (default), attached (`--port`, `--disable-storage-reset`)"
+            " to /usr/bin/chromium signed in as supervisor1 through /login; service worker, caches and HTTP cache"
+            " cleared before each run; a run ending on another page (e.g. /login) is a problem, not a score;"
+            " medians of the runs.",
             "",
-            "| page | runs | performance | accessibility | best-practices | problems |",
-            "|---|---:|---:|---:|---:|---|",
+            "| page | runs | performance | accessibility | best-practices | final URL | problems |",
+            "|---|---:|---:|---:|---:|---|---|",
         ]
         for page, x in lighthouse["pages"].items():
             med = {
@@ -307,7 +309,8 @@ def _shell(r: dict[str, Any]) -> list[str]:
             problems = (
                 "; ".join(sorted({e.replace("|", "/").replace("\n", " ")[:300] for e in x["errors"]})) or "—"
             )
-            lines.append(f"| `{page}` | {len(x['runs'])} | {cells} | {problems} |")
+            final = x.get("final_urls", [])[-1:] or ["—"]
+            lines.append(f"| `{page}` | {len(x['runs'])} | {cells} | {final[0]} | {problems} |")
     return [*lines, ""]
 
 

@@ -1,27 +1,30 @@
-"""The tablet's first load: compressed bytes of the precached app shell, and Lighthouse (mobile)."""
+"""The tablet's first load: compressed bytes of the precached app shell, and Lighthouse (mobile), signed in."""
 
 from __future__ import annotations
 
 import gzip
 import json
-import os
 import re
 import subprocess
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 
-from bench.nithet import WORK, client, fresh_db, server
+from bench.nithet import PASSWORD, WORK, client, free_port, fresh_db, server
 from bench.pouch import installed_version, npm_install
 
 BUILD = re.compile(rb"self\.BUILD\s*=\s*(\{.*?\});", re.DOTALL)
 CHROME_FLAGS = (
-    "--headless --no-sandbox --disable-gpu --disable-quic --no-first-run --disable-background-networking "
-    "--disable-component-update --disable-sync"
-)
-PAGES = ("/", "/forms/observation/1")
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync",
+)  # fmt: skip
+#: Today and the observation form (its current version), audited signed in.
+PAGES = ("/", "/forms/observation/2")
 CATEGORIES = ("performance", "accessibility", "best-practices")
 BROTLI_JS = """
 const fs = require('fs'), zlib = require('zlib');
@@ -100,37 +103,83 @@ def served(http: httpx.Client, url: str, accept: str) -> int:
     return r.num_bytes_downloaded
 
 
-def lighthouse(base: str, cookies: str, runs: int) -> dict[str, Any]:
+@contextmanager
+def signed_in_chromium(base: str, username: str) -> Iterator[tuple[int, Any]]:
+    """Chromium with a remote-debugging port, signed in through the real /login form (the session cookie
+    and `nithet_user`, which the tablet's JS reads from document.cookie). Yields the port for Lighthouse
+    and a function that clears the service worker, its caches and the HTTP cache (the cookies stay), so
+    each audit loads the page cold."""
+    from playwright.sync_api import sync_playwright
+
+    port = free_port()
+    profile = Path(tempfile.mkdtemp(dir=WORK))
+    with sync_playwright() as p:
+        context = p.chromium.launch_persistent_context(
+            str(profile), executable_path="/usr/bin/chromium", headless=True,
+            args=[f"--remote-debugging-port={port}", *CHROME_FLAGS],
+        )  # fmt: skip
+        page = context.new_page()
+        page.goto(f"{base}/login")
+        page.fill("#username", username)
+        page.fill("#password", PASSWORD)
+        page.click("button[type=submit]")
+        page.wait_for_url(f"{base}/")
+
+        def cold() -> None:
+            page.goto(f"{base}/healthz")  # a page that registers no service worker again
+            page.evaluate(COLD_JS)
+            context.new_cdp_session(page).send("Network.clearBrowserCache")
+
+        try:
+            yield port, cold
+        finally:
+            context.close()
+
+
+COLD_JS = """async () => {
+  for (const r of await navigator.serviceWorker.getRegistrations()) await r.unregister();
+  for (const key of await caches.keys()) await caches.delete(key);
+}"""
+
+
+def lighthouse(base: str, runs: int) -> dict[str, Any]:
     folder = npm_install("lighthouse")
     binary = folder / "node_modules" / ".bin" / "lighthouse"
-    env = {**os.environ, "CHROME_PATH": "/usr/bin/chromium"}
     out: dict[str, Any] = {"version": installed_version(folder, "lighthouse"), "pages": {}}
-    for page in PAGES:
-        scores: list[dict[str, float]] = []
-        errors: list[str] = []
-        for n in range(runs):
-            report = WORK / "lighthouse" / f"{page.strip('/').replace('/', '-') or 'home'}-{n}.json"
-            report.parent.mkdir(parents=True, exist_ok=True)
-            cmd = [
-                str(binary),
-                base + page,
-                "--output=json",
-                f"--output-path={report}",
-                f"--chrome-flags={CHROME_FLAGS}",
-                "--extra-headers=" + json.dumps({"Cookie": cookies}),
-                "--only-categories=" + ",".join(CATEGORIES),
-                "--quiet",
-            ]
-            proc = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=300)
-            if proc.returncode != 0 or not report.exists():
-                errors.append(f"exit {proc.returncode}: {(proc.stderr or proc.stdout).strip()[-600:]}")
-                continue
-            result = json.loads(report.read_text())
-            scores.append({c: round(100 * (result["categories"][c]["score"] or 0)) for c in CATEGORIES})
-            if result.get("runtimeError"):
-                errors.append(str(result["runtimeError"]))
-            out.setdefault("final_urls", {})[page] = result.get("finalDisplayedUrl") or result.get("finalUrl")
-        out["pages"][page] = {"runs": scores, "errors": errors}
+    with signed_in_chromium(base, "supervisor1") as (port, cold):
+        for page in PAGES:
+            scores: list[dict[str, float]] = []
+            errors: list[str] = []
+            finals: list[str] = []
+            for n in range(runs):
+                report = WORK / "lighthouse" / f"{page.strip('/').replace('/', '-') or 'home'}-{n}.json"
+                report.parent.mkdir(parents=True, exist_ok=True)
+                report.unlink(missing_ok=True)
+                cold()
+                cmd = [
+                    str(binary),
+                    base + page,
+                    f"--port={port}",
+                    "--disable-storage-reset",  # keeps the login; cold() cleared the rest
+                    "--output=json",
+                    f"--output-path={report}",
+                    "--only-categories=" + ",".join(CATEGORIES),
+                    "--quiet",
+                ]
+                proc = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
+                if proc.returncode != 0 or not report.exists():
+                    errors.append(f"exit {proc.returncode}: {(proc.stderr or proc.stdout).strip()[-600:]}")
+                    continue
+                result = json.loads(report.read_text())
+                final = result.get("finalDisplayedUrl") or result.get("finalUrl") or ""
+                finals.append(final)
+                if result.get("runtimeError"):
+                    errors.append(str(result["runtimeError"]))
+                if urlsplit(final).path != page:  # e.g. sent to /login: not the page that was asked for
+                    errors.append(f"ended on {final}, not {page}")
+                    continue
+                scores.append({c: round(100 * (result["categories"][c]["score"] or 0)) for c in CATEGORIES})
+            out["pages"][page] = {"runs": scores, "errors": errors, "final_urls": finals}
     return out
 
 
@@ -143,11 +192,8 @@ def run(lighthouse_runs: int, log: Any = print) -> dict[str, Any]:
         except Exception as exc:
             out["bytes"] = {"error": f"{type(exc).__name__}: {exc}"}
         log(f"shell bytes: { {k: v for k, v in out['bytes'].items() if k != 'rows'} }")
-        cookies = "; ".join(
-            f"{k}={v}" for k, v in http.cookies.items() if k in ("nithet_session", "csrftoken")
-        )
         try:
-            out["lighthouse"] = lighthouse(base, cookies, lighthouse_runs)
+            out["lighthouse"] = lighthouse(base, lighthouse_runs)
         except Exception as exc:
             out["lighthouse"] = {"error": f"{type(exc).__name__}: {exc}"}
         log(f"lighthouse: {out['lighthouse']}")

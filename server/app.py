@@ -20,7 +20,7 @@ from litestar.template import TemplateConfig
 
 from core import clock, roles
 from forms.loader import builtin_forms
-from server import calendar, errors, i18n, menu, static, thaidate
+from server import calendar, errors, i18n, js_catalog, menu, static, thaidate
 from server import office as office_frame
 from server.access import PUBLIC as ANYONE
 from server.access import role_guard
@@ -252,7 +252,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
                 "db": db,
                 "settings": settings,
                 "limiter": LoginLimiter(),
-                "static": static.load(),
+                "static": static.load() | js_catalog.files(),
                 "printed": pdf.Printed(),
             }
         ),

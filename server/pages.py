@@ -1,4 +1,4 @@
-"""What every page is rendered with: the user, the language, and the strings the tablet's JS needs."""
+"""What every page is rendered with: the user, the language, and where the tablet's JS finds its strings."""
 
 from __future__ import annotations
 
@@ -10,10 +10,10 @@ from litestar import Request
 from litestar.response import Template
 from markupsafe import Markup
 
-from core.problems import CATALOG
 from forms.model import PHOTO_MAX_BYTES, PHOTO_MAX_SIDE, PHOTO_TYPES
 from forms.validate import MAX_LINKED, RATING_RANGE, TEXT_LIMIT_DEFAULT, TEXT_LIMITS
-from server.i18n import _, current_locale, js_msgids
+from server import js_catalog
+from server.i18n import current_locale
 
 
 @cache
@@ -37,13 +37,6 @@ def island(value: Any) -> Markup:
     return Markup(msgspec.json.encode(value).decode().replace("<", "\\u003c"))  # noqa: S704 - escaped above
 
 
-def js_messages() -> Markup:
-    """The translations of exactly the JS's message ids, and the problem catalog's titles (`problem.<code>`)."""
-    strings = {msgid: _(msgid) for msgid in js_msgids()}
-    strings |= {f"problem.{code}": _(p.title) for code, p in CATALOG.items()}
-    return island(strings)
-
-
 def page(request: Request[Any, Any, Any], template: str, **context: Any) -> Template:
     user = request.scope.get("user")
     return Template(
@@ -51,7 +44,7 @@ def page(request: Request[Any, Any, Any], template: str, **context: Any) -> Temp
         context={
             "user": user,
             "lang": current_locale.get(),
-            "js_messages": js_messages(),
+            "messages_url": js_catalog.url(),
             "limits": limits(),
             "build": request.app.state.build,
             "request_path": request.url.path,

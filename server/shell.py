@@ -8,6 +8,7 @@ from functools import cache
 from typing import Any
 
 from forms.model import FormDef
+from server import js_catalog
 from server.config import PWA
 
 STATIC = PWA / "static"
@@ -60,15 +61,33 @@ def static_urls() -> tuple[str, ...]:
     return tuple("/static/" + f for f in keep)
 
 
-@cache
-def later_urls() -> tuple[str, ...]:
-    """The reflection table's pages and files (LATER_PAGES, LATER_STATIC), cached after the install."""
-    files = sorted(p.relative_to(STATIC).as_posix() for p in STATIC.rglob("*") if p.is_file())
-    return (*LATER_PAGES, *("/static/" + f for f in files if f.startswith(LATER_STATIC)))
+def newest(forms: list[FormDef]) -> list[FormDef]:
+    """The newest version of each form: what a new record is made with."""
+    by_id = {f.id: f for f in sorted(forms, key=lambda f: (f.id, f.version))}
+    return list(by_id.values())
 
 
 def precache(forms: list[FormDef]) -> list[str]:
-    return [*SHELL_PAGES, *(form_url(f.id, f.version) for f in forms), *static_urls()]
+    """The first install: home, the newest version of each form, the message catalogues, static files."""
+    return [
+        *SHELL_PAGES,
+        *(form_url(f.id, f.version) for f in newest(forms)),
+        *js_catalog.urls(),
+        *static_urls(),
+    ]
+
+
+def later_urls(forms: list[FormDef]) -> list[str]:
+    """Cached right after the install: the older versions of the forms (a record made or pulled on one
+    still opens offline) and the reflection table's pages and files (LATER_PAGES, LATER_STATIC)."""
+    current = {(f.id, f.version) for f in newest(forms)}
+    older = sorted((f.id, f.version) for f in forms if (f.id, f.version) not in current)
+    files = sorted(p.relative_to(STATIC).as_posix() for p in STATIC.rglob("*") if p.is_file())
+    return [
+        *(form_url(*key) for key in older),
+        *LATER_PAGES,
+        *("/static/" + f for f in files if f.startswith(LATER_STATIC)),
+    ]
 
 
 def build_version(forms: list[FormDef]) -> str:
@@ -80,6 +99,7 @@ def build_version(forms: list[FormDef]) -> str:
             digest.update(path.read_bytes())
     for form in sorted(forms, key=lambda f: (f.id, f.version)):
         digest.update(f"{form.id}:{form.version}".encode())
+    digest.update(" ".join(js_catalog.urls()).encode())  # named by their content hash
     # NITHET_BUILD_SALT forces a new build without changing a file (tests of the update offer; an operator
     # forcing every tablet to re-download the shell).
     digest.update(os.environ.get("NITHET_BUILD_SALT", "").encode())
@@ -89,8 +109,9 @@ def build_version(forms: list[FormDef]) -> str:
 def refresh_forms(state: Any) -> None:
     """Load every published form version and the forms' lifecycle states into the app state, with the
     precache list and the build version built from them: called at start-up and after an admin publishes a
-    version or changes a form's state. Every version of a form past its draft stays in the precache list, so
-    a record started on an older version (or before the form was closing) stays fillable offline."""
+    version or changes a form's state. The newest version of each form past its draft is precached, the older
+    ones are cached right after (`later`), so a record started on an older version (or before the form was
+    closing) stays fillable offline."""
     from server.lifecycle import load_states, state_of
     from server.reference import load_forms
 
@@ -100,4 +121,4 @@ def refresh_forms(state: Any) -> None:
     shown = [f for f in forms.values() if state_of(state.form_states, f.id).state != "draft"]
     state.build = build_version(shown)
     state.precache = precache(shown)
-    state.later = list(later_urls())
+    state.later = later_urls(shown)

@@ -36,16 +36,17 @@ ENCODERS = {
 
 
 class StaticFile:
-    def __init__(self, path: Path, build: Path):
-        self.body = path.read_bytes()
+    def __init__(self, name: str, body: bytes, build: Path):
+        self.body = body
         digest = hashlib.sha256(self.body).hexdigest()
         self.etag = digest[:32]
-        media, _ = mimetypes.guess_type(path.name)
+        media, _ = mimetypes.guess_type(name)
         media = media or "application/octet-stream"
-        self.media_type = f"{media}; charset=utf-8" if path.suffix in TEXT else media
+        suffix = Path(name).suffix
+        self.media_type = f"{media}; charset=utf-8" if suffix in TEXT else media
         #: encoding → compressed bytes, only where it is smaller.
         self.encoded: dict[str, bytes] = {}
-        if path.suffix in TEXT:
+        if suffix in TEXT:
             for encoding, (suffix, encode) in ENCODERS.items():
                 data = _built(build / f"{digest}{suffix}", self.body, encode)
                 if len(data) < len(self.body):
@@ -66,7 +67,7 @@ def _built(target: Path, body: bytes, encode: Any) -> bytes:
 def load(source: Path = STATIC, build: Path = BUILD) -> dict[str, StaticFile]:
     """Every static file by its path under /static/, the compressed copies built where missing."""
     return {
-        p.relative_to(source).as_posix(): StaticFile(p, build)
+        p.relative_to(source).as_posix(): StaticFile(p.name, p.read_bytes(), build)
         for p in sorted(source.rglob("*"))
         if p.is_file()
     }

@@ -14,7 +14,8 @@ from core.problems import N_
 from core.roles import ADMINS, SIGNED_IN
 from server.access import PUBLIC, who
 from server.calendar import previous_term
-from server.i18n import _
+from server.form_island import form_island
+from server.i18n import _, current_locale
 from server.lifecycle import state_of
 from server.menu import MenuEntry
 from server.pages import island, page
@@ -38,7 +39,7 @@ def form_page(request: Request[Any, Any, Any], form_id: str, version: int) -> Te
     draft = state_of(request.app.state.form_states, form_id).state == "draft"
     if form is None or (draft and request.user.role not in ADMINS):  # a draft: only admins try it
         raise NotFoundException()
-    return page(request, "form.html", form=form, form_json=island(form))
+    return page(request, "form.html", form=form, form_json=form_island(form, current_locale.get()))
 
 
 @get("/notebook", sync_to_thread=False, **who(SIGNED_IN))

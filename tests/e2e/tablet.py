@@ -41,8 +41,11 @@ def wait_until(page: Any, expression: str, timeout: float = 20.0, arg: Any = Non
 
 
 def wait_ready(page: Any, timeout: float = 60.0) -> None:
-    """The service worker controls the page and the first sync has pulled the reference data."""
+    """The service worker controls the page, has cached what comes after the install (the forms' older
+    versions, the reflection table's files: /reflection-table-ready marks the end), and the first sync has
+    pulled the reference data."""
     wait_until(page, "navigator.serviceWorker.controller !== null", timeout)
+    wait_until(page, "caches.match('/reflection-table-ready').then((hit) => hit !== undefined)", timeout)
     wait_until(page, "document.getElementById('last-sync').textContent.trim() !== '–'", timeout)
 
 

@@ -1,5 +1,5 @@
-"""What the server tells the tablet's JS in each page: the translations of exactly the message ids Babel
-extracts from pwa/static/js (t('…'), N_('…')), and the limits it enforces itself."""
+"""What the server tells the tablet's JS: the translations of exactly the message ids Babel extracts from
+pwa/static/js (t('…'), N_('…')) in the catalogue file each page loads, and the limits it enforces itself."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ import sys
 from babel.messages.pofile import read_po
 
 from core.problems import CATALOG
+from forms.loader import builtin_forms
 from forms.model import PHOTO_MAX_BYTES, PHOTO_MAX_SIDE, PHOTO_TYPES
 from forms.validate import MAX_LINKED, TEXT_LIMIT_DEFAULT, TEXT_LIMITS
 from server.i18n import JS_DIR, js_msgids
@@ -48,14 +49,18 @@ def test_babel_cfg_extracts_the_same_ids_for_the_catalog(tmp_path) -> None:
     assert from_js == set(js_msgids())
 
 
-def test_a_page_sends_exactly_the_js_ids_in_thai_and_the_limits(shared_server) -> None:
+def test_a_page_loads_exactly_the_js_ids_in_thai_and_sends_the_limits(shared_server) -> None:
     with shared_server.client("supervisor1") as c:
         page = c.get("/").text
-    messages = island(page, "i18n")
+        found = re.search(r'<script defer src="(/static/i18n/th\.\w+\.js)"></script>', page)
+        assert found
+        script = c.get(found.group(1)).text
+    messages = json.loads(script.removeprefix("self.NITHET_MESSAGES = ").removesuffix(";\n"))
     problems = {f"problem.{code}" for code in CATALOG}
-    assert set(messages) == set(js_msgids()) | problems
+    # Every id but those that stand for themselves in Thai too (t() answers the id when it has no entry).
+    assert problems <= set(messages) <= set(js_msgids()) | problems
     assert messages["Waiting to sync"] == "รอซิงก์"
-    untranslated = [i for i in js_msgids() if messages[i] == i and re.search("[a-z]{3}", i)]
+    untranslated = [i for i in js_msgids() if i not in messages and re.search("[a-z]{3}", i)]
     assert untranslated == []
     assert island(page, "limits") == {
         "text": TEXT_LIMITS,
@@ -66,3 +71,27 @@ def test_a_page_sends_exactly_the_js_ids_in_thai_and_the_limits(shared_server) -
         "photo_max_side": PHOTO_MAX_SIDE,
         "photo_types": list(PHOTO_TYPES),
     }
+
+
+def test_the_form_island_leaves_out_what_no_script_reads(shared_server) -> None:
+    """The page shows the levels and hints; the island keeps the rules, kinds, choices and the labels the
+    JS draws itself — in the page's language (English only on an English page)."""
+    with shared_server.client("supervisor1") as c:
+        thai = c.get("/forms/observation/2").text
+        c.get("/lang/en", follow_redirects=False)
+        english = c.get("/forms/observation/2").text
+        c.get("/lang/th", follow_redirects=False)
+    form = island(thai, "form-def")
+    fields = [f for s in form["sections"] for f in s["fields"]]
+    rating = next(f for f in fields if f["kind"] == "rating")
+    assert rating["levels"] == [] and rating["evidence_if"] and rating["label"]["en"] == ""
+    source = next(f for f in builtin_forms() if (f.id, f.version) == ("observation", 2)).field(rating["name"])
+    assert (
+        source and source.levels and source.levels[0].th in thai
+    )  # the page shows what the island leaves out
+    assert all(f["hint"] is None or "${" in f["hint"]["th"] for f in fields)
+    assert form["choices"] and form["derived"]
+    english_rating = next(
+        f for s in island(english, "form-def")["sections"] for f in s["fields"] if f["kind"] == "rating"
+    )
+    assert english_rating["label"]["en"] and english_rating["levels"] == []

@@ -40,12 +40,11 @@ def test_an_unchanged_report_is_the_same_pdf_and_a_new_record_makes_a_new_one(
     }
     db.close()
     with live_server.client("supervisor1") as tablet, live_server.client("secretary1") as secretary:
-        push(
-            tablet,
-            "observation",
-            rd.observation(school, teachers[school], "2025-07-15", [3] * 9),
-            "tablet-printed",
-        )
+
+        def observe(code: str, day: str) -> None:
+            push(tablet, "observation", rd.observation(code, teachers[code], day, [3] * 9), "tablet-printed")
+
+        observe(school, "2025-07-15")
         first = secretary.get(URL)
         again = secretary.get(URL)
         assert first.status_code == again.status_code == 200
@@ -53,12 +52,7 @@ def test_an_unchanged_report_is_the_same_pdf_and_a_new_record_makes_a_new_one(
         text = pdf_text(first.content, tmp_path).replace(" ", "")  # names wrap in the narrow columns
         assert name in text and other_name not in text
 
-        push(
-            tablet,
-            "observation",
-            rd.observation(other, teachers[other], "2025-07-16", [4] * 9),
-            "tablet-printed",
-        )
+        observe(other, "2025-07-16")
         after = secretary.get(URL)
         assert after.status_code == 200 and after.content != first.content
         text = pdf_text(after.content, tmp_path).replace(" ", "")

@@ -4,7 +4,6 @@ own woff2 files, so Thai never falls back to boxes). Local files only: nothing i
 from __future__ import annotations
 
 import hashlib
-import threading
 from collections import OrderedDict
 from functools import cache
 from pathlib import Path
@@ -67,32 +66,30 @@ class Printed:
     go first). A PDF is a function of its HTML alone (the fonts and stylesheets are the server's own files,
     fixed for its life), and the HTML is made afresh from the data on every request: a report whose data
     has not changed is the same HTML, so its PDF is not laid out again (WeasyPrint takes seconds for a long
-    report), and any change to the data, a signer or a trip day makes new HTML and so a new PDF."""
+    report), and any change to the data, a signer or a trip day makes new HTML and so a new PDF. Used from
+    the event loop only (the PDF handlers are async), so it needs no lock."""
 
     def __init__(self, max_bytes: int = 64 * 2**20):
         self.max_bytes = max_bytes
         self._pdfs: OrderedDict[bytes, bytes] = OrderedDict()
         self._bytes = 0
-        self._lock = threading.Lock()
 
     @staticmethod
     def key(html: str) -> bytes:
         return hashlib.sha256(html.encode()).digest()
 
     def get(self, key: bytes) -> bytes | None:
-        with self._lock:
-            pdf = self._pdfs.get(key)
-            if pdf is not None:
-                self._pdfs.move_to_end(key)
-            return pdf
+        pdf = self._pdfs.get(key)
+        if pdf is not None:
+            self._pdfs.move_to_end(key)
+        return pdf
 
     def put(self, key: bytes, pdf: bytes) -> None:
         if len(pdf) > self.max_bytes:
             return
-        with self._lock:
-            old = self._pdfs.pop(key, None)
-            self._bytes += len(pdf) - (len(old) if old is not None else 0)
-            self._pdfs[key] = pdf
-            while self._bytes > self.max_bytes:
-                _, dropped = self._pdfs.popitem(last=False)
-                self._bytes -= len(dropped)
+        old = self._pdfs.pop(key, None)
+        self._bytes += len(pdf) - (len(old) if old is not None else 0)
+        self._pdfs[key] = pdf
+        while self._bytes > self.max_bytes:
+            _, dropped = self._pdfs.popitem(last=False)
+            self._bytes -= len(dropped)

@@ -1,15 +1,19 @@
 """A report's PDF is laid out once per version of its data: asked for again unchanged, it comes from the
-server's store of printed PDFs (server/reports/pdf.py `Printed`); once a record changes the report, the PDF
-is made afresh — a secretary never prints yesterday's figures."""
+server's store of printed PDFs (server/reports/pdf.py `Printed`) — even with the report workers frozen
+(SIGSTOP), so nothing lays it out again; once a record changes the report, the PDF is made afresh — a
+secretary never prints yesterday's figures."""
 
 from __future__ import annotations
 
+import os
+import signal
 import sqlite3
 
 from server.reports.pdf import Printed
 from tests import report_data as rd
 from tests.conftest import LiveServer
 from tests.server.reports_client import pdf_text, push
+from tests.server.test_reports_off_sync import children
 
 URL = "/reports/network/N01/travel?period=2568-1&format=pdf"
 
@@ -46,9 +50,18 @@ def test_an_unchanged_report_is_the_same_pdf_and_a_new_record_makes_a_new_one(
 
         observe(school, "2025-07-15")
         first = secretary.get(URL)
-        again = secretary.get(URL)
-        assert first.status_code == again.status_code == 200
-        assert again.content == first.content
+        assert first.status_code == 200
+        assert live_server.proc is not None
+        workers = children(live_server.proc.pid)
+        assert workers, "no report worker processes"
+        for pid in workers:  # nothing can lay a PDF out now: the repeat must come from the store
+            os.kill(pid, signal.SIGSTOP)
+        try:
+            again = secretary.get(URL, timeout=30)
+        finally:
+            for pid in workers:
+                os.kill(pid, signal.SIGCONT)
+        assert again.status_code == 200 and again.content == first.content
         text = pdf_text(first.content, tmp_path).replace(" ", "")  # names wrap in the narrow columns
         assert name in text and other_name not in text
 

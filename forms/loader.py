@@ -30,8 +30,6 @@ NAME = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
 #: separates the parts of a path on the tablet).
 FIELD_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]{0,63}$")
 REF = re.compile(r"\$\{([^}]+)\}")
-#: Kinds whose answer is free of a choice list and of inner fields.
-NEEDS_WORDS = frozenset({"reading_grid"})
 
 Fail = Callable[[str, str], NoReturn]
 

@@ -50,8 +50,6 @@ PHOTO_TYPES = ("image/jpeg",)
 #: The largest form version: at most 15 digits, so an ODK-style date version (2026113001) fits and no version
 #: overflows a SQLite integer (the XLSForm reader allows 15 digits; the sync wire holds to the same).
 MAX_FORM_VERSION = 10**15 - 1
-#: The default band cut-offs (DOMAIN.md): a value at or above `min` gets the label.
-DEFAULT_BANDS_NOTE = "ดีมาก ≥ 4.5, ดี ≥ 3.5, พอใช้ ≥ 2.5, ปรับปรุง below"
 
 
 class Label(msgspec.Struct, frozen=True, forbid_unknown_fields=True):

@@ -29,11 +29,6 @@ class Office(msgspec.Struct, frozen=True):
     digits: str = "thai"
     emblem_uri: str = ""  # a data: URI, so the print view and the PDF need no other request
 
-    @property
-    def counter_style(self) -> str:
-        """The CSS counter style of page numbers in this digit style."""
-        return "thai" if self.digits == "thai" else "decimal"
-
 
 def load(conn: Any) -> Office:
     row = conn.execute(

@@ -5,7 +5,6 @@ April–September due 20 September). Edits are kept in `report_drafts` (m007).""
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections import defaultdict
 from typing import Any
 
@@ -143,7 +142,3 @@ def save_draft_tx(db: Any, user_id: int, kind: str, period: str, body: str) -> N
         },
         pk=("user_id", "kind", "period"),
     )
-
-
-def as_json(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False)

@@ -83,12 +83,3 @@ def records(conn: Conn, form_id: str, network_id: str, first: str, last: str) ->
         {"id": i, "school_code": s, "form_version": v, "answers": msgspec.json.decode(a), "author_id": u}
         for i, s, v, a, u in rows
     ]
-
-
-def choice_label(form: FormDef | None, list_name: str, value: Any, lang: str = "th") -> str:
-    if form is None:
-        return str(value)
-    for choice in form.choices.get(list_name, ()):
-        if choice.value == value:
-            return choice.label.text(lang)
-    return str(value)

@@ -58,17 +58,6 @@ def network_summary(conn: Conn, network_id: str, first: str, last: str) -> dict[
     }
 
 
-def school_summary(
-    conn: Conn, network_id: str, school_code: str, first: str, last: str
-) -> dict[str, Any] | None:
-    """One school's page: its coverage row and practice figures, within its network's summary."""
-    summary = network_summary(conn, network_id, first, last)
-    school = next((s for s in summary["schools"] if s["code"] == school_code), None)
-    if school is None:
-        return None
-    return {"summary": summary, "school": school}
-
-
 def trend(conn: Conn, network_id: str, periods: list[tuple[str, str]]) -> list[dict[str, Any]]:
     """The mean practice score per period (oldest first), n shown, suppressed under MIN_GROUP."""
     out = []

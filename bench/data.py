@@ -17,6 +17,7 @@ import msgspec
 from forms.loader import DEFINITIONS, load_file
 from forms.rules import compile_rule
 from forms.validate import validate
+from sync.stored import pack
 
 FORM = load_file(DEFINITIONS / "observation.toml")
 RATINGS = [f.name for f in FORM.walk() if f.kind == "rating"]
@@ -219,6 +220,7 @@ def record_rows(
     """The `records` rows the server would store for these pushes (seq numbered from 1)."""
     for seq, p in enumerate(push_list, start=1):
         school = schools[p["answers"]["school"]]
+        stored = pack(p["answers"])
         yield {
             "id": p["id"],
             "form_id": p["form_id"],
@@ -229,7 +231,9 @@ def record_rows(
             "author_id": 1,
             "rev": p["rev"],
             "content_hash": content_hash(p),
-            "answers": msgspec.json.encode(p["answers"]).decode(),
+            "answers": stored.answers,
+            "texts": stored.texts,
+            "answers_bytes": stored.size,
             "device_time": p["device_time"],
             "created_at": now,
             "updated_at": now,

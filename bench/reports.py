@@ -22,11 +22,12 @@ from server import demo
 from server.db import connect
 from server.migrations import apply as migrate
 from server.reports import checklist, scores
+from sync.stored import pack, unpack
 
 #: Bump when the generated data changes, so cached databases are rebuilt.
 #: 2: the observation_scores table is filled too; 3: a current revision keeps no answers (m021);
 #: 4: valid kindergarten rows, Active Learning ticks and the observation_checklist table.
-GENERATOR = 4
+GENERATOR = 5  # 5: answers stored packed (m025)
 NETWORK = "N02"  # 17 schools: one of the two largest networks
 SEMESTER = data.SEMESTERS[2]  # 2568-1
 CHUNK = 20_000
@@ -47,6 +48,7 @@ def _rows(
         rid = str(uuid.UUID(int=rng.getrandbits(128), version=4))
         rev = f"r-1-{rng.getrandbits(48):012x}"
         digest = hashlib.sha256(encoded.encode()).hexdigest()
+        stored = pack(ans)
         yield (
             {
                 "id": rid,
@@ -58,7 +60,9 @@ def _rows(
                 "author_id": 3,
                 "rev": rev,
                 "content_hash": digest,
-                "answers": encoded,
+                "answers": stored.answers,
+                "texts": stored.texts,
+                "answers_bytes": stored.size,
                 "device_time": f"{ans['visit_date']}T{ans['end_time']}:00+07:00",
                 "created_at": received,
                 "updated_at": received,
@@ -116,7 +120,7 @@ def build(
                 [
                     m
                     for r, _ in chunk
-                    for m in checklist.rows(r["id"], r["network_id"], msgspec.json.decode(r["answers"]))
+                    for m in checklist.rows(r["id"], r["network_id"], unpack(r["answers"], r["texts"]))
                 ],
             )
         done += len(chunk)

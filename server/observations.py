@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-import msgspec
 import sqlite_utils
 
 from core.actor import Actor
+from sync.stored import unpack
 
 
 def _scope(actor: Actor, column: str = "r.network_id") -> tuple[str, list[Any]]:
@@ -33,7 +33,7 @@ def list_records(
         where += " AND r.form_id = ?"
         params.append(form_id)
     sql = (
-        "SELECT r.id, r.form_id, r.form_version, r.school_code, s.name, r.answers, r.updated_at, r.conflicts, "
+        "SELECT r.id, r.form_id, r.form_version, r.school_code, s.name, r.answers, r.texts, r.updated_at, r.conflicts, "
         "u.display_name, (SELECT count(*) FROM revisions v WHERE v.record_id = r.id) "
         "FROM records r JOIN schools s ON s.code = r.school_code LEFT JOIN users u ON u.id = r.author_id "
         f"WHERE {where} ORDER BY r.updated_at DESC LIMIT ?"
@@ -46,6 +46,7 @@ def list_records(
         code,
         school_name,
         answers,
+        texts,
         updated,
         conflicts,
         author,
@@ -58,7 +59,7 @@ def list_records(
                 "form_version": version,
                 "school_code": code,
                 "school_name": school_name,
-                "answers": msgspec.json.decode(answers),
+                "answers": unpack(answers, texts),
                 "updated_at": updated,
                 "conflicts": conflicts,
                 "author": author,
@@ -93,15 +94,16 @@ def record_with_revisions(db: sqlite_utils.Database, actor: Actor, record_id: st
             "rev": r,
             "base_rev": b,
             "state": st,
-            "answers": msgspec.json.decode(a),
+            "answers": unpack(a, p),
             "author": au,
             "author_username": un,
             "device_id": d,
             "received_at": t,
         }
-        for r, b, st, a, au, un, d, t in db.execute(
+        for r, b, st, a, p, au, un, d, t in db.execute(
             # The current revision's answers are the record's (m021).
-            "SELECT v.rev, v.base_rev, v.state, coalesce(v.answers, r.answers), u.display_name, u.username, "
+            "SELECT v.rev, v.base_rev, v.state, coalesce(v.answers, r.answers), "
+            "CASE WHEN v.answers IS NULL THEN r.texts ELSE v.texts END, u.display_name, u.username, "
             "v.device_id, v.received_at FROM revisions v JOIN records r ON r.id = v.record_id "
             "LEFT JOIN users u ON u.id = v.author_id WHERE v.record_id = ? "
             "ORDER BY v.received_at, v.rowid",

@@ -11,7 +11,6 @@ from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any, Protocol
 
-import msgspec
 import sqlite_utils
 
 from core.actor import Actor
@@ -22,6 +21,7 @@ from forms.validate import validate
 from sync.attachments import claim_attachments, link_attachments, missing_attachments
 from sync.prepare import Prepared, against, prepare_all, rejected, sent_again
 from sync.scope_changes import note_removal
+from sync.stored import Stored, pack, unpack
 from sync.wire import PushBatch, Receipt, RecordView
 
 FormLookup = Callable[[str, int], FormDef | None]
@@ -259,22 +259,22 @@ def _add_revision(
     now: str,
     state: str,
     photos: bool = True,
-) -> str:
+) -> Stored:
     record = prepared.record
     assert record is not None
-    answers = msgspec.json.encode(record.answers).decode()
+    stored = prepared.stored or pack(record.answers)
+    current = state == "current"  # the current revision's answers are the record's (m021)
     db.execute(
-        "INSERT INTO revisions (record_id, rev, base_rev, content_hash, form_version, answers, author_id, "
-        "device_id, received_at, state, wire_digest) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO revisions (record_id, rev, base_rev, content_hash, form_version, answers, texts, author_id, "
+        "device_id, received_at, state, wire_digest) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             record.id,
             record.rev,
             record.base_rev,
             prepared.digest,
             record.form_version,
-            None
-            if state == "current"
-            else answers,  # the current revision's answers: `records.answers` (m021)
+            None if current else stored.answers,
+            None if current else stored.texts,
             actor.id,
             device_id,
             now,
@@ -284,7 +284,7 @@ def _add_revision(
     )
     if photos:
         link_attachments(db, record.id, record.answers)
-    return answers
+    return stored
 
 
 def _store(
@@ -307,9 +307,11 @@ def _store(
     if current is not None:
         # The revision it replaces takes its answers back from the record, which is about to change.
         db.execute(
-            "UPDATE revisions SET state = 'superseded', answers = coalesce(answers, "
-            "(SELECT answers FROM records WHERE id = ?)) WHERE record_id = ? AND rev = ?",
-            [rid, rid, current.rev],
+            "UPDATE revisions SET state = 'superseded', "
+            "texts = CASE WHEN answers IS NULL THEN (SELECT texts FROM records WHERE id = ?) ELSE texts END, "
+            "answers = coalesce(answers, (SELECT answers FROM records WHERE id = ?)) "
+            "WHERE record_id = ? AND rev = ?",
+            [rid, rid, rid, current.rev],
         )
     if record.resolves:
         marks = ",".join("?" for _ in record.resolves)
@@ -318,14 +320,14 @@ def _store(
             f"AND rev IN ({marks})",  # placeholders only
             [rid, *record.resolves],
         )
-    answers = _add_revision(db, actor, prepared, device_id, now, "current", photos)
+    stored = _add_revision(db, actor, prepared, device_id, now, "current", photos)
     values = [record.form_id, record.form_version, network_id, school_code, record.visit_id, rev, digest]
-    values += [answers, record.device_time, now]
+    values += [*stored, record.device_time, now]
     if current is None:
         db.execute(
             "INSERT INTO records (id, author_id, created_at, form_id, form_version, network_id, school_code, "
-            "visit_id, rev, content_hash, answers, device_time, updated_at, conflicts, seq) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?)",
+            "visit_id, rev, content_hash, answers, texts, answers_bytes, device_time, updated_at, conflicts, seq) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?)",
             [rid, actor.id, now, *values, refs.seq(db)],
         )
         refs.known_ids.add(rid)
@@ -334,7 +336,7 @@ def _store(
             note_removal(db)  # moved to another network: its old network's tablets drop it at their next pull
         db.execute(
             "UPDATE records SET form_id = ?, form_version = ?, network_id = ?, school_code = ?, visit_id = ?, "
-            "rev = ?, content_hash = ?, answers = ?, device_time = ?, updated_at = ?, conflicts = "
+            "rev = ?, content_hash = ?, answers = ?, texts = ?, answers_bytes = ?, device_time = ?, updated_at = ?, conflicts = "
             "(SELECT count(*) FROM revisions WHERE record_id = ? AND state = 'conflict'), seq = ? WHERE id = ?",
             [*values, rid, refs.seq(db), rid],
         )
@@ -344,13 +346,13 @@ def _store(
 
 
 RECORD_COLUMNS = (
-    "id, rev, form_id, form_version, school_code, network_id, visit_id, author_id, answers, "
+    "id, rev, form_id, form_version, school_code, network_id, visit_id, author_id, answers, texts, "
     "updated_at, conflicts"
 )
 
 
 def record_view(row: tuple[Any, ...]) -> RecordView:
-    rid, rev, form_id, version, school, network, visit, author, answers, updated, conflicts = row
+    rid, rev, form_id, version, school, network, visit, author, answers, texts, updated, conflicts = row
     return RecordView(
         id=rid,
         rev=rev,
@@ -360,7 +362,7 @@ def record_view(row: tuple[Any, ...]) -> RecordView:
         network_id=network,
         visit_id=visit,
         author_id=author,
-        answers=msgspec.json.decode(answers),
+        answers=unpack(answers, texts),
         updated_at=updated,
         conflicts=conflicts or 0,
     )

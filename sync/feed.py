@@ -229,7 +229,7 @@ def _sizes(
     """(change number, estimated bytes of JSON) of the records the actor sees changed in (low, high]."""
     where, params = _scope(actor, "network_id")
     for seq, size in db.execute(
-        f"SELECT seq, length(CAST(answers AS BLOB)) + {RECORD_OVERHEAD} FROM records "
+        f"SELECT seq, coalesce(answers_bytes, length(CAST(answers AS BLOB))) + {RECORD_OVERHEAD} FROM records "
         f"WHERE seq > ? AND seq <= ? AND {where} ORDER BY seq {'DESC' if newest_first else 'ASC'}",
         [low, high, *params],
     ):

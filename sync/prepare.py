@@ -20,6 +20,7 @@ from forms.model import FormDef
 from forms.text import clean_all
 from forms.validate import FieldProblem, normalize, validate
 from sync.depth import too_deep
+from sync.stored import Stored, pack
 from sync.wire import Receipt, RecordPush
 
 log = logging.getLogger("nithet.sync")
@@ -56,6 +57,8 @@ class Prepared(msgspec.Struct, kw_only=True):
     failed: str = ""
     #: `wire_digest` of the record as it was sent (kept with its revision: a resend is then a lookup).
     wire: bytes = b""
+    #: Its answers as the database keeps them (packed here, off the writer; None: a replay, not packed).
+    stored: Stored | None = None
 
 
 def rejected(record_id: str | None, rev: str | None, code: str, **extra: Any) -> Receipt:
@@ -175,6 +178,7 @@ def against(record: RecordPush, form: FormDef | None, held: str | None = None) -
             problems=[] if replay else validate(form, record.answers),
             codes=[v for v in _strings(record.answers) if len(v) <= 32],
             teachers=_values_of(record.answers, teacher_fields),
+            stored=None if replay else pack(record.answers),
         )
     except Exception as exc:
         log.warning("record %s rev %s could not be prepared", record.id, record.rev, exc_info=exc)

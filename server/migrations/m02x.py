@@ -1,4 +1,4 @@
-"""Migrations m020–m029: report indexes and tables written at ingest, answers stored once, trip days.
+"""Migrations m020–m029: report indexes and tables written at ingest, answers stored once and packed, trip days.
 
 Frozen: each imports only the standard library, sqlite-utils and the ledger (server/migrations/__init__.py)."""
 
@@ -92,3 +92,13 @@ def m024_revision_wire_digest(db: sqlite_utils.Database) -> None:
     # the same revision, byte for byte, is answered `duplicate` after one lookup, before any decoding or
     # validation. Revisions stored before have none: a resend of one of them takes the full path.
     db.execute("ALTER TABLE revisions ADD COLUMN wire_digest BLOB")
+
+
+@migrations()
+def m025_packed_texts(db: sqlite_utils.Database) -> None:
+    # The long free texts of a record's answers are kept compressed beside them (sync/stored.py): `texts`
+    # holds them, the answers' JSON has null in their place, and `answers_bytes` is the size of the answers
+    # whole (the pull's estimate of a page). Rows stored before have no `texts`: their JSON is whole.
+    db.execute("ALTER TABLE records ADD COLUMN texts BLOB")
+    db.execute("ALTER TABLE records ADD COLUMN answers_bytes INTEGER")
+    db.execute("ALTER TABLE revisions ADD COLUMN texts BLOB")

@@ -10,6 +10,7 @@ from typing import Any, Protocol
 import msgspec
 
 from forms.model import FormDef
+from sync.stored import unpack
 
 #: Groups with fewer members than this are suppressed (shown "n<3"): formative, never identifying.
 MIN_GROUP = 3
@@ -75,11 +76,11 @@ def form(conn: Conn, form_id: str, version: int | None = None) -> FormDef | None
 def records(conn: Conn, form_id: str, network_id: str, first: str, last: str) -> list[dict[str, Any]]:
     """The current records of a form in one network and period (through the report index)."""
     rows = conn.execute(
-        "SELECT id, school_code, form_version, answers, author_id FROM records "
+        "SELECT id, school_code, form_version, answers, texts, author_id FROM records "
         f"WHERE network_id = ? AND form_id = ? AND {VISIT_DATE} BETWEEN ? AND ? ORDER BY {VISIT_DATE}, id",
         [network_id, form_id, first, last],
     ).fetchall()
     return [
-        {"id": i, "school_code": s, "form_version": v, "answers": msgspec.json.decode(a), "author_id": u}
-        for i, s, v, a, u in rows
+        {"id": i, "school_code": s, "form_version": v, "answers": unpack(a, t), "author_id": u}
+        for i, s, v, a, t, u in rows
     ]

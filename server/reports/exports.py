@@ -7,7 +7,6 @@ spreadsheet would run as a formula prefixed with '."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -17,6 +16,7 @@ from server.reports import columns as cols
 from server.reports import literacy as lit
 from server.reports.common import VISIT_DATE, Conn, form
 from server.reports.visits import names as names_of
+from sync.stored import unpack
 
 TOOLS = ("observation", "reflection", "policy", "literacy")
 RECORD_HEADERS = (("รหัสบันทึก", "record_id"), ("ผู้บันทึก", "author"))
@@ -42,14 +42,14 @@ def _fixed(pairs: tuple[tuple[str, str], ...]) -> list[cols.Column]:
 
 def _records(conn: Conn, network_id: str, tool: str, first: str, last: str, school: str | None) -> list[Any]:
     sql = (
-        "SELECT r.id, r.answers, u.display_name FROM records r LEFT JOIN users u ON u.id = r.author_id "
+        "SELECT r.id, r.answers, r.texts, u.display_name FROM records r LEFT JOIN users u ON u.id = r.author_id "
         f"WHERE r.network_id = ? AND r.form_id = ? AND {VISIT_DATE} BETWEEN ? AND ?"
     )
     params: list[Any] = [network_id, tool, first, last]
     if school:
         sql += " AND r.school_code = ?"
         params.append(school)
-    records = [(rid, json.loads(a), who) for rid, a, who in conn.execute(sql + " ORDER BY 1", params)]
+    records = [(rid, unpack(a, t), who) for rid, a, t, who in conn.execute(sql + " ORDER BY 1", params)]
     records.sort(key=lambda r: (r[1].get("visit_date", ""), r[1].get("start_time", ""), r[0]))
     return records
 

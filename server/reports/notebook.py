@@ -5,13 +5,13 @@ and the people who sign. Never a teacher's scores."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from forms.model import FormDef
 from server.reports import display
 from server.reports.common import VISIT_DATE, Conn, form
 from server.reports.visits import names
+from sync.stored import unpack
 
 
 def _minutes(start: str | None, end: str | None) -> int:
@@ -44,7 +44,7 @@ def entry(
     if school is None:
         return None
     rows = conn.execute(
-        "SELECT r.form_id, r.form_version, r.answers, u.display_name, u.role FROM records r "
+        "SELECT r.form_id, r.form_version, r.answers, r.texts, u.display_name, u.role FROM records r "
         "LEFT JOIN users u ON u.id = r.author_id "
         f"WHERE r.network_id = ? AND r.form_id IN ('observation', 'reflection') AND {VISIT_DATE} = ? "
         "AND r.school_code = ? AND json_extract(r.answers, '$.session') = ? "
@@ -61,11 +61,11 @@ def entry(
     supervisors: dict[str, str] = {}
     teachers: list[str] = []
     next_visit = ""
-    for form_id, version, raw, author, role in rows:
+    for form_id, version, raw, packed, author, role in rows:
         definition = form(conn, form_id, version)
         if definition is None:
             continue
-        answers = json.loads(raw)
+        answers = unpack(raw, packed)
         if author:
             supervisors.setdefault(author, role or "")
         if form_id == "observation":

@@ -24,6 +24,7 @@ from forms.model import FormDef
 from server.reports.common import VISIT_DATE, Conn, form, network_stamp
 from server.reports.phrases import lexicon_version, phrases
 from server.reports.policy import items as policy_items
+from sync.stored import unpack
 
 FORMS = ("observation", "reflection", "policy")
 QUOTE_CHARS = 120
@@ -107,14 +108,6 @@ def _field_label(definition: FormDef | None, name: str, lang: str) -> str:
     return name
 
 
-class _ObservationTexts(msgspec.Struct):
-    """The answers of an observation the compile reads (decoding skips the rest of the record)."""
-
-    strengths: str = ""
-    develop_text: str = ""
-    develop_elements: list[str] = []
-
-
 class _Group:
     def __init__(self) -> None:
         self.n = 0
@@ -136,7 +129,7 @@ class _Group:
 def _rows(conn: Conn, form_id: str, network_id: str, first: str, last: str) -> list[Any]:
     return list(
         conn.execute(
-            "SELECT r.id, r.school_code, r.answers, r.content_hash, p.phrases FROM records r "
+            "SELECT r.id, r.school_code, r.answers, r.texts, r.content_hash, p.phrases FROM records r "
             "LEFT JOIN record_phrases p ON p.record_id = r.id AND p.content_key = r.content_hash || ':' || ? "
             f"WHERE r.network_id = ? AND r.form_id = ? AND {VISIT_DATE} BETWEEN ? AND ? "
             f"ORDER BY {VISIT_DATE}, r.id",
@@ -165,14 +158,13 @@ def compile_themes(
     fresh: list[dict[str, Any]] = []
     practices: list[dict[str, str]] = []
     school_names = dict(conn.execute("SELECT code, name FROM schools WHERE network_id = ?", [network_id]))
-    decode, kept = msgspec.json.decode, msgspec.json.Decoder(list[list[str]]).decode
-    observed = msgspec.json.Decoder(_ObservationTexts).decode
+    kept = msgspec.json.Decoder(list[list[str]]).decode
     for form_id in forms:
         rows = _rows(conn, form_id, network_id, first, last)
         if form_id == "policy":  # each school's latest policy record only: later ones supersede
             rows = list({row[1]: row for row in rows}.values())
-        for record_id, school, raw, content_hash, cached in rows:
-            answers = msgspec.structs.asdict(observed(raw)) if form_id == "observation" else decode(raw)
+        for record_id, school, raw, packed, content_hash, cached in rows:
+            answers = unpack(raw, packed)
             record_texts = list(texts(form_id, answers, codes))
             found = kept(cached) if cached else [phrases(t) if t.strip() else [] for _, t in record_texts]
             if not cached:

@@ -10,7 +10,6 @@ visited.
 
 from __future__ import annotations
 
-import json
 import os
 import sqlite3
 from pathlib import Path
@@ -24,6 +23,7 @@ from server import demo
 from server.db import connect
 from server.migrations import apply as migrate
 from server.reference import upsert
+from sync.stored import unpack
 from tests.conftest import LiveServer
 from tests.e2e.day import (
     AFTERNOON,
@@ -149,7 +149,7 @@ def test_a_supervision_day(server: LiveServer, browser: Any, tablet: Any, tmp_pa
     forms = {(f.id, f.version): f for f in builtin_forms()}
     with sqlite3.connect(server.db_path) as db:
         rows = db.execute(
-            "SELECT id, form_id, form_version, visit_id, author_id, answers FROM records WHERE id IN (?, ?, ?)",
+            "SELECT id, form_id, form_version, visit_id, author_id, answers, texts FROM records WHERE id IN (?, ?, ?)",
             [obs_am, reflection, obs_pm],
         ).fetchall()
         revisions = db.execute(
@@ -159,7 +159,7 @@ def test_a_supervision_day(server: LiveServer, browser: Any, tablet: Any, tmp_pa
         total = db.execute("SELECT count(*) FROM records").fetchone()[0]
     assert total == 5  # last semester's reflection, team1's observation, and the tablet's three
     assert sorted(n for _, n in revisions) == [1, 1, 1]
-    stored = {r[0]: (r[1], r[2], r[3], r[4], json.loads(r[5])) for r in rows}
+    stored = {r[0]: (r[1], r[2], r[3], r[4], unpack(r[5], r[6])) for r in rows}
     for form_id, version, _visit, author, answers in stored.values():
         assert validate(forms[(form_id, version)], answers) == [] and author == ids["supervisor1"]
     assert (

@@ -14,6 +14,7 @@ import pytest
 
 from forms.loader import builtin_forms
 from forms.validate import validate
+from sync.stored import unpack
 from tests.conftest import LiveServer
 from tests.e2e.tablet import check, finalize_ok, png, sel, tick, wait_until
 
@@ -241,13 +242,18 @@ def test_four_tools_offline_then_sync(page: Any, live_server: LiveServer) -> Non
         ) from None
 
     db = sqlite3.connect(live_server.db_path)
-    rows = db.execute("SELECT id, form_id, form_version, answers FROM records ORDER BY form_id").fetchall()
+    rows = [
+        (i, f, v, unpack(a, t))
+        for i, f, v, a, t in db.execute(
+            "SELECT id, form_id, form_version, answers, texts FROM records ORDER BY form_id"
+        )
+    ]
     assert sorted(r[1] for r in rows) == ["literacy", "observation", "policy", "reflection"]
     assert db.execute("SELECT count(*) FROM revisions").fetchone()[0] == 4
     forms = {(f.id, f.version): f for f in builtin_forms()}
     for _id, form_id, version, answers in rows:
-        assert validate(forms[(form_id, version)], json.loads(answers)) == []
-    by_form = {r[1]: json.loads(r[3]) for r in rows}
+        assert validate(forms[(form_id, version)], answers) == []
+    by_form = {r[1]: r[3] for r in rows}
     obs = by_form["observation"]
     assert obs["photo"]["width"] == 1600 and obs["photo"]["height"] == 1200
     assert [s["off_task"] for s in obs["time_on_task"]] == ["0-1", "2-5", "6+"]

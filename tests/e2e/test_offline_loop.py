@@ -4,11 +4,11 @@ changes nothing; an edit makes a new revision; two devices editing the same revi
 
 from __future__ import annotations
 
-import json
 import sqlite3
 
 import pytest
 
+from sync.stored import unpack
 from tests.e2e.tablet import (
     fill,
     kill_renderers,
@@ -27,7 +27,12 @@ pytestmark = pytest.mark.e2e
 
 def server_rows(server, rid):  # type: ignore[no-untyped-def]
     with sqlite3.connect(server.db_path) as db:
-        records = db.execute("SELECT rev, answers, conflicts FROM records WHERE id = ?", [rid]).fetchall()
+        records = [
+            (rev, unpack(answers, texts), conflicts)
+            for rev, answers, texts, conflicts in db.execute(
+                "SELECT rev, answers, texts, conflicts FROM records WHERE id = ?", [rid]
+            )
+        ]
         revisions = db.execute("SELECT rev, state FROM revisions WHERE record_id = ?", [rid]).fetchall()
     return records, dict(revisions)
 
@@ -85,7 +90,7 @@ def test_offline_observation_syncs_exactly_once(live_server, tablet, browser):
     wait_record(page, rid, "synced")
     local = local_record(page, rid)
     records, revisions = server_rows(live_server, rid)
-    assert len(records) == 1 and json.loads(records[0][1]) == local["answers"] == answers
+    assert len(records) == 1 and records[0][1] == local["answers"] == answers
     assert revisions == {local["rev"]: "current"}
     wait_until(page, "document.getElementById('unsynced-count').textContent === '0'")
 
@@ -112,7 +117,7 @@ def test_offline_observation_syncs_exactly_once(live_server, tablet, browser):
     page.click("#sync-now")
     wait_record(page, rid, "synced")
     records, revisions = server_rows(live_server, rid)
-    assert json.loads(records[0][1])["topic"] == "การอ่านออกเสียง"
+    assert records[0][1]["topic"] == "การอ่านออกเสียง"
     assert sorted(revisions.values()) == ["current", "superseded"]
 
     # A second tablet (a team member) pulls the record; both edit the same revision.
@@ -150,6 +155,6 @@ def test_offline_observation_syncs_exactly_once(live_server, tablet, browser):
         page_b.click("#sync-now")
         wait_record(page_b, rid, "synced")
         records, _ = server_rows(live_server, rid)
-        assert records[0][2] == 0 and json.loads(records[0][1])["topic"] == "ฉบับของทีม"
+        assert records[0][2] == 0 and records[0][1]["topic"] == "ฉบับของทีม"
     finally:
         other.close()

@@ -4,13 +4,13 @@ tablet, synced; and a broken workbook that is reported by row and column and nev
 from __future__ import annotations
 
 import io
-import json
 import sqlite3
 from typing import Any
 
 import openpyxl
 import pytest
 
+from sync.stored import unpack
 from tests.conftest import LiveServer
 from tests.e2e.tablet import check, finalize_ok, log_in_and_install, sel, wait_state, wait_until
 
@@ -157,8 +157,8 @@ def test_xlsform_published_filled_offline_and_synced(browser: Any, live_server: 
     finally:
         tablet.close()
     db = sqlite3.connect(live_server.db_path)
-    rows = db.execute("SELECT answers FROM records WHERE form_id = 'learning_spaces'").fetchall()
+    rows = db.execute("SELECT answers, texts FROM records WHERE form_id = 'learning_spaces'").fetchall()
     assert len(rows) == 1
-    answers = json.loads(rows[0][0])
+    answers = unpack(*rows[0])
     assert answers["books"] == 350 and answers["room_count"] == 2
     assert answers["rooms"][1] == {"room_name": "ป.2", "corners": ["reading"], "corner_note": "มีหนังสือนิทาน"}

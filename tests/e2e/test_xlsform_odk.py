@@ -5,13 +5,13 @@ a household roster as a nested repeat sized by repeat_count; both finalized offl
 from __future__ import annotations
 
 import html
-import json
 import re
 import sqlite3
 from typing import Any
 
 import pytest
 
+from sync.stored import unpack
 from tests.conftest import LiveServer
 from tests.e2e.tablet import check, finalize_ok, log_in_and_install, sel, wait_state, wait_until
 from tests.forms.xlsforms import cascading_survey, household_roster
@@ -114,13 +114,13 @@ def test_cascading_select_and_nested_repeat_behave_as_in_odk(browser: Any, live_
     finally:
         tablet.close()
     db = sqlite3.connect(live_server.db_path)
-    survey = json.loads(
-        db.execute("SELECT answers FROM records WHERE form_id = 'school_survey'").fetchone()[0]
+    survey = unpack(
+        *db.execute("SELECT answers, texts FROM records WHERE form_id = 'school_survey'").fetchone()
     )
     assert (survey["district"], survey["school_pick"], survey["per_class"]) == ("ud_muang", "s3", 20)
     assert survey["start"] <= survey["end"] and len(survey["deviceid"]) == 36
-    roster = json.loads(
-        db.execute("SELECT answers FROM records WHERE form_id = 'household_roster'").fetchone()[0]
+    roster = unpack(
+        *db.execute("SELECT answers, texts FROM records WHERE form_id = 'household_roster'").fetchone()
     )
     assert roster["people"] == 3 and [len(h["member"]) for h in roster["household"]] == [2, 1]
     assert roster["household"][0]["member"][0] == {"member_name": "ดาว", "age": 10, "in_school": "yes"}

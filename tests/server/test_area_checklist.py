@@ -17,6 +17,7 @@ import msgspec
 from server.migrations.m02x import m022_observation_checklist
 from server.reports import checklist, derived
 from sync.apply import apply_batch
+from sync.stored import unpack
 from sync.wire import PushBatch
 from tests import report_data as rd
 from tests.conftest import persona
@@ -53,8 +54,10 @@ def test_the_table_follows_edits_and_equals_the_migrations_backfill(demo_db):
     assert not [r for r in rows if r[2] == ids[3] and r[3] == "active_learning"]
 
     # An edit moves the record to another day and changes its ticks: its old rows go.
-    rev, raw = demo_db.execute("SELECT rev, answers FROM records WHERE id = ?", [ids[0]]).fetchone()
-    edited = msgspec.json.decode(raw) | {"visit_date": "2025-06-11", "active_learning": ["open_questions"]}
+    rev, raw, texts = demo_db.execute(
+        "SELECT rev, answers, texts FROM records WHERE id = ?", [ids[0]]
+    ).fetchone()
+    edited = unpack(raw, texts) | {"visit_date": "2025-06-11", "active_learning": ["open_questions"]}
     body = msgspec.json.encode({"id": ids[0], "rev": "r-edit-000001", "base_rev": rev, "form_id": "observation",
                                 "form_version": rd.FORMS["observation"].version, "answers": edited,
                                 "device_time": "2025-06-11T10:00:00+07:00"})  # fmt: skip
@@ -79,8 +82,10 @@ def test_the_table_follows_edits_and_equals_the_migrations_backfill(demo_db):
 def _recount(path: str, networks: set[str], first: str, last: str) -> tuple[int, Counter[str], int]:
     db = sqlite3.connect(path)
     n, ticked, multigrade = 0, Counter[str](), 0
-    for network, raw in db.execute("SELECT network_id, answers FROM records WHERE form_id = 'observation'"):
-        answers = msgspec.json.decode(raw)
+    for network, raw, texts in db.execute(
+        "SELECT network_id, answers, texts FROM records WHERE form_id = 'observation'"
+    ):
+        answers = unpack(raw, texts)
         if network in networks and first <= answers.get("visit_date", "") <= last:
             n += 1
             ticked.update(answers.get("active_learning") or [])

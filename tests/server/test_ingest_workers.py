@@ -47,7 +47,9 @@ def _push(server: LiveServer, records: list[Any]) -> list[dict[str, Any]]:
 
 def _stored(db_path: Path) -> list[tuple[Any, ...]]:
     with sqlite3.connect(db_path) as conn:
-        return conn.execute("SELECT id, rev, content_hash, answers FROM records ORDER BY id").fetchall()
+        return conn.execute(
+            "SELECT id, rev, content_hash, answers, texts FROM records ORDER BY id"
+        ).fetchall()
 
 
 def test_workers_and_the_writer_answer_a_batch_alike(tmp_path: Path):

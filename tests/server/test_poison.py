@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from openpyxl import load_workbook
 
+from sync.stored import unpack
 from tests import report_data as rd
 from tests.factories import batch, observation_answers, record
 
@@ -38,9 +39,9 @@ def receipts(client: Any, *records: dict[str, Any], **extra: Any) -> list[dict[s
 
 def stored(server: Any, rid: str) -> dict[str, Any]:
     db = sqlite3.connect(server.db_path)
-    answers = db.execute("SELECT answers FROM records WHERE id = ?", [rid]).fetchone()[0]
+    answers = unpack(*db.execute("SELECT answers, texts FROM records WHERE id = ?", [rid]).fetchone())
     db.close()
-    return dict(json.loads(answers))
+    return answers
 
 
 def test_control_characters_are_dropped_and_exports_still_open(shared_server, school):

@@ -10,6 +10,7 @@ import sqlite_utils
 
 from server.reports import derived
 from sync.apply import apply_batch
+from sync.stored import unpack
 from sync.wire import PushBatch, Receipt
 from tests.conftest import persona
 from tests.factories import SCHOOL_N01, SCHOOL_N03, TEACHER_N03, batch, observation_answers, record
@@ -30,7 +31,7 @@ def push(db: sqlite_utils.Database, forms: Any, username: str, *records: dict[st
 
 
 def stored_answers(db: sqlite_utils.Database, rid: str) -> dict[str, Any]:
-    return json.loads(db.execute("SELECT answers FROM records WHERE id = ?", [rid]).fetchone()[0])
+    return unpack(*db.execute("SELECT answers, texts FROM records WHERE id = ?", [rid]).fetchone())
 
 
 def count(db: sqlite_utils.Database, sql: str, *params: Any) -> int:
@@ -100,7 +101,7 @@ def test_two_edits_of_the_same_base_keep_both_and_flag_a_conflict(demo_db, forms
     )
     assert kept[b["rev"]] == "conflict" and kept[a["rev"]] == "current"
     assert (
-        json.loads(demo_db.execute("SELECT answers FROM revisions WHERE rev = ?", [b["rev"]]).fetchone()[0])[
+        unpack(*demo_db.execute("SELECT answers, texts FROM revisions WHERE rev = ?", [b["rev"]]).fetchone())[
             "topic"
         ]
         == "ฉบับ ข"

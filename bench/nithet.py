@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 import socket
@@ -32,18 +33,21 @@ def env(db: Path) -> dict[str, str]:
     }  # fmt: skip
 
 
+@functools.cache
 def demo_template() -> Path:
-    """One demo-seeded database (`python -m server demo`), copied for every fresh run."""
+    """One demo-seeded database (`python -m server demo`), copied for every fresh run; made anew by each
+    bench run (half a second), so it always has the current schema and page size."""
     path = WORK / "template" / "demo.db"
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        subprocess.run(
-            [sys.executable, "-m", "server", "demo"],
-            env=env(path),
-            check=True,
-            cwd=ROOT,
-            stdout=subprocess.DEVNULL,
-        )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    subprocess.run(
+        [sys.executable, "-m", "server", "demo"],
+        env=env(path),
+        check=True,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+    )
     return path
 
 

@@ -27,7 +27,7 @@ from sync.stored import pack, unpack
 #: Bump when the generated data changes, so cached databases are rebuilt.
 #: 2: the observation_scores table is filled too; 3: a current revision keeps no answers (m021);
 #: 4: valid kindergarten rows, Active Learning ticks and the observation_checklist table.
-GENERATOR = 5  # 5: answers stored packed (m025)
+GENERATOR = 6  # 5: answers stored packed (m025); 6: 16 KB pages (server/db.py)
 NETWORK = "N02"  # 17 schools: one of the two largest networks
 SEMESTER = data.SEMESTERS[2]  # 2568-1
 CHUNK = 20_000

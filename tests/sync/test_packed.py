@@ -10,6 +10,7 @@ import msgspec
 from hypothesis import given
 from hypothesis import strategies as st
 
+from server.db import connect
 from server.observations import record_with_revisions
 from sync.feed import pull
 from sync.stored import LONG, pack, unpack
@@ -126,3 +127,18 @@ def test_records_stored_before_packing_read_and_edit_as_before(demo_db, forms):
         old["rev"]: EVIDENCE[3],
         edit["rev"]: EVIDENCE[4],
     }
+
+
+def test_a_new_database_has_16_kb_pages_and_an_old_one_keeps_its_own(tmp_path):
+    new = connect(tmp_path / "new.db")
+    new.execute("CREATE TABLE t (x)")
+    assert new.execute("PRAGMA page_size").fetchone()[0] == 16384
+    assert new.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+    with sqlite3.connect(tmp_path / "old.db") as conn:  # made before: 4 KB pages, WAL, one row
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("CREATE TABLE t (x)")
+        conn.execute("INSERT INTO t VALUES (1)")
+    old = connect(tmp_path / "old.db")
+    assert old.execute("PRAGMA page_size").fetchone()[0] == 4096
+    assert old.execute("SELECT x FROM t").fetchall() == [(1,)]

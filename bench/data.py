@@ -65,6 +65,7 @@ PHRASES = [
 ]  # fmt: skip
 
 
+#: Thai letters and marks only (`pythainlp.util.isthai` lets digits through too).
 THAI_WORD = re.compile("[\u0e01-\u0e4e]+")
 
 

@@ -15,7 +15,7 @@ import httpx
 import msgspec
 
 from bench import data
-from bench.nithet import WORK, client, demo_template, fresh_db, server
+from bench.nithet import WORK, client, demo_template, fresh_db, remove_db, server
 from bench.pouch import pouchdb_server
 from server.db import connect
 from server.migrations import apply as migrate
@@ -111,8 +111,7 @@ def bare_insert(pushes: list[dict[str, Any]], schools: dict[str, data.School], r
     out = {}
     for variant in ("plain", "app_schema"):
         path = WORK / "db" / f"bare-{variant}-{run}.db"
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        remove_db(path)
         db = connect(path)
         if variant == "app_schema":
             migrate(db)

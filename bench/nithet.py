@@ -33,14 +33,19 @@ def env(db: Path) -> dict[str, str]:
     }  # fmt: skip
 
 
+def remove_db(path: Path) -> None:
+    """Delete a SQLite file with its WAL and shared-memory files, if there."""
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+
 @functools.cache
 def demo_template() -> Path:
     """One demo-seeded database (`python -m server demo`), copied for every fresh run; made anew by each
     bench run (half a second), so it always has the current schema and page size."""
     path = WORK / "template" / "demo.db"
     path.parent.mkdir(parents=True, exist_ok=True)
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    remove_db(path)
     subprocess.run(
         [sys.executable, "-m", "server", "demo"],
         env=env(path),

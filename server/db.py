@@ -19,9 +19,9 @@ from server.workers import Workers
 T = TypeVar("T")
 
 PRAGMAS = (
-    # Before anything is written (a no-op on an existing file): a record's row (~2.5 KB: the answers' JSON
+    # Before anything is written (a no-op on an existing file): a record's row (~2.4 KB: the answers' JSON
     # and their packed long texts, sync/stored.py) fits one to a 4 KB page, wasting the rest; 16 KB pages
-    # hold six. ~4 KB of database per observation instead of ~5.5 (bench/NOTES.md).
+    # hold six. 4.2 KB of database per observation instead of 5.6 (bench/NOTES.md).
     "PRAGMA page_size=16384",
     "PRAGMA journal_mode=WAL",
     # FULL: a commit is on disk before we acknowledge it, even if the machine loses power.

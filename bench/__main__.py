@@ -30,7 +30,9 @@ def main() -> int:
     parser.add_argument("--records", type=int, default=10_000, help="records for the ingest benchmark")
     parser.add_argument("--sizes", default="100000,1000000", help="database sizes for the report queries")
     parser.add_argument(
-        "--pull-records", type=int, default=40_000, help="observations of the two networks a supervisor pulls"
+        "--pull-records",
+        default="20000,40000",
+        help="observations of the two networks a supervisor pulls, comma-separated: in all (DESIGN.md), each",
     )
     parser.add_argument("--paper-size", type=int, default=100_000, help="observations for the heavy reports")
     parser.add_argument(
@@ -74,7 +76,7 @@ def main() -> int:
     steps = {
         "ingest": lambda: ingest.run(args.runs, args.records, seed=2568, log=log),
         "concurrency": lambda: concurrency.run(args.runs, seed=4949, log=log, history=args.history),
-        "pull": lambda: pull.run(args.pull_records, seed=12, log=log),
+        "pull": lambda: {"sizes": [pull.run(int(n), seed=12, log=log) for n in args.pull_records.split(",")]},
         "paper": lambda: paper.run(args.runs, seed=11, log=log, size=args.paper_size),
         "reports": lambda: reports.run(
             [int(s) for s in args.sizes.split(",")], 5 * args.runs, seed=11, log=log

@@ -68,16 +68,21 @@ def _concurrency(r: dict[str, Any]) -> list[Row]:
 
 
 def _pull(r: dict[str, Any]) -> list[Row]:
-    g = r["gzip"]
-    mb = g["wire_bytes"] / 1e6
-    page = max(r[k]["max_page_json"] for k in ("gzip", "br", "identity")) / 1e6
-    return [
-        (f"First pull of two networks ({r['records_total']:,} records) ≤ 10 MB transferred (gzip)",
-         f"{mb:.1f} MB (brotli {r['br']['wire_bytes'] / 1e6:.1f} MB, uncompressed {g['json_bytes'] / 1e6:.0f} MB)",
-         f"{mb / 10:.2f}× budget", mb <= 10),
-        ("… no page over 2 MB", f"largest page {page:.2f} MB uncompressed, {g['pages']} pages",
-         f"{page / 2:.2f}× budget", page <= 2),
-    ]  # fmt: skip
+    """DESIGN.md: "two networks holding 20,000 records"; the issue's "two networks of 20,000 records" can be
+    read as 20,000 each: both are measured."""
+    out: list[Row] = []
+    for x in r["sizes"]:
+        g = x["gzip"]
+        mb = g["wire_bytes"] / 1e6
+        page = max(x[k]["max_page_json"] for k in ("gzip", "br", "identity")) / 1e6
+        out += [
+            (f"First pull of two networks holding {x['records_total']:,} records ≤ 10 MB transferred (gzip)",
+             f"{mb:.1f} MB (brotli {x['br']['wire_bytes'] / 1e6:.1f} MB, uncompressed {g['json_bytes'] / 1e6:.0f} MB;"
+             f" {g['records']:,} records sent, those the tablet keeps)", f"{mb / 10:.2f}× budget", mb <= 10),
+            ("… no page over 2 MB", f"largest page {page:.2f} MB uncompressed, {g['pages']} pages",
+             f"{page / 2:.2f}× budget", page <= 2),
+        ]  # fmt: skip
+    return out
 
 
 def _shell(r: dict[str, Any]) -> list[Row]:
@@ -184,16 +189,22 @@ def sections(out: dict[str, Any]) -> list[str]:
         lines.append("")
     p = out.get("pull", {})
     if p and "error" not in p:
+        first = p["sizes"][0]
         lines += ["## Pull: a supervisor's first pull", "",
-                  f"`{p['user']}` pulls {p['networks']} ({p['records_total']:,} observations generated into the app"
-                  " schema) from cursor 0 until `more` is false, once per `Accept-Encoding`.", "",
-                  "| encoding | pages | records | on the wire | JSON | largest page (wire / JSON) | seconds |",
-                  "|---|---:|---:|---:|---:|---|---:|"]  # fmt: skip
-        for name in ("gzip", "br", "identity"):
-            x = p[name]
-            lines.append(f"| {name} | {x['pages']} | {x['records']:,} | {x['wire_bytes'] / 1e6:.1f} MB |"
-                         f" {x['json_bytes'] / 1e6:.1f} MB | {x['max_page_wire'] / 1e6:.2f} / {x['max_page_json'] / 1e6:.2f} MB |"
-                         f" {x['seconds']:.1f} |")  # fmt: skip
+                  f"`{first['user']}` pulls {first['networks']} (observations generated into the app schema, each last"
+                  " changed the day after its visit, over four terms moved so that the last two are the ones the tablet"
+                  f" keeps: from {first['keep_since']}, as on a term's last day) from cursor 0 in rounds until `more` is"
+                  " false, as the tablet does, once per `Accept-Encoding`. The pull leaves out what the tablet would"
+                  " prune at once (sync/feed.py `_kept`).", "",
+                  "| records in the two networks | kept by the tablet | encoding | pages | records sent | on the wire |"
+                  " JSON | largest page (wire / JSON) | seconds |",
+                  "|---:|---:|---|---:|---:|---:|---:|---|---:|"]  # fmt: skip
+        for size in p["sizes"]:
+            for name in ("gzip", "br", "identity"):
+                x = size[name]
+                lines.append(f"| {size['records_total']:,} | {size['records_kept']:,} | {name} | {x['pages']} |"
+                             f" {x['records']:,} | {x['wire_bytes'] / 1e6:.1f} MB | {x['json_bytes'] / 1e6:.1f} MB |"
+                             f" {x['max_page_wire'] / 1e6:.2f} / {x['max_page_json'] / 1e6:.2f} MB | {x['seconds']:.1f} |")  # fmt: skip
         lines.append("")
     r = out.get("paper", {})
     if r and "error" not in r:

@@ -91,6 +91,12 @@ def previous_term(day: dt.date, terms: Iterable[Term] = ()) -> Term:
     return found
 
 
+def keep_since(day: dt.date, terms: Iterable[Term] = ()) -> str:
+    """The first day (ISO) of the synced records a tablet keeps on `day`: its previous term's first day
+    (pwa/static/js/prune.js prunes what was changed before; an ordered pull does not send it, sync/feed.py)."""
+    return previous_term(day, terms).start.isoformat()
+
+
 def term_by_key(key: str, terms: Iterable[Term] = ()) -> Term | None:
     """`2568-1` → that term (configured dates, else the defaults); None when the key is not a term."""
     try:

@@ -28,6 +28,8 @@ WINDOW = 5000
 #: The most bytes of JSON one page carries (before compression): a page must arrive within the tablet's
 #: per-request timeout on a slow link, so that the cursor moves on (docs/sync-protocol.md).
 PAGE_BYTES = 1_000_000
+#: Where a record's visit date is (a short answer: it stays plain JSON in `records.answers`, sync/stored.py).
+VISIT_DATE = "json_extract(answers, '$.visit_date')"
 #: A record's JSON beyond its answers (ids, names of fields, dates), for the estimate of a page's size.
 RECORD_OVERHEAD = 400
 
@@ -51,12 +53,15 @@ def pull(
     max_bytes: int = PAGE_BYTES,
     seen_scope: str = "",
     ordered: Round | None = None,
+    keep_since: str = "",
 ) -> PullResult:
     """One page: the changes after `cursor`, at most `window` change numbers and at most `max_bytes` of
     JSON — unless one change alone is larger (a record is at most 256 KiB, far below the bound).
     `seen_scope`: the token of the tablet's last pull; when it is not the current one, start again.
     `ordered`: the reference data and plans first, then the records newest first (`Round(0, 0, 0)` starts
-    a round); without it the changes come in the order they were made."""
+    a round); without it the changes come in the order they were made.
+    `keep_since` (ISO date; ordered pulls only): the history leaves out the records the tablet would prune at
+    once (`_kept`)."""
     with db.atomic():  # one read snapshot for every table
         token = scope_token(db, actor)
         reset = bool(seen_scope) and seen_scope != token
@@ -70,21 +75,21 @@ def pull(
             held = cursor <= ordered.ref <= ordered.top and cursor < ordered.before <= ordered.top + 1
             if reset or ordered.top <= cursor or not held:  # a new round (or one the tablet garbled)
                 ordered = Round(top=top, ref=cursor, before=top + 1)
-            page, span = _ordered(db, actor, cursor, ordered, window, max_bytes)
+            kept = _kept(actor, keep_since)
+            page, span = _ordered(db, actor, cursor, ordered, window, max_bytes, kept)
             page.more = page.more or page.cursor < top
         page.top, page.scope, page.reset = top, token, reset
     if ordered is None:
         span = page.cursor - cursor
     if span > 1 and len(msgspec.json.encode(page)) > max_bytes:
         # The estimate leaves out the reference rows and is rough: the encoded page is what counts.
-        return pull(
-            db, actor, cursor, window=span // 2, max_bytes=max_bytes, seen_scope=seen_scope, ordered=ordered
-        )
+        return pull(db, actor, cursor, window=span // 2, max_bytes=max_bytes, seen_scope=seen_scope,
+                    ordered=ordered, keep_since=keep_since)  # fmt: skip
     return page
 
 
 def _ordered(
-    db: sqlite_utils.Database, actor: Actor, cursor: int, at: Round, window: int, max_bytes: int
+    db: sqlite_utils.Database, actor: Actor, cursor: int, at: Round, window: int, max_bytes: int, kept: Kept
 ) -> tuple[PullResult, int]:
     """The next page of a round: reference rows up to the round's top, then records going back in time;
     and how many change numbers it spans."""
@@ -93,15 +98,39 @@ def _ordered(
         page = _page(db, actor, (at.ref, ref), None)
         page.phase, page.ref, page.before, span = "reference", ref, at.before, ref - at.ref
     else:
-        low = _fit_back(db, actor, cursor, at.before, window, max_bytes * 9 // 10)
-        page = _page(db, actor, None, (low - 1, at.before - 1))
+        low = _fit_back(db, actor, cursor, at.before, window, max_bytes * 9 // 10, kept)
+        page = _page(db, actor, None, (low - 1, at.before - 1), kept)
         page.phase, page.ref, page.before, span = "history", at.ref, low, at.before - low
     page.round, page.cursor, page.more = at.top, cursor, True
-    if page.phase == "history" and not _records_between(db, actor, cursor, page.before):
+    if page.phase == "history" and not _records_between(db, actor, cursor, page.before, kept):
         # The round is done: everything up to its top is held.
         page.round, page.ref, page.before, page.more = 0, 0, 0, False
         page.cursor = at.top
     return page, span
+
+
+#: An SQL condition on `records` and its parameters.
+Kept = tuple[str, list[Any]]
+EVERY: Kept = ("1 = 1", [])
+
+
+def _kept(actor: Actor, since: str) -> Kept:
+    """The records a tablet keeps (pwa/static/js/prune.js `pruneTablet`, `stillNeeded`): those changed on
+    or after `since` (the previous term's first day, server/calendar.py `keep_since`) and each school's
+    newest reflection meeting, whose agreed actions Today reads. Anything older would leave the tablet at
+    its next prune: a first pull does not send it. A record changed later gets a new change number and comes
+    with the next pull."""
+    if not since:
+        return EVERY
+    where, params = _scope(actor, "network_id")
+    newest = (
+        f"SELECT school_code, max({VISIT_DATE}) AS day FROM records "
+        f"WHERE form_id = 'reflection' AND {where} GROUP BY school_code"
+    )
+    return (
+        f"(updated_at >= ? OR (form_id = 'reflection' AND (school_code, {VISIT_DATE}) IN ({newest})))",
+        [since, *params],
+    )
 
 
 def _scope(actor: Actor, column: str) -> tuple[str, list[Any]]:
@@ -111,20 +140,22 @@ def _scope(actor: Actor, column: str) -> tuple[str, list[Any]]:
     return f"{column} IN ({','.join('?' for _ in nets) or 'NULL'})", nets
 
 
-def _records_between(db: sqlite_utils.Database, actor: Actor, low: int, high: int) -> bool:
-    """Whether any record the actor sees has a change number strictly between `low` and `high`."""
+def _records_between(
+    db: sqlite_utils.Database, actor: Actor, low: int, high: int, kept: Kept = EVERY
+) -> bool:
+    """Whether any record the actor sees (and `kept`) has a change number strictly between `low` and `high`."""
     where, params = _scope(actor, "network_id")
-    sql = f"SELECT 1 FROM records WHERE seq > ? AND seq < ? AND {where} LIMIT 1"
-    return db.execute(sql, [low, high, *params]).fetchone() is not None
+    sql = f"SELECT 1 FROM records WHERE seq > ? AND seq < ? AND {where} AND {kept[0]} LIMIT 1"
+    return db.execute(sql, [low, high, *params, *kept[1]]).fetchone() is not None
 
 
 def _fit_back(
-    db: sqlite_utils.Database, actor: Actor, cursor: int, before: int, window: int, budget: int
+    db: sqlite_utils.Database, actor: Actor, cursor: int, before: int, window: int, budget: int, kept: Kept
 ) -> int:
     """The lowest change number from which the records below `before` stay within `budget` bytes of JSON
     (newest first) and `window` change numbers."""
     low, total = max(cursor + 1, before - window), 0
-    for seq, size in _sizes(db, actor, low - 1, before - 1, newest_first=True):
+    for seq, size in _sizes(db, actor, low - 1, before - 1, newest_first=True, kept=kept):
         total += size
         if total > budget:
             return min(seq + 1, before - 1)
@@ -136,6 +167,7 @@ def _page(
     actor: Actor,
     reference: tuple[int, int] | None,
     records: tuple[int, int] | None,
+    kept: Kept = EVERY,
 ) -> PullResult:
     """The reference rows changed in (low, high] of `reference` and the records changed in (low, high] of
     `records` (newest first in an ordered pull; None: none of them)."""
@@ -194,8 +226,8 @@ def _page(
     if records is not None:
         found = db.execute(
             f"SELECT {RECORD_COLUMNS} FROM records WHERE seq > ? AND seq <= ? AND {scope('network_id')} "
-            "ORDER BY seq DESC",
-            [*records, *params],
+            f"AND {kept[0]} ORDER BY seq DESC",
+            [*records, *params, *kept[1]],
         ).fetchall()
     return PullResult(
         cursor=0,
@@ -224,14 +256,21 @@ def _fit(db: sqlite_utils.Database, actor: Actor, cursor: int, upto: int, budget
 
 
 def _sizes(
-    db: sqlite_utils.Database, actor: Actor, low: int, high: int, *, newest_first: bool = False
+    db: sqlite_utils.Database,
+    actor: Actor,
+    low: int,
+    high: int,
+    *,
+    newest_first: bool = False,
+    kept: Kept = EVERY,
 ) -> Iterator[tuple[int, int]]:
-    """(change number, estimated bytes of JSON) of the records the actor sees changed in (low, high]."""
+    """(change number, estimated bytes of JSON) of the records the actor sees (and `kept`) changed in
+    (low, high]."""
     where, params = _scope(actor, "network_id")
     for seq, size in db.execute(
         f"SELECT seq, coalesce(answers_bytes, length(CAST(answers AS BLOB))) + {RECORD_OVERHEAD} FROM records "
-        f"WHERE seq > ? AND seq <= ? AND {where} ORDER BY seq {'DESC' if newest_first else 'ASC'}",
-        [low, high, *params],
+        f"WHERE seq > ? AND seq <= ? AND {where} AND {kept[0]} ORDER BY seq {'DESC' if newest_first else 'ASC'}",
+        [low, high, *params, *kept[1]],
     ):
         yield int(seq), int(size)
 

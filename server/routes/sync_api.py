@@ -12,14 +12,17 @@ import msgspec
 from litestar import Request, get, post
 from litestar.params import Parameter, QueryParameter
 
+from core import clock
 from core.actor import Actor
 from core.problems import problem
 from core.roles import OBSERVERS, SIGNED_IN
 from server.access import who
+from server.calendar import keep_since
 from server.errors import ApiError
 from server.i18n import _
 from server.lifecycle import form_lookup
 from server.reports import derived
+from server.terms import load_terms
 from sync.apply import apply_batch
 from sync.depth import limit_batch
 from sync.feed import Round
@@ -113,8 +116,11 @@ async def pull(
     """Reference data and records changed since `cursor`; call again while `more` is true. `scope` is the
     token of the previous answer: when the user's scope changed, the answer starts again with `reset`.
     `round` (0 to start one, then as answered, with `ref` and `before`): reference data and plans first,
-    then the records newest first."""
-    ordered = None if round_top is None else Round(round_top, ref, before)
-    read = partial(pull_changes, seen_scope=since_scope, ordered=ordered)
+    then the records newest first, leaving out those the tablet would prune at once."""
+    ordered, since = None, ""
+    if round_top is not None:
+        ordered = Round(round_top, ref, before)
+        since = keep_since(clock.today(), await request.app.state.db.read(load_terms))
+    read = partial(pull_changes, seen_scope=since_scope, ordered=ordered, keep_since=since)
     result: PullResult = await request.app.state.db.read(read, request.user, cursor)
     return result

@@ -13,7 +13,7 @@ from core import clock
 from core.problems import N_
 from core.roles import ADMINS, SIGNED_IN
 from server.access import PUBLIC, who
-from server.calendar import previous_term
+from server.calendar import keep_since
 from server.form_island import form_island
 from server.i18n import _, current_locale
 from server.lifecycle import state_of
@@ -29,8 +29,7 @@ async def home(request: Request[Any, Any, Any]) -> Template:
     latest = {form_id: form for (form_id, _version), form in sorted(forms.items())}
     offered = [f for f in latest.values() if state_of(states, f.id).offered_to(request.scope.get("user"))]
     terms = await request.app.state.db.read(load_terms)
-    keep_since = previous_term(clock.today(), terms).start.isoformat()
-    return page(request, "home.html", forms=offered, keep_since=keep_since)
+    return page(request, "home.html", forms=offered, keep_since=keep_since(clock.today(), terms))
 
 
 @get("/forms/{form_id:str}/{version:int}", sync_to_thread=False, **who(SIGNED_IN))

@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import re
+
 import httpx
 
+from core import clock
+from server.calendar import keep_since
+from server.db import connect
+from server.terms import load_terms
 from tests.factories import batch, record
 
 
@@ -70,3 +77,30 @@ def test_pull_is_scoped_and_follows_the_cursor(shared_server):
 def test_openapi_schema_documents_the_protocol(shared_server):
     schema = httpx.get(f"{shared_server.url}/schema/openapi.json").json()
     assert {"/api/sync/push", "/api/sync/pull"} <= set(schema["paths"])
+
+
+def test_the_tablet_and_its_pull_keep_from_the_same_day(shared_server):
+    """The day the tablet prunes from (the home page's `data-keep-since`, pwa/static/js/prune.js) is the day
+    its pull sends records from: one changed the day before does not come, one changed that day does."""
+    with shared_server.client("supervisor1") as c:
+        since = re.search(r'data-keep-since="(\d{4}-\d\d-\d\d)"', c.get("/").text)
+        assert since is not None
+        db = connect(shared_server.db_path)
+        assert since[1] == keep_since(clock.today(), load_terms(db))
+        day_before = (dt.date.fromisoformat(since[1]) - dt.timedelta(days=1)).isoformat()
+        pruned, kept = record(), record()
+        assert c.post("/api/sync/push", json=batch(pruned, kept)).status_code == 200
+        with db.atomic():
+            for r, day in ((pruned, f"{day_before}T16:59:59+00:00"), (kept, f"{since[1]}T00:00:00+00:00")):
+                db.execute("UPDATE records SET updated_at = ? WHERE id = ?", [day, r["id"]])
+        db.close()
+        got, cursor, at = set(), 0, "round=0&ref=0&before=0"
+        while True:
+            page = c.get(f"/api/sync/pull?cursor={cursor}&{at}").json()
+            got |= {r["id"] for r in page["records"]}
+            cursor, at = page["cursor"], f"round={page['round']}&ref={page['ref']}&before={page['before']}"
+            if not page["more"]:
+                break
+        assert kept["id"] in got and pruned["id"] not in got
+        # A pull in change order (no round) still sends both.
+        assert {pruned["id"], kept["id"]} <= {r["id"] for r in c.get("/api/sync/pull").json()["records"]}

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from core.sequences import next_seq
 from sync.feed import Round, pull
+from tests import report_data as rd
 from tests.conftest import persona
 from tests.factories import observation_answers, record
 from tests.sync.test_apply import push
@@ -27,17 +28,16 @@ OPS = st.lists(
 
 
 class Tablet:
-    def __init__(self, db: Any, actor: Any, window: int, bound: int):
-        self.db, self.actor, self.window, self.bound = db, actor, window, bound
+    def __init__(self, db: Any, actor: Any, window: int, bound: int, keep_since: str = ""):
+        self.db, self.actor, self.window, self.bound, self.keep_since = db, actor, window, bound, keep_since
         self.cursor, self.round = 0, Round(0, 0, 0)
         self.records: dict[str, str] = {}
         self.schools: dict[str, str] = {}
         self.delivered: list[tuple[str, str]] = []
 
     def page(self) -> bool:
-        page = pull(
-            self.db, self.actor, self.cursor, window=self.window, max_bytes=self.bound, ordered=self.round
-        )
+        page = pull(self.db, self.actor, self.cursor, window=self.window, max_bytes=self.bound,
+                    ordered=self.round, keep_since=self.keep_since)  # fmt: skip
         assert len(msgspec.json.encode(page)) <= self.bound
         if page.phase == "reference":
             assert not page.records
@@ -102,3 +102,63 @@ def test_reference_and_plans_come_before_any_record(demo_db, forms):
     while tablet.page():
         pass
     assert len(tablet.records) == 5 and tablet.cursor == first.top
+
+
+def _store_then(db: Any, form_id: str, answers: dict[str, Any], updated_at: str) -> str:
+    """A record stored through the write path, as if it had been pushed on `updated_at`."""
+    rid = rd.store(db, persona(db, "supervisor1"), form_id, answers)
+    with db.atomic():
+        db.execute("UPDATE records SET updated_at = ? WHERE id = ?", [updated_at, rid])
+    return rid
+
+
+def test_a_first_pull_leaves_out_what_the_tablet_would_prune(demo_db, forms):
+    """pwa/static/js/prune.js keeps synced records changed since the previous term's first day, and each
+    school's newest reflection meeting: a fresh tablet is sent those and nothing older."""
+    school, other = (
+        r[0] for r in demo_db.execute("SELECT code FROM schools WHERE network_id = 'N01' LIMIT 2")
+    )
+    teacher, elsewhere = (
+        demo_db.execute("SELECT id FROM teachers WHERE school_code = ?", [code]).fetchone()[0]
+        for code in (school, other)
+    )
+    old = "2025-03-01T03:00:00+00:00"
+    obs = rd.observation(school, teacher, "2025-02-27", [3] * 9)
+    ancient = {
+        "observation": _store_then(demo_db, "observation", obs, old),
+        "older reflection": _store_then(
+            demo_db, "reflection", rd.reflection(school, teacher, "2025-01-10"), old
+        ),
+        "older reflection, same school": _store_then(
+            demo_db, "reflection", rd.reflection(school, teacher, "2025-01-20"), old
+        ),
+    }
+    newest_reflection = _store_then(demo_db, "reflection", rd.reflection(school, teacher, "2025-02-27"), old)
+    recent = _store_then(
+        demo_db,
+        "observation",
+        rd.observation(other, elsewhere, "2026-06-01", [4] * 9),
+        "2026-06-02T03:00:00+00:00",
+    )
+    on_the_day = _store_then(demo_db, "observation", obs, "2026-05-16T00:00:00+00:00")
+    supervisor = persona(demo_db, "supervisor1")
+
+    tablet = Tablet(demo_db, supervisor, 5000, 1_000_000, keep_since="2026-05-16")
+    while tablet.page():
+        pass
+
+    assert set(tablet.records) == {recent, on_the_day, newest_reflection}
+    assert tablet.cursor == demo_db.execute("SELECT value FROM counters WHERE name = 'seq'").fetchone()[0]
+    # Without the rule (a pull in change order, as a third-party client asks) every record comes.
+    everything = pull(demo_db, supervisor, 0)
+    assert {r.id for r in everything.records} == {recent, on_the_day, newest_reflection, *ancient.values()}
+
+    # An old record changed later has a new change number: the next pull brings it.
+    edited = rd.observation(school, teacher, "2025-02-27", [2] * 9)
+    rid = ancient["observation"]
+    rev = demo_db.execute("SELECT rev FROM records WHERE id = ?", [rid]).fetchone()[0]
+    again = record(edited, rid=rid, base_rev=rev, form_version=rd.FORMS["observation"].version)
+    assert push(demo_db, forms, "supervisor1", again)[0].status == "stored"
+    while tablet.page():
+        pass
+    assert rid in tablet.records

@@ -58,8 +58,7 @@ async def upload(
     db, name, content = request.app.state.db, file.filename or "", await file.read()
     try:
         report = await in_worker(
-            lambda: imports.parse(db.reader(), request.user, kind, name, content),
-            seconds=spreadsheets.READ_SECONDS,
+            db.reports, imports.parse, request.user, kind, name, content, seconds=spreadsheets.READ_SECONDS
         )
     except TooSlow as exc:
         too_slow = Notice(

@@ -143,12 +143,18 @@ def pooled_text(size: int = 2048, seed: int = 1) -> Text:
 
 
 def answers(
-    rng: random.Random, school: School, visit_date: str, text: Text = thai_text, *, rules: bool = True
+    rng: random.Random,
+    school: School,
+    visit_date: str,
+    text: Text = thai_text,
+    *,
+    rules: bool = True,
+    session: str | None = None,
 ) -> dict[str, Any]:
-    """One observation; `rules=False` computes the mean in Python instead of the form's rule
-    (the same results, checked by validating a sample, and much faster)."""
+    """One observation (in `session`, else one drawn); `rules=False` computes the mean in Python instead of
+    the form's rule (the same results, checked by validating a sample, and much faster)."""
     teacher, grades = rng.choice(school.teachers)
-    session = rng.choice(("morning", "afternoon"))
+    session = session or rng.choice(("morning", "afternoon"))
     start = (
         rng.randint(8 * 60 + 30, 10 * 60 + 30) if session == "morning" else rng.randint(13 * 60, 14 * 60 + 30)
     )

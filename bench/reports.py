@@ -27,7 +27,10 @@ from sync.stored import pack, unpack
 #: Bump when the generated data changes, so cached databases are rebuilt.
 #: 2: the observation_scores table is filled too; 3: a current revision keeps no answers (m021);
 #: 4: valid kindergarten rows, Active Learning ticks and the observation_checklist table.
-GENERATOR = 6  # 5: answers stored packed (m025); 6: 16 KB pages (server/db.py)
+GENERATOR = 7  # 5: answers stored packed (m025); 6: 16 KB pages (server/db.py); 7: observations in visits
+#: The classrooms observed at one visit (every classroom of a small school, DOMAIN.md "Visit").
+ROOMS = (3, 8)
+SESSIONS = ("morning", "afternoon")
 NETWORK = "N02"  # 17 schools: one of the two largest networks
 SEMESTER = data.SEMESTERS[2]  # 2568-1
 CHUNK = 20_000
@@ -39,9 +42,13 @@ def _rows(
     rng = random.Random(seed)
     text = data.pooled_text()
     received = "2026-01-01T00:00:00+00:00"
+    left = 0
     for seq in range(1, count + 1):
-        school = rng.choice(schools)
-        ans = data.answers(rng, school, data.random_date(rng), text, rules=False)
+        if not left:  # a visit: one school, one day, one session, every classroom (3 to 8) observed
+            school, day, session = rng.choice(schools), data.random_date(rng), rng.choice(SESSIONS)
+            left = rng.randint(*ROOMS)
+        left -= 1
+        ans = data.answers(rng, school, day, text, rules=False, session=session)
         if seq <= 2000:  # the fast generator must stay valid: check a sample
             assert not validate(data.FORM, ans), validate(data.FORM, ans)
         encoded = msgspec.json.encode(ans).decode()

@@ -5,13 +5,16 @@ secretary never prints yesterday's figures."""
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import signal
 import sqlite3
+import subprocess
 
 from server.reports.pdf import Printed
 from tests import report_data as rd
 from tests.conftest import LiveServer
+from tests.factories import batch, record
 from tests.server.reports_client import pdf_text, push
 from tests.server.test_reports_off_sync import children
 
@@ -70,3 +73,37 @@ def test_an_unchanged_report_is_the_same_pdf_and_a_new_record_makes_a_new_one(
         assert after.status_code == 200 and after.content != first.content
         text = pdf_text(after.content, tmp_path).replace(" ", "")
         assert name in text and other_name in text
+
+
+def test_a_long_travel_report_prints_its_total_once_after_the_last_visit(live_server: LiveServer, tmp_path):
+    """A term's travel report runs to several pages: the total distance is printed once, at the table's end,
+    not at the foot of every page (where a repeated table footer reads as a page's subtotal)."""
+    db = sqlite3.connect(live_server.db_path)
+    school, teacher = db.execute(
+        "SELECT s.code, t.id FROM schools s JOIN teachers t ON t.school_code = s.code "
+        "WHERE s.network_id = 'N01' ORDER BY s.code, t.id LIMIT 1"
+    ).fetchone()
+    db.close()
+    days = [dt.date(2025, 6, 2) + dt.timedelta(days=i) for i in range(40)]
+    visits = [
+        record(rd.observation(school, teacher, d.isoformat(), [3] * 9, session=s), form_version=1)
+        for d in days
+        for s in ("morning", "afternoon")
+    ]
+    with live_server.client("supervisor1") as tablet, live_server.client("secretary1") as secretary:
+        assert tablet.post("/api/sync/push", json=batch(*visits, device_id="tablet-long")).status_code == 200
+        r = secretary.get(URL)
+    assert r.status_code == 200
+    path = tmp_path / "travel.pdf"
+    path.write_bytes(r.content)
+    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
+    count = int(info.split("Pages:")[1].split()[0])
+    pages = [
+        "".join(subprocess.run(["pdftotext", "-f", str(n), "-l", str(n), str(path), "-"], capture_output=True,
+                               text=True, check=True).stdout.split())
+        for n in range(1, count + 1)
+    ]  # fmt: skip
+    assert len(pages) >= 4, len(pages)  # the visits' table spans several pages
+    totals = [i for i, p in enumerate(pages) if "ระยะทางรวม" in p]
+    last_visit = max(i for i, p in enumerate(pages) if "ภาคบ่าย" in p)
+    assert totals == [last_visit], (totals, last_visit, len(pages))

@@ -3,7 +3,7 @@ pass every check of forms/loader.py is never published, so it never reaches a ta
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Container
 
 import msgspec
 import sqlite_utils
@@ -28,8 +28,9 @@ class Report(msgspec.Struct, kw_only=True):
     already_published: bool = False
 
 
-def check_upload(filename: str, data: bytes, published: dict[tuple[str, int], Any]) -> Report:
-    """Check an upload (blocking work: call it off the event loop); nothing is written."""
+def check_upload(filename: str, data: bytes, published: Container[tuple[str, int]]) -> Report:
+    """Check an upload (blocking work: call it off the event loop); nothing is written. `published`: the
+    (form, version) pairs already published."""
     name = filename.rsplit("/", 1)[-1] or "upload"
     try:
         if name.lower().endswith((".xlsx", ".xlsm")):

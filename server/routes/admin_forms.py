@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-import anyio.to_thread
 from litestar import Request, get, post
 from litestar.datastructures import UploadFile
 from litestar.enums import RequestEncodingType
@@ -99,8 +98,9 @@ async def check_definition(
                 problems=[XLSProblem("file", None, None, N_("the file is over 2 MB"))],
             )
         else:
-            forms = request.app.state.forms
-            report = await anyio.to_thread.run_sync(check_upload, upload.filename, content, forms)
+            # In a report worker: pyxform's work never shares the GIL with the writer and the event loop.
+            published = set(request.app.state.forms)
+            report = await request.app.state.db.reports.run(check_upload, upload.filename, content, published)
     if not request.htmx:
         return page(request, "admin/forms.html", versions=_versions(request), report=report, published=None,
                     **_lifecycle(request))  # fmt: skip

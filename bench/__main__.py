@@ -13,13 +13,13 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench import chain, concurrency, ingest, machine, paper, pull, reports, shell, tablet
+from bench import chain, concurrency, ingest, machine, paper, pull, reports, shell, tablet, uploads
 from bench.nithet import WORK
 from bench.pouch import npm_install
 from bench.results import render
 
 RESULTS = Path(__file__).with_name("RESULTS.md")
-PARTS = ("ingest", "concurrency", "pull", "paper", "reports", "chain", "shell", "tablet")
+PARTS = ("ingest", "concurrency", "uploads", "pull", "paper", "reports", "chain", "shell", "tablet")
 
 
 def main() -> int:
@@ -76,6 +76,7 @@ def main() -> int:
     steps = {
         "ingest": lambda: ingest.run(args.runs, args.records, seed=2568, log=log),
         "concurrency": lambda: concurrency.run(args.runs, seed=4949, log=log, history=args.history),
+        "uploads": lambda: uploads.run(log=log),
         "pull": lambda: {"sizes": [pull.run(int(n), seed=12, log=log) for n in args.pull_records.split(",")]},
         "paper": lambda: paper.run(args.runs, seed=11, log=log, size=args.paper_size),
         "reports": lambda: reports.run(

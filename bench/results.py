@@ -6,7 +6,7 @@ import statistics
 from pathlib import Path
 from typing import Any
 
-from bench import budgets
+from bench import budgets, uploads
 from bench.tablet import report as tablet_report
 
 NOTES = Path(__file__).with_name("NOTES.md")
@@ -336,6 +336,7 @@ def render(out: dict[str, Any]) -> str:
     for part, fn in (
         ("ingest", _ingest),
         ("concurrency", _concurrency),
+        ("uploads", uploads.report),
         ("reports", _reports),
         ("chain", _chain),
         ("shell", _shell),

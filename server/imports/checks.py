@@ -20,6 +20,10 @@ from server.notice import Notice, Refused
 from server.spreadsheets import cell_text
 
 
+#: The most rows a check lists (every row is checked; the counts cover them all).
+LISTED = 500
+
+
 class RowReport(msgspec.Struct):
     line: int
     values: dict[str, str]
@@ -48,6 +52,14 @@ class Report(msgspec.Struct, kw_only=True):
         for r in self.rows:
             out[r.action] += 1
         return out
+
+    def listed(self, everything: bool = False) -> tuple[list[RowReport], int]:
+        """The rows worth a look, in line order: those with errors first, then the new and the changed, at
+        most `LISTED` unless `everything` (one-time passwords are shown only once); and how many there are.
+        A page of 20,000 rows helps no one and holds the server's event loop while it is written."""
+        wrong = [r for r in self.rows if r.errors]
+        worth = wrong + [r for r in self.rows if not r.errors and r.action != "same"]
+        return sorted(worth if everything else worth[:LISTED], key=lambda r: r.line), len(worth)
 
 
 def parse(db: sqlite_utils.Database, actor: Actor, kind: Kind, filename: str, data: bytes) -> Report:

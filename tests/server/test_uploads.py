@@ -200,3 +200,26 @@ def test_a_push_is_answered_while_a_large_spreadsheet_is_checked(shared_server):
         f"the push ({answered - start:.2f} s) was answered only {lead:.2f} s before the upload"
     )
     assert uploaded["response"].status_code == 200
+
+
+def test_a_large_check_lists_its_errors_first_and_at_most_500_rows(shared_server):
+    """Every row is checked and counted; the page lists the rows worth a look — errors first, even one on
+    the last line — up to 500, and says so."""
+    book = openpyxl.Workbook()
+    book.active.append(["code", "name", "network", "district", "grades"])
+    for i in range(599):
+        book.active.append([f"4997{i:04d}", f"โรงเรียนบ้านรายการ {i}", "N03", "ดงหลวง", "ป.1"])
+    book.active.append(["49979999", "โรงเรียนบ้านเครือข่ายผิด", "N99", "ดงหลวง", "ป.1"])  # line 601
+    body = io.BytesIO()
+    book.save(body)
+    with shared_server.client("admin") as admin:
+        r = admin.post(
+            "/admin/imports", data={"kind": "schools"}, files={"file": ("s.xlsx", body.getvalue(), XLSX)}
+        )
+    assert r.status_code == 200
+    report = r.text[r.text.index('id="import-check"') :]
+    assert "แสดง 500 จาก 600 แถว" in report
+    lines = [int(n) for n in re.findall(r"<tr>\s*<td>(\d+)</td>", report)]
+    assert len(lines) == 500 and lines == sorted(lines)
+    assert lines[-1] == 601 and lines[0] == 2  # the error, then the first 499 new rows in line order
+    assert "ไฟล์มีข้อผิดพลาด จึงยังไม่ได้นำเข้าข้อมูลใด ๆ" in report

@@ -19,7 +19,6 @@ from server.imports.reading import looks_garbled, read_table
 from server.notice import Notice, Refused
 from server.spreadsheets import cell_text
 
-
 #: The most rows a check lists (every row is checked; the counts cover them all).
 LISTED = 500
 
@@ -54,12 +53,13 @@ class Report(msgspec.Struct, kw_only=True):
         return out
 
     def listed(self, everything: bool = False) -> tuple[list[RowReport], int]:
-        """The rows worth a look, in line order: those with errors first, then the new and the changed, at
-        most `LISTED` unless `everything` (one-time passwords are shown only once); and how many there are.
-        A page of 20,000 rows helps no one and holds the server's event loop while it is written."""
-        wrong = [r for r in self.rows if r.errors]
-        worth = wrong + [r for r in self.rows if not r.errors and r.action != "same"]
-        return sorted(worth if everything else worth[:LISTED], key=lambda r: r.line), len(worth)
+        """The rows worth a look: those with errors first, then the new and the changed, each in line order,
+        at most `LISTED` unless `everything` (one-time passwords are shown only once); and how many there
+        are. A page of 20,000 rows helps no one and holds the server's event loop while it is written."""
+        worth = [r for r in self.rows if r.errors] + [
+            r for r in self.rows if not r.errors and r.action != "same"
+        ]
+        return (worth if everything else worth[:LISTED]), len(worth)
 
 
 def parse(db: sqlite_utils.Database, actor: Actor, kind: Kind, filename: str, data: bytes) -> Report:

@@ -1,4 +1,5 @@
-"""A supervisor's first pull over two networks of ~20,000 observations each: bytes on the wire and per page.
+"""A supervisor's first pull over two networks holding 20,000 observations in all (DESIGN.md) and 20,000
+each (the issue's wording read the other way): bytes on the wire and per page.
 
 The database is generated straight into the app schema (bench/reports.py `build`, cached in bench/work),
 then dated (`date_history`): the records' last change follows their visit, and the generated two years end

@@ -16,9 +16,12 @@ from tests.conftest import persona
 from tests.factories import observation_answers, record
 from tests.sync.test_apply import push
 
+KEEP_SINCE = "2026-01-01"
+LONG_AGO = "2024-06-03T03:00:00+00:00"
 OPS = st.lists(
     st.one_of(
         st.tuples(st.just("push"), st.integers(1, 4), st.integers(0, 2000)),
+        st.tuples(st.just("old"), st.integers(1, 4), st.integers(0, 2000)),
         st.tuples(st.just("edit"), st.integers(0, 50), st.integers(0, 2000)),
         st.tuples(st.just("school"), st.integers(0, 5), st.integers(0, 0)),
         st.tuples(st.just("pull"), st.integers(1, 3), st.integers(0, 0)),
@@ -58,14 +61,28 @@ class Tablet:
 
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(ops=OPS, window=st.integers(2, 400), bound=st.integers(30_000, 80_000))
-def test_an_ordered_pull_loses_nothing_and_brings_nothing_twice(demo_db, forms, ops, window, bound):
-    tablet = Tablet(demo_db, persona(demo_db, "supervisor1"), window, bound)
+@given(
+    ops=OPS,
+    window=st.integers(2, 400),
+    bound=st.integers(30_000, 80_000),
+    keep_since=st.sampled_from(["", KEEP_SINCE]),
+)
+def test_an_ordered_pull_loses_nothing_and_brings_nothing_twice(
+    demo_db, forms, ops, window, bound, keep_since
+):
+    """Whatever the pushes between pages: every record the tablet keeps arrives at its newest revision, none
+    twice; with `keep_since`, none last changed before it ("old": pushed long ago, as far as the server's
+    dates go)."""
+    tablet = Tablet(demo_db, persona(demo_db, "supervisor1"), window, bound, keep_since)
     pushed: list[dict[str, Any]] = []
     for op, n, size in ops:
-        if op == "push":
+        if op in ("push", "old"):
             new = [record(observation_answers(strengths="ครูสอนดี" * (size // 8 + 1))) for _ in range(n)]
             push(demo_db, forms, "supervisor1", *new)
+            if op == "old":
+                with demo_db.atomic():
+                    for r in new:
+                        demo_db.execute("UPDATE records SET updated_at = ? WHERE id = ?", [LONG_AGO, r["id"]])
             pushed += new
         elif op == "edit" and pushed:
             old = pushed[n % len(pushed)]
@@ -85,8 +102,12 @@ def test_an_ordered_pull_loses_nothing_and_brings_nothing_twice(demo_db, forms, 
     while tablet.page():
         pass
     assert len(tablet.delivered) == len(set(tablet.delivered))  # no change twice
-    held = dict(demo_db.execute("SELECT id, rev FROM records WHERE network_id IN ('N01', 'N02')").fetchall())
-    assert tablet.records == held  # none lost, each at its newest revision
+    held = dict(
+        demo_db.execute(
+            "SELECT id, rev FROM records WHERE network_id IN ('N01', 'N02') AND updated_at >= ?", [keep_since]
+        ).fetchall()
+    )
+    assert tablet.records == held  # none lost, each at its newest revision, none the tablet would prune
     schools = dict(
         demo_db.execute("SELECT code, name FROM schools WHERE network_id IN ('N01', 'N02')").fetchall()
     )

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import sqlite3
 import uuid
+from pathlib import Path
 from typing import Any
 
 import msgspec
@@ -31,6 +33,20 @@ DEVELOP_TEXTS = [
     "ควรเพิ่มการตรวจสอบความเข้าใจก่อนเปลี่ยนกิจกรรม",
     "ควรให้ข้อมูลป้อนกลับที่เฉพาะเจาะจงกับงานเขียน",
 ]
+
+
+def school_and_teacher(db_path: Path, network: str = "N01") -> tuple[str, str]:
+    """The first school of `network` (by code) and its first teacher, read from a database file."""
+    db = sqlite3.connect(db_path)
+    try:
+        school, teacher = db.execute(
+            "SELECT s.code, t.id FROM schools s JOIN teachers t ON t.school_code = s.code "
+            "WHERE s.network_id = ? ORDER BY s.code, t.id LIMIT 1",
+            [network],
+        ).fetchone()
+    finally:
+        db.close()
+    return school, teacher
 
 
 def observation(

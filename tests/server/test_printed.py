@@ -78,12 +78,7 @@ def test_an_unchanged_report_is_the_same_pdf_and_a_new_record_makes_a_new_one(
 def test_a_long_travel_report_prints_its_total_once_after_the_last_visit(live_server: LiveServer, tmp_path):
     """A term's travel report runs to several pages: the total distance is printed once, at the table's end,
     not at the foot of every page (where a repeated table footer reads as a page's subtotal)."""
-    db = sqlite3.connect(live_server.db_path)
-    school, teacher = db.execute(
-        "SELECT s.code, t.id FROM schools s JOIN teachers t ON t.school_code = s.code "
-        "WHERE s.network_id = 'N01' ORDER BY s.code, t.id LIMIT 1"
-    ).fetchone()
-    db.close()
+    school, teacher = rd.school_and_teacher(live_server.db_path)
     days = [dt.date(2025, 6, 2) + dt.timedelta(days=i) for i in range(40)]
     visits = [
         record(rd.observation(school, teacher, d.isoformat(), [3] * 9, session=s), form_version=1)

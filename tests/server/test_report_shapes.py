@@ -9,7 +9,6 @@ every shape stored by then."""
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterator
 from typing import Any
 
@@ -31,12 +30,7 @@ BLANKS = st.sampled_from(["absent", None, "", [], {}])
 
 @pytest.fixture(scope="module")
 def clients(shared_server: LiveServer) -> Iterator[dict[str, Any]]:
-    db = sqlite3.connect(shared_server.db_path)
-    school, teacher = db.execute(
-        "SELECT s.code, t.id FROM schools s JOIN teachers t ON t.school_code = s.code "
-        "WHERE s.network_id = 'N01' ORDER BY s.code, t.id"
-    ).fetchone()
-    db.close()
+    school, teacher = rd.school_and_teacher(shared_server.db_path)
     bases = {
         "observation": rd.observation(school, teacher, DATE, [5, 2, 4, 3, 4, 3, 4, 3, 1], snapshots=[("yes", "0-1")]),
         "reflection": rd.reflection(school, teacher, DATE, closing=("done", "not_done")),

@@ -25,6 +25,7 @@ from core import clock
 from server.calendar import keep_since
 from server.db import connect
 from server.terms import load_terms
+from sync.stored import VISIT_DATE
 
 NETWORKS = {"N01", "N02"}  # supervisor1's two networks
 USER = "supervisor1"
@@ -67,7 +68,7 @@ def date_history(path: Path) -> dict[str, Any]:
     since = keep_since(clock.today(), load_terms(db))
     shift = (dt.date.fromisoformat(since) - dt.date.fromisoformat(data.SEMESTERS[2][1])).days
     rows = db.execute(
-        "SELECT id, date(json_extract(answers, '$.visit_date'), ?) || 'T03:00:00+00:00', seq FROM records",
+        f"SELECT id, date({VISIT_DATE}, ?) || 'T03:00:00+00:00', seq FROM records",
         [f"{shift + 1:+d} days"],
     ).fetchall()
     seqs = sorted(seq for _, _, seq in rows)

@@ -12,6 +12,7 @@ import sqlite_utils
 from core.actor import Actor
 from sync.apply import RECORD_COLUMNS, record_view
 from sync.scope_changes import scope_token
+from sync.stored import VISIT_DATE
 from sync.wire import (
     AssignmentView,
     FormVersionView,
@@ -28,8 +29,6 @@ WINDOW = 5000
 #: The most bytes of JSON one page carries (before compression): a page must arrive within the tablet's
 #: per-request timeout on a slow link, so that the cursor moves on (docs/sync-protocol.md).
 PAGE_BYTES = 1_000_000
-#: Where a record's visit date is (a short answer: it stays plain JSON in `records.answers`, sync/stored.py).
-VISIT_DATE = "json_extract(answers, '$.visit_date')"
 #: A record's JSON beyond its answers (ids, names of fields, dates), for the estimate of a page's size.
 RECORD_OVERHEAD = 400
 
@@ -140,9 +139,7 @@ def _scope(actor: Actor, column: str) -> tuple[str, list[Any]]:
     return f"{column} IN ({','.join('?' for _ in nets) or 'NULL'})", nets
 
 
-def _records_between(
-    db: sqlite_utils.Database, actor: Actor, low: int, high: int, kept: Kept = EVERY
-) -> bool:
+def _records_between(db: sqlite_utils.Database, actor: Actor, low: int, high: int, kept: Kept) -> bool:
     """Whether any record the actor sees (and `kept`) has a change number strictly between `low` and `high`."""
     where, params = _scope(actor, "network_id")
     sql = f"SELECT 1 FROM records WHERE seq > ? AND seq < ? AND {where} AND {kept[0]} LIMIT 1"

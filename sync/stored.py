@@ -16,6 +16,9 @@ from typing import Any, NamedTuple
 
 import msgspec
 
+#: A record's visit date as SQL: a short answer, so it stays plain JSON in `records.answers`. The expression
+#: SQLite's report indexes are built on (m005_report_indexes): keep it exactly so.
+VISIT_DATE = "json_extract(answers, '$.visit_date')"
 #: A string this long (in characters) or longer is packed: codes, ids, choices and times are far shorter,
 #: and one Thai sentence of this length already takes fewer bytes packed than as JSON.
 LONG = 40

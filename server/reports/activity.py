@@ -11,8 +11,9 @@ from typing import Any
 import msgspec
 
 from server import thaidate
-from server.reports.common import VISIT_DATE, Conn
+from server.reports.common import Conn
 from server.vocabulary import SESSION_LABELS
+from sync.stored import VISIT_DATE
 
 KINDS = ("weekly", "half")
 TOOL_TH = {"observation": "สังเกตชั้นเรียน", "reflection": "ประชุมสะท้อนผล", "policy": "ติดตามนโยบาย",

@@ -10,12 +10,10 @@ from typing import Any, Protocol
 import msgspec
 
 from forms.model import FormDef
-from sync.stored import unpack
+from sync.stored import VISIT_DATE, unpack
 
 #: Groups with fewer members than this are suppressed (shown "n<3"): formative, never identifying.
 MIN_GROUP = 3
-#: The expression SQLite's index on records (m005_report_indexes) is built on: keep it exactly so.
-VISIT_DATE = "json_extract(answers, '$.visit_date')"
 
 
 class Conn(Protocol):

@@ -9,7 +9,8 @@ from __future__ import annotations
 from typing import Any
 
 from server.reports import observed
-from server.reports.common import VISIT_DATE, Conn
+from server.reports.common import Conn
+from sync.stored import VISIT_DATE
 
 OTHER_FORMS = ("reflection", "policy", "literacy")
 

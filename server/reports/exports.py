@@ -14,9 +14,9 @@ from typing import Any
 from server import spreadsheets
 from server.reports import columns as cols
 from server.reports import literacy as lit
-from server.reports.common import VISIT_DATE, Conn, form
+from server.reports.common import Conn, form
 from server.reports.visits import names as names_of
-from sync.stored import unpack
+from sync.stored import VISIT_DATE, unpack
 
 TOOLS = ("observation", "reflection", "policy", "literacy")
 RECORD_HEADERS = (("รหัสบันทึก", "record_id"), ("ผู้บันทึก", "author"))

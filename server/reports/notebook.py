@@ -9,9 +9,9 @@ from typing import Any
 
 from forms.model import FormDef
 from server.reports import display
-from server.reports.common import VISIT_DATE, Conn, form
+from server.reports.common import Conn, form
 from server.reports.visits import names
-from sync.stored import unpack
+from sync.stored import VISIT_DATE, unpack
 
 
 def _minutes(start: str | None, end: str | None) -> int:

@@ -21,10 +21,10 @@ import msgspec
 import msgspec.structs
 
 from forms.model import FormDef
-from server.reports.common import VISIT_DATE, Conn, form, network_stamp
+from server.reports.common import Conn, form, network_stamp
 from server.reports.phrases import lexicon_version, phrases
 from server.reports.policy import items as policy_items
-from sync.stored import unpack
+from sync.stored import VISIT_DATE, unpack
 
 FORMS = ("observation", "reflection", "policy")
 QUOTE_CHARS = 120

@@ -9,7 +9,8 @@ from collections import Counter, defaultdict
 from typing import Any
 
 from server.reports import display
-from server.reports.common import VISIT_DATE, Conn
+from server.reports.common import Conn
+from sync.stored import VISIT_DATE
 
 
 def names(conn: Conn, network_id: str) -> display.Names:

@@ -117,10 +117,12 @@ async def pull(
     token of the previous answer: when the user's scope changed, the answer starts again with `reset`.
     `round` (0 to start one, then as answered, with `ref` and `before`): reference data and plans first,
     then the records newest first, leaving out those the tablet would prune at once."""
-    ordered, since = None, ""
-    if round_top is not None:
-        ordered = Round(round_top, ref, before)
-        since = keep_since(clock.today(), await request.app.state.db.read(load_terms))
-    read = partial(pull_changes, seen_scope=since_scope, ordered=ordered, keep_since=since)
+    ordered = None if round_top is None else Round(round_top, ref, before)
+
+    def read(db: Any, actor: Actor, cursor: int) -> PullResult:
+        # The terms in the page's own read: one snapshot, one trip to a reader thread.
+        since = keep_since(clock.today(), load_terms(db)) if ordered is not None else ""
+        return pull_changes(db, actor, cursor, seen_scope=since_scope, ordered=ordered, keep_since=since)
+
     result: PullResult = await request.app.state.db.read(read, request.user, cursor)
     return result

@@ -220,7 +220,7 @@ def pushes(schools: list[School], count: int, seed: int, *, check: bool = True) 
             assert not problems, (ans, problems)
         out.append(
             {
-                "id": str(uuid.UUID(int=rng.getrandbits(128), version=4)),
+                "id": "",  # below
                 "rev": f"r-1-{rng.getrandbits(48):012x}",
                 "base_rev": None,
                 "form_id": FORM.id,
@@ -230,7 +230,22 @@ def pushes(schools: list[School], count: int, seed: int, *, check: bool = True) 
                 "device_time": f"{ans['visit_date']}T{ans['end_time']}:00+07:00",
             }
         )
+    # As tablets send them: oldest first, each id a UUIDv7 of when its form was opened (pwa/static/js/ids.js).
+    out.sort(key=lambda p: p["device_time"])
+    for p in out:
+        opened = dt.datetime.fromisoformat(
+            f"{p['answers']['visit_date']}T{p['answers']['start_time']}:00+07:00"
+        )
+        p["id"] = uuid7(int(opened.timestamp() * 1000), rng)
     return out
+
+
+def uuid7(ms: int, rng: random.Random) -> str:
+    """A UUIDv7 (RFC 9562): 48 bits of milliseconds, the version, 74 random bits, the variant."""
+    rand = rng.getrandbits(74)
+    return str(
+        uuid.UUID(int=(ms << 80) | (0x7 << 76) | ((rand >> 62) << 64) | (0b10 << 62) | (rand & (2**62 - 1)))
+    )
 
 
 def content_hash(push: dict[str, Any]) -> str:

@@ -31,6 +31,11 @@ PRAGMAS = (
 #: How long a statement waits for a lock another process holds (a backup, the CLI) before it gives up and
 #: the client is answered 503 `server_busy` with Retry-After; our own writes never wait (one writer thread).
 BUSY_TIMEOUT_MS = 5000
+#: The writer's page cache (SQLite's default is 2 MiB): a push inserts into a dozen indexes of the records,
+#: revisions and report tables, and with the default the pages they land on are read again for every batch
+#: once the tables outgrow it. Only the writer's: it is the one connection whose cache no other writes
+#: invalidate.
+WRITER_CACHE_KIB = 64 * 1024
 
 
 def connect(path: Path | str, *, busy_ms: int = BUSY_TIMEOUT_MS, max_pages: int = 0) -> sqlite_utils.Database:
@@ -91,6 +96,7 @@ class Database:
             return
         if self._writer_db is None:
             self._writer_db = connect(self.path, busy_ms=self.busy_ms, max_pages=self.max_pages)
+            self._writer_db.execute(f"PRAGMA cache_size=-{WRITER_CACHE_KIB}")
         conn = self._writer_db.conn
         outcomes: list[tuple[bool, Any]] = []
         try:

@@ -212,18 +212,14 @@ def _apply_one(
     problems = prepared.problems if prepared.validated else validate(form, record.answers)
     if problems:
         return rejected(rid, rev, "invalid_answers", problems=problems)
-    # Only a form with photo fields can hold photos (validation has checked every answer's shape).
-    photos = any(f.kind == "photo" for f in form.walk())
-    if attachments is not None and photos:
-        missing = missing_attachments(db, attachments, record.answers, actor, network_id)
+    if attachments is not None and prepared.photos:
+        missing = missing_attachments(db, attachments, prepared.photos, actor, network_id)
         if missing:
             return rejected(rid, rev, "attachment_missing", detail=", ".join(missing))
-        claim_attachments(db, record.answers, network_id)
+        claim_attachments(db, prepared.photos, network_id)
 
     if rid not in refs.known_ids:  # the common case: a new record, nothing to compare with
-        return _store(
-            db, actor, prepared, network_id, school_code, None, refs, device_id, now, derived, photos
-        )
+        return _store(db, actor, prepared, network_id, school_code, None, refs, device_id, now, derived)
     seen = db.execute(
         "SELECT content_hash, state FROM revisions WHERE record_id = ? AND rev = ?", [rid, rev]
     ).fetchone()
@@ -240,15 +236,13 @@ def _apply_one(
         return rejected(rid, rev, "school_out_of_scope")
     if current is not None and record.base_rev != current.rev:
         # Both versions are kept: this one as a conflict revision, flagged on the record.
-        _add_revision(db, actor, prepared, device_id, now, "conflict", photos)
+        _add_revision(db, actor, prepared, device_id, now, "conflict")
         db.execute(
             "UPDATE records SET conflicts = conflicts + 1, seq = ?, updated_at = ? WHERE id = ?",
             [refs.seq(db), now, rid],
         )
         return Receipt(id=rid, rev=rev, status="conflict", current=_current(db, rid))
-    return _store(
-        db, actor, prepared, network_id, school_code, current, refs, device_id, now, derived, photos
-    )
+    return _store(db, actor, prepared, network_id, school_code, current, refs, device_id, now, derived)
 
 
 def _add_revision(
@@ -258,7 +252,6 @@ def _add_revision(
     device_id: str,
     now: str,
     state: str,
-    photos: bool = True,
 ) -> Stored:
     record = prepared.record
     assert record is not None
@@ -282,8 +275,7 @@ def _add_revision(
             prepared.wire or None,
         ],
     )
-    if photos:
-        link_attachments(db, record.id, record.answers)
+    link_attachments(db, record.id, prepared.photos)
     return stored
 
 
@@ -298,7 +290,6 @@ def _store(
     device_id: str,
     now: str,
     derived: DerivedRows,
-    photos: bool = True,
 ) -> Receipt:
     """The record's new current revision: a new record, or an edit of the revision the server holds."""
     record, digest = prepared.record, prepared.digest
@@ -320,7 +311,7 @@ def _store(
             f"AND rev IN ({marks})",  # placeholders only
             [rid, *record.resolves],
         )
-    stored = _add_revision(db, actor, prepared, device_id, now, "current", photos)
+    stored = _add_revision(db, actor, prepared, device_id, now, "current")
     values = [record.form_id, record.form_version, network_id, school_code, record.visit_id, rev, digest]
     values += [*stored, record.device_time, now]
     if current is None:

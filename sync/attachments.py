@@ -164,12 +164,16 @@ def photos_in(value: Any) -> Iterator[str]:
                 yield from photos_in(v)
 
 
+def photos_of(answers: dict[str, Any]) -> list[str]:
+    """A record's photos, each once, in order: what the three below take."""
+    return sorted(set(photos_in(answers)))
+
+
 def missing_attachments(
-    db: sqlite_utils.Database, folder: Path, answers: dict[str, Any], actor: Actor, network_id: str
+    db: sqlite_utils.Database, folder: Path, wanted: list[str], actor: Actor, network_id: str
 ) -> list[str]:
-    """The photos of a record that its author cannot use: not on the server, or neither first uploaded by
-    them nor first stored in the record's network. Both answer the same (`attachment_missing`)."""
-    wanted = sorted(set(photos_in(answers)))
+    """The photos of a record (`photos_of`) that its author cannot use: not on the server, or neither first
+    uploaded by them nor first stored in the record's network. Both answer the same (`attachment_missing`)."""
     if not wanted:
         return []
     marks = ",".join("?" for _ in wanted)
@@ -184,9 +188,8 @@ def missing_attachments(
     return [sha for sha in wanted if sha not in usable or not attachment_path(folder, sha).exists()]
 
 
-def claim_attachments(db: sqlite_utils.Database, answers: dict[str, Any], network_id: str) -> None:
+def claim_attachments(db: sqlite_utils.Database, wanted: list[str], network_id: str) -> None:
     """A stored record's photos belong, from now on, to the network of the first record that used them."""
-    wanted = sorted(set(photos_in(answers)))
     if wanted:
         marks = ",".join("?" for _ in wanted)
         db.execute(
@@ -195,8 +198,8 @@ def claim_attachments(db: sqlite_utils.Database, answers: dict[str, Any], networ
         )
 
 
-def link_attachments(db: sqlite_utils.Database, record_id: str, answers: dict[str, Any]) -> None:
-    rows = [{"record_id": record_id, "sha256": sha} for sha in sorted(set(photos_in(answers)))]
+def link_attachments(db: sqlite_utils.Database, record_id: str, photos: list[str]) -> None:
+    rows = [{"record_id": record_id, "sha256": sha} for sha in photos]
     if rows:
         db.table("record_attachments").insert_all(rows, pk=("record_id", "sha256"), ignore=True)
 

@@ -19,6 +19,7 @@ from core.problems import problem
 from forms.model import FormDef
 from forms.text import clean_all
 from forms.validate import FieldProblem, normalize, validate
+from sync.attachments import photos_of
 from sync.depth import too_deep
 from sync.stored import Stored, pack
 from sync.wire import Receipt, RecordPush
@@ -59,6 +60,8 @@ class Prepared(msgspec.Struct, kw_only=True):
     wire: bytes = b""
     #: Its answers as the database keeps them (packed here, off the writer; None: a replay, not packed).
     stored: Stored | None = None
+    #: The photos its answers hold (`photos_of`; only a form with photo fields can hold any).
+    photos: list[str] = []
 
 
 def rejected(record_id: str | None, rev: str | None, code: str, **extra: Any) -> Receipt:
@@ -179,6 +182,7 @@ def against(record: RecordPush, form: FormDef | None, held: str | None = None) -
             codes=[v for v in _strings(record.answers) if len(v) <= 32],
             teachers=_values_of(record.answers, teacher_fields),
             stored=None if replay else pack(record.answers),
+            photos=photos_of(record.answers) if any(f.kind == "photo" for f in form.walk()) else [],
         )
     except Exception as exc:
         log.warning("record %s rev %s could not be prepared", record.id, record.rev, exc_info=exc)

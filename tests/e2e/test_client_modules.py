@@ -1,7 +1,9 @@
-"""Small client modules in Chromium: backoff never storms and is capped; dates show in Buddhist Era."""
+"""Small client modules in Chromium: backoff never storms and is capped; dates show in Buddhist Era; new
+record ids are time-ordered UUIDs."""
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 import pytest
@@ -35,6 +37,22 @@ def test_dates_are_shown_in_buddhist_era(static_page: Any) -> None:
         }"""
     )
     assert shown == ["31 มกราคม 2568", "20 พ.ย. 2569", ""]
+
+
+def test_a_new_record_id_is_a_uuid7_that_sorts_by_when_it_was_made(static_page: Any) -> None:
+    made = static_page.evaluate(
+        """async () => {
+            const { recordId } = await import('/pwa/static/js/ids.js');
+            const start = Date.UTC(2026, 11, 1, 1, 30);
+            return [0, 1, 1, 60000, 86400000].map((later) => recordId(start + later));
+        }"""
+    )
+    ids = [uuid.UUID(x) for x in made]
+    assert [str(u) for u in ids] == made  # the canonical lower-case form the server stores
+    assert all(u.version == 7 and u.variant == uuid.RFC_4122 for u in ids)
+    assert [u.int >> 80 for u in ids] == [1796088600000 + d for d in (0, 1, 1, 60000, 86400000)]
+    assert made[0] < made[1] and made[2] < made[3] < made[4]  # as text too, as SQLite orders them
+    assert len(set(made)) == len(made)  # the same millisecond still makes two ids
 
 
 def test_a_hand_over_too_big_for_one_code_is_a_sequence_read_in_any_order(static_page: Any) -> None:

@@ -5,6 +5,7 @@
 // autosave, paint (relevance, warnings, problems, state), repeats, pickers, conflicts, feedback.
 import { requestBackgroundSync, requestSync } from './app.js';
 import { t } from './i18n.js';
+import { recordId } from './ids.js';
 import { next, START } from './record.js';
 import * as store from './store.js';
 import { todayIso } from './thaidate.js';
@@ -81,7 +82,7 @@ async function finalize() {
 async function init() {
   let id = params.get('record');
   if (!id) {
-    id = crypto.randomUUID();
+    id = recordId();
     params.set('record', id);
     history.replaceState(null, '', `${location.pathname}?${params}`);
   }

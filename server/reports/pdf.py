@@ -3,9 +3,11 @@ own woff2 files, so Thai never falls back to boxes). Local files only: nothing i
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 from collections import OrderedDict
-from functools import cache
+from collections.abc import Awaitable, Callable
+from functools import cache, partial
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlparse
@@ -73,6 +75,28 @@ class Printed:
         self.max_bytes = max_bytes
         self._pdfs: OrderedDict[bytes, bytes] = OrderedDict()
         self._bytes = 0
+        #: The PDFs being laid out now, by the same key.
+        self._making: dict[bytes, asyncio.Future[bytes]] = {}
+
+    async def made(self, html: str, render: Callable[[str], Awaitable[bytes]]) -> bytes:
+        """The PDF of `html`: from the store; or the one another request is laying out from the same HTML
+        (a second tap on Share PDF while the first is made, two secretaries printing the same report),
+        awaited; or laid out now by `render`. However many ask at once, it is laid out once, and a request
+        that gives up (its client went away) does not stop it for the others or for the store."""
+        key = self.key(html)
+        pdf = self.get(key)
+        if pdf is not None:
+            return pdf
+        making = self._making.get(key)
+        if making is None:
+            making = self._making[key] = asyncio.ensure_future(render(html))
+            making.add_done_callback(partial(self._made, key))
+        return await asyncio.shield(making)
+
+    def _made(self, key: bytes, making: asyncio.Future[bytes]) -> None:
+        del self._making[key]
+        if not making.cancelled() and making.exception() is None:
+            self.put(key, making.result())
 
     @staticmethod
     def key(html: str) -> bytes:

@@ -7,6 +7,7 @@ user cannot see is 404 (server/access.py)."""
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
 from typing import Annotated, Any
 
 from litestar import Request, get, post
@@ -63,11 +64,7 @@ async def _pdf(
 ) -> Response[bytes]:
     html = _render(request, template, for_pdf=True, **context)
     printed: pdf.Printed = request.app.state.printed
-    key = printed.key(html)
-    body = printed.get(key)
-    if body is None:
-        body = await request.app.state.db.reports.run(pdf.render, html)
-        printed.put(key, body)
+    body = await printed.made(html, partial(request.app.state.db.reports.run, pdf.render))
     return Response(
         body, media_type=PDF, headers={"Content-Disposition": content_disposition(filename, inline=True)}
     )

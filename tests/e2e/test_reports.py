@@ -69,6 +69,23 @@ def test_secretary_compiles_prints_and_exports(live_server, tablet, tmp_path):
     body = page.locator("main.sheet").inner_text()
     assert a_name in body and teacher_name in body and "๑๐ มิถุนายน ๒๕๖๘" in body
     assert page.locator("[data-print]").is_visible()
+    # Share PDF: busy while the PDF is made (seconds for a long report); a second tap meanwhile asks for
+    # nothing more.
+    asked: list[str] = []
+    page.on("request", lambda r: asked.append(r.url) if "format=pdf" in r.url else None)
+    page.evaluate("""() => {
+        window.busy = [];
+        const link = document.querySelector('a[data-share-pdf]');
+        new MutationObserver(() => window.busy.push(link.getAttribute('aria-busy')))
+            .observe(link, { attributes: true, attributeFilter: ['aria-busy'] });
+    }""")
+    share = page.get_by_role("link", name="แชร์ PDF")
+    with page.expect_download() as shared:
+        share.click()
+        share.click(force=True)  # a user's second tap (Playwright would wait: the link is aria-disabled)
+    assert shared.value.suggested_filename.endswith(".pdf")
+    page.wait_for_function("window.busy.length === 2")
+    assert page.evaluate("window.busy") == ["true", None] and len(asked) == 1, asked
     pdf = page.request.get(page.url + "?format=pdf")
     assert pdf.headers["content-type"] == "application/pdf"
     path = tmp_path / "notebook.pdf"

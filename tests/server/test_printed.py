@@ -5,6 +5,7 @@ secretary never prints yesterday's figures."""
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import os
 import signal
@@ -32,6 +33,54 @@ def test_the_store_keeps_the_last_asked_for_within_its_size():
     assert printed.get(b) is None and printed.get(a) == b"1234" and printed.get(c) == b"90ab"
     printed.put(b, b"x" * 11)  # larger than the whole store: not kept, nothing dropped for it
     assert printed.get(b) is None and printed.get(a) == b"1234"
+
+
+def test_a_pdf_asked_for_again_while_it_is_made_is_laid_out_once():
+    """A second tap on Share PDF, or two secretaries printing the same report, while the PDF is being laid out:
+    they wait for that one. A request that gives up does not stop it for the others; a PDF that failed is
+    tried again at the next ask. (`render` stands for the report workers here: it counts its calls and holds
+    each until the test lets it finish.)"""
+
+    async def scenario() -> dict[str, object]:
+        printed = Printed()
+        laid_out: list[str] = []
+        finish = asyncio.Event()
+
+        async def render(html: str) -> bytes:
+            laid_out.append(html)
+            await finish.wait()
+            if html == "<p>broken</p>":
+                raise RuntimeError("the worker died")
+            return b"%PDF " + html.encode()
+
+        asks = [asyncio.ensure_future(printed.made(h, render)) for h in ("<p>a</p>", "<p>a</p>", "<p>b</p>")]
+        gave_up = asyncio.ensure_future(printed.made("<p>a</p>", render))
+        broken = [asyncio.ensure_future(printed.made("<p>broken</p>", render)) for _ in range(2)]
+        await asyncio.sleep(0)
+        gave_up.cancel()
+        await asyncio.sleep(0)
+        finish.set()
+        pdfs = await asyncio.gather(*asks)
+        errors = await asyncio.gather(*broken, return_exceptions=True)
+        kept = await printed.made("<p>a</p>", render)  # from the store: not laid out again
+        before = list(laid_out)
+        retried = await asyncio.gather(printed.made("<p>broken</p>", render), return_exceptions=True)
+        return {
+            "laid_out": before,
+            "pdfs": pdfs,
+            "errors": errors,
+            "kept": kept,
+            "retried": retried,
+            "laid_out_again": laid_out[len(before) :],
+            "gave_up": gave_up.cancelled(),
+        }
+
+    out = asyncio.run(scenario())
+    assert out["laid_out"] == ["<p>a</p>", "<p>b</p>", "<p>broken</p>"]
+    assert out["pdfs"] == [b"%PDF <p>a</p>", b"%PDF <p>a</p>", b"%PDF <p>b</p>"]
+    assert out["gave_up"] and out["kept"] == b"%PDF <p>a</p>"
+    assert [type(e) for e in out["errors"]] == [RuntimeError, RuntimeError]  # both were told, none hung
+    assert out["laid_out_again"] == ["<p>broken</p>"] and isinstance(out["retried"][0], RuntimeError)
 
 
 def test_an_unchanged_report_is_the_same_pdf_and_a_new_record_makes_a_new_one(

@@ -33,10 +33,20 @@ document.addEventListener("click", (event) => {
   const link = /** @type {HTMLAnchorElement | null} */ (target.closest("a[data-share-pdf]"));
   if (link) {
     event.preventDefault();
+    // A long report takes seconds to lay out: the button shows it is working, and a second tap meanwhile
+    // asks for nothing more.
+    if (link.getAttribute("aria-busy") === "true") return;
+    link.setAttribute("aria-busy", "true");
+    link.setAttribute("aria-disabled", "true");
     const name = link.dataset.filename || "nithet.pdf";
-    sharePdf(link.href, name).catch((err) => {
-      if (err && err.name === "AbortError") return; // the user closed the share sheet
-      window.location.href = link.href;
-    });
+    sharePdf(link.href, name)
+      .catch((err) => {
+        if (err && err.name === "AbortError") return; // the user closed the share sheet
+        window.location.href = link.href;
+      })
+      .finally(() => {
+        link.removeAttribute("aria-busy");
+        link.removeAttribute("aria-disabled");
+      });
   }
 });

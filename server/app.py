@@ -176,6 +176,7 @@ def templates() -> TemplateConfig[JinjaTemplateEngine]:
         lambda ctx, html: office_frame.digits(html, ctx["office"].digits)
     )
     env.filters["kept_words"] = office_frame.kept_words
+    env.filters["whole_names"] = office_frame.whole_names
     return TemplateConfig(instance=JinjaTemplateEngine.from_environment(env))
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import re
+from collections.abc import Iterable
 from typing import Any
 
 import msgspec
@@ -90,6 +91,16 @@ def kept_words(text: str) -> Markup:
 
 
 KEPT = re.compile(r'<span class="kept">([^<]*)</span>')
+
+
+def whole_names(names: Iterable[str]) -> Markup:
+    """People's names, comma separated, each part of a name (title and first name, surname) in a `nowrap`
+    span: a line breaks between the parts only. Pango and Chromium break Thai at dictionary words, which
+    splits a name they do not know (ศน.วิภา|วรรณ) in a narrow column."""
+    return Markup(", ").join(
+        Markup(" ").join(Markup('<span class="w">%s</span>') % part for part in name.split())
+        for name in names
+    )
 
 
 def whole_words(html: str) -> str:

@@ -163,8 +163,9 @@ def test_a_long_travel_report_prints_its_total_once_after_the_last_visit(live_se
     totals = [i for i, p in enumerate(pages) if "ระยะทางรวม" in p]
     last_visit = max(i for i, p in enumerate(pages) if "ภาคบ่าย" in p)
     assert totals == [last_visit], (totals, last_visit, len(pages))
-    with sqlite3.connect(live_server.db_path) as db:
-        (who,) = db.execute("SELECT display_name FROM users WHERE username = 'supervisor1'").fetchone()
+    db = sqlite3.connect(live_server.db_path)
+    (who,) = db.execute("SELECT display_name FROM users WHERE username = 'supervisor1'").fetchone()
+    db.close()
     lines = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
     first = who.split()[0]  # e.g. ศน.วิภาวรรณ: a title and a first name Pango's dictionary does not know
     assert sum(line.count(first) for line in lines.splitlines()) == len(visits), (first, len(visits))

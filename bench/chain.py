@@ -23,6 +23,7 @@ from typing import Any
 
 from bench import reports
 from server.reports import area, themes
+from sync.stored import VISIT_DATE
 
 NETWORK = reports.NETWORK
 
@@ -74,8 +75,7 @@ def run(size: int, runs: int, seed: int = 11, log: Any = print) -> dict[str, Any
         cached_ms, cached_runs = _median_ms(lambda: area.area_report(conn, networks, first, last), runs)
         load = os.getloadavg()[0]
         observations = conn.execute(
-            "SELECT count(*) FROM records WHERE form_id = 'observation' "
-            "AND json_extract(answers, '$.visit_date') BETWEEN ? AND ?",
+            f"SELECT count(*) FROM records WHERE form_id = 'observation' AND {VISIT_DATE} BETWEEN ? AND ?",
             [first, last],
         ).fetchone()[0]
     finally:

@@ -11,10 +11,8 @@ import sqlite3
 from typing import Any
 
 from bench.data import RATINGS
+from sync.stored import VISIT_DATE  # the expression SQLite's report indexes are built on
 
-#: The record's visit date. The expression must stay exactly this text so that SQLite can use the
-#: expression index of migration m003_report_indexes.
-VISIT_DATE = "json_extract(answers, '$.visit_date')"
 WHERE = f"network_id = ? AND form_id = 'observation' AND {VISIT_DATE} BETWEEN ? AND ?"
 
 COUNT = f"SELECT count(*) FROM records WHERE {WHERE}"

@@ -22,7 +22,7 @@ from server import demo
 from server.db import connect
 from server.migrations import apply as migrate
 from server.reports import checklist, scores
-from sync.stored import pack, unpack
+from sync.stored import VISIT_DATE, pack, unpack
 
 #: Bump when the generated data changes, so cached databases are rebuilt.
 #: 2: the observation_scores table is filled too; 3: a current revision keeps no answers (m021);
@@ -230,7 +230,7 @@ def proto_scores(path: Path, repeats: int) -> dict[str, Any]:
                 f"CREATE TABLE {PROTO} (record_id TEXT PRIMARY KEY, network_id TEXT, visit_date TEXT, {cols})"
             )
             conn.execute(
-                f"INSERT INTO {PROTO} SELECT id, network_id, json_extract(answers, '$.visit_date'), {values} "
+                f"INSERT INTO {PROTO} SELECT id, network_id, {VISIT_DATE}, {values} "
                 "FROM records WHERE form_id = 'observation'"
             )
             conn.execute(f"CREATE INDEX {PROTO}_period ON {PROTO} (network_id, visit_date)")

@@ -17,6 +17,8 @@ from typing import Any
 
 import sqlite_utils
 
+from sync.stored import VISIT_DATE
+
 TABLE = "observation_scores"
 ELEMENTS = (
     "positive_climate",
@@ -44,7 +46,7 @@ PROJECTION = ", ".join(
     [
         "id",
         "network_id",
-        "json_extract(answers, '$.visit_date')",
+        VISIT_DATE,
         "school_code",
         "json_extract(answers, '$.session')",
         "json_extract(answers, '$.teacher')",
@@ -64,7 +66,7 @@ def backfill(db: sqlite_utils.Database) -> None:
     db.execute(f"DELETE FROM {TABLE}")
     db.execute(
         f"INSERT INTO {TABLE} ({COLUMNS}) SELECT {PROJECTION} FROM records "
-        "WHERE form_id = 'observation' AND json_extract(answers, '$.visit_date') IS NOT NULL"
+        f"WHERE form_id = 'observation' AND {VISIT_DATE} IS NOT NULL"
     )
 
 
